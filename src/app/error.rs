@@ -1,0 +1,82 @@
+//! The one error type of the use cases. Each variant a person can cause carries a calm,
+//! specific message; `Internal` is logged once by `web` and shown as an opaque 500.
+
+use crate::domain::input::InputError;
+use crate::domain::space::SpaceError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Unknown, or not yours: the two look the same so existence is not revealed.
+    #[error("not found")]
+    NotFound,
+    /// A form field is invalid. `field` names the input it belongs to.
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// The request is fine but the rules of the space refuse it now.
+    #[error("{0}")]
+    Refused(String),
+    /// Log-in failed; the same for an unknown email and a wrong password.
+    #[error("That email and password don't match an account. Please check them and try again.")]
+    BadCredentials,
+    /// Sign-up with an email that already has an account.
+    #[error(
+        "We couldn't create an account with that email. If you already have one, please log in instead."
+    )]
+    EmailTaken,
+    /// Too many failed log-ins recently: wait, then try again. Never a lock-out.
+    #[error("Too many attempts in a short time. Please wait {wait_secs} seconds, then try again.")]
+    Throttled { wait_secs: u64 },
+    #[error("{0}")]
+    Invite(InviteProblem),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Why an invite link cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InviteProblem {
+    #[error("This invite link isn't valid. Please check that you copied all of it.")]
+    Unknown,
+    #[error(
+        "This invite link has already been used. If you were expecting to join, ask your partner for a new link."
+    )]
+    Used,
+    #[error(
+        "This invite link has been replaced by a newer one. Please ask your partner for the latest link."
+    )]
+    Replaced,
+    #[error(
+        "This invite link has expired (links last 7 days). Please ask your partner for a new one."
+    )]
+    Expired,
+    #[error("This space already has two partners, so nobody else can join it.")]
+    Full,
+}
+
+impl AppError {
+    pub fn invalid(field: &'static str, err: InputError) -> Self {
+        Self::Invalid {
+            field,
+            message: err.0,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        Self::Internal(anyhow::Error::new(err))
+    }
+}
+
+impl From<SpaceError> for AppError {
+    fn from(err: SpaceError) -> Self {
+        match err {
+            SpaceError::Full => Self::Invite(InviteProblem::Full),
+            other => Self::Refused(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Use cases: one function per thing a person does. Each loads what it needs, authorizes
+//! once, asks `domain` to decide, and hands the result to `store`. Handlers in `web` call
+//! these and nothing below them.
+
+mod accounts;
+mod cache;
+mod clock;
+mod error;
+mod spaces;
+
+use std::sync::Arc;
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub use accounts::{LoginInput, NewSession, Session, SignUpInput};
+pub use cache::StateCache;
+pub use clock::Clock;
+pub use error::{AppError, InviteProblem};
+pub use spaces::{InviteView, SpaceSummary};
+
+use crate::config::Settings;
+use crate::store::Store;
+
+/// Everything a use case needs; cheap to clone (all shared).
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    cache: StateCache,
+    /// A real argon2id hash of a random password, checked when an email is unknown so an
+    /// unknown account takes the same time as a wrong password.
+    decoy_hash: String,
+}
+
+impl App {
+    pub fn new(store: Store, settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        let decoy_hash = accounts::hash_password_now(&random_token())?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                settings,
+                clock,
+                cache: StateCache::new(20_000),
+                decoy_hash,
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    fn cache(&self) -> &StateCache {
+        &self.inner.cache
+    }
+}
+
+/// 32 random bytes from the OS, as unpadded base64url: session ids, CSRF tokens, invites.
+pub fn random_token() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A fresh salt for an event.
+fn random_salt() -> [u8; 16] {
+    let mut salt = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    salt
+}
+
+/// Hex SHA-256 of a secret, for storing and finding it without keeping it.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

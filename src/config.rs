@@ -1,0 +1,155 @@
+//! The one typed configuration, from flags and `GOLDSEAM_*` environment variables.
+//! Loading it has no side effects; it is passed to whatever needs it.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Goldseam: a shared, tamper-evident space for a couple rebuilding trust.
+///
+/// With no command, `goldseam` runs the server (the same as `goldseam serve`).
+#[derive(Debug, Parser)]
+#[command(name = "goldseam", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve(ServeArgs),
+    /// Write a space's whole record to a JSON file that `goldseam verify` can check.
+    Export(ExportArgs),
+    /// Check an exported record's hash chain and name the first event that fails.
+    Verify(VerifyArgs),
+}
+
+/// Where the data lives. Shared by every command that opens the database.
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// Folder for Goldseam's data; the SQLite database is created here on first start.
+    #[arg(long, env = "GOLDSEAM_DATA_DIR", default_value = "goldseam-data")]
+    pub data_dir: PathBuf,
+
+    /// Database to use instead of the SQLite file in the data folder, e.g.
+    /// postgres://user@host/goldseam or sqlite://path/to/file.db.
+    #[arg(long, env = "GOLDSEAM_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<DatabaseUrl>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "GOLDSEAM_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// The address people use to reach this server, used in invite links.
+    /// Defaults to http://<bind>.
+    #[arg(long, env = "GOLDSEAM_BASE_URL")]
+    pub base_url: Option<String>,
+
+    /// Mark cookies `Secure` (set this whenever Goldseam is served over HTTPS).
+    #[arg(long, env = "GOLDSEAM_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// Log out a session after this many minutes without activity.
+    #[arg(long, env = "GOLDSEAM_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: u64,
+
+    /// Log out a session this many hours after it began, however active.
+    #[arg(long, env = "GOLDSEAM_SESSION_MAX_HOURS", default_value_t = 336)]
+    pub session_max_hours: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The space's id (shown in its address: /spaces/ID).
+    #[arg(long)]
+    pub space: String,
+    /// The file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// An export written by `goldseam export` or downloaded from a record page.
+    pub file: PathBuf,
+}
+
+/// A database URL; its `Debug` hides any password in it.
+#[derive(Clone)]
+pub struct DatabaseUrl(pub String);
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.starts_with("postgres://")
+            || s.starts_with("postgresql://")
+            || s.starts_with("sqlite:")
+        {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err("expected a postgres://, postgresql:// or sqlite: URL".to_owned())
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = self.0.split(':').next().unwrap_or("?");
+        write!(f, "DatabaseUrl({scheme}://…)")
+    }
+}
+
+/// What the running application needs to know, derived once from [`ServeArgs`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub base_url: String,
+    pub secure_cookies: bool,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub invite_ttl: Duration,
+}
+
+impl Settings {
+    pub fn from_args(args: &ServeArgs) -> Self {
+        let base_url = args
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.bind))
+            .trim_end_matches('/')
+            .to_owned();
+        Self {
+            base_url,
+            secure_cookies: args.secure_cookies,
+            session_idle: Duration::from_secs(args.session_idle_minutes.saturating_mul(60)),
+            session_max: Duration::from_secs(args.session_max_hours.saturating_mul(3600)),
+            invite_ttl: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            base_url: "http://127.0.0.1:8080".to_owned(),
+            secure_cookies: false,
+            session_idle: Duration::from_secs(480 * 60),
+            session_max: Duration::from_secs(336 * 3600),
+            invite_ttl: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}

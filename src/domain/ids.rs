@@ -1,0 +1,76 @@
+//! Opaque identifiers. They are random UUIDs so that ids reveal nothing about order or count.
+
+use std::fmt;
+use std::str::FromStr;
+
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A fresh random id.
+            pub fn random() -> Self {
+                Self(Uuid::new_v4())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                // Lowercase hyphenated: the form that is hashed into the record.
+                write!(f, "{}", self.0.hyphenated())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = InvalidId;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let uuid = Uuid::try_parse(s).map_err(|_| InvalidId)?;
+                // Only the canonical spelling is accepted, so one id has one text form.
+                if uuid.hyphenated().to_string() == s {
+                    Ok(Self(uuid))
+                } else {
+                    Err(InvalidId)
+                }
+            }
+        }
+    };
+}
+
+/// The text was not an id in its canonical form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a valid id")]
+pub struct InvalidId;
+
+id_type!(
+    /// A person with an account.
+    PersonId
+);
+id_type!(
+    /// A couple's shared space and its record.
+    SpaceId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_their_canonical_text() {
+        let id = SpaceId::random();
+        assert_eq!(id.to_string().parse::<SpaceId>(), Ok(id));
+    }
+
+    #[test]
+    fn non_canonical_spellings_are_refused() {
+        let id = PersonId::random().to_string();
+        assert!(id.to_uppercase().parse::<PersonId>().is_err());
+        assert!(id.replace('-', "").parse::<PersonId>().is_err());
+        assert!("../etc/passwd".parse::<PersonId>().is_err());
+        assert!("".parse::<PersonId>().is_err());
+    }
+}

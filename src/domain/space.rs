@@ -1,0 +1,359 @@
+//! A couple's space: the events that shape it, the state folded from them, and the rules
+//! for who may join.
+//!
+//! `decide(&state, command, &ctx)` returns the events a command produces (or why it may
+//! not), and `apply(state, &event)` folds one recorded event into the state. Both are pure.
+
+use serde::{Deserialize, Serialize};
+
+use super::input::{DisplayName, SpaceName};
+use super::record::{GENESIS_PREV, Hash, RecordedEvent};
+use super::{Ctx, PersonId, SpaceId};
+
+/// How many partners a space holds.
+pub const PARTNERS: usize = 2;
+
+/// The content of an event, by kind. The kind string is stored beside the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpaceEvent {
+    SpaceCreated(SpaceCreated),
+    PartnerJoined(PartnerJoined),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceCreated {
+    pub name: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerJoined {
+    pub display_name: String,
+}
+
+impl SpaceEvent {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::SpaceCreated(_) => "space.created",
+            Self::PartnerJoined(_) => "partner.joined",
+        }
+    }
+
+    /// The JSON body, as it will be hashed.
+    pub fn body(&self) -> String {
+        let json = match self {
+            Self::SpaceCreated(e) => serde_json::to_string(e),
+            Self::PartnerJoined(e) => serde_json::to_string(e),
+        };
+        // Serializing plain structs of strings cannot fail.
+        json.unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// Reads a recorded event back. `None` for a kind this version does not know, a
+    /// redacted body, or a body that does not parse: the fold skips those.
+    pub fn parse(kind: &str, body: Option<&str>) -> Option<Self> {
+        let body = body?;
+        match kind {
+            "space.created" => serde_json::from_str(body).ok().map(Self::SpaceCreated),
+            "partner.joined" => serde_json::from_str(body).ok().map(Self::PartnerJoined),
+            _ => None,
+        }
+    }
+}
+
+/// A partner as the record knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    pub person: PersonId,
+    pub display_name: String,
+    pub joined_at_us: i64,
+}
+
+/// A space as folded from its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceState {
+    pub id: SpaceId,
+    pub head_seq: u64,
+    pub head_hash: Hash,
+    pub name: String,
+    pub created_at_us: i64,
+    pub partners: Vec<Partner>,
+}
+
+impl SpaceState {
+    /// The state before any event.
+    pub fn empty(id: SpaceId) -> Self {
+        Self {
+            id,
+            head_seq: 0,
+            head_hash: GENESIS_PREV,
+            name: String::new(),
+            created_at_us: 0,
+            partners: Vec::new(),
+        }
+    }
+
+    pub fn is_partner(&self, person: PersonId) -> bool {
+        self.partners.iter().any(|p| p.person == person)
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.partners.len() >= PARTNERS
+    }
+
+    /// The other partner, once they have joined.
+    pub fn partner_of(&self, person: PersonId) -> Option<&Partner> {
+        self.partners.iter().find(|p| p.person != person)
+    }
+
+    /// The display name recorded for `author` (a person id's text), if they are a partner.
+    pub fn name_of(&self, author: &str) -> Option<&str> {
+        self.partners
+            .iter()
+            .find(|p| p.person.to_string() == author)
+            .map(|p| p.display_name.as_str())
+    }
+}
+
+/// Folds one recorded event into the state.
+pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
+    state.head_seq = event.seq;
+    state.head_hash = event.hash;
+    let author = event.author.parse::<PersonId>().ok();
+    match (
+        SpaceEvent::parse(&event.kind, event.body.as_deref()),
+        author,
+    ) {
+        (Some(SpaceEvent::SpaceCreated(e)), Some(person)) => {
+            state.name = e.name;
+            state.created_at_us = event.at_us;
+            state.partners.push(Partner {
+                person,
+                display_name: e.display_name,
+                joined_at_us: event.at_us,
+            });
+        }
+        (Some(SpaceEvent::PartnerJoined(e)), Some(person)) if !state.is_partner(person) => {
+            state.partners.push(Partner {
+                person,
+                display_name: e.display_name,
+                joined_at_us: event.at_us,
+            });
+        }
+        _ => {}
+    }
+    state
+}
+
+/// Folds a run of events onto `state`.
+pub fn fold<'a>(
+    state: SpaceState,
+    events: impl IntoIterator<Item = &'a RecordedEvent>,
+) -> SpaceState {
+    events.into_iter().fold(state, apply)
+}
+
+/// What a person asks of a space.
+#[derive(Debug, Clone)]
+pub enum Command {
+    Create {
+        name: SpaceName,
+        display_name: DisplayName,
+    },
+    Join {
+        display_name: DisplayName,
+    },
+}
+
+/// Why a command was refused. Messages are shown to the person as they are.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpaceError {
+    #[error("This space has already been created.")]
+    AlreadyCreated,
+    #[error("This space doesn't exist yet.")]
+    NotCreated,
+    #[error("You are already a partner in this space.")]
+    AlreadyPartner,
+    #[error("This space already has two partners, so nobody else can join it.")]
+    Full,
+}
+
+/// The events `command` produces in `state`, or why it is refused.
+pub fn decide(
+    state: &SpaceState,
+    command: Command,
+    ctx: &Ctx,
+) -> Result<Vec<SpaceEvent>, SpaceError> {
+    match command {
+        Command::Create { name, display_name } => {
+            if state.head_seq > 0 {
+                return Err(SpaceError::AlreadyCreated);
+            }
+            Ok(vec![SpaceEvent::SpaceCreated(SpaceCreated {
+                name: name.as_str().to_owned(),
+                display_name: display_name.as_str().to_owned(),
+            })])
+        }
+        Command::Join { display_name } => {
+            if state.head_seq == 0 {
+                return Err(SpaceError::NotCreated);
+            }
+            if state.is_partner(ctx.actor) {
+                return Err(SpaceError::AlreadyPartner);
+            }
+            if state.is_full() {
+                return Err(SpaceError::Full);
+            }
+            Ok(vec![SpaceEvent::PartnerJoined(PartnerJoined {
+                display_name: display_name.as_str().to_owned(),
+            })])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::record::{Draft, seal_all};
+
+    /// Records `events` as `authors` did, in order, and folds them: the "given" of a test.
+    fn given(events: &[(PersonId, SpaceEvent)]) -> SpaceState {
+        let drafts = events
+            .iter()
+            .enumerate()
+            .map(|(i, (author, e))| Draft {
+                at_us: 1_000 + i as i64,
+                author: author.to_string(),
+                kind: e.kind().into(),
+                body: e.body(),
+            })
+            .collect();
+        let recorded = seal_all((0, GENESIS_PREV), drafts, || [0; 16]).expect("seals");
+        fold(SpaceState::empty(SpaceId::random()), &recorded)
+    }
+
+    fn created(name: &str) -> SpaceEvent {
+        SpaceEvent::SpaceCreated(SpaceCreated {
+            name: "Us".into(),
+            display_name: name.into(),
+        })
+    }
+
+    fn joined(name: &str) -> SpaceEvent {
+        SpaceEvent::PartnerJoined(PartnerJoined {
+            display_name: name.into(),
+        })
+    }
+
+    fn ctx(actor: PersonId) -> Ctx {
+        Ctx {
+            actor,
+            now_us: 5_000,
+        }
+    }
+
+    fn join_as(name: &str) -> Command {
+        Command::Join {
+            display_name: DisplayName::parse(name).expect("valid name"),
+        }
+    }
+
+    #[test]
+    fn creating_a_space_makes_its_creator_the_first_partner() {
+        let sam = PersonId::random();
+        let state = given(&[(sam, created("Sam"))]);
+        assert!(state.is_partner(sam));
+        assert_eq!(state.partners.len(), 1);
+        assert_eq!(state.name, "Us");
+        assert_eq!(state.head_seq, 1);
+    }
+
+    #[test]
+    fn a_space_cannot_be_created_twice() {
+        let sam = PersonId::random();
+        let state = given(&[(sam, created("Sam"))]);
+        let cmd = Command::Create {
+            name: SpaceName::parse("Again").expect("valid"),
+            display_name: DisplayName::parse("Sam").expect("valid"),
+        };
+        assert_eq!(
+            decide(&state, cmd, &ctx(sam)),
+            Err(SpaceError::AlreadyCreated)
+        );
+    }
+
+    #[test]
+    fn a_second_person_joins_as_partner() {
+        let (sam, alex) = (PersonId::random(), PersonId::random());
+        let state = given(&[(sam, created("Sam"))]);
+        assert_eq!(
+            decide(&state, join_as("Alex"), &ctx(alex)),
+            Ok(vec![joined("Alex")])
+        );
+        let state = given(&[(sam, created("Sam")), (alex, joined("Alex"))]);
+        assert!(state.is_full());
+        assert_eq!(state.partner_of(sam).map(|p| p.person), Some(alex));
+        assert_eq!(state.name_of(&alex.to_string()), Some("Alex"));
+    }
+
+    #[test]
+    fn a_third_person_cannot_join() {
+        let (sam, alex, kim) = (PersonId::random(), PersonId::random(), PersonId::random());
+        let state = given(&[(sam, created("Sam")), (alex, joined("Alex"))]);
+        assert_eq!(
+            decide(&state, join_as("Kim"), &ctx(kim)),
+            Err(SpaceError::Full)
+        );
+    }
+
+    #[test]
+    fn a_partner_cannot_join_their_own_space_again() {
+        let sam = PersonId::random();
+        let state = given(&[(sam, created("Sam"))]);
+        assert_eq!(
+            decide(&state, join_as("Sam"), &ctx(sam)),
+            Err(SpaceError::AlreadyPartner)
+        );
+    }
+
+    #[test]
+    fn nobody_joins_a_space_that_was_never_created() {
+        let state = SpaceState::empty(SpaceId::random());
+        assert_eq!(
+            decide(&state, join_as("Kim"), &ctx(PersonId::random())),
+            Err(SpaceError::NotCreated)
+        );
+    }
+
+    #[test]
+    fn a_duplicate_join_in_the_record_does_not_add_a_partner_twice() {
+        let (sam, alex) = (PersonId::random(), PersonId::random());
+        let state = given(&[
+            (sam, created("Sam")),
+            (alex, joined("Alex")),
+            (alex, joined("Alex")),
+        ]);
+        assert_eq!(state.partners.len(), 2);
+        assert_eq!(state.head_seq, 3);
+    }
+
+    #[test]
+    fn unknown_and_redacted_events_advance_the_head_but_change_nothing_else() {
+        let sam = PersonId::random();
+        let before = given(&[(sam, created("Sam"))]);
+        let odd = RecordedEvent {
+            seq: 2,
+            at_us: 9,
+            author: sam.to_string(),
+            kind: "from.the.future".into(),
+            body: None,
+            salt: None,
+            digest: [1; 32],
+            prev: before.head_hash,
+            hash: [2; 32],
+        };
+        let after = apply(before.clone(), &odd);
+        assert_eq!((after.head_seq, after.head_hash), (2, [2; 32]));
+        assert_eq!(after.partners, before.partners);
+    }
+}

@@ -1,0 +1,243 @@
+//! The export file: a space's whole record as JSON (see `docs/record-format.md`), and the
+//! check behind `goldseam verify`. Pure: the caller reads and writes the files.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::domain::SpaceId;
+use crate::domain::record::{self, ChainError, Hash, RecordedEvent, Salt};
+
+pub const FORMAT: &str = "goldseam-record-v1";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Export {
+    pub format: String,
+    pub space: String,
+    pub exported_at: String,
+    pub head: String,
+    pub fingerprint: String,
+    pub events: Vec<ExportedEvent>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExportedEvent {
+    pub seq: u64,
+    pub at: String,
+    pub at_us: i64,
+    pub author: String,
+    pub kind: String,
+    pub body: Option<String>,
+    pub salt: Option<String>,
+    pub digest: String,
+    pub prev: String,
+    pub hash: String,
+}
+
+fn rfc3339_us(at_us: i64) -> String {
+    let nanos = i128::from(at_us) * 1_000;
+    OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+impl Export {
+    pub fn new(space: SpaceId, events: &[RecordedEvent], now_us: i64) -> Self {
+        let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
+        Self {
+            format: FORMAT.to_owned(),
+            space: space.to_string(),
+            exported_at: rfc3339_us(now_us),
+            head: hex::encode(head),
+            fingerprint: record::fingerprint(&head),
+            events: events
+                .iter()
+                .map(|e| ExportedEvent {
+                    seq: e.seq,
+                    at: rfc3339_us(e.at_us),
+                    at_us: e.at_us,
+                    author: e.author.clone(),
+                    kind: e.kind.clone(),
+                    body: e.body.clone(),
+                    salt: e.salt.map(hex::encode),
+                    digest: hex::encode(e.digest),
+                    prev: hex::encode(e.prev),
+                    hash: hex::encode(e.hash),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        // A struct of strings and integers always serializes.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// Why an export does not verify.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("this is not a Goldseam export: {0}")]
+    NotAnExport(String),
+    #[error("event #{position} (seq {seq}): {what} is not valid hex of the right length")]
+    BadField {
+        position: usize,
+        seq: u64,
+        what: &'static str,
+    },
+    #[error("{0}")]
+    Chain(#[from] ChainError),
+    #[error(
+        "every event verifies, but the head in the file ({claimed}) is not the last event's hash ({actual}): the file was edited or events were cut from the end"
+    )]
+    HeadMismatch { claimed: String, actual: String },
+}
+
+/// What a successful verification found.
+#[derive(Debug)]
+pub struct Verified {
+    pub space: String,
+    pub events: usize,
+    pub head: Hash,
+}
+
+/// Parses and verifies an export, naming the first event that fails.
+pub fn verify(json: &str) -> Result<Verified, VerifyError> {
+    let export: Export =
+        serde_json::from_str(json).map_err(|e| VerifyError::NotAnExport(e.to_string()))?;
+    if export.format != FORMAT {
+        return Err(VerifyError::NotAnExport(format!(
+            "unknown format {:?}",
+            export.format
+        )));
+    }
+    let events = export
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| to_recorded(i + 1, e))
+        .collect::<Result<Vec<_>, _>>()?;
+    let head = record::verify(&events)?;
+    if hex::encode(head) != export.head {
+        return Err(VerifyError::HeadMismatch {
+            claimed: export.head,
+            actual: hex::encode(head),
+        });
+    }
+    Ok(Verified {
+        space: export.space,
+        events: events.len(),
+        head,
+    })
+}
+
+fn to_recorded(position: usize, e: &ExportedEvent) -> Result<RecordedEvent, VerifyError> {
+    let bad = |what| VerifyError::BadField {
+        position,
+        seq: e.seq,
+        what,
+    };
+    let hash = |s: &str, what| -> Result<Hash, VerifyError> {
+        hex::decode(s)
+            .ok()
+            .and_then(|b| Hash::try_from(b.as_slice()).ok())
+            .ok_or_else(|| bad(what))
+    };
+    let salt = match &e.salt {
+        Some(s) => Some(
+            hex::decode(s)
+                .ok()
+                .and_then(|b| Salt::try_from(b.as_slice()).ok())
+                .ok_or_else(|| bad("salt"))?,
+        ),
+        None => None,
+    };
+    Ok(RecordedEvent {
+        seq: e.seq,
+        at_us: e.at_us,
+        author: e.author.clone(),
+        kind: e.kind.clone(),
+        body: e.body.clone(),
+        salt,
+        digest: hash(&e.digest, "digest")?,
+        prev: hash(&e.prev, "prev")?,
+        hash: hash(&e.hash, "hash")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::record::{Draft, GENESIS_PREV, seal_all};
+
+    fn sample() -> (SpaceId, Vec<RecordedEvent>) {
+        let drafts = (0..3)
+            .map(|i| Draft {
+                at_us: 1_795_000_000_000_000 + i,
+                author: "7f8d3a4e-2b1c-4d5e-8f90-a1b2c3d4e5f6".into(),
+                kind: "test.noted".into(),
+                body: format!("{{\"n\":{i}}}"),
+            })
+            .collect();
+        (
+            SpaceId::random(),
+            seal_all((0, GENESIS_PREV), drafts, || [9; 16]).expect("seals"),
+        )
+    }
+
+    #[test]
+    fn an_export_verifies_and_round_trips() {
+        let (space, events) = sample();
+        let json = Export::new(space, &events, 1_795_000_100_000_000).to_json();
+        let ok = verify(&json).expect("verifies");
+        assert_eq!((ok.events, ok.head), (3, events[2].hash));
+        assert!(json.contains("\"at\": \"2026-11-18T"), "{json}");
+    }
+
+    #[test]
+    fn a_hand_edited_body_is_named() {
+        let (space, events) = sample();
+        let json = Export::new(space, &events, 0)
+            .to_json()
+            .replace(r#"{\"n\":1}"#, r#"{\"n\":7}"#);
+        let err = verify(&json).expect_err("tampered");
+        assert!(
+            err.to_string()
+                .starts_with("event #2 (seq 2): its body does not match"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn cutting_the_last_event_is_caught_by_the_head() {
+        let (space, events) = sample();
+        let mut export = Export::new(space, &events, 0);
+        export.events.pop();
+        let err = verify(&serde_json::to_string(&export).expect("json")).expect_err("cut");
+        assert!(matches!(err, VerifyError::HeadMismatch { .. }));
+    }
+
+    #[test]
+    fn garbage_is_not_an_export() {
+        assert!(matches!(verify("{}"), Err(VerifyError::NotAnExport(_))));
+        assert!(matches!(
+            verify("not json"),
+            Err(VerifyError::NotAnExport(_))
+        ));
+        let (space, events) = sample();
+        let json = Export::new(space, &events, 0).to_json().replacen(
+            "\"digest\": \"",
+            "\"digest\": \"zz",
+            1,
+        );
+        assert!(matches!(
+            verify(&json),
+            Err(VerifyError::BadField {
+                position: 1,
+                what: "digest",
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,12 @@
+//! Goldseam: a self-hosted space for a couple rebuilding trust, built on an append-only,
+//! hash-chained shared record.
+//!
+//! Data flows one way: `web` (HTTP) → `app` (use cases, authorization) → `domain` (pure
+//! rules) → `store` (the only SQL) → back to `web` for rendering.
+
+pub mod app;
+pub mod config;
+pub mod domain;
+pub mod export;
+pub mod store;
+pub mod web;

@@ -1,0 +1,116 @@
+//! The `goldseam` binary: parse the configuration, set up logging, run the command.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser as _;
+use goldseam::app::{App, Clock};
+use goldseam::config::{Cli, Command, ExportArgs, ServeArgs, Settings, VerifyArgs};
+use goldseam::store::Store;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("GOLDSEAM_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Export(args)) => export(args).await,
+        Some(Command::Verify(args)) => return verify(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("goldseam: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let store = Store::open(&args.storage).await?;
+    let settings = Settings::from_args(&args);
+    let app = App::new(store.clone(), settings.clone(), Clock::System)?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("listening on {}", args.bind))?;
+    tracing::info!(address = %args.bind, database = store.backend(), "Goldseam is running; open {}", settings.base_url);
+    goldseam::web::serve(listener, app, shutdown_signal())
+        .await
+        .context("serving")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; requests in flight are then finished before exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down after requests in flight");
+}
+
+async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let space = args
+        .space
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{:?} is not a space id", args.space))?;
+    let store = Store::open(&args.storage).await?;
+    let events = store.events_after(space, 0).await?;
+    if events.is_empty() {
+        anyhow::bail!("there is no space with id {space}");
+    }
+    let json = goldseam::export::Export::new(space, &events, Clock::System.now_us()).to_json();
+    std::fs::write(&args.out, json).with_context(|| format!("writing {}", args.out.display()))?;
+    println!("Wrote {} events to {}", events.len(), args.out.display());
+    Ok(())
+}
+
+fn verify(args: &VerifyArgs) -> ExitCode {
+    let json = match std::fs::read_to_string(&args.file) {
+        Ok(json) => json,
+        Err(err) => {
+            eprintln!("goldseam: reading {}: {err}", args.file.display());
+            return ExitCode::from(2);
+        }
+    };
+    match goldseam::export::verify(&json) {
+        Ok(ok) => {
+            println!(
+                "OK: {} events of space {} verify. Head fingerprint: {}",
+                ok.events,
+                ok.space,
+                goldseam::domain::record::fingerprint(&ok.head)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            println!("FAILED: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

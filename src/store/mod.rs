@@ -1,0 +1,559 @@
+//! The only place with SQL. One [`Store`] over SQLite (the embedded default) or PostgreSQL;
+//! every query is written once and runs on both (`$n` placeholders work on both), and each
+//! backend has its own embedded migrations, run at start.
+//!
+//! The store does not decide anything: it keeps rows, appends already-sealed events in one
+//! transaction, and reports conflicts. Rules live in `domain`, authorization in `app`.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::config::StorageArgs;
+use crate::domain::record::{Hash, RecordedEvent, Salt};
+use crate::domain::{PersonId, SpaceId};
+
+mod rows;
+pub use rows::*;
+
+/// Why a store call failed in a way the caller may act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another append got there first (the head moved, or the seq is taken): reload, retry.
+    #[error("the record's head moved while appending")]
+    Conflict,
+    /// A unique value (an email) is already taken.
+    #[error("that value is already taken")]
+    Duplicate,
+    /// The invite was used, revoked or expired while joining.
+    #[error("the invite is no longer valid")]
+    InviteGone,
+    /// The events handed in do not continue the chain they claim to.
+    #[error("the events do not continue the record's chain")]
+    Unchained,
+    #[error("stored data is malformed: {0}")]
+    Corrupt(&'static str),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// Something that must happen in the same transaction as an append.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// The append creates the space (its first events).
+    CreateSpace { created_at: i64 },
+    /// Record that a person is a member, for listing their spaces.
+    AddMember { person: PersonId, joined_at: i64 },
+    /// Use up an invite; fails the whole append if it was used, revoked or has expired.
+    ConsumeInvite {
+        token_hash: String,
+        by: PersonId,
+        at: i64,
+    },
+}
+
+/// The database behind Goldseam.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool; the body is compiled once per
+/// backend, so one query text serves both.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite($pool) => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+impl Store {
+    /// Opens the configured database (the SQLite file in the data folder by default) and
+    /// runs the migrations.
+    pub async fn open(storage: &StorageArgs) -> anyhow::Result<Self> {
+        let store = match &storage.database_url {
+            Some(url) => Self::connect(&url.0).await?,
+            None => {
+                std::fs::create_dir_all(&storage.data_dir).with_context(|| {
+                    format!("creating the data folder {}", storage.data_dir.display())
+                })?;
+                let file = storage.data_dir.join("goldseam.db");
+                Self::sqlite(SqliteConnectOptions::new().filename(file)).await?
+            }
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects to a `postgres://` or `sqlite:` URL (without migrating).
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).context("reading the PostgreSQL URL")?;
+            Self::postgres(options).await
+        } else {
+            let options = SqliteConnectOptions::from_str(url).context("reading the SQLite URL")?;
+            Self::sqlite(options).await
+        }
+    }
+
+    /// SQLite as we promise to run it: WAL so readers never block the writer, and
+    /// `synchronous=FULL` so an append that was acknowledged survives a power cut (in WAL
+    /// mode NORMAL could lose the last commits). Writers wait up to 5 s for the lock.
+    pub async fn sqlite(options: SqliteConnectOptions) -> anyhow::Result<Self> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .context("opening the SQLite database")?;
+        Ok(Self::Sqlite(pool))
+    }
+
+    pub async fn postgres(options: PgConnectOptions) -> anyhow::Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .context("connecting to PostgreSQL")?;
+        Ok(Self::Postgres(pool))
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
+            Self::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
+        }
+        .context("running database migrations")
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    // ---- persons ----------------------------------------------------------------------
+
+    #[tracing::instrument(skip_all)]
+    pub async fn insert_person(&self, p: &NewPerson) -> Result<(), StoreError> {
+        let result = on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO persons (id, email_norm, email, display_name, password_hash, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(p.id.to_string())
+            .bind(&p.email_norm)
+            .bind(&p.email)
+            .bind(&p.display_name)
+            .bind(&p.password_hash)
+            .bind(p.created_at)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        });
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Duplicate),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn login_by_email(&self, email_norm: &str) -> Result<Option<LoginRow>, StoreError> {
+        let row: Option<LoginRow> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, password_hash FROM persons WHERE email_norm = $1")
+                .bind(email_norm)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn person(&self, id: PersonId) -> Result<Option<PersonRow>, StoreError> {
+        let row: Option<PersonRow> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, email, display_name FROM persons WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row)
+    }
+
+    // ---- sessions ---------------------------------------------------------------------
+
+    #[tracing::instrument(skip_all)]
+    pub async fn insert_session(&self, s: &SessionRow) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO sessions (id_hash, person_id, csrf, created_at, last_seen_at, flash)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&s.id_hash)
+            .bind(&s.person_id)
+            .bind(&s.csrf)
+            .bind(s.created_at)
+            .bind(s.last_seen_at)
+            .bind(&s.flash)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+        let row: Option<SessionRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id_hash, person_id, csrf, created_at, last_seen_at, flash
+                 FROM sessions WHERE id_hash = $1",
+            )
+            .bind(id_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn touch_session(&self, id_hash: &str, now: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                .bind(id_hash)
+                .bind(now)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn set_flash(&self, id_hash: &str, flash: Option<&str>) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE sessions SET flash = $2 WHERE id_hash = $1")
+                .bind(id_hash)
+                .bind(flash)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_sessions_of(&self, person: PersonId) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+                .bind(person.to_string())
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    // ---- log-in throttling ------------------------------------------------------------
+
+    /// How many failures `key` has had since `since`, and when the last one was.
+    #[tracing::instrument(skip_all)]
+    pub async fn login_failures(
+        &self,
+        key: &str,
+        since: i64,
+    ) -> Result<(i64, Option<i64>), StoreError> {
+        let row: (i64, Option<i64>) = on_pool!(self, pool => {
+            sqlx::query_as("SELECT COUNT(*), MAX(at) FROM login_failures WHERE throttle_key = $1 AND at >= $2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(row)
+    }
+
+    /// Records a failure for each key, and forgets failures older than `forget_before`.
+    #[tracing::instrument(skip_all)]
+    pub async fn record_login_failure(
+        &self,
+        keys: &[&str],
+        at: i64,
+        forget_before: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                .bind(forget_before)
+                .execute(&mut *tx)
+                .await?;
+            for key in keys {
+                sqlx::query("INSERT INTO login_failures (throttle_key, at) VALUES ($1, $2)")
+                    .bind(key)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1").bind(key).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    // ---- spaces and their records -----------------------------------------------------
+
+    /// The seq of a space's newest event: one indexed read. `None` if there is no such space.
+    #[tracing::instrument(skip_all)]
+    pub async fn head_seq(&self, space: SpaceId) -> Result<Option<u64>, StoreError> {
+        let row: Option<(i64,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT head_seq FROM spaces WHERE id = $1")
+                .bind(space.to_string())
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(|(seq,)| u64::try_from(seq).map_err(|_| StoreError::Corrupt("negative head seq")))
+            .transpose()
+    }
+
+    /// The events of a space after `after_seq`, in order.
+    #[tracing::instrument(skip_all)]
+    pub async fn events_after(
+        &self,
+        space: SpaceId,
+        after_seq: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let after =
+            i64::try_from(after_seq).map_err(|_| StoreError::Corrupt("seq out of range"))?;
+        let rows: Vec<EventRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT seq, at_us, author, kind, body, salt, digest, prev, hash
+                 FROM events WHERE space_id = $1 AND seq > $2 ORDER BY seq",
+            )
+            .bind(space.to_string())
+            .bind(after)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(RecordedEvent::try_from).collect()
+    }
+
+    /// Appends sealed `events` after `expected` = (head seq, head hash), together with
+    /// `effects`, in one transaction. If the head has moved, nothing is written and the
+    /// answer is [`StoreError::Conflict`].
+    #[tracing::instrument(skip_all, fields(space = %space, events = events.len()))]
+    pub async fn append(
+        &self,
+        space: SpaceId,
+        expected: (u64, Hash),
+        events: &[RecordedEvent],
+        effects: &[Effect],
+    ) -> Result<(), StoreError> {
+        check_chain(expected, events)?;
+        let (new_seq, new_hash) = events.last().map(|e| (e.seq, e.hash)).unwrap_or(expected);
+        let space_id = space.to_string();
+        let to_i64 = |n: u64| i64::try_from(n).map_err(|_| StoreError::Corrupt("seq out of range"));
+        let (expected_seq, new_seq) = (to_i64(expected.0)?, to_i64(new_seq)?);
+
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let creating = effects.iter().find_map(|e| match e {
+                Effect::CreateSpace { created_at } => Some(*created_at),
+                _ => None,
+            });
+            // Taking the head first is also what serializes appends per space: the UPDATE
+            // holds PostgreSQL's row lock and SQLite's write lock until commit.
+            let moved = match creating {
+                Some(created_at) => sqlx::query(
+                    "INSERT INTO spaces (id, created_at, head_seq, head_hash) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&space_id)
+                .bind(created_at)
+                .bind(new_seq)
+                .bind(new_hash.as_slice())
+                .execute(&mut *tx)
+                .await
+                .map(|r| r.rows_affected()),
+                None => sqlx::query(
+                    "UPDATE spaces SET head_seq = $3, head_hash = $4
+                     WHERE id = $1 AND head_seq = $2 AND head_hash = $5",
+                )
+                .bind(&space_id)
+                .bind(expected_seq)
+                .bind(new_seq)
+                .bind(new_hash.as_slice())
+                .bind(expected.1.as_slice())
+                .execute(&mut *tx)
+                .await
+                .map(|r| r.rows_affected()),
+            };
+            match moved {
+                Ok(1) => {}
+                Ok(_) => return Err(StoreError::Conflict),
+                Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict),
+                Err(e) => return Err(e.into()),
+            }
+            for e in events {
+                let inserted = sqlx::query(
+                    "INSERT INTO events (space_id, seq, at_us, author, kind, body, salt, digest, prev, hash)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&space_id)
+                .bind(to_i64(e.seq)?)
+                .bind(e.at_us)
+                .bind(&e.author)
+                .bind(&e.kind)
+                .bind(&e.body)
+                .bind(e.salt.as_ref().map(|s| s.as_slice()))
+                .bind(e.digest.as_slice())
+                .bind(e.prev.as_slice())
+                .bind(e.hash.as_slice())
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Ok(_) => {}
+                    Err(err) if is_unique_violation(&err) => return Err(StoreError::Conflict),
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            for effect in effects {
+                match effect {
+                    Effect::CreateSpace { .. } => {}
+                    Effect::AddMember { person, joined_at } => {
+                        sqlx::query("INSERT INTO members (space_id, person_id, joined_at) VALUES ($1, $2, $3)")
+                            .bind(&space_id)
+                            .bind(person.to_string())
+                            .bind(joined_at)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Effect::ConsumeInvite { token_hash, by, at } => {
+                        let used = sqlx::query(
+                            "UPDATE invites SET used_at = $2, used_by = $3
+                             WHERE token_hash = $1 AND space_id = $4 AND used_at IS NULL
+                               AND revoked_at IS NULL AND expires_at > $2",
+                        )
+                        .bind(token_hash)
+                        .bind(at)
+                        .bind(by.to_string())
+                        .bind(&space_id)
+                        .execute(&mut *tx)
+                        .await?;
+                        if used.rows_affected() != 1 {
+                            return Err(StoreError::InviteGone);
+                        }
+                    }
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The spaces a person belongs to, oldest membership first.
+    #[tracing::instrument(skip_all)]
+    pub async fn spaces_of(&self, person: PersonId) -> Result<Vec<SpaceId>, StoreError> {
+        let rows: Vec<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT space_id FROM members WHERE person_id = $1 ORDER BY joined_at, space_id")
+                .bind(person.to_string())
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter()
+            .map(|(id,)| id.parse().map_err(|_| StoreError::Corrupt("space id")))
+            .collect()
+    }
+
+    // ---- invites ----------------------------------------------------------------------
+
+    /// Stores a new invite for a space and revokes any earlier one still pending, so only
+    /// the newest link works.
+    #[tracing::instrument(skip_all)]
+    pub async fn replace_invite(&self, invite: &InviteRow) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE invites SET revoked_at = $2 WHERE space_id = $1 AND used_at IS NULL AND revoked_at IS NULL")
+                .bind(&invite.space_id)
+                .bind(invite.created_at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO invites (token_hash, space_id, created_by, created_at, expires_at, used_at, used_by, revoked_at)
+                 VALUES ($1, $2, $3, $4, $5, NULL, NULL, NULL)",
+            )
+            .bind(&invite.token_hash)
+            .bind(&invite.space_id)
+            .bind(&invite.created_by)
+            .bind(invite.created_at)
+            .bind(invite.expires_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn invite(&self, token_hash: &str) -> Result<Option<InviteRow>, StoreError> {
+        let row: Option<InviteRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT token_hash, space_id, created_by, created_at, expires_at, used_at, used_by, revoked_at
+                 FROM invites WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row)
+    }
+}
+
+/// The events must follow `expected` and each other without a gap or a broken link.
+fn check_chain(expected: (u64, Hash), events: &[RecordedEvent]) -> Result<(), StoreError> {
+    let mut head = expected;
+    for e in events {
+        if e.seq != head.0 + 1 || e.prev != head.1 {
+            return Err(StoreError::Unchained);
+        }
+        head = (e.seq, e.hash);
+    }
+    Ok(())
+}
+
+pub(crate) fn salt_from(bytes: Option<Vec<u8>>) -> Result<Option<Salt>, StoreError> {
+    bytes
+        .map(|b| Salt::try_from(b.as_slice()).map_err(|_| StoreError::Corrupt("salt length")))
+        .transpose()
+}

@@ -1,0 +1,103 @@
+//! Plain rows as the database holds them.
+
+use crate::domain::record::{Hash, RecordedEvent};
+
+use super::{StoreError, salt_from};
+
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub id: crate::domain::PersonId,
+    pub email_norm: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+#[derive(Clone, sqlx::FromRow)]
+pub struct LoginRow {
+    pub id: String,
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for LoginRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRow")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    /// SHA-256 of the cookie's token: a copy of the database does not log anyone in.
+    pub id_hash: String,
+    pub person_id: String,
+    pub csrf: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub flash: Option<String>,
+}
+
+impl std::fmt::Debug for SessionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionRow")
+            .field("person_id", &self.person_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InviteRow {
+    /// SHA-256 of the token in the link; the link itself is never stored.
+    pub token_hash: String,
+    pub space_id: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub used_by: Option<String>,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EventRow {
+    seq: i64,
+    at_us: i64,
+    author: String,
+    kind: String,
+    body: Option<String>,
+    salt: Option<Vec<u8>>,
+    digest: Vec<u8>,
+    prev: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+fn hash_from(bytes: Vec<u8>, what: &'static str) -> Result<Hash, StoreError> {
+    Hash::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt(what))
+}
+
+impl TryFrom<EventRow> for RecordedEvent {
+    type Error = StoreError;
+
+    fn try_from(row: EventRow) -> Result<Self, Self::Error> {
+        Ok(RecordedEvent {
+            seq: u64::try_from(row.seq).map_err(|_| StoreError::Corrupt("negative seq"))?,
+            at_us: row.at_us,
+            author: row.author,
+            kind: row.kind,
+            body: row.body,
+            salt: salt_from(row.salt)?,
+            digest: hash_from(row.digest, "digest length")?,
+            prev: hash_from(row.prev, "prev length")?,
+            hash: hash_from(row.hash, "hash length")?,
+        })
+    }
+}

@@ -1,0 +1,243 @@
+//! Sign up, log in, log out.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::error::{WebError, status_of};
+use super::guard::{SESSION_COOKIE, SignedIn, Viewer, set_cookie};
+use super::pages::{Chrome, is_local_path};
+use crate::app::{App, AppError, LoginInput, NewSession, SignUpInput};
+use crate::domain::input::NewPassword;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Next {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+impl Next {
+    /// The page to go to afterwards: `next` if it is a local path, else home.
+    fn target(&self) -> String {
+        self.next
+            .as_deref()
+            .filter(|p| is_local_path(p))
+            .unwrap_or("/")
+            .to_owned()
+    }
+
+    fn keep(&self) -> String {
+        self.next
+            .as_deref()
+            .filter(|p| is_local_path(p))
+            .unwrap_or("")
+            .to_owned()
+    }
+}
+
+/// An error shown on a form, attached to the field it concerns.
+pub struct FormError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "signup.html")]
+struct SignUpPage {
+    chrome: Chrome,
+    next: String,
+    email: String,
+    display_name: String,
+    min_password: usize,
+    error: Option<FormError>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    next: String,
+    email: String,
+    error: Option<FormError>,
+}
+
+#[derive(Deserialize)]
+pub struct SignUpForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// The form error for a use-case error, or the error itself if it is not about the form.
+fn form_error(err: AppError) -> Result<(StatusCode, FormError), WebError> {
+    let status = status_of(&err);
+    let (field, message) = match err {
+        AppError::Invalid { field, message } => (field, message),
+        AppError::EmailTaken => ("email", AppError::EmailTaken.to_string()),
+        e @ (AppError::BadCredentials | AppError::Throttled { .. }) => ("email", e.to_string()),
+        other => return Err(WebError(other)),
+    };
+    Ok((status, FormError { field, message }))
+}
+
+/// Signed in: set the session cookie and go on.
+fn signed_in(session: NewSession, to: &str, app: &App) -> Response {
+    let max_age = i64::try_from(app.settings().session_max.as_secs()).unwrap_or(i64::MAX);
+    let mut response = Redirect::to(to).into_response();
+    if let Some(cookie) = set_cookie(
+        SESSION_COOKIE,
+        &session.token,
+        max_age,
+        app.settings().secure_cookies,
+    ) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+pub async fn signup_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
+    if viewer.session.is_some() {
+        return Redirect::to(&next.target()).into_response();
+    }
+    SignUpPage {
+        chrome: Chrome::of(&viewer),
+        next: next.keep(),
+        email: String::new(),
+        display_name: String::new(),
+        min_password: NewPassword::MIN,
+        error: None,
+    }
+    .into_response()
+}
+
+pub async fn signup(
+    State(app): State<App>,
+    viewer: Viewer,
+    Form(form): Form<SignUpForm>,
+) -> Result<Response, WebError> {
+    let next = Next {
+        next: form.next.clone(),
+    };
+    let input = SignUpInput {
+        email: &form.email,
+        display_name: &form.display_name,
+        password: &form.password,
+    };
+    match app.sign_up(input).await {
+        Ok(session) => {
+            if let Some(old) = &viewer.session {
+                app.log_out(old).await?;
+            }
+            Ok(signed_in(session, &next.target(), &app))
+        }
+        Err(err) => {
+            let (status, error) = form_error(err)?;
+            let page = SignUpPage {
+                chrome: Chrome::of(&viewer),
+                next: next.keep(),
+                email: form.email,
+                display_name: form.display_name,
+                min_password: NewPassword::MIN,
+                error: Some(error),
+            };
+            Ok((status, page).into_response())
+        }
+    }
+}
+
+pub async fn login_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
+    if viewer.session.is_some() {
+        return Redirect::to(&next.target()).into_response();
+    }
+    LoginPage {
+        chrome: Chrome::of(&viewer),
+        next: next.keep(),
+        email: String::new(),
+        error: None,
+    }
+    .into_response()
+}
+
+pub async fn login(
+    State(app): State<App>,
+    viewer: Viewer,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let next = Next {
+        next: form.next.clone(),
+    };
+    let input = LoginInput {
+        email: &form.email,
+        password: &form.password,
+        client: client.ip(),
+    };
+    match app.log_in(input).await {
+        Ok(session) => {
+            // A new session id at every log-in; the one this browser had (if any) ends.
+            if let Some(old) = &viewer.session {
+                app.log_out(old).await?;
+            }
+            Ok(signed_in(session, &next.target(), &app))
+        }
+        Err(err) => {
+            let throttled = matches!(err, AppError::Throttled { .. });
+            let (status, error) = form_error(err)?;
+            let page = LoginPage {
+                chrome: Chrome::of(&viewer),
+                next: next.keep(),
+                email: form.email,
+                error: Some(error),
+            };
+            let mut response = (status, page).into_response();
+            if throttled {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            }
+            Ok(response)
+        }
+    }
+}
+
+fn logged_out(secure: bool) -> Response {
+    let mut response = Redirect::to("/login").into_response();
+    if let Some(cookie) = set_cookie(SESSION_COOKIE, "", 0, secure) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+pub async fn logout(State(app): State<App>, user: SignedIn) -> Result<Response, WebError> {
+    app.log_out(&user.session).await?;
+    Ok(logged_out(user.secure_cookies))
+}
+
+pub async fn logout_everywhere(
+    State(app): State<App>,
+    user: SignedIn,
+) -> Result<Response, WebError> {
+    app.log_out_everywhere(&user.session).await?;
+    Ok(logged_out(user.secure_cookies))
+}

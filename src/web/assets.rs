@@ -1,0 +1,34 @@
+//! The stylesheet and the small script, embedded in the binary.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+
+const STYLE: &str = include_str!("../../static/style.css");
+const SCRIPT: &str = include_str!("../../static/app.js");
+
+fn cache_control() -> String {
+    format!("public, max-age={}", super::ASSET_MAX_AGE.as_secs())
+}
+
+pub async fn style() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8".to_owned()),
+            (header::CACHE_CONTROL, cache_control()),
+        ],
+        STYLE,
+    )
+}
+
+pub async fn script() -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8".to_owned(),
+            ),
+            (header::CACHE_CONTROL, cache_control()),
+        ],
+        SCRIPT,
+    )
+}

@@ -1,0 +1,80 @@
+//! Turning use-case errors into responses: a calm page with a specific message and a 4xx
+//! status for anything a person caused; an opaque 500 (logged once, here) for the rest.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::app::{AppError, InviteProblem};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: String,
+    pub message: String,
+}
+
+/// A full error page with `status`.
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    (
+        status,
+        ErrorPage {
+            title: title.to_owned(),
+            message: message.to_owned(),
+        },
+    )
+        .into_response()
+}
+
+/// The error type of handlers.
+#[derive(Debug)]
+pub struct WebError(pub AppError);
+
+impl From<AppError> for WebError {
+    fn from(err: AppError) -> Self {
+        Self(err)
+    }
+}
+
+impl From<anyhow::Error> for WebError {
+    fn from(err: anyhow::Error) -> Self {
+        Self(AppError::Internal(err))
+    }
+}
+
+/// The status each error answers with.
+pub fn status_of(err: &AppError) -> StatusCode {
+    match err {
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Refused(_) | AppError::EmailTaken => StatusCode::CONFLICT,
+        AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+        AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Invite(InviteProblem::Unknown) => StatusCode::NOT_FOUND,
+        AppError::Invite(_) => StatusCode::GONE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = status_of(&self.0);
+        let (title, message) = match &self.0 {
+            AppError::NotFound => (
+                "Page not found",
+                "There is nothing here, or it isn't yours to see. Check the address, or go back to your spaces.".to_owned(),
+            ),
+            AppError::Invite(_) => ("This invite link can't be used", self.0.to_string()),
+            AppError::Internal(err) => {
+                tracing::error!(error = format!("{err:#}"), "request failed");
+                (
+                    "Something went wrong on our side",
+                    "Nothing you did caused this. Please try again in a moment.".to_owned(),
+                )
+            }
+            other => ("We couldn't do that", other.to_string()),
+        };
+        error_page(status, title, &message)
+    }
+}

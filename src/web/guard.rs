@@ -1,0 +1,243 @@
+//! The guard in front of every route: finds the session behind the cookie, and refuses any
+//! state-changing request whose form does not carry the CSRF token tied to that session
+//! (or, before log-in, to the visitor's CSRF cookie). Handlers find a [`Viewer`] in the
+//! request's extensions and never see a request that failed these checks.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
+use subtle::ConstantTimeEq;
+
+use super::error::{WebError, error_page};
+use crate::app::{App, Session, random_token};
+
+pub const SESSION_COOKIE: &str = "goldseam_session";
+pub const ANON_CSRF_COOKIE: &str = "goldseam_csrf";
+/// The form field every state-changing form carries.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// Who is asking, as established by the guard.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub session: Option<Session>,
+    /// The token forms on this page must carry.
+    pub csrf: String,
+    pub secure_cookies: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .ok_or_else(|| WebError::from(anyhow::anyhow!("route is not behind the guard")))
+    }
+}
+
+/// A viewer who must be signed in; anyone else is sent to the log-in page and back.
+pub struct SignedIn {
+    pub session: Session,
+    pub csrf: String,
+    pub secure_cookies: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let viewer = Viewer::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match viewer.session {
+            Some(session) => Ok(Self {
+                session,
+                csrf: viewer.csrf,
+                secure_cookies: viewer.secure_cookies,
+            }),
+            None => {
+                let path = parts.uri.path();
+                let target = if parts.method == Method::GET && super::pages::is_local_path(path) {
+                    format!(
+                        "/login?next={}",
+                        percent_encoding::utf8_percent_encode(
+                            path,
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                    )
+                } else {
+                    "/login".to_owned()
+                };
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+/// A `Set-Cookie` value with our attributes. `max_age` of zero deletes the cookie.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> Option<HeaderValue> {
+    let cookie = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).ok()
+}
+
+/// Every value in an urlencoded form must decode to UTF-8: otherwise the form extractor
+/// would quietly turn bad bytes into replacement characters and store them.
+fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|&b| b == b'&').all(|pair| {
+        let spaced: Vec<u8> = pair
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_encoding::percent_decode(&spaced)
+            .decode_utf8()
+            .is_ok()
+    })
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+pub async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
+    let secure = app.settings().secure_cookies;
+    let headers = request.headers();
+    let session_token = cookie_value(headers, SESSION_COOKIE).map(str::to_owned);
+    let anon_token = cookie_value(headers, ANON_CSRF_COOKIE).map(str::to_owned);
+
+    let session = match &session_token {
+        Some(token) => match app.session(token).await {
+            Ok(session) => session,
+            Err(err) => return WebError::from(err).into_response(),
+        },
+        None => None,
+    };
+    let fresh_anon = anon_token.is_none().then(random_token);
+    let csrf = match (&session, &anon_token, &fresh_anon) {
+        (Some(s), _, _) => s.csrf.clone(),
+        (None, Some(anon), _) => anon.clone(),
+        (None, None, Some(fresh)) => fresh.clone(),
+        (None, None, None) => random_token(),
+    };
+
+    let mut request = request;
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        let (parts, body) = request.into_parts();
+        let bytes: Bytes = match axum::body::to_bytes(body, super::BODY_LIMIT).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                return error_page(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "That was too much at once",
+                    "What you sent is larger than we accept (64 KiB). Please shorten it and try again.",
+                );
+            }
+        };
+        // A token that only a fresh visitor would get cannot match anything they sent.
+        let expected = if fresh_anon.is_some() && session.is_none() {
+            None
+        } else {
+            Some(csrf.as_str())
+        };
+        let sent = form_field(&bytes, CSRF_FIELD);
+        let valid = matches!((expected, sent.as_deref()), (Some(e), Some(s)) if same(e, s));
+        if !valid {
+            tracing::info!("refused a form without a valid CSRF token");
+            return error_page(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "For your safety we could not accept this form. Please go back, reload the page, and try again.",
+            );
+        }
+        if !form_is_utf8(&bytes) {
+            return error_page(
+                StatusCode::BAD_REQUEST,
+                "Some characters could not be read",
+                "The form contained text we could not read. Please check what you typed and try again.",
+            );
+        }
+        request = Request::from_parts(parts, Body::from(bytes));
+    }
+
+    let stale_session_cookie = session_token.is_some() && session.is_none();
+    request.extensions_mut().insert(Viewer {
+        session,
+        csrf: csrf.clone(),
+        secure_cookies: secure,
+    });
+    let mut response = next.run(request).await;
+
+    let headers = response.headers_mut();
+    if let Some(fresh) = &fresh_anon
+        && let Some(value) = set_cookie(ANON_CSRF_COOKIE, fresh, 30 * 24 * 3600, secure)
+    {
+        headers.append(header::SET_COOKIE, value);
+    }
+    if stale_session_cookie
+        && !headers.contains_key(header::SET_COOKIE)
+        && let Some(value) = set_cookie(SESSION_COOKIE, "", 0, secure)
+    {
+        headers.append(header::SET_COOKIE, value);
+    }
+    // Pages may show private content: never store them in shared caches or history.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_with_invalid_utf8_are_detected() {
+        assert!(form_is_utf8(b"name=Alex&csrf=abc"));
+        assert!(form_is_utf8(b"name=Ren%C3%A9e+M"));
+        assert!(!form_is_utf8(b"name=%FF%FE"));
+        assert!(!form_is_utf8(b"name=%C3"));
+    }
+
+    #[test]
+    fn cookie_values_are_found_by_exact_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("x_goldseam_session=evil; goldseam_session=abc"),
+        );
+        assert_eq!(cookie_value(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie_value(&headers, ANON_CSRF_COOKIE), None);
+    }
+}

@@ -1,0 +1,103 @@
+//! HTTP: routes, the session and CSRF guard, security headers, and templates. Handlers are
+//! thin: parse the form, call one use case in `app`, render or redirect.
+
+mod accounts;
+mod assets;
+mod error;
+mod guard;
+mod pages;
+mod spaces;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+
+pub use error::WebError;
+pub use guard::{CSRF_FIELD, Viewer};
+
+/// Request bodies larger than this are refused with 413.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// No inline script or style, nothing from elsewhere, no framing, no plugins.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
+
+/// The whole application as a router, ready to serve (with connect info, for throttling).
+pub fn router(app: App) -> Router {
+    let routes = Router::new()
+        .route("/", get(pages::home))
+        .route("/signup", get(accounts::signup_page).post(accounts::signup))
+        .route("/login", get(accounts::login_page).post(accounts::login))
+        .route("/logout", post(accounts::logout))
+        .route("/logout/everywhere", post(accounts::logout_everywhere))
+        .route("/spaces", post(spaces::create))
+        .route("/spaces/{id}", get(spaces::show))
+        .route("/spaces/{id}/invite", post(spaces::new_invite))
+        .route("/spaces/{id}/record", get(spaces::record))
+        .route("/spaces/{id}/export", get(spaces::export))
+        .route(
+            "/invite/{token}",
+            get(spaces::invite_page).post(spaces::join),
+        )
+        .route("/static/style.css", get(assets::style))
+        .route("/static/app.js", get(assets::script))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(pages::not_found);
+
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::guard,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(header(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ))
+        .layer(
+            // Spans name the route pattern, never the path: invite links carry secrets.
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let route = req
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map_or("unmatched", |p| p.as_str())
+                    .to_owned();
+                tracing::info_span!("request", method = %req.method(), route)
+            }),
+        )
+        .with_state(app)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then finishes requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// How long a browser may cache the static assets.
+const ASSET_MAX_AGE: Duration = Duration::from_secs(3600);

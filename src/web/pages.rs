@@ -1,0 +1,117 @@
+//! The home page, the not-found page, and small helpers shared by page handlers.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+
+use super::error::WebError;
+use super::guard::Viewer;
+use crate::app::{App, AppError, SpaceSummary};
+
+/// What the layout needs on every page.
+pub struct Chrome {
+    pub signed_in: bool,
+    pub csrf: String,
+}
+
+impl Chrome {
+    pub fn of(viewer: &Viewer) -> Self {
+        Self {
+            signed_in: viewer.session.is_some(),
+            csrf: viewer.csrf.clone(),
+        }
+    }
+
+    pub fn signed_in(csrf: &str) -> Self {
+        Self {
+            signed_in: true,
+            csrf: csrf.to_owned(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "welcome.html")]
+struct WelcomePage {
+    chrome: Chrome,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "spaces.html")]
+struct SpacesPage {
+    chrome: Chrome,
+    name: String,
+    spaces: Vec<SpaceSummary>,
+    error: Option<String>,
+}
+
+pub async fn home(State(app): State<App>, viewer: Viewer) -> Result<Response, WebError> {
+    let Some(session) = &viewer.session else {
+        return Ok(WelcomePage {
+            chrome: Chrome::of(&viewer),
+        }
+        .into_response());
+    };
+    let me = app.whoami(session).await?;
+    let spaces = app.spaces_of(session).await?;
+    Ok(SpacesPage {
+        chrome: Chrome::of(&viewer),
+        name: me.display_name,
+        spaces,
+        error: None,
+    }
+    .into_response())
+}
+
+/// The spaces page again, with an error from the create form.
+pub async fn spaces_with_error(
+    app: &App,
+    viewer: &Viewer,
+    error: AppError,
+) -> Result<Response, WebError> {
+    let Some(session) = &viewer.session else {
+        return Err(WebError(error));
+    };
+    let status = super::error::status_of(&error);
+    let message = match error {
+        AppError::Invalid { message, .. } => message,
+        other => return Err(WebError(other)),
+    };
+    let me = app.whoami(session).await?;
+    let spaces = app.spaces_of(session).await?;
+    let page = SpacesPage {
+        chrome: Chrome::of(viewer),
+        name: me.display_name,
+        spaces,
+        error: Some(message),
+    };
+    Ok((status, page).into_response())
+}
+
+pub async fn not_found() -> WebError {
+    WebError(AppError::NotFound)
+}
+
+/// A path on this site that is safe to send someone to after logging in: it starts with
+/// one slash, and has no backslash or control character that a browser might reinterpret.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 512
+        && !path.chars().any(|c| c == '\\' || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_followed_after_log_in() {
+        assert!(is_local_path("/invite/abc"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/\t/evil.example"));
+    }
+}

@@ -1,0 +1,228 @@
+//! A space's home page, inviting and joining, the record page and its export.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use super::error::WebError;
+use super::guard::{SignedIn, Viewer};
+use super::pages::{Chrome, spaces_with_error};
+use crate::app::{App, AppError, InviteView};
+use crate::domain::record::{self, RecordedEvent};
+use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::{PersonId, SpaceId};
+use crate::export::Export;
+
+/// A space id from a URL; anything malformed is simply not found.
+fn space_id(raw: &str) -> Result<SpaceId, WebError> {
+    raw.parse().map_err(|_| WebError(AppError::NotFound))
+}
+
+/// "2026-11-23 18:04 UTC". Times show in UTC until people choose a time zone.
+pub fn format_time(at_us: i64) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    OffsetDateTime::from_unix_timestamp(at_us.div_euclid(1_000_000))
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create(
+    State(app): State<App>,
+    viewer: Viewer,
+    user: SignedIn,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, WebError> {
+    match app.create_space(&user.session, &form.name).await {
+        Ok(space) => Ok(Redirect::to(&format!("/spaces/{space}")).into_response()),
+        Err(err @ AppError::Invalid { .. }) => spaces_with_error(&app, &viewer, err).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "space.html")]
+struct SpacePage {
+    chrome: Chrome,
+    space: SpaceId,
+    name: String,
+    me: String,
+    partner: Option<String>,
+    invite_link: Option<String>,
+    fingerprint: String,
+    events: u64,
+}
+
+pub async fn show(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let state = app.space_for(user.session.person, space_id(&id)?).await?;
+    let invite_link = app.pending_invite_link(&user.session, &state).await?;
+    let me = state
+        .partners
+        .iter()
+        .find(|p| p.person == user.session.person);
+    Ok(SpacePage {
+        chrome: Chrome::signed_in(&user.csrf),
+        space: state.id,
+        name: state.name.clone(),
+        me: me.map(|p| p.display_name.clone()).unwrap_or_default(),
+        partner: state
+            .partner_of(user.session.person)
+            .map(|p| p.display_name.clone()),
+        invite_link,
+        fingerprint: record::fingerprint(&state.head_hash),
+        events: state.head_seq,
+    }
+    .into_response())
+}
+
+pub async fn new_invite(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let space = space_id(&id)?;
+    app.new_invite(&user.session, space).await?;
+    Ok(Redirect::to(&format!("/spaces/{space}#invite")).into_response())
+}
+
+/// One line of the record page.
+struct EventLine {
+    seq: u64,
+    when: String,
+    who: String,
+    what: String,
+    short_hash: String,
+}
+
+fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent) -> EventLine {
+    let who = if event.author == viewer.to_string() {
+        "You".to_owned()
+    } else {
+        state.name_of(&event.author).unwrap_or("Someone").to_owned()
+    };
+    let what = match SpaceEvent::parse(&event.kind, event.body.as_deref()) {
+        Some(SpaceEvent::SpaceCreated(e)) => format!("created the space “{}”", e.name),
+        Some(SpaceEvent::PartnerJoined(_)) => "joined the space".to_owned(),
+        None if event.body.is_none() => format!("{} (content removed)", event.kind),
+        None => event.kind.clone(),
+    };
+    EventLine {
+        seq: event.seq,
+        when: format_time(event.at_us),
+        who,
+        what,
+        short_hash: record::short_hash(&event.hash),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "record.html")]
+struct RecordPage {
+    chrome: Chrome,
+    space: SpaceId,
+    lines: Vec<EventLine>,
+    fingerprint: String,
+    verified: bool,
+}
+
+pub async fn record(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let (state, events) = app.read_record(user.session.person, space_id(&id)?).await?;
+    let verified = record::verify(&events).is_ok();
+    let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
+    Ok(RecordPage {
+        chrome: Chrome::signed_in(&user.csrf),
+        space: state.id,
+        lines: events
+            .iter()
+            .map(|e| describe(&state, user.session.person, e))
+            .collect(),
+        fingerprint: record::fingerprint(&head),
+        verified,
+    }
+    .into_response())
+}
+
+pub async fn export(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let (state, events) = app.read_record(user.session.person, space_id(&id)?).await?;
+    let json = Export::new(state.id, &events, app.clock().now_us()).to_json();
+    let disposition = format!("attachment; filename=\"goldseam-record-{}.json\"", state.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        json,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invite.html")]
+struct InvitePage {
+    chrome: Chrome,
+    token: String,
+    invite: InviteView,
+}
+
+/// Invite tokens are 43 base64url characters; anything else is not worth a database read.
+fn plausible_token(token: &str) -> bool {
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+pub async fn invite_page(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    if !plausible_token(&token) {
+        return Err(AppError::Invite(crate::app::InviteProblem::Unknown).into());
+    }
+    let invite = app
+        .view_invite(viewer.session.as_ref().map(|s| s.person), &token)
+        .await?;
+    Ok(InvitePage {
+        chrome: Chrome::of(&viewer),
+        token,
+        invite,
+    }
+    .into_response())
+}
+
+pub async fn join(
+    State(app): State<App>,
+    user: SignedIn,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    if !plausible_token(&token) {
+        return Err(AppError::Invite(crate::app::InviteProblem::Unknown).into());
+    }
+    let space = app.join(&user.session, &token).await?;
+    Ok(Redirect::to(&format!("/spaces/{space}")).into_response())
+}
