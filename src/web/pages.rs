@@ -93,6 +93,24 @@ pub async fn not_found() -> WebError {
     WebError(AppError::NotFound)
 }
 
+/// One path segment (a space id, an invite token). A segment that cannot even be read
+/// (e.g. invalid UTF-8) is simply not found, like any other unknown address.
+pub struct Segment(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Segment {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(segment)| Self(segment))
+            .map_err(|_| WebError(AppError::NotFound))
+    }
+}
+
 /// A path on this site that is safe to send someone to after logging in: it starts with
 /// one slash, and has no backslash or control character that a browser might reinterpret.
 pub fn is_local_path(path: &str) -> bool {

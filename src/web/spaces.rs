@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use time::macros::format_description;
 
 use super::error::WebError;
 use super::guard::{SignedIn, Viewer};
-use super::pages::{Chrome, spaces_with_error};
+use super::pages::{Chrome, Segment, spaces_with_error};
 use crate::app::{App, AppError, InviteView};
 use crate::domain::record::{self, RecordedEvent};
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -68,7 +68,7 @@ struct SpacePage {
 pub async fn show(
     State(app): State<App>,
     user: SignedIn,
-    Path(id): Path<String>,
+    Segment(id): Segment,
 ) -> Result<Response, WebError> {
     let state = app.space_for(user.session.person, space_id(&id)?).await?;
     let invite_link = app.pending_invite_link(&user.session, &state).await?;
@@ -94,7 +94,7 @@ pub async fn show(
 pub async fn new_invite(
     State(app): State<App>,
     user: SignedIn,
-    Path(id): Path<String>,
+    Segment(id): Segment,
 ) -> Result<Response, WebError> {
     let space = space_id(&id)?;
     app.new_invite(&user.session, space).await?;
@@ -144,7 +144,7 @@ struct RecordPage {
 pub async fn record(
     State(app): State<App>,
     user: SignedIn,
-    Path(id): Path<String>,
+    Segment(id): Segment,
 ) -> Result<Response, WebError> {
     let (state, events) = app.read_record(user.session.person, space_id(&id)?).await?;
     let verified = record::verify(&events).is_ok();
@@ -165,7 +165,7 @@ pub async fn record(
 pub async fn export(
     State(app): State<App>,
     user: SignedIn,
-    Path(id): Path<String>,
+    Segment(id): Segment,
 ) -> Result<Response, WebError> {
     let (state, events) = app.read_record(user.session.person, space_id(&id)?).await?;
     let json = Export::new(state.id, &events, app.clock().now_us()).to_json();
@@ -199,7 +199,7 @@ fn plausible_token(token: &str) -> bool {
 pub async fn invite_page(
     State(app): State<App>,
     viewer: Viewer,
-    Path(token): Path<String>,
+    Segment(token): Segment,
 ) -> Result<Response, WebError> {
     if !plausible_token(&token) {
         return Err(AppError::Invite(crate::app::InviteProblem::Unknown).into());
@@ -218,7 +218,7 @@ pub async fn invite_page(
 pub async fn join(
     State(app): State<App>,
     user: SignedIn,
-    Path(token): Path<String>,
+    Segment(token): Segment,
 ) -> Result<Response, WebError> {
     if !plausible_token(&token) {
         return Err(AppError::Invite(crate::app::InviteProblem::Unknown).into());

@@ -1,0 +1,405 @@
+//! `spawn_app()` and a small browser-like client.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use goldseam::app::{App, Clock};
+use goldseam::config::Settings;
+use goldseam::store::Store;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "lantern orbit velvet cactus";
+
+/// Runs each listed async test fn once per backend: `mod sqlite { fn name() }` and
+/// `mod postgres { fn name() }`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(backend) = $crate::helpers::postgres() {
+                        super::$name(backend).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL backend if the test URL is set. In CI a missing URL is a failure: the
+/// PostgreSQL suite must run there, not quietly skip.
+pub fn postgres() -> Option<Backend> {
+    if std::env::var("GOLDSEAM_TEST_POSTGRES_URL").is_ok() {
+        return Some(Backend::Postgres);
+    }
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+        panic!(
+            "CI is set but GOLDSEAM_TEST_POSTGRES_URL is not: the PostgreSQL suite must run in CI"
+        );
+    }
+    eprintln!("GOLDSEAM_TEST_POSTGRES_URL is not set; this PostgreSQL test did not run");
+    None
+}
+
+/// A fresh, migrated store. PostgreSQL gets a new schema per test.
+pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Store {
+    let store = match backend {
+        Backend::Sqlite => Store::sqlite(SqliteConnectOptions::new().filename(dir.join("test.db")))
+            .await
+            .expect("open SQLite"),
+        Backend::Postgres => {
+            let url = std::env::var("GOLDSEAM_TEST_POSTGRES_URL").expect("postgres URL");
+            let admin = sqlx::PgPool::connect(&url)
+                .await
+                .expect("CI's PostgreSQL must be reachable");
+            let schema = format!("gs_test_{}", uuid_hex());
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&admin)
+                .await
+                .expect("create schema");
+            admin.close().await;
+            let options = PgConnectOptions::from_str(&url)
+                .expect("postgres URL")
+                .options([("search_path", schema.as_str())]);
+            Store::postgres(options).await.expect("connect PostgreSQL")
+        }
+    };
+    store.migrate().await.expect("migrate");
+    store
+}
+
+fn uuid_hex() -> String {
+    goldseam::domain::SpaceId::random()
+        .to_string()
+        .replace('-', "")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub clock: Clock,
+    pub dir: tempfile::TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts the real server on 127.0.0.1:0 with a manual clock and a fresh database.
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = fresh_store(backend, dir.path()).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind port 0");
+    let base = format!("http://{}", listener.local_addr().expect("local addr"));
+    let mut settings = Settings {
+        base_url: base.clone(),
+        ..Settings::default()
+    };
+    adjust(&mut settings);
+    let clock = Clock::manual();
+    let app = App::new(store, settings, clock.clone()).expect("app");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let served = app.clone();
+    tokio::spawn(async move {
+        let _ = goldseam::web::serve(listener, served, async move {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    TestApp {
+        base,
+        app,
+        clock,
+        dir,
+        _stop: stop,
+    }
+}
+
+impl TestApp {
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// A client signed up (and so logged in) as a new person.
+    pub async fn person(&self, name: &str) -> Client {
+        let client = self.client();
+        let email = format!("{}-{}@example.org", name.to_lowercase(), &uuid_hex()[..8]);
+        let page = client.signup(&email, name, PASSWORD).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-up of {name} failed: {}",
+            page.body
+        );
+        client.set_email(&email);
+        client
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> String {
+        self.headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The `value` of the first element with `id="…"`.
+    pub fn value_of(&self, id: &str) -> Option<String> {
+        let at = self.body.find(&format!("id=\"{id}\""))?;
+        let rest = &self.body[at..];
+        let start = rest.find("value=\"")? + 7;
+        let end = rest[start..].find('"')?;
+        Some(
+            rest[start..start + end]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&"),
+        )
+    }
+
+    pub fn csrf(&self) -> Option<String> {
+        let at = self.body.find("name=\"csrf\" value=\"")? + 19;
+        let end = self.body[at..].find('"')?;
+        Some(self.body[at..at + end].to_owned())
+    }
+
+    /// Whether the page shows `text`, as a person would read it (HTML escapes undone).
+    pub fn has(&self, text: &str) -> bool {
+        self.text().contains(text)
+    }
+
+    /// The body with the HTML escapes that templates write turned back into characters.
+    pub fn text(&self) -> String {
+        [
+            ("&#39;", "'"),
+            ("&#x27;", "'"),
+            ("&#34;", "\""),
+            ("&quot;", "\""),
+            ("&#60;", "<"),
+            ("&lt;", "<"),
+            ("&#62;", ">"),
+            ("&gt;", ">"),
+            ("&#38;", "&"),
+            ("&amp;", "&"),
+        ]
+        .iter()
+        .fold(self.body.clone(), |body, (escaped, plain)| {
+            body.replace(escaped, plain)
+        })
+    }
+}
+
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
+    email: std::sync::Mutex<String>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            base: base.to_owned(),
+            http,
+            jar,
+            email: std::sync::Mutex::new(String::new()),
+        }
+    }
+
+    fn set_email(&self, email: &str) {
+        *self.email.lock().expect("lock") = email.to_owned();
+    }
+
+    pub fn email(&self) -> String {
+        self.email.lock().expect("lock").clone()
+    }
+
+    /// The raw value of a cookie this client holds.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore as _;
+        let url = self.base.parse().expect("base url");
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    }
+
+    async fn read(response: reqwest::Response) -> Page {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Self::read(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await
+    }
+
+    /// The CSRF token this client's forms currently carry.
+    pub async fn csrf(&self) -> String {
+        self.get("/login")
+            .await
+            .csrf()
+            .or(self.get("/").await.csrf())
+            .expect("a page with a form")
+    }
+
+    /// Posts a form the way a browser would, with the current CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post_raw(path, &form).await
+    }
+
+    /// Posts exactly these fields, with no CSRF token added.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST");
+        Self::read(response).await
+    }
+
+    /// Posts a body as is, as a form.
+    pub async fn post_bytes(&self, path: &str, body: Vec<u8>) -> Page {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        Self::read(response).await
+    }
+
+    pub async fn signup(&self, email: &str, name: &str, password: &str) -> Page {
+        self.post(
+            "/signup",
+            &[
+                ("email", email),
+                ("display_name", name),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Page {
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Creates a space and returns its path (`/spaces/ID`).
+    pub async fn create_space(&self, name: &str) -> String {
+        let page = self.post("/spaces", &[("name", name)]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        page.location()
+    }
+
+    /// The invite link shown on a space page (to its creator's session).
+    pub async fn invite_link(&self, space_path: &str) -> String {
+        self.get(space_path)
+            .await
+            .value_of("invite-link")
+            .expect("an invite link on the space page")
+    }
+
+    /// The path part of a full link on this server.
+    pub fn path_of(&self, link: &str) -> String {
+        link.strip_prefix(&self.base).unwrap_or(link).to_owned()
+    }
+
+    /// The record fingerprint on a space page.
+    pub async fn fingerprint(&self, space_path: &str) -> String {
+        let page = self.get(space_path).await;
+        let at = page
+            .body
+            .find("class=\"fingerprint\">")
+            .expect("fingerprint")
+            + 20;
+        let end = page.body[at..].find('<').expect("end of fingerprint");
+        page.body[at..at + end].to_owned()
+    }
+}
+
+/// Two partners in one space: (creator, partner, space path).
+pub async fn couple(app: &TestApp) -> (Client, Client, String) {
+    let sam = app.person("Sam").await;
+    let space = sam.create_space("Sam & Alex").await;
+    let link = sam.invite_link(&space).await;
+    let alex = app.person("Alex").await;
+    let joined = alex.post(&alex.path_of(&link), &[]).await;
+    assert_eq!(
+        joined.status,
+        StatusCode::SEE_OTHER,
+        "join failed: {}",
+        joined.body
+    );
+    assert_eq!(joined.location(), space);
+    (sam, alex, space)
+}

@@ -1,0 +1,13 @@
+//! The one integration-test binary: a real `goldseam` on port 0 with a fresh database per
+//! test, driven over HTTP by a cookie-keeping client. Every flow runs on SQLite, and on
+//! PostgreSQL whenever `GOLDSEAM_TEST_POSTGRES_URL` is set (CI always sets it; there, a
+//! missing URL fails the suite instead of skipping it).
+
+mod helpers;
+
+mod accounts;
+mod cli;
+mod record;
+mod security;
+mod spaces;
+mod store;

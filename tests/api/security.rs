@@ -1,0 +1,171 @@
+//! CSRF, security headers, cookie attributes, body limits: the rules every page keeps.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, PASSWORD, spawn_app, spawn_app_with};
+
+crate::on_both_databases!(
+    a_form_without_a_valid_csrf_token_is_refused_and_writes_nothing,
+    a_sign_up_without_a_csrf_token_creates_no_account,
+    every_response_carries_the_security_headers,
+    session_cookies_are_http_only_lax_and_secure_when_configured,
+    oversized_bodies_are_refused_and_write_nothing,
+);
+
+async fn a_form_without_a_valid_csrf_token_is_refused_and_writes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sam = app.person("Sam").await;
+    let kim = app.person("Kim").await;
+    let kims_token = kim.csrf().await;
+    let attempts: [Vec<(&str, &str)>; 4] = [
+        vec![("name", "No token")],
+        vec![("csrf", ""), ("name", "Empty token")],
+        vec![
+            ("csrf", "forged-token-forged-token-forged-token-aaaa"),
+            ("name", "Forged"),
+        ],
+        // A valid token, but tied to someone else's session.
+        vec![("csrf", kims_token.as_str()), ("name", "Borrowed")],
+    ];
+    for fields in attempts {
+        let page = sam.post_raw("/spaces", &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{fields:?}");
+        assert!(page.has("This form has expired"));
+    }
+    assert!(
+        sam.get("/").await.has("You don't have a shared space yet"),
+        "nothing was created"
+    );
+    // Logging out needs the token too, so another site cannot log you out.
+    assert_eq!(
+        sam.post_raw("/logout", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(sam.get("/").await.has("Hello, Sam"));
+}
+
+async fn a_sign_up_without_a_csrf_token_creates_no_account(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // A fresh visitor with no cookie at all, as a cross-site form post would be.
+    let page = app
+        .client()
+        .post_raw(
+            "/signup",
+            &[
+                ("email", "sam@example.org"),
+                ("display_name", "Sam"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.app
+            .store()
+            .login_by_email("sam@example.org")
+            .await
+            .expect("query")
+            .is_none()
+    );
+}
+
+async fn every_response_carries_the_security_headers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sam = app.person("Sam").await;
+    let space = sam.create_space("Us").await;
+    let anonymous = app.client();
+    let mut pages = vec![
+        anonymous.get("/").await,
+        anonymous.get("/signup").await,
+        anonymous.get("/login").await,
+        anonymous.get("/no-such-page").await,
+        anonymous.get("/static/style.css").await,
+        anonymous.get("/static/app.js").await,
+        anonymous.post_raw("/spaces", &[]).await,
+        sam.get("/").await,
+        sam.get(&space).await,
+        sam.get(&format!("{space}/record")).await,
+        sam.get(&format!("{space}/export")).await,
+    ];
+    pages.push(
+        sam.get("/spaces/00000000-0000-4000-8000-000000000000")
+            .await,
+    );
+    for page in pages {
+        let header = |name: &str| {
+            page.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let csp = header("content-security-policy");
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(
+                csp.contains(directive),
+                "CSP {csp:?} lacks {directive:?} (status {})",
+                page.status
+            );
+        }
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert_eq!(header("referrer-policy"), "no-referrer");
+        assert_eq!(header("x-frame-options"), "DENY");
+        if page.body.contains("<html") {
+            assert!(
+                !page.body.contains("<script>") && !page.body.contains(" style=\""),
+                "no inline script or style"
+            );
+            assert!(
+                page.body.contains("data-quick-exit"),
+                "every page has the quick exit"
+            );
+        }
+    }
+}
+
+async fn session_cookies_are_http_only_lax_and_secure_when_configured(backend: Backend) {
+    for secure in [false, true] {
+        let app = spawn_app_with(backend, |s| s.secure_cookies = secure).await;
+        let client = app.client();
+        let csrf = client.get("/signup").await.csrf().expect("csrf");
+        let page = client
+            .post_raw(
+                "/signup",
+                &[
+                    ("csrf", &csrf),
+                    ("email", "sam@example.org"),
+                    ("display_name", "Sam"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        let cookie = page
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("goldseam_session="))
+            .expect("a session cookie")
+            .to_owned();
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(cookie.contains("Path=/"), "{cookie}");
+        assert_eq!(cookie.contains("Secure"), secure, "{cookie}");
+    }
+}
+
+async fn oversized_bodies_are_refused_and_write_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sam = app.person("Sam").await;
+    let name = "x".repeat(70 * 1024);
+    let page = sam.post("/spaces", &[("name", &name)]).await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(sam.get("/").await.has("You don't have a shared space yet"));
+}
