@@ -19,6 +19,13 @@ pub enum AppError {
     /// The request is fine but the rules of the space refuse it now.
     #[error("{0}")]
     Refused(String),
+    /// The viewer's role does not allow this (the thing itself is visible to them).
+    #[error("{0}")]
+    Forbidden(String),
+    /// A rule of the space refused the command; converted by the use case that knows
+    /// how to present it.
+    #[error("{0}")]
+    Domain(SpaceError),
     /// Log-in failed; the same for an unknown email and a wrong password.
     #[error("That email and password don't match an account. Please check them and try again.")]
     BadCredentials,
@@ -76,6 +83,7 @@ impl From<SpaceError> for AppError {
     fn from(err: SpaceError) -> Self {
         match err {
             SpaceError::Full => Self::Invite(InviteProblem::Full),
+            own_up @ SpaceError::OwnUp(_) => Self::Domain(own_up),
             other => Self::Refused(other.to_string()),
         }
     }

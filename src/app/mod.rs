@@ -6,6 +6,7 @@ mod accounts;
 mod cache;
 mod clock;
 mod error;
+mod ownup;
 mod spaces;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ pub use accounts::{LoginInput, NewSession, Session, SignUpInput};
 pub use cache::StateCache;
 pub use clock::Clock;
 pub use error::{AppError, InviteProblem};
+pub use ownup::LetterDraft;
 pub use spaces::{InviteView, SpaceSummary};
 
 use crate::config::Settings;

@@ -76,7 +76,7 @@ impl App {
 
     /// Seals the events `command` produces and appends them, retrying when another append
     /// to the space got there first. Returns the state the events were decided on.
-    async fn record(
+    pub(super) async fn record(
         &self,
         space: SpaceId,
         actor: PersonId,

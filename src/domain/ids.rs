@@ -25,6 +25,19 @@ macro_rules! id_type {
             }
         }
 
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
         impl FromStr for $name {
             type Err = InvalidId;
 
@@ -53,6 +66,10 @@ id_type!(
 id_type!(
     /// A couple's shared space and its record.
     SpaceId
+);
+id_type!(
+    /// Something inside a space: a breach, a question, an apology, a letter, an entry.
+    EntryId
 );
 
 #[cfg(test)]

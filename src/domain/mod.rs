@@ -3,13 +3,15 @@
 //! Nothing in here does I/O, awaits, touches SQL or HTTP, or reads the clock: time,
 //! randomness and the acting person arrive through [`Ctx`].
 
+pub mod checks;
 pub mod ids;
 pub mod input;
+pub mod ownup;
 pub mod passwords;
 pub mod record;
 pub mod space;
 
-pub use ids::{PersonId, SpaceId};
+pub use ids::{EntryId, PersonId, SpaceId};
 pub use record::{Hash, RecordedEvent};
 
 /// What a decision needs from the outside world, handed in so decisions stay deterministic.

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::input::{DisplayName, SpaceName};
+use super::ownup::{self, OwnUp, OwnUpError};
 use super::record::{GENESIS_PREV, Hash, RecordedEvent};
 use super::{Ctx, PersonId, SpaceId};
 
@@ -18,6 +19,7 @@ pub const PARTNERS: usize = 2;
 pub enum SpaceEvent {
     SpaceCreated(SpaceCreated),
     PartnerJoined(PartnerJoined),
+    OwnUp(ownup::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +38,7 @@ impl SpaceEvent {
         match self {
             Self::SpaceCreated(_) => "space.created",
             Self::PartnerJoined(_) => "partner.joined",
+            Self::OwnUp(e) => e.kind(),
         }
     }
 
@@ -44,6 +47,7 @@ impl SpaceEvent {
         let json = match self {
             Self::SpaceCreated(e) => serde_json::to_string(e),
             Self::PartnerJoined(e) => serde_json::to_string(e),
+            Self::OwnUp(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -56,7 +60,7 @@ impl SpaceEvent {
         match kind {
             "space.created" => serde_json::from_str(body).ok().map(Self::SpaceCreated),
             "partner.joined" => serde_json::from_str(body).ok().map(Self::PartnerJoined),
-            _ => None,
+            other => ownup::Event::parse(other, body).map(Self::OwnUp),
         }
     }
 }
@@ -78,6 +82,7 @@ pub struct SpaceState {
     pub name: String,
     pub created_at_us: i64,
     pub partners: Vec<Partner>,
+    pub own_up: OwnUp,
 }
 
 impl SpaceState {
@@ -90,6 +95,7 @@ impl SpaceState {
             name: String::new(),
             created_at_us: 0,
             partners: Vec::new(),
+            own_up: OwnUp::default(),
         }
     }
 
@@ -140,6 +146,10 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 joined_at_us: event.at_us,
             });
         }
+        (Some(SpaceEvent::OwnUp(e)), Some(person)) if state.is_partner(person) => {
+            let other = state.partner_of(person).map(|p| p.person);
+            ownup::apply(&mut state.own_up, person, other, event.at_us, e);
+        }
         _ => {}
     }
     state
@@ -163,6 +173,7 @@ pub enum Command {
     Join {
         display_name: DisplayName,
     },
+    OwnUp(ownup::Command),
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -176,6 +187,8 @@ pub enum SpaceError {
     AlreadyPartner,
     #[error("This space already has two partners, so nobody else can join it.")]
     Full,
+    #[error("{0}")]
+    OwnUp(#[from] OwnUpError),
 }
 
 /// The events `command` produces in `state`, or why it is refused.
@@ -207,6 +220,14 @@ pub fn decide(
             Ok(vec![SpaceEvent::PartnerJoined(PartnerJoined {
                 display_name: display_name.as_str().to_owned(),
             })])
+        }
+        Command::OwnUp(command) => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            let partner = state.partner_of(ctx.actor).map(|p| p.person);
+            let events = ownup::decide(&state.own_up, partner, command, ctx)?;
+            Ok(events.into_iter().map(SpaceEvent::OwnUp).collect())
         }
     }
 }

@@ -540,6 +540,111 @@ impl Store {
     }
 }
 
+impl Store {
+    // ---- private drafts ---------------------------------------------------------------
+    // Every query names the author: a draft is found only by the person who wrote it.
+
+    #[tracing::instrument(skip_all)]
+    pub async fn save_draft(&self, d: &DraftRow) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query(
+                "UPDATE drafts SET body = $4, updated_at = $5
+                 WHERE id = $1 AND person_id = $2 AND space_id = $3",
+            )
+            .bind(&d.id)
+            .bind(&d.person_id)
+            .bind(&d.space_id)
+            .bind(&d.body)
+            .bind(d.updated_at)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                let inserted = sqlx::query(
+                    "INSERT INTO drafts (id, person_id, space_id, kind, body, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&d.id)
+                .bind(&d.person_id)
+                .bind(&d.space_id)
+                .bind(&d.kind)
+                .bind(&d.body)
+                .bind(d.updated_at)
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Ok(_) => {}
+                    // Someone else's draft id: never overwrite it, never say it exists.
+                    Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn drafts(
+        &self,
+        person: PersonId,
+        space: SpaceId,
+        kind: &str,
+    ) -> Result<Vec<DraftRow>, StoreError> {
+        let rows: Vec<DraftRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, person_id, space_id, kind, body, updated_at FROM drafts
+                 WHERE person_id = $1 AND space_id = $2 AND kind = $3 ORDER BY updated_at DESC, id",
+            )
+            .bind(person.to_string())
+            .bind(space.to_string())
+            .bind(kind)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn draft(
+        &self,
+        person: PersonId,
+        space: SpaceId,
+        id: &str,
+    ) -> Result<Option<DraftRow>, StoreError> {
+        let row: Option<DraftRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, person_id, space_id, kind, body, updated_at FROM drafts
+                 WHERE id = $1 AND person_id = $2 AND space_id = $3",
+            )
+            .bind(id)
+            .bind(person.to_string())
+            .bind(space.to_string())
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_draft(
+        &self,
+        person: PersonId,
+        space: SpaceId,
+        id: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM drafts WHERE id = $1 AND person_id = $2 AND space_id = $3")
+                .bind(id)
+                .bind(person.to_string())
+                .bind(space.to_string())
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+}
+
 /// The events must follow `expected` and each other without a gap or a broken link.
 fn check_chain(expected: (u64, Hash), events: &[RecordedEvent]) -> Result<(), StoreError> {
     let mut head = expected;

@@ -67,6 +67,17 @@ pub struct InviteRow {
     pub revoked_at: Option<i64>,
 }
 
+/// A private draft, visible only to its author.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DraftRow {
+    pub id: String,
+    pub person_id: String,
+    pub space_id: String,
+    pub kind: String,
+    pub body: String,
+    pub updated_at: i64,
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct EventRow {
     seq: i64,

@@ -5,6 +5,7 @@ mod accounts;
 mod assets;
 mod error;
 mod guard;
+mod ownup;
 mod pages;
 mod spaces;
 
@@ -46,6 +47,45 @@ pub fn router(app: App) -> Router {
             "/invite/{token}",
             get(spaces::invite_page).post(spaces::join),
         )
+        .route(
+            "/spaces/{id}/breaches",
+            get(ownup::breaches).post(ownup::record_breach),
+        )
+        .route("/spaces/{id}/breaches/{entry}", get(ownup::breach))
+        .route(
+            "/spaces/{id}/breaches/{entry}/acknowledge",
+            post(ownup::acknowledge),
+        )
+        .route(
+            "/spaces/{id}/breaches/{entry}/disclosure",
+            post(ownup::add_disclosure),
+        )
+        .route(
+            "/spaces/{id}/breaches/{entry}/apology",
+            get(ownup::apology_form).post(ownup::send_apology),
+        )
+        .route("/spaces/{id}/apologies/{entry}", get(ownup::apology))
+        .route(
+            "/spaces/{id}/apologies/{entry}/respond",
+            post(ownup::respond),
+        )
+        .route(
+            "/spaces/{id}/questions",
+            get(ownup::questions).post(ownup::ask),
+        )
+        .route("/spaces/{id}/questions/{entry}", get(ownup::question))
+        .route("/spaces/{id}/questions/{entry}/answer", post(ownup::answer))
+        .route("/spaces/{id}/questions/{entry}/settle", post(ownup::settle))
+        .route(
+            "/spaces/{id}/questions/{entry}/again",
+            post(ownup::ask_again),
+        )
+        .route(
+            "/spaces/{id}/letters",
+            get(ownup::letters).post(ownup::write_letter),
+        )
+        .route("/spaces/{id}/letters/new", get(ownup::letter_form))
+        .route("/spaces/{id}/letters/{entry}", get(ownup::letter))
         .route("/static/style.css", get(assets::style))
         .route("/static/app.js", get(assets::script))
         .route("/healthz", get(|| async { "ok" }))

@@ -93,21 +93,28 @@ pub async fn not_found() -> WebError {
     WebError(AppError::NotFound)
 }
 
-/// One path segment (a space id, an invite token). A segment that cannot even be read
-/// (e.g. invalid UTF-8) is simply not found, like any other unknown address.
-pub struct Segment(pub String);
+/// The `N`th parameter of a route (`/spaces/{id}/things/{entry}`). A parameter that cannot
+/// even be read (e.g. invalid UTF-8) is simply not found, like any other unknown address.
+pub struct Param<const N: usize>(pub String);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Segment {
+/// The first route parameter: a space id or an invite token.
+pub type Segment = Param<0>;
+
+impl<S: Send + Sync, const N: usize> axum::extract::FromRequestParts<S> for Param<N> {
     type Rejection = WebError;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<String>::from_request_parts(parts, state)
+        let params = axum::extract::RawPathParams::from_request_parts(parts, state)
             .await
-            .map(|axum::extract::Path(segment)| Self(segment))
-            .map_err(|_| WebError(AppError::NotFound))
+            .map_err(|_| WebError(AppError::NotFound))?;
+        params
+            .iter()
+            .nth(N)
+            .map(|(_, value)| Self(value.to_owned()))
+            .ok_or(WebError(AppError::NotFound))
     }
 }
 

@@ -12,7 +12,7 @@ use time::macros::format_description;
 
 use super::error::WebError;
 use super::guard::{SignedIn, Viewer};
-use super::pages::{Chrome, Segment, spaces_with_error};
+use super::pages::{Chrome, Param, Segment, spaces_with_error};
 use crate::app::{App, AppError, InviteView};
 use crate::domain::record::{self, RecordedEvent};
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -63,12 +63,13 @@ struct SpacePage {
     invite_link: Option<String>,
     fingerprint: String,
     events: u64,
+    waiting: Vec<(String, String)>,
 }
 
 pub async fn show(
     State(app): State<App>,
     user: SignedIn,
-    Segment(id): Segment,
+    Param(id): Segment,
 ) -> Result<Response, WebError> {
     let state = app.space_for(user.session.person, space_id(&id)?).await?;
     let invite_link = app.pending_invite_link(&user.session, &state).await?;
@@ -87,14 +88,58 @@ pub async fn show(
         invite_link,
         fingerprint: record::fingerprint(&state.head_hash),
         events: state.head_seq,
+        waiting: waiting_lines(&state, user.session.person),
     }
     .into_response())
+}
+
+/// What waits for the viewer, as (text, link).
+fn waiting_lines(state: &SpaceState, viewer: PersonId) -> Vec<(String, String)> {
+    use crate::domain::ownup::Waiting;
+    let base = format!("/spaces/{}", state.id);
+    let own_up = &state.own_up;
+    let quoted = |text: &str| {
+        let short: String = text.chars().take(60).collect();
+        if short.len() < text.len() {
+            format!("“{short}…”")
+        } else {
+            format!("“{short}”")
+        }
+    };
+    own_up
+        .waiting_for(viewer)
+        .into_iter()
+        .filter_map(|w| match w {
+            Waiting::Acknowledge(id) => own_up.breach(id).map(|b| {
+                (
+                    format!("Answer the breach {}", quoted(&b.title)),
+                    format!("{base}/breaches/{id}"),
+                )
+            }),
+            Waiting::Answer(id) => own_up.question(id).map(|q| {
+                (
+                    format!("Answer the question {}", quoted(q.title())),
+                    format!("{base}/questions/{id}"),
+                )
+            }),
+            Waiting::Decide(id) => own_up.question(id).map(|q| {
+                (
+                    format!("Read the answer to {}", quoted(q.title())),
+                    format!("{base}/questions/{id}"),
+                )
+            }),
+            Waiting::RespondToApology(id) => Some((
+                "Read an apology, and respond when you are ready".to_owned(),
+                format!("{base}/apologies/{id}"),
+            )),
+        })
+        .collect()
 }
 
 pub async fn new_invite(
     State(app): State<App>,
     user: SignedIn,
-    Segment(id): Segment,
+    Param(id): Segment,
 ) -> Result<Response, WebError> {
     let space = space_id(&id)?;
     app.new_invite(&user.session, space).await?;
@@ -107,6 +152,7 @@ struct EventLine {
     when: String,
     who: String,
     what: String,
+    link: Option<String>,
     short_hash: String,
 }
 
@@ -116,17 +162,20 @@ fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent) -> Even
     } else {
         state.name_of(&event.author).unwrap_or("Someone").to_owned()
     };
-    let what = match SpaceEvent::parse(&event.kind, event.body.as_deref()) {
-        Some(SpaceEvent::SpaceCreated(e)) => format!("created the space “{}”", e.name),
-        Some(SpaceEvent::PartnerJoined(_)) => "joined the space".to_owned(),
-        None if event.body.is_none() => format!("{} (content removed)", event.kind),
-        None => event.kind.clone(),
+    let base = format!("/spaces/{}", state.id);
+    let (what, link) = match SpaceEvent::parse(&event.kind, event.body.as_deref()) {
+        Some(SpaceEvent::SpaceCreated(e)) => (format!("created the space “{}”", e.name), None),
+        Some(SpaceEvent::PartnerJoined(_)) => ("joined the space".to_owned(), None),
+        Some(SpaceEvent::OwnUp(e)) => super::ownup::describe(state, &base, &e),
+        None if event.body.is_none() => (format!("{} (content removed)", event.kind), None),
+        None => (event.kind.clone(), None),
     };
     EventLine {
         seq: event.seq,
         when: format_time(event.at_us),
         who,
         what,
+        link,
         short_hash: record::short_hash(&event.hash),
     }
 }
@@ -144,7 +193,7 @@ struct RecordPage {
 pub async fn record(
     State(app): State<App>,
     user: SignedIn,
-    Segment(id): Segment,
+    Param(id): Segment,
 ) -> Result<Response, WebError> {
     let (state, events) = app.read_record(user.session.person, space_id(&id)?).await?;
     let verified = record::verify(&events).is_ok();
@@ -165,7 +214,7 @@ pub async fn record(
 pub async fn export(
     State(app): State<App>,
     user: SignedIn,
-    Segment(id): Segment,
+    Param(id): Segment,
 ) -> Result<Response, WebError> {
     let (state, events) = app.read_record(user.session.person, space_id(&id)?).await?;
     let json = Export::new(state.id, &events, app.clock().now_us()).to_json();
@@ -199,7 +248,7 @@ fn plausible_token(token: &str) -> bool {
 pub async fn invite_page(
     State(app): State<App>,
     viewer: Viewer,
-    Segment(token): Segment,
+    Param(token): Segment,
 ) -> Result<Response, WebError> {
     if !plausible_token(&token) {
         return Err(AppError::Invite(crate::app::InviteProblem::Unknown).into());
@@ -218,7 +267,7 @@ pub async fn invite_page(
 pub async fn join(
     State(app): State<App>,
     user: SignedIn,
-    Segment(token): Segment,
+    Param(token): Segment,
 ) -> Result<Response, WebError> {
     if !plausible_token(&token) {
         return Err(AppError::Invite(crate::app::InviteProblem::Unknown).into());

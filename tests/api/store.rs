@@ -13,6 +13,7 @@ crate::on_both_databases!(
     concurrent_writers_never_fork_the_chain,
     an_append_with_a_stale_head_writes_nothing,
     the_database_refuses_to_change_or_delete_events,
+    two_instances_on_one_database_each_see_the_others_appends,
 );
 
 fn draft(author: PersonId, n: usize) -> Draft {
@@ -114,7 +115,9 @@ async fn an_append_with_a_stale_head_writes_nothing(backend: Backend) {
         .await
         .expect("first writer wins");
     assert!(matches!(
-        store.append(space, head, std::slice::from_ref(&b), &[]).await,
+        store
+            .append(space, head, std::slice::from_ref(&b), &[])
+            .await,
         Err(StoreError::Conflict)
     ));
     // Events that do not continue the claimed head are refused before touching the database.
@@ -171,4 +174,39 @@ async fn the_database_refuses_to_change_or_delete_events(backend: Backend) {
     let events = store.events_after(space, 0).await.expect("read");
     assert!(events[0].body.is_none());
     assert!(record::verify(&events).is_ok());
+}
+
+/// Two `goldseam` instances on one database, as behind a load balancer: each caches space
+/// state, and each sees what the other appended without any coordination.
+async fn two_instances_on_one_database_each_see_the_others_appends(backend: Backend) {
+    use goldseam::app::{App, Clock};
+    use goldseam::config::Settings;
+
+    let app = crate::helpers::spawn_app(backend).await;
+    let sam = app.person("Sam").await;
+    let space = sam.create_space("Us").await;
+    let id: SpaceId = space
+        .trim_start_matches("/spaces/")
+        .parse()
+        .expect("space id");
+    let other = App::new(app.app.store().clone(), Settings::default(), Clock::System)
+        .expect("second instance");
+    let before = other.load_state(id).await.expect("load").expect("exists");
+    assert_eq!(before.partners.len(), 1);
+    // The partner joins through the first instance; the second folds only what is new.
+    let link = sam.invite_link(&space).await;
+    let alex = app.person("Alex").await;
+    alex.post(&alex.path_of(&link), &[]).await;
+    let after = other.load_state(id).await.expect("load").expect("exists");
+    assert_eq!(after.partners.len(), 2);
+    assert_eq!(after.head_seq, 2);
+    assert_eq!(
+        after.head_hash,
+        app.app
+            .load_state(id)
+            .await
+            .expect("load")
+            .expect("exists")
+            .head_hash
+    );
 }
