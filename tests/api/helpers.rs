@@ -204,6 +204,21 @@ impl Page {
         self.text().contains(text)
     }
 
+    /// Whether a person reading the page sees `text`: tags removed, escapes undone.
+    pub fn reads(&self, text: &str) -> bool {
+        let mut visible = String::with_capacity(self.body.len());
+        let mut in_tag = false;
+        for c in self.text().chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => visible.push(c),
+                _ => {}
+            }
+        }
+        visible.contains(text)
+    }
+
     /// The body with the HTML escapes that templates write turned back into characters.
     pub fn text(&self) -> String {
         [

@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod cli;
+mod ownup;
 mod record;
 mod security;
 mod spaces;
