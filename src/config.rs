@@ -61,6 +61,11 @@ pub struct ServeArgs {
     #[arg(long, env = "GOLDSEAM_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// Take the client's address from the last `X-Forwarded-For` entry (set this only
+    /// behind a reverse proxy that appends it; otherwise clients could forge it).
+    #[arg(long, env = "GOLDSEAM_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+
     /// Log out a session after this many minutes without activity.
     #[arg(long, env = "GOLDSEAM_SESSION_IDLE_MINUTES", default_value_t = 480)]
     pub session_idle_minutes: u64,
@@ -119,6 +124,7 @@ impl fmt::Debug for DatabaseUrl {
 pub struct Settings {
     pub base_url: String,
     pub secure_cookies: bool,
+    pub trust_forwarded_for: bool,
     pub session_idle: Duration,
     pub session_max: Duration,
     pub invite_ttl: Duration,
@@ -133,8 +139,10 @@ impl Settings {
             .trim_end_matches('/')
             .to_owned();
         Self {
-            base_url,
-            secure_cookies: args.secure_cookies,
+            base_url: base_url.clone(),
+            // An https base URL means the browser talks HTTPS, so cookies can be Secure.
+            secure_cookies: args.secure_cookies || base_url.starts_with("https://"),
+            trust_forwarded_for: args.trust_forwarded_for,
             session_idle: Duration::from_secs(args.session_idle_minutes.saturating_mul(60)),
             session_max: Duration::from_secs(args.session_max_hours.saturating_mul(3600)),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
@@ -147,6 +155,7 @@ impl Default for Settings {
         Self {
             base_url: "http://127.0.0.1:8080".to_owned(),
             secure_cookies: false,
+            trust_forwarded_for: false,
             session_idle: Duration::from_secs(480 * 60),
             session_max: Duration::from_secs(336 * 3600),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),

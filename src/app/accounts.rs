@@ -15,6 +15,8 @@ use crate::store::{NewPerson, SessionRow};
 const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 /// Failures allowed in the window before each further attempt must wait.
 const FREE_FAILURES: i64 = 3;
+/// Sign-ups allowed from one address in the window before each further one must wait.
+const FREE_SIGN_UPS: i64 = 20;
 /// The longest wait between attempts. Growing delays slow guessing to a crawl while the
 /// rightful owner, at worst, waits a minute: a lock-out would itself be a weapon.
 const MAX_DELAY_SECS: i64 = 60;
@@ -55,12 +57,16 @@ pub struct LoginInput<'a> {
     pub email: &'a str,
     pub password: &'a str,
     pub client: IpAddr,
+    /// The browser's known-device token, if it has one.
+    pub device: Option<&'a str>,
 }
 
 /// A session that was just created: the token goes into the cookie and nowhere else.
 pub struct NewSession {
     pub token: String,
     pub person: PersonId,
+    /// A new known-device token for this browser, when it did not have a valid one.
+    pub device: Option<String>,
 }
 
 /// A valid session, as the web layer sees it.
@@ -82,12 +88,30 @@ impl std::fmt::Debug for Session {
 
 impl App {
     #[tracing::instrument(skip_all)]
-    pub async fn sign_up(&self, input: SignUpInput<'_>) -> Result<NewSession, AppError> {
+    pub async fn sign_up(
+        &self,
+        input: SignUpInput<'_>,
+        client: IpAddr,
+    ) -> Result<NewSession, AppError> {
         let email = Email::parse(input.email).map_err(|e| AppError::invalid("email", e))?;
         let name = DisplayName::parse(input.display_name)
             .map_err(|e| AppError::invalid("display_name", e))?;
         let password = NewPassword::parse(input.password, &[email.as_str(), name.as_str()])
             .map_err(|e| AppError::invalid("password", e))?;
+
+        // Each sign-up costs a memory-hard hash: one address gets a fair number, then waits.
+        let _permit = self.hashing_permit().await?;
+        let now = self.clock().now_secs();
+        let key = format!("signup:{client}");
+        let wait = self.throttle_wait(&key, now, FREE_SIGN_UPS).await?;
+        if wait > 0 {
+            return Err(AppError::Throttled {
+                wait_secs: wait.unsigned_abs(),
+            });
+        }
+        self.store()
+            .record_login_failure(&[&key], now, now - FAILURE_WINDOW_SECS)
+            .await?;
 
         let to_hash = password.expose().to_owned();
         let password_hash = tokio::task::spawn_blocking(move || hash_password_now(&to_hash))
@@ -101,15 +125,17 @@ impl App {
             email: email.as_str().to_owned(),
             display_name: name.as_str().to_owned(),
             password_hash,
-            created_at: self.clock().now_secs(),
+            created_at: now,
         };
         match self.store().insert_person(&row).await {
             Ok(()) => {}
             Err(crate::store::StoreError::Duplicate) => return Err(AppError::EmailTaken),
             Err(e) => return Err(e.into()),
         }
-        tracing::info!(%person, "account created");
-        self.start_session(person).await
+        tracing::info!("account created");
+        let mut session = self.start_session(person).await?;
+        session.device = Some(self.remember_device(person).await?);
+        Ok(session)
     }
 
     #[tracing::instrument(skip_all)]
@@ -121,20 +147,41 @@ impl App {
                 message: "Please enter your password.".into(),
             });
         }
-        let account_key = format!("account:{}", token_hash(&email.normalized()));
-        let address_key = format!("address:{}", input.client);
+        let row = self.store().login_by_email(&email.normalized()).await?;
+        // A browser this account logged in from before is throttled on its own: failures
+        // from anywhere else can never keep the owner out.
+        let device_hash = input.device.map(token_hash);
+        let trusted = match (&device_hash, &row) {
+            (Some(hash), Some(row)) => self
+                .store()
+                .device_owner(hash)
+                .await?
+                .is_some_and(|p| p == row.id),
+            _ => false,
+        };
+        let keys: Vec<String> = match (&device_hash, trusted) {
+            (Some(hash), true) => vec![format!("device:{hash}")],
+            _ => vec![
+                format!("account:{}", token_hash(&email.normalized())),
+                format!("address:{}", input.client),
+            ],
+        };
+
+        // Checking, verifying and recording under one permit keeps a burst of parallel
+        // guesses from all passing the check before any failure is recorded, and bounds
+        // the memory the hashes take.
+        let _permit = self.hashing_permit().await?;
         let now = self.clock().now_secs();
-        let wait = self
-            .throttle_wait(&account_key, now)
-            .await?
-            .max(self.throttle_wait(&address_key, now).await?);
+        let mut wait = 0;
+        for key in &keys {
+            wait = wait.max(self.throttle_wait(key, now, FREE_FAILURES).await?);
+        }
         if wait > 0 {
             return Err(AppError::Throttled {
                 wait_secs: wait.unsigned_abs(),
             });
         }
 
-        let row = self.store().login_by_email(&email.normalized()).await?;
         // Unknown emails are checked against a decoy hash: same work, same answer.
         let phc = row.as_ref().map_or_else(
             || self.inner.decoy_hash.clone(),
@@ -148,31 +195,52 @@ impl App {
         let person = match (row, matches) {
             (Some(row), true) => row.id.parse::<PersonId>().context("stored person id")?,
             _ => {
-                let forget_before = now - FAILURE_WINDOW_SECS;
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
                 self.store()
-                    .record_login_failure(&[&account_key, &address_key], now, forget_before)
+                    .record_login_failure(&keys, now, now - FAILURE_WINDOW_SECS)
                     .await?;
                 return Err(AppError::BadCredentials);
             }
         };
-        self.store().clear_login_failures(&account_key).await?;
-        tracing::info!(%person, "logged in");
-        self.start_session(person).await
+        // The address keeps its count: one good log-in must not reset guesses at others.
+        for key in keys.iter().filter(|k| !k.starts_with("address:")) {
+            self.store().clear_login_failures(key).await?;
+        }
+        let mut session = self.start_session(person).await?;
+        if !trusted {
+            session.device = Some(self.remember_device(person).await?);
+        }
+        Ok(session)
     }
 
-    /// Seconds to wait before `key` may try again (0 = now).
-    async fn throttle_wait(&self, key: &str, now: i64) -> Result<i64, AppError> {
+    async fn hashing_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        self.inner
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))
+    }
+
+    /// A new known-device token for `person`; only its hash is stored.
+    async fn remember_device(&self, person: PersonId) -> Result<String, AppError> {
+        let token = random_token();
+        self.store()
+            .remember_device(&token_hash(&token), person, self.clock().now_secs())
+            .await?;
+        Ok(token)
+    }
+
+    /// Seconds to wait before `key` may try again (0 = now), after `free` attempts.
+    async fn throttle_wait(&self, key: &str, now: i64, free: i64) -> Result<i64, AppError> {
         let (failures, last) = self
             .store()
             .login_failures(key, now - FAILURE_WINDOW_SECS)
             .await?;
         let Some(last) = last else { return Ok(0) };
-        if failures < FREE_FAILURES {
+        if failures < free {
             return Ok(0);
         }
-        let exponent = u32::try_from(failures - FREE_FAILURES)
-            .unwrap_or(u32::MAX)
-            .min(10);
+        let exponent = u32::try_from(failures - free).unwrap_or(u32::MAX).min(10);
         let delay = 2i64.pow(exponent).min(MAX_DELAY_SECS);
         Ok((last + delay - now).max(0))
     }
@@ -189,7 +257,11 @@ impl App {
             flash: None,
         };
         self.store().insert_session(&row).await?;
-        Ok(NewSession { token, person })
+        Ok(NewSession {
+            token,
+            person,
+            device: None,
+        })
     }
 
     /// The session behind a cookie token, if it exists and has not expired. Expired
@@ -226,10 +298,11 @@ impl App {
         Ok(())
     }
 
-    /// Ends every session of this person, on every device.
-    #[tracing::instrument(skip_all, fields(person = %session.person))]
+    /// Ends every session of this person, on every device, and forgets those devices.
+    #[tracing::instrument(skip_all)]
     pub async fn log_out_everywhere(&self, session: &Session) -> Result<(), AppError> {
         self.store().delete_sessions_of(session.person).await?;
+        self.store().forget_devices_of(session.person).await?;
         Ok(())
     }
 

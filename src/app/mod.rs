@@ -35,6 +35,8 @@ struct Inner {
     settings: Settings,
     clock: Clock,
     cache: StateCache,
+    /// At most this many argon2 hashes at once: each takes 19 MiB and a core.
+    hashing: tokio::sync::Semaphore,
     /// A real argon2id hash of a random password, checked when an email is unknown so an
     /// unknown account takes the same time as a wrong password.
     decoy_hash: String,
@@ -49,6 +51,7 @@ impl App {
                 settings,
                 clock,
                 cache: StateCache::new(20_000),
+                hashing: tokio::sync::Semaphore::new(2),
                 decoy_hash,
             }),
         })

@@ -182,18 +182,28 @@ impl App {
         let Ok(flash) = serde_json::from_str::<InviteFlash>(flash) else {
             return Ok(None);
         };
-        if flash.space != state.id.to_string() || state.is_full() {
+        if flash.space != state.id.to_string() {
             return Ok(None);
         }
-        match self.check_invite(&flash.token).await {
-            Ok(_) => Ok(Some(format!(
-                "{}/invite/{}",
-                self.settings().base_url,
-                flash.token
-            ))),
-            Err(AppError::Invite(_)) => Ok(None),
-            Err(e) => Err(e),
+        let usable = if state.is_full() {
+            false
+        } else {
+            match self.check_invite(&flash.token).await {
+                Ok(_) => true,
+                Err(AppError::Invite(_)) => false,
+                Err(e) => return Err(e),
+            }
+        };
+        if !usable {
+            // The raw token is kept with the session only while it can still be used.
+            self.store().set_flash(&session.id_hash, None).await?;
+            return Ok(None);
         }
+        Ok(Some(format!(
+            "{}/invite/{}",
+            self.settings().base_url,
+            flash.token
+        )))
     }
 
     /// The invite row and space behind a token, if the link can still be used.

@@ -122,7 +122,20 @@ impl DisplayName {
     pub const MAX: usize = 60;
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        clean_text(raw, "Your name", 1, Self::MAX, Lines::One).map(Self)
+        let name = clean_text(raw, "Your name", 1, Self::MAX, Lines::One)?;
+        // Pages call the viewer "You"; a partner named so could pass their actions off as
+        // the viewer's own.
+        let folded: String = name
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if ["you", "me", "yourself", "myself"].contains(&folded.as_str()) {
+            return Err(InputError::new(
+                "Please use your own name: pages already call each of you “you”.",
+            ));
+        }
+        Ok(Self(name))
     }
 
     pub fn as_str(&self) -> &str {
@@ -240,6 +253,14 @@ mod tests {
             DisplayName::parse(&"é".repeat(60)).is_ok(),
             "limits count characters, not bytes"
         );
+    }
+
+    #[test]
+    fn names_that_read_as_the_viewer_are_refused() {
+        for name in ["You", "you", " YOU ", "Y.o.u", "me", "Yourself"] {
+            assert!(DisplayName::parse(name).is_err(), "{name}");
+        }
+        assert!(DisplayName::parse("Yoused").is_ok());
     }
 
     #[test]

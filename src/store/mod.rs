@@ -280,6 +280,49 @@ impl Store {
         Ok(())
     }
 
+    // ---- known devices ----------------------------------------------------------------
+
+    #[tracing::instrument(skip_all)]
+    pub async fn remember_device(
+        &self,
+        token_hash: &str,
+        person: PersonId,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO known_devices (token_hash, person_id, created_at) VALUES ($1, $2, $3)")
+                .bind(token_hash)
+                .bind(person.to_string())
+                .bind(at)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The person a device token belongs to, if it is known.
+    #[tracing::instrument(skip_all)]
+    pub async fn device_owner(&self, token_hash: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT person_id FROM known_devices WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(person,)| person))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn forget_devices_of(&self, person: PersonId) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM known_devices WHERE person_id = $1")
+                .bind(person.to_string())
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
     // ---- log-in throttling ------------------------------------------------------------
 
     /// How many failures `key` has had since `since`, and when the last one was.

@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::error::{WebError, status_of};
-use super::guard::{SESSION_COOKIE, SignedIn, Viewer, set_cookie};
+use super::guard::{
+    DEVICE_COOKIE, SESSION_COOKIE, SignedIn, Viewer, client_ip, cookie_value, set_cookie,
+};
 use super::pages::{Chrome, is_local_path};
 use crate::app::{App, AppError, LoginInput, NewSession, SignUpInput};
 use crate::domain::input::NewPassword;
@@ -105,16 +107,20 @@ fn form_error(err: AppError) -> Result<(StatusCode, FormError), WebError> {
 fn signed_in(session: NewSession, to: &str, app: &App) -> Response {
     let max_age = i64::try_from(app.settings().session_max.as_secs()).unwrap_or(i64::MAX);
     let mut response = Redirect::to(to).into_response();
-    if let Some(cookie) = set_cookie(
-        SESSION_COOKIE,
-        &session.token,
-        max_age,
-        app.settings().secure_cookies,
-    ) {
+    let secure = app.settings().secure_cookies;
+    if let Some(cookie) = set_cookie(SESSION_COOKIE, &session.token, max_age, secure) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    if let Some(device) = &session.device
+        && let Some(cookie) = set_cookie(DEVICE_COOKIE, device, DEVICE_MAX_AGE_SECS, secure)
+    {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }
+
+/// How long a browser is remembered as one its owner logs in from.
+const DEVICE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 
 pub async fn signup_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
     if viewer.session.is_some() {
@@ -134,8 +140,11 @@ pub async fn signup_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
 pub async fn signup(
     State(app): State<App>,
     viewer: Viewer,
+    ConnectInfo(connected): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     Form(form): Form<SignUpForm>,
 ) -> Result<Response, WebError> {
+    let client = client_ip(&headers, connected.ip(), app.settings().trust_forwarded_for);
     let next = Next {
         next: form.next.clone(),
     };
@@ -144,7 +153,7 @@ pub async fn signup(
         display_name: &form.display_name,
         password: &form.password,
     };
-    match app.sign_up(input).await {
+    match app.sign_up(input, client).await {
         Ok(session) => {
             if let Some(old) = &viewer.session {
                 app.log_out(old).await?;
@@ -182,16 +191,19 @@ pub async fn login_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
 pub async fn login(
     State(app): State<App>,
     viewer: Viewer,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(connected): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
+    let secure = app.settings().secure_cookies;
     let next = Next {
         next: form.next.clone(),
     };
     let input = LoginInput {
         email: &form.email,
         password: &form.password,
-        client: client.ip(),
+        client: client_ip(&headers, connected.ip(), app.settings().trust_forwarded_for),
+        device: cookie_value(&headers, DEVICE_COOKIE, secure),
     };
     match app.log_in(input).await {
         Ok(session) => {

@@ -17,6 +17,39 @@ use crate::app::{App, Session, random_token};
 
 pub const SESSION_COOKIE: &str = "goldseam_session";
 pub const ANON_CSRF_COOKIE: &str = "goldseam_csrf";
+/// Marks a browser that logged in to an account before (see `App::log_in`).
+pub const DEVICE_COOKIE: &str = "goldseam_device";
+
+/// Over HTTPS cookies carry the `__Host-` prefix: the browser then accepts them only with
+/// `Secure`, `Path=/` and no `Domain`, so a sibling subdomain cannot plant one.
+fn cookie_name(name: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The client's address: the connection's, or with `trust_forwarded_for` the address the
+/// reverse proxy appended last to `X-Forwarded-For` (earlier entries are the client's
+/// own claims and can be forged).
+pub fn client_ip(
+    headers: &HeaderMap,
+    connected: std::net::IpAddr,
+    trust_forwarded_for: bool,
+) -> std::net::IpAddr {
+    if !trust_forwarded_for {
+        return connected;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|ip| ip.trim().parse().ok())
+        .next_back()
+        .unwrap_or(connected)
+}
 /// The form field every state-changing form carries.
 pub const CSRF_FIELD: &str = "csrf";
 
@@ -80,21 +113,22 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     }
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str, secure: bool) -> Option<&'a str> {
+    let name = cookie_name(name, secure);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
+        .find(|(k, _)| *k == name.as_str())
         .map(|(_, v)| v)
         .filter(|v| !v.is_empty())
 }
 
 /// A `Set-Cookie` value with our attributes. `max_age` of zero deletes the cookie.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> Option<HeaderValue> {
-    let cookie = Cookie::build((name, value))
+    let cookie = Cookie::build((cookie_name(name, secure), value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -131,8 +165,8 @@ fn same(a: &str, b: &str) -> bool {
 pub async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
     let secure = app.settings().secure_cookies;
     let headers = request.headers();
-    let session_token = cookie_value(headers, SESSION_COOKIE).map(str::to_owned);
-    let anon_token = cookie_value(headers, ANON_CSRF_COOKIE).map(str::to_owned);
+    let session_token = cookie_value(headers, SESSION_COOKIE, secure).map(str::to_owned);
+    let anon_token = cookie_value(headers, ANON_CSRF_COOKIE, secure).map(str::to_owned);
 
     let session = match &session_token {
         Some(token) => match app.session(token).await {
@@ -237,7 +271,28 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_static("x_goldseam_session=evil; goldseam_session=abc"),
         );
-        assert_eq!(cookie_value(&headers, SESSION_COOKIE), Some("abc"));
-        assert_eq!(cookie_value(&headers, ANON_CSRF_COOKIE), None);
+        assert_eq!(cookie_value(&headers, SESSION_COOKIE, false), Some("abc"));
+        assert_eq!(cookie_value(&headers, ANON_CSRF_COOKIE, false), None);
+        assert_eq!(
+            cookie_value(&headers, SESSION_COOKIE, true),
+            None,
+            "over HTTPS only __Host- cookies count"
+        );
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_when_configured_and_only_the_last() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.7"),
+        );
+        let proxy: std::net::IpAddr = [10, 0, 0, 1].into();
+        assert_eq!(client_ip(&headers, proxy, false), proxy);
+        assert_eq!(
+            client_ip(&headers, proxy, true),
+            std::net::IpAddr::from([203, 0, 113, 7])
+        );
+        assert_eq!(client_ip(&HeaderMap::new(), proxy, true), proxy);
     }
 }

@@ -94,6 +94,15 @@ pub fn router(app: App) -> Router {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
     };
+    // Over HTTPS, browsers are told to never fall back to plain HTTP for this site.
+    let routes = if app.settings().secure_cookies {
+        routes.layer(header(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000",
+        ))
+    } else {
+        routes
+    };
     routes
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -1155,19 +1155,21 @@ pub async fn write_letter(
             .await
             .map(|id| back_to(format!("/spaces/{space}/letters/new?draft={id}"))),
         action => {
+            // Limits first: the check never reads more than a letter may hold.
+            if let Err(e) = Text::parse(&form.text, "The letter", limits::LETTER) {
+                return Ok(page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    false,
+                    Vec::new(),
+                    Some(e.0),
+                ));
+            }
             let flags = checks::check(Check::Gentleness, &form.text);
             let send = action == "send_anyway" || (action == "send" && flags.is_empty());
             if send {
                 app.send_letter(&user.session, space, draft, &form.text)
                     .await
                     .map(|id| back_to(format!("/spaces/{space}/letters/{id}")))
-            } else if let Err(e) = Text::parse(&form.text, "The letter", limits::LETTER) {
-                Ok(page(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    false,
-                    Vec::new(),
-                    Some(e.0),
-                ))
             } else {
                 Ok(page(StatusCode::OK, true, flags, None))
             }

@@ -151,6 +151,8 @@ struct EventLine {
     seq: u64,
     when: String,
     who: String,
+    /// The viewer wrote it; shown with distinct markup, which no display name can copy.
+    mine: bool,
     what: String,
     link: Option<String>,
     short_hash: String,
@@ -171,6 +173,7 @@ fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent) -> Even
         None => (event.kind.clone(), None),
     };
     EventLine {
+        mine: event.author == viewer.to_string(),
         seq: event.seq,
         when: format_time(event.at_us),
         who,

@@ -16,6 +16,10 @@ crate::on_both_databases!(
     logging_out_everywhere_ends_every_device,
     sessions_expire_when_idle_and_after_their_maximum_age,
     repeated_failures_slow_down_but_never_lock_out,
+    guessing_from_elsewhere_never_keeps_the_owner_out_of_a_known_browser,
+    a_forged_forwarded_address_does_not_escape_the_throttle,
+    one_address_cannot_sign_up_without_limit,
+    a_display_name_that_reads_as_you_is_refused,
     failures_from_one_address_slow_down_guesses_across_accounts,
     pages_that_need_an_account_send_you_to_log_in_and_back,
 );
@@ -384,4 +388,120 @@ async fn pages_that_need_an_account_send_you_to_log_in_and_back(backend: Backend
         )
         .await;
     assert_eq!(login.location(), "/");
+}
+
+async fn guessing_from_elsewhere_never_keeps_the_owner_out_of_a_known_browser(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.person("Sam").await;
+    assert!(
+        owner.cookie("goldseam_device").is_some(),
+        "signing up marks the browser as known"
+    );
+    owner.post("/logout", &[]).await;
+    // Someone else keeps guessing at the account, from elsewhere, without pause.
+    let attacker = app.client();
+    for _ in 0..6 {
+        attacker
+            .login(&owner.email(), "a wrong guess of some length")
+            .await;
+    }
+    assert_eq!(
+        attacker.login(&owner.email(), PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The owner, in the browser they used before, gets in at once.
+    let page = owner.login(&owner.email(), PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    assert!(owner.get("/").await.has("Hello, Sam"));
+    // A known browser's own failures still slow it down.
+    owner.post("/logout", &[]).await;
+    for _ in 0..3 {
+        assert_eq!(
+            owner
+                .login(&owner.email(), "the owner mistyping it")
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        owner.login(&owner.email(), PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // A device cookie of another account earns nothing.
+    let kim = app.person("Kim").await;
+    kim.post("/logout", &[]).await;
+    assert_eq!(
+        kim.login(&owner.email(), PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+async fn a_forged_forwarded_address_does_not_escape_the_throttle(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let attacker = app.client();
+    let csrf = attacker.csrf().await;
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let response = attacker
+            .http
+            .post(format!("{}/login", app.base))
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", &format!("guess{i}@example.org")),
+                ("password", "a wrong guess of some length"),
+            ])
+            .send()
+            .await
+            .expect("POST");
+        statuses.push(response.status());
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}
+
+async fn one_address_cannot_sign_up_without_limit(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = app.client();
+    for i in 0..20 {
+        let page = client
+            .signup(&format!("person{i}@example.org"), "Person", PASSWORD)
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "sign-up {i}");
+        client.post("/logout", &[]).await;
+    }
+    let page = client
+        .signup("one-too-many@example.org", "Person", PASSWORD)
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        app.app
+            .store()
+            .login_by_email("one-too-many@example.org")
+            .await
+            .expect("query")
+            .is_none()
+    );
+    app.advance(Duration::from_secs(16 * 60));
+    assert_eq!(
+        client
+            .signup("one-too-many@example.org", "Person", PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+async fn a_display_name_that_reads_as_you_is_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let page = app
+        .client()
+        .signup("mallory@example.org", "You", PASSWORD)
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.has("Please use your own name"));
 }

@@ -151,13 +151,21 @@ async fn session_cookies_are_http_only_lax_and_secure_when_configured(backend: B
             .get_all("set-cookie")
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("goldseam_session="))
+            .find(|c| {
+                c.starts_with(if secure {
+                    "__Host-goldseam_session="
+                } else {
+                    "goldseam_session="
+                })
+            })
             .expect("a session cookie")
             .to_owned();
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         assert!(cookie.contains("SameSite=Lax"), "{cookie}");
         assert!(cookie.contains("Path=/"), "{cookie}");
         assert_eq!(cookie.contains("Secure"), secure, "{cookie}");
+        let hsts = page.headers.get("strict-transport-security").is_some();
+        assert_eq!(hsts, secure, "HSTS only over HTTPS");
     }
 }
 
