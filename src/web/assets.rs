@@ -5,6 +5,7 @@ use axum::response::IntoResponse;
 
 const STYLE: &str = include_str!("../../static/style.css");
 const SCRIPT: &str = include_str!("../../static/app.js");
+const ICON: &str = include_str!("../../static/icon.svg");
 
 fn cache_control() -> String {
     format!("public, max-age={}", super::ASSET_MAX_AGE.as_secs())
@@ -30,5 +31,16 @@ pub async fn script() -> impl IntoResponse {
             (header::CACHE_CONTROL, cache_control()),
         ],
         SCRIPT,
+    )
+}
+
+/// Also served at /favicon.ico, which browsers ask for whatever the page says.
+pub async fn icon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml".to_owned()),
+            (header::CACHE_CONTROL, cache_control()),
+        ],
+        ICON,
     )
 }

@@ -88,6 +88,8 @@ pub fn router(app: App) -> Router {
         .route("/spaces/{id}/letters/{entry}", get(ownup::letter))
         .route("/static/style.css", get(assets::style))
         .route("/static/app.js", get(assets::script))
+        .route("/static/icon.svg", get(assets::icon))
+        .route("/favicon.ico", get(assets::icon))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::not_found);
 

@@ -1,0 +1,365 @@
+//! The journeys: two partners meet in a space, then own up, with and without JavaScript,
+//! by mouse and by keyboard alone.
+
+use fantoccini::Locator;
+
+use crate::harness::{Browser, ENTER, PASSWORD, TAB, browser, driver, server};
+
+async fn sign_up(b: &Browser, email: &str, name: &str) {
+    b.fill("#email", email).await;
+    b.fill("#display_name", name).await;
+    b.fill("#password", PASSWORD).await;
+    b.press("Create account").await;
+}
+
+async fn fingerprint(b: &Browser) -> String {
+    b.client
+        .find(Locator::Css("code.fingerprint"))
+        .await
+        .expect("fingerprint")
+        .text()
+        .await
+        .expect("text")
+}
+
+/// Sam creates a space and invites Alex, who signs up through the link and joins.
+/// Returns the space's path.
+async fn meet(sam: &Browser, alex: &Browser) -> String {
+    sam.goto("/").await;
+    sam.check("welcome").await;
+    sam.press("Create an account").await;
+    sam.check("signup").await;
+    sign_up(sam, "sam@example.org", "Sam").await;
+    assert_eq!(sam.path().await, "/");
+    assert!(sam.sees("Hello, Sam").await);
+    sam.check("spaces-empty").await;
+
+    sam.fill("#name", "Sam & Alex").await;
+    sam.press("Create space").await;
+    let space = sam.path().await;
+    assert!(space.starts_with("/spaces/"), "{space}");
+    sam.check("space-invite").await;
+    let link = sam.value("#invite-link").await;
+    assert!(link.contains("/invite/"), "{link}");
+
+    alex.goto(&link).await;
+    assert!(alex.sees("Sam invites you to a shared space").await);
+    alex.check("invite").await;
+    alex.press("Create an account").await;
+    sign_up(alex, "alex@example.org", "Alex").await;
+    assert!(
+        alex.sees("Join the space").await,
+        "back at the invite after signing up"
+    );
+    alex.check("invite-join").await;
+    alex.press("Join the space").await;
+    assert_eq!(alex.path().await, space);
+    assert!(alex.sees("A shared space for you (Alex) and Sam.").await);
+    alex.check("space").await;
+
+    sam.goto(&space).await;
+    assert!(sam.sees("A shared space for you (Sam) and Alex.").await);
+    assert_eq!(
+        fingerprint(sam).await,
+        fingerprint(alex).await,
+        "both see the same record fingerprint"
+    );
+    sam.goto(&format!("{space}/record")).await;
+    assert!(sam.sees("Alex joined the space").await);
+    sam.check("record").await;
+    space
+}
+
+async fn couple_meets(javascript: bool) {
+    let server = server().await;
+    let driver = driver().await;
+    let sam = browser(&driver, &server, "Sam", javascript).await;
+    let alex = browser(&driver, &server, "Alex", javascript).await;
+    let space = meet(&sam, &alex).await;
+
+    // Logging out leads to the log-in page, and logging in again works.
+    sam.press("Log out").await;
+    assert_eq!(sam.path().await, "/login");
+    sam.check("login").await;
+    sam.fill("#email", "sam@example.org").await;
+    sam.fill("#password", "not the password at all").await;
+    sam.press("Log in").await;
+    assert!(sam.sees("don't match an account").await);
+    sam.fill("#password", PASSWORD).await;
+    sam.press("Log in").await;
+    sam.goto(&space).await;
+    assert!(sam.sees("Alex").await);
+    sam.close().await;
+    alex.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_meet_in_a_space() {
+    couple_meets(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_meet_in_a_space_without_javascript() {
+    couple_meets(false).await;
+}
+
+async fn own_up(javascript: bool) {
+    let server = server().await;
+    let driver = driver().await;
+    let sam = browser(&driver, &server, "Sam", javascript).await;
+    let alex = browser(&driver, &server, "Alex", javascript).await;
+    let space = meet(&sam, &alex).await;
+
+    // Alex records the breach; Sam acknowledges it.
+    alex.goto(&format!("{space}/breaches")).await;
+    alex.check("breaches").await;
+    alex.fill("#title", "The hidden account").await;
+    alex.click("input[name=broke_trust][value=partner]").await;
+    alex.client
+        .find(Locator::Css("#kind option[value=secret_spending]"))
+        .await
+        .expect("kind option")
+        .click()
+        .await
+        .expect("choose kind");
+    // Typed as a person would into the date field (en-US order: month, day, year).
+    alex.fill("#discovered_on", "11012026").await;
+    alex.press("Record it").await;
+    let breach = alex.path().await;
+    assert!(
+        breach.contains("/breaches/"),
+        "{breach}: {}",
+        alex.text().await
+    );
+    sam.goto(&space).await;
+    assert!(sam.sees("Answer the breach").await);
+    sam.goto(&breach).await;
+    sam.click("input[name=response][value=acknowledged]").await;
+    sam.press("Answer").await;
+    sam.fill(
+        "#text",
+        "I opened a card in January and hid the statements.",
+    )
+    .await;
+    sam.press("Add to the record").await;
+    assert!(sam.sees("I opened a card in January").await);
+    sam.check("breach").await;
+
+    // A question and its answer.
+    alex.goto(&format!("{space}/questions")).await;
+    alex.fill("#text", "Why did you hide it?").await;
+    alex.press("Ask").await;
+    let question = alex.path().await;
+    alex.check("question-waiting").await;
+    sam.goto(&format!("{space}/questions")).await;
+    assert!(sam.sees("waiting for your answer").await);
+    sam.check("questions").await;
+    sam.goto(&question).await;
+    sam.fill("#text", "I was ashamed, and afraid of how you would react.")
+        .await;
+    sam.press("Send answer").await;
+    alex.goto(&question).await;
+    alex.check("question-answered").await;
+    alex.press("Yes, it's settled").await;
+    assert!(alex.sees("Settled.").await);
+
+    // An apology that the check catches, then one that passes.
+    sam.goto(&format!("{breach}/apology")).await;
+    sam.check("apology-form").await;
+    for (field, text) in [
+        (
+            "#what_i_did",
+            "I'm sorry if you felt hurt, but it was only a card.",
+        ),
+        ("#how_it_affected_you", "You made me hide it."),
+        ("#responsibility", "Some of it."),
+        ("#changing", "I will try."),
+        ("#asking", "Please move on."),
+    ] {
+        sam.fill(field, text).await;
+    }
+    sam.press("Send").await;
+    assert!(
+        sam.sees("Conditional apology").await,
+        "{}",
+        sam.text().await
+    );
+    sam.check("apology-flags").await;
+    for (field, text) in [
+        (
+            "#what_i_did",
+            "I opened a credit card in secret and hid it from you for a year.",
+        ),
+        (
+            "#how_it_affected_you",
+            "You stopped trusting what I tell you about money.",
+        ),
+        (
+            "#responsibility",
+            "All of it, the card and every time I said things were fine.",
+        ),
+        (
+            "#changing",
+            "The card is closed and we read every statement together.",
+        ),
+        ("#asking", "Forgiveness, when and if you are ready."),
+    ] {
+        sam.fill(field, text).await;
+    }
+    sam.press("Check my words").await;
+    assert!(sam.sees("The check found nothing to reconsider.").await);
+    sam.press("Send").await;
+    assert!(sam.path().await.contains("/apologies/"));
+    alex.goto(&space).await;
+    alex.press("Read an apology, and respond when you are ready")
+        .await;
+    alex.click("input[name=response][value=received]").await;
+    alex.press("Respond").await;
+    assert!(alex.sees("Thank you, I received it").await);
+    alex.check("apology").await;
+
+    // A letter, checked, saved as a draft, and sent.
+    alex.goto(&format!("{space}/letters")).await;
+    alex.press("Write a letter").await;
+    alex.fill("#text", "You never listen to me.").await;
+    alex.press("Check my words").await;
+    assert!(alex.sees("Criticism").await);
+    alex.check("letter-flags").await;
+    alex.fill(
+        "#text",
+        "I feel uneasy about money and I need us to look at it together.",
+    )
+    .await;
+    alex.press("Save draft").await;
+    assert!(alex.sees("Draft saved privately").await);
+    alex.press("Send").await;
+    assert!(alex.path().await.contains("/letters/"));
+    sam.goto(&format!("{space}/letters")).await;
+    assert!(sam.sees("I feel uneasy about money").await);
+    sam.check("letters").await;
+    sam.goto(&format!("{space}/record")).await;
+    assert!(sam.sees("Alex sent a letter").await);
+    sam.check("record-own-up").await;
+    sam.close().await;
+    alex.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_own_up() {
+    own_up(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_own_up_without_javascript() {
+    own_up(false).await;
+}
+
+/// Tabs forward until an element matching `css` has focus, checking that every element
+/// that takes focus on the way shows it.
+async fn tab_to(b: &Browser, css: &str) {
+    for _ in 0..30 {
+        let active = b.client.active_element().await.expect("active element");
+        active.send_keys(TAB).await.expect("Tab");
+        let focused = b.client.active_element().await.expect("active element");
+        let outline = focused.css_value("outline-style").await.expect("outline");
+        let tag = focused.tag_name().await.unwrap_or_default();
+        assert_ne!(outline, "none", "a focused <{tag}> shows no focus outline");
+        let matches = b
+            .client
+            .execute(
+                "return document.activeElement.matches(arguments[0]);",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .expect("matches");
+        if matches == serde_json::json!(true) {
+            return;
+        }
+    }
+    panic!("Tab never reached {css}");
+}
+
+/// Types into whatever has focus.
+async fn type_here(b: &Browser, text: &str) {
+    b.client
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys(text)
+        .await
+        .expect("type");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_core_actions_work_by_keyboard_alone() {
+    let server = server().await;
+    let driver = driver().await;
+    let sam = browser(&driver, &server, "Sam", true).await;
+    // Sign up, by keyboard.
+    sam.goto("/signup").await;
+    tab_to(&sam, "a.quick-exit").await;
+    tab_to(&sam, "#email").await;
+    type_here(&sam, "sam@example.org").await;
+    tab_to(&sam, "#display_name").await;
+    type_here(&sam, "Sam").await;
+    tab_to(&sam, "#password").await;
+    type_here(&sam, PASSWORD).await;
+    type_here(&sam, ENTER).await;
+    assert!(sam.sees("Hello, Sam").await, "{}", sam.text().await);
+    // Create a space, by keyboard.
+    tab_to(&sam, "#name").await;
+    type_here(&sam, "Ours").await;
+    type_here(&sam, ENTER).await;
+    assert!(sam.path().await.starts_with("/spaces/"));
+    assert!(sam.sees("Invite your partner").await);
+    sam.assert_clean_console("keyboard journey").await;
+    sam.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_exit_leaves_and_takes_the_page_out_of_history() {
+    let server = server().await;
+    let driver = driver().await;
+    let sam = browser(&driver, &server, "Sam", true).await;
+    sam.goto("/signup").await;
+    sign_up(&sam, "sam@example.org", "Sam").await;
+    sam.fill("#name", "Ours").await;
+    sam.press("Create space").await;
+    let space = sam.path().await;
+    sam.click("a.quick-exit").await;
+    let url = sam.client.current_url().await.expect("url");
+    assert_eq!(url.host_str(), Some("duckduckgo.com"), "{url}");
+    sam.client.back().await.expect("back");
+    let back = sam.client.current_url().await.expect("url");
+    assert_ne!(
+        back.path(),
+        space,
+        "the page that was left is not one step back in history"
+    );
+    sam.close().await;
+}
+
+/// The audit itself must be able to fail: a page with a real violation is caught.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accessibility_audit_catches_a_real_violation() {
+    let server = server().await;
+    let driver = driver().await;
+    let sam = browser(&driver, &server, "Sam", true).await;
+    sam.goto("/login").await;
+    // Remove the email field's label: a form field without a label is a critical violation.
+    sam.client
+        .execute(
+            "document.querySelector('label[for=email]').remove();",
+            vec![],
+        )
+        .await
+        .expect("break the page");
+    let audit = tokio::spawn(async move {
+        sam.assert_accessible("login-broken").await;
+    });
+    let result = audit.await;
+    assert!(
+        result.is_err_and(|e| e.is_panic()),
+        "axe-core did not flag an unlabelled field"
+    );
+}
