@@ -319,23 +319,27 @@ impl Browser {
 
     /// Fails on any console error or failed request since the last check.
     pub async fn assert_clean_console(&self, page: &str) {
-        let log = self
-            .client
-            .issue_cmd(BrowserLog)
-            .await
-            .expect("browser log");
-        let severe: Vec<String> = log
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|e| e["level"] == "SEVERE")
-            .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
-            .collect();
+        let severe = self.console_errors().await;
         assert!(
             severe.is_empty(),
             "{} on {page}: console errors {severe:#?}",
             self.name
         );
+    }
+
+    /// The console errors since the last read (reading empties the log).
+    pub async fn console_errors(&self) -> Vec<String> {
+        let log = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("browser log");
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
     }
 
     /// Runs axe-core on the page; fails on any serious or critical violation.
@@ -413,11 +417,40 @@ impl Browser {
             .expect("resize");
     }
 
-    /// Everything a page must pass: no console errors, no serious axe violations, and
-    /// screenshots for people to look at.
+    /// Everything a page must pass: no console errors, no serious axe violations in
+    /// either colour scheme, and screenshots for people to look at.
     pub async fn check(&self, page: &str) {
         self.assert_clean_console(page).await;
+        self.audit_both_schemes(page).await;
+        self.screenshots(page).await;
+    }
+
+    /// axe-core in the light and the dark scheme: contrast differs between them.
+    async fn audit_both_schemes(&self, page: &str) {
         self.assert_accessible(page).await;
+        if self.javascript {
+            self.client
+                .issue_cmd(ColorScheme("dark"))
+                .await
+                .expect("colour scheme");
+            self.assert_accessible(&format!("{page} (dark)")).await;
+            self.client
+                .issue_cmd(ColorScheme("light"))
+                .await
+                .expect("colour scheme");
+        }
+    }
+
+    /// An error page: its own 404/403 status is the only console error allowed.
+    pub async fn check_error_page(&self, page: &str, status: u16) {
+        let errors = self.console_errors().await;
+        let expected = format!("status of {status}");
+        assert!(
+            errors.len() == 1 && errors[0].contains(&expected),
+            "{} on {page}: expected only the page's own {status}, got {errors:#?}",
+            self.name
+        );
+        self.audit_both_schemes(page).await;
         self.screenshots(page).await;
     }
 

@@ -85,10 +85,16 @@ async fn couple_meets(javascript: bool) {
     sam.fill("#password", "not the password at all").await;
     sam.press("Log in").await;
     assert!(sam.sees("don't match an account").await);
+    sam.check_error_page("login-error", 401).await;
     sam.fill("#password", PASSWORD).await;
     sam.press("Log in").await;
     sam.goto(&space).await;
     assert!(sam.sees("Alex").await);
+    // Someone else's (or no) space: a calm not-found page.
+    sam.goto("/spaces/00000000-0000-4000-8000-000000000000")
+        .await;
+    assert!(sam.sees("Page not found").await);
+    sam.check_error_page("not-found", 404).await;
     sam.close().await;
     alex.close().await;
 }
@@ -221,6 +227,7 @@ async fn own_up(javascript: bool) {
     // A letter, checked, saved as a draft, and sent.
     alex.goto(&format!("{space}/letters")).await;
     alex.press("Write a letter").await;
+    alex.check("letter-form").await;
     alex.fill("#text", "You never listen to me.").await;
     alex.press("Check my words").await;
     assert!(alex.sees("Criticism").await);
@@ -234,6 +241,7 @@ async fn own_up(javascript: bool) {
     assert!(alex.sees("Draft saved privately").await);
     alex.press("Send").await;
     assert!(alex.path().await.contains("/letters/"));
+    alex.check("letter").await;
     sam.goto(&format!("{space}/letters")).await;
     assert!(sam.sees("I feel uneasy about money").await);
     sam.check("letters").await;
