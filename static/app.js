@@ -14,3 +14,11 @@ document.addEventListener("click", function (event) {
 document.addEventListener("focusin", function (event) {
   if (event.target.matches && event.target.matches("input.copy")) event.target.select();
 });
+
+// Suggest the browser's own time zone where a form asks for one and still says UTC.
+document.querySelectorAll("input[data-time-zone]").forEach(function (input) {
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && input.value === "UTC") input.value = zone;
+  } catch (e) { /* keep UTC */ }
+});

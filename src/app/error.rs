@@ -22,10 +22,6 @@ pub enum AppError {
     /// The viewer's role does not allow this (the thing itself is visible to them).
     #[error("{0}")]
     Forbidden(String),
-    /// A rule of the space refused the command; converted by the use case that knows
-    /// how to present it.
-    #[error("{0}")]
-    Domain(SpaceError),
     /// Log-in failed; the same for an unknown email and a wrong password.
     #[error("That email and password don't match an account. Please check them and try again.")]
     BadCredentials,
@@ -83,7 +79,8 @@ impl From<SpaceError> for AppError {
     fn from(err: SpaceError) -> Self {
         match err {
             SpaceError::Full => Self::Invite(InviteProblem::Full),
-            own_up @ SpaceError::OwnUp(_) => Self::Domain(own_up),
+            SpaceError::OwnUp(e) => e.into(),
+            SpaceError::CheckIn(e) => e.into(),
             other => Self::Refused(other.to_string()),
         }
     }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cache;
+mod checkins;
 mod clock;
 mod error;
 mod ownup;

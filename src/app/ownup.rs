@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{App, AppError, Session};
 use crate::domain::ownup::{self, OwnUpError, Text, limits};
-use crate::domain::space::{Command, SpaceError, SpaceState};
+use crate::domain::space::{Command, SpaceState};
 use crate::domain::{EntryId, SpaceId};
 use crate::store::{DraftRow, StoreError};
 
@@ -39,19 +39,8 @@ impl App {
         space: SpaceId,
         command: ownup::Command,
     ) -> Result<(), AppError> {
-        self.space_for(session.person, space).await?;
-        let result = self
-            .record(
-                space,
-                session.person,
-                || Command::OwnUp(command.clone()),
-                &[],
-            )
-            .await;
-        result.map_err(|err| match err {
-            AppError::Domain(SpaceError::OwnUp(e)) => e.into(),
-            other => other,
-        })
+        self.act(session, space, || Command::OwnUp(command.clone()))
+            .await
     }
 
     /// The viewer's letter drafts in a space: never anyone else's.

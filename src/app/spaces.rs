@@ -108,6 +108,17 @@ impl App {
         ))
     }
 
+    /// Does one action in a space the viewer is a partner in: authorize, decide, append.
+    pub(super) async fn act(
+        &self,
+        session: &Session,
+        space: SpaceId,
+        command: impl Fn() -> Command,
+    ) -> Result<(), AppError> {
+        self.space_for(session.person, space).await?;
+        self.record(space, session.person, command, &[]).await
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn create_space(&self, session: &Session, name: &str) -> Result<SpaceId, AppError> {
         let name = SpaceName::parse(name).map_err(|e| AppError::invalid("name", e))?;
@@ -307,14 +318,24 @@ impl App {
         Ok(out)
     }
 
-    /// The whole record of a space the viewer is a partner in, with its state.
+    /// The whole record of a space the viewer is a partner in, with its state. Content the
+    /// viewer may not see yet (a partner's sealed check-in answer) is withheld: the event
+    /// keeps its place, digest and hash, so the chain still verifies.
     pub async fn read_record(
         &self,
         viewer: PersonId,
         space: SpaceId,
     ) -> Result<(Arc<SpaceState>, Vec<RecordedEvent>), AppError> {
+        let mut events = self.store().events_after(space, 0).await?;
+        // The state is loaded after the events, so it has seen at least as much as they show.
         let state = self.space_for(viewer, space).await?;
-        let events = self.store().events_after(space, 0).await?;
+        let now = self.clock().now_us();
+        for event in &mut events {
+            if space::withheld_from(&state, viewer, event, now) {
+                event.body = None;
+                event.salt = None;
+            }
+        }
         Ok((state, events))
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing in here does I/O, awaits, touches SQL or HTTP, or reads the clock: time,
 //! randomness and the acting person arrive through [`Ctx`].
 
+pub mod checkin;
 pub mod checks;
 pub mod ids;
 pub mod input;

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::checkin::{self, CheckInError, CheckIns};
 use super::input::{DisplayName, SpaceName};
 use super::ownup::{self, OwnUp, OwnUpError};
 use super::record::{GENESIS_PREV, Hash, RecordedEvent};
@@ -20,6 +21,7 @@ pub enum SpaceEvent {
     SpaceCreated(SpaceCreated),
     PartnerJoined(PartnerJoined),
     OwnUp(ownup::Event),
+    CheckIn(checkin::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +41,7 @@ impl SpaceEvent {
             Self::SpaceCreated(_) => "space.created",
             Self::PartnerJoined(_) => "partner.joined",
             Self::OwnUp(e) => e.kind(),
+            Self::CheckIn(e) => e.kind(),
         }
     }
 
@@ -48,6 +51,7 @@ impl SpaceEvent {
             Self::SpaceCreated(e) => serde_json::to_string(e),
             Self::PartnerJoined(e) => serde_json::to_string(e),
             Self::OwnUp(e) => return e.body(),
+            Self::CheckIn(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -60,7 +64,9 @@ impl SpaceEvent {
         match kind {
             "space.created" => serde_json::from_str(body).ok().map(Self::SpaceCreated),
             "partner.joined" => serde_json::from_str(body).ok().map(Self::PartnerJoined),
-            other => ownup::Event::parse(other, body).map(Self::OwnUp),
+            other => ownup::Event::parse(other, body)
+                .map(Self::OwnUp)
+                .or_else(|| checkin::Event::parse(other, body).map(Self::CheckIn)),
         }
     }
 }
@@ -83,6 +89,7 @@ pub struct SpaceState {
     pub created_at_us: i64,
     pub partners: Vec<Partner>,
     pub own_up: OwnUp,
+    pub check_ins: CheckIns,
 }
 
 impl SpaceState {
@@ -96,6 +103,7 @@ impl SpaceState {
             created_at_us: 0,
             partners: Vec::new(),
             own_up: OwnUp::default(),
+            check_ins: CheckIns::default(),
         }
     }
 
@@ -150,6 +158,9 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
             let other = state.partner_of(person).map(|p| p.person);
             ownup::apply(&mut state.own_up, person, other, event.at_us, e);
         }
+        (Some(SpaceEvent::CheckIn(e)), Some(person)) if state.is_partner(person) => {
+            checkin::apply(&mut state.check_ins, person, event.at_us, e);
+        }
         _ => {}
     }
     state
@@ -163,6 +174,30 @@ pub fn fold<'a>(
     events.into_iter().fold(state, apply)
 }
 
+/// Whether `viewer` must not see the content of `event` now: a partner's check-in answer
+/// that is still sealed. Pages and exports then carry the event without its body and salt
+/// (its digest still chains). Unreadable check-in content is withheld too: fail closed.
+pub fn withheld_from(
+    state: &SpaceState,
+    viewer: PersonId,
+    event: &RecordedEvent,
+    now_us: i64,
+) -> bool {
+    if !event.kind.starts_with("checkin.") {
+        return false;
+    }
+    let Some(body) = event.body.as_deref() else {
+        return false;
+    };
+    let (Some(parsed), Ok(author)) = (
+        checkin::Event::parse(&event.kind, body),
+        event.author.parse::<PersonId>(),
+    ) else {
+        return true;
+    };
+    checkin::is_sealed_for(&state.check_ins, author, &parsed, viewer, now_us)
+}
+
 /// What a person asks of a space.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -174,6 +209,7 @@ pub enum Command {
         display_name: DisplayName,
     },
     OwnUp(ownup::Command),
+    CheckIn(checkin::Command),
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -189,6 +225,8 @@ pub enum SpaceError {
     Full,
     #[error("{0}")]
     OwnUp(#[from] OwnUpError),
+    #[error("{0}")]
+    CheckIn(#[from] CheckInError),
 }
 
 /// The events `command` produces in `state`, or why it is refused.
@@ -228,6 +266,14 @@ pub fn decide(
             let partner = state.partner_of(ctx.actor).map(|p| p.person);
             let events = ownup::decide(&state.own_up, partner, command, ctx)?;
             Ok(events.into_iter().map(SpaceEvent::OwnUp).collect())
+        }
+        Command::CheckIn(command) => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            let partner = state.partner_of(ctx.actor).map(|p| p.person);
+            let events = checkin::decide(&state.check_ins, partner, command, ctx)?;
+            Ok(events.into_iter().map(SpaceEvent::CheckIn).collect())
         }
     }
 }

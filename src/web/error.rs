@@ -48,7 +48,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Refused(_) | AppError::EmailTaken | AppError::Domain(_) => StatusCode::CONFLICT,
+        AppError::Refused(_) | AppError::EmailTaken => StatusCode::CONFLICT,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::BadCredentials => StatusCode::UNAUTHORIZED,
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,

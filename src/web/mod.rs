@@ -3,6 +3,7 @@
 
 mod accounts;
 mod assets;
+mod checkins;
 mod error;
 mod guard;
 mod ownup;
@@ -86,6 +87,9 @@ pub fn router(app: App) -> Router {
         )
         .route("/spaces/{id}/letters/new", get(ownup::letter_form))
         .route("/spaces/{id}/letters/{entry}", get(ownup::letter))
+        .route("/spaces/{id}/checkins", get(checkins::page))
+        .route("/spaces/{id}/checkins/cadence", post(checkins::set_cadence))
+        .route("/spaces/{id}/checkins/answer", post(checkins::answer))
         .route("/static/style.css", get(assets::style))
         .route("/static/app.js", get(assets::script))
         .route("/static/icon.svg", get(assets::icon))

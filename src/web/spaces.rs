@@ -88,13 +88,13 @@ pub async fn show(
         invite_link,
         fingerprint: record::fingerprint(&state.head_hash),
         events: state.head_seq,
-        waiting: waiting_lines(&state, user.session.person),
+        waiting: waiting_lines(&state, user.session.person, app.clock().now_us()),
     }
     .into_response())
 }
 
 /// What waits for the viewer, as (text, link).
-fn waiting_lines(state: &SpaceState, viewer: PersonId) -> Vec<(String, String)> {
+fn waiting_lines(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String, String)> {
     use crate::domain::ownup::Waiting;
     let base = format!("/spaces/{}", state.id);
     let own_up = &state.own_up;
@@ -133,6 +133,26 @@ fn waiting_lines(state: &SpaceState, viewer: PersonId) -> Vec<(String, String)> 
                 format!("{base}/apologies/{id}"),
             )),
         })
+        .chain(
+            state
+                .check_ins
+                .answerable(viewer, now_us)
+                .into_iter()
+                .map(|(period, timing)| {
+                    let late = if timing == crate::domain::checkin::Timing::Late {
+                        " (late)"
+                    } else {
+                        ""
+                    };
+                    (
+                        format!(
+                            "Answer your check-in for {} to {}{late}",
+                            period.starts_on, period.ends_on
+                        ),
+                        format!("{base}/checkins"),
+                    )
+                }),
+        )
         .collect()
 }
 
@@ -169,6 +189,12 @@ fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent) -> Even
         Some(SpaceEvent::SpaceCreated(e)) => (format!("created the space “{}”", e.name), None),
         Some(SpaceEvent::PartnerJoined(_)) => ("joined the space".to_owned(), None),
         Some(SpaceEvent::OwnUp(e)) => super::ownup::describe(state, &base, &e),
+        Some(SpaceEvent::CheckIn(e)) => super::checkins::describe(&base, &e),
+        // The same words whether the answer is sealed or not, and whatever it says.
+        None if event.kind == "checkin.answered" => (
+            "answered a check-in".to_owned(),
+            Some(format!("{base}/checkins")),
+        ),
         None if event.body.is_none() => (format!("{} (content removed)", event.kind), None),
         None => (event.kind.clone(), None),
     };

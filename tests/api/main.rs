@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod checkins;
 mod cli;
 mod ownup;
 mod record;

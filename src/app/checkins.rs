@@ -1,0 +1,42 @@
+//! Check-ins: the couple's rhythm and each partner's sealed answers.
+
+use std::sync::Arc;
+
+use super::{App, AppError, Session};
+use crate::domain::SpaceId;
+use crate::domain::checkin::{self, CheckInError};
+use crate::domain::space::{Command, SpaceState};
+
+impl From<CheckInError> for AppError {
+    fn from(err: CheckInError) -> Self {
+        match err {
+            CheckInError::NotFound => Self::NotFound,
+            CheckInError::NotNow(message) => Self::Refused(message.to_owned()),
+            CheckInError::Invalid(message) => Self::Invalid { field: "", message },
+        }
+    }
+}
+
+impl App {
+    /// Sets the rhythm, or answers a check-in, in a space the viewer is a partner in.
+    #[tracing::instrument(skip_all, fields(space = %space))]
+    pub async fn check_in(
+        &self,
+        session: &Session,
+        space: SpaceId,
+        command: checkin::Command,
+    ) -> Result<(), AppError> {
+        self.act(session, space, || Command::CheckIn(command.clone()))
+            .await
+    }
+
+    /// The space's state with "now", for the check-in pages.
+    pub async fn check_in_state(
+        &self,
+        session: &Session,
+        space: SpaceId,
+    ) -> Result<(Arc<SpaceState>, i64), AppError> {
+        let state = self.space_for(session.person, space).await?;
+        Ok((state, self.clock().now_us()))
+    }
+}

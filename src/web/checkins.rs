@@ -1,0 +1,287 @@
+//! Check-ins: choosing a rhythm, answering privately, and seeing both answers side by side
+//! once they are revealed.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::error::WebError;
+use super::guard::SignedIn;
+use super::pages::{Chrome, Param, Segment};
+use crate::app::{App, AppError};
+use crate::domain::checkin::{
+    self, Answer, CheckIn, Every, Feeling, Own, Partner, Period, RawCheckIn, Rhythm, Timing, Trust,
+    Zone, limits,
+};
+use crate::domain::{PersonId, SpaceId};
+
+fn space_id(raw: &str) -> Result<SpaceId, WebError> {
+    raw.parse().map_err(|_| WebError(AppError::NotFound))
+}
+
+/// Record-page wording. It never depends on what an answer says.
+pub fn describe(base: &str, event: &checkin::Event) -> (String, Option<String>) {
+    let what = match event {
+        checkin::Event::CadenceSet(e) => format!(
+            "set the check-in rhythm: {}",
+            e.every.label().to_lowercase()
+        ),
+        checkin::Event::Answered(_) => "answered a check-in".to_owned(),
+    };
+    (what, Some(format!("{base}/checkins")))
+}
+
+/// "12–19 November 2026"-style label of a period, by its local dates.
+fn span(period: &Period) -> String {
+    format!("{} to {}", period.starts_on, period.ends_on)
+}
+
+/// An answer as shown to whoever may see it.
+pub struct AnswerView {
+    pub trust: Vec<(&'static str, u8)>,
+    pub feelings: String,
+    pub notes: Vec<(&'static str, String)>,
+    pub late: bool,
+}
+
+impl AnswerView {
+    fn of(answer: &Answer) -> Self {
+        let c = &answer.check_in;
+        Self {
+            trust: c
+                .trust
+                .labelled()
+                .iter()
+                .map(|(_, label, v)| (*label, *v))
+                .collect(),
+            feelings: c
+                .feelings
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} ({} of 5)",
+                        f.feeling.label().to_lowercase(),
+                        f.intensity.get()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            notes: c
+                .notes()
+                .iter()
+                .filter_map(|(h, t)| t.map(|t| (*h, t.to_owned())))
+                .collect(),
+            late: answer.late,
+        }
+    }
+}
+
+/// One period as the viewer sees it.
+pub struct PeriodLine {
+    pub label: String,
+    pub mine: Option<AnswerView>,
+    pub my_status: &'static str,
+    pub theirs: Option<AnswerView>,
+    pub their_status: String,
+}
+
+/// A period the viewer can answer now.
+pub struct OpenPeriod {
+    pub starts_on: String,
+    pub label: String,
+    pub late: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "checkins.html")]
+struct CheckInsPage {
+    chrome: Chrome,
+    space: SpaceId,
+    rhythm: Option<String>,
+    has_partner: bool,
+    partner_name: String,
+    open: Vec<OpenPeriod>,
+    periods: Vec<PeriodLine>,
+    everies: Vec<(&'static str, &'static str)>,
+    weekdays: [(&'static str, &'static str); 7],
+    dimensions: Vec<(&'static str, &'static str, &'static str)>,
+    feelings: Vec<(&'static str, &'static str)>,
+    note_max: usize,
+}
+
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("monday", "Monday"),
+    ("tuesday", "Tuesday"),
+    ("wednesday", "Wednesday"),
+    ("thursday", "Thursday"),
+    ("friday", "Friday"),
+    ("saturday", "Saturday"),
+    ("sunday", "Sunday"),
+];
+
+/// How many past periods the page shows.
+const HISTORY: usize = 12;
+
+pub async fn page(
+    State(app): State<App>,
+    user: SignedIn,
+    Param(id): Segment,
+) -> Result<Response, WebError> {
+    let space = space_id(&id)?;
+    let (state, now) = app.check_in_state(&user.session, space).await?;
+    let me: PersonId = user.session.person;
+    let partner = state.partner_of(me);
+    let partner_name =
+        partner.map_or_else(|| "your partner".to_owned(), |p| p.display_name.clone());
+    let check_ins = &state.check_ins;
+    let open = check_ins
+        .answerable(me, now)
+        .into_iter()
+        .map(|(p, timing)| OpenPeriod {
+            starts_on: p.starts_on.to_string(),
+            label: span(&p),
+            late: timing == Timing::Late,
+        })
+        .collect();
+    let periods = check_ins
+        .history(now)
+        .take(HISTORY)
+        .map(|p| {
+            let view = check_ins.period_view(&p, me, now);
+            let (mine, my_status) = match view.own {
+                Own::Answered(a) => (Some(AnswerView::of(a)), "answered"),
+                Own::NotYet => (None, "not answered yet"),
+                Own::Missed => (None, "missed"),
+            };
+            let (theirs, their_status) = match view.partner {
+                Partner::Revealed(a) => (Some(AnswerView::of(a)), "answered".to_owned()),
+                Partner::Sealed { late, .. } => (
+                    None,
+                    format!(
+                        "answered{}: sealed until you have answered too, or the check-in ends",
+                        if late { " (late)" } else { "" }
+                    ),
+                ),
+                Partner::NotYet => (None, "not answered yet".to_owned()),
+                Partner::Missed => (None, "missed".to_owned()),
+            };
+            PeriodLine {
+                label: span(&p),
+                mine,
+                my_status,
+                theirs,
+                their_status,
+            }
+        })
+        .collect();
+    Ok(CheckInsPage {
+        chrome: Chrome::signed_in(&user.csrf),
+        space,
+        rhythm: check_ins
+            .cadence()
+            .map(|c| format!("{}, in {}", c.every.label().to_lowercase(), c.zone.name())),
+        has_partner: partner.is_some(),
+        partner_name,
+        open,
+        periods,
+        everies: Every::ALL.iter().map(|e| (e.as_str(), e.label())).collect(),
+        weekdays: WEEKDAYS,
+        dimensions: Trust::DIMENSIONS
+            .iter()
+            .map(|(key, label)| (*key, *label, hint(key)))
+            .collect(),
+        feelings: Feeling::ALL
+            .iter()
+            .map(|f| (f.as_str(), f.label()))
+            .collect(),
+        note_max: limits::NOTE,
+    }
+    .into_response())
+}
+
+/// What each trust dimension asks, in our own words.
+fn hint(dimension: &str) -> &'static str {
+    match dimension {
+        "predictability" => "I can anticipate how my partner will act.",
+        "dependability" => "I can count on my partner to do what they say.",
+        _ => "I feel confident about our future together.",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CadenceForm {
+    #[serde(default)]
+    every: String,
+    #[serde(default)]
+    weekday: String,
+    #[serde(default)]
+    month_day: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    zone: String,
+}
+
+pub async fn set_cadence(
+    State(app): State<App>,
+    user: SignedIn,
+    Param(id): Segment,
+    Form(form): Form<CadenceForm>,
+) -> Result<Response, WebError> {
+    let space = space_id(&id)?;
+    let anchor = match form.every.as_str() {
+        "month" => &form.month_day,
+        "three_days" => &form.start,
+        _ => &form.weekday,
+    };
+    let rhythm = Rhythm::parse(&form.every, anchor).map_err(|e| AppError::invalid("every", e))?;
+    let zone = Zone::parse(&form.zone).map_err(|e| AppError::invalid("zone", e))?;
+    app.check_in(
+        &user.session,
+        space,
+        checkin::Command::SetCadence { rhythm, zone },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/spaces/{space}/checkins")).into_response())
+}
+
+pub async fn answer(
+    State(app): State<App>,
+    user: SignedIn,
+    Param(id): Segment,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let space = space_id(&id)?;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let period = checkin::parse_date(field("period")).ok_or(AppError::NotFound)?;
+    let feelings: Vec<(&str, &str)> = fields
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("feeling_").map(|name| (name, v.as_str())))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let raw = RawCheckIn {
+        predictability: field("predictability"),
+        dependability: field("dependability"),
+        faith: field("faith"),
+        feelings: &feelings,
+        helped: field("helped"),
+        hurt: field("hurt"),
+        need: field("need"),
+    };
+    let check_in = CheckIn::parse(&raw).map_err(|e| AppError::invalid("check_in", e))?;
+    app.check_in(
+        &user.session,
+        space,
+        checkin::Command::Answer { period, check_in },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/spaces/{space}/checkins")).into_response())
+}
