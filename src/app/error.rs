@@ -81,6 +81,7 @@ impl From<SpaceError> for AppError {
             SpaceError::Full => Self::Invite(InviteProblem::Full),
             SpaceError::OwnUp(e) => e.into(),
             SpaceError::CheckIn(e) => e.into(),
+            SpaceError::Reconnect(e) => e.into(),
             other => Self::Refused(other.to_string()),
         }
     }

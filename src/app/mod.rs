@@ -8,6 +8,7 @@ mod checkins;
 mod clock;
 mod error;
 mod ownup;
+mod reconnect;
 mod spaces;
 
 use std::sync::Arc;

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod input;
 pub mod ownup;
 pub mod passwords;
+pub mod reconnect;
 pub mod record;
 pub mod space;
 

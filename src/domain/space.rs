@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::checkin::{self, CheckInError, CheckIns};
 use super::input::{DisplayName, SpaceName};
 use super::ownup::{self, OwnUp, OwnUpError};
+use super::reconnect::{self, Reconnect, ReconnectError};
 use super::record::{GENESIS_PREV, Hash, RecordedEvent};
 use super::{Ctx, PersonId, SpaceId};
 
@@ -22,6 +23,7 @@ pub enum SpaceEvent {
     PartnerJoined(PartnerJoined),
     OwnUp(ownup::Event),
     CheckIn(checkin::Event),
+    Reconnect(reconnect::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +44,7 @@ impl SpaceEvent {
             Self::PartnerJoined(_) => "partner.joined",
             Self::OwnUp(e) => e.kind(),
             Self::CheckIn(e) => e.kind(),
+            Self::Reconnect(e) => e.kind(),
         }
     }
 
@@ -52,6 +55,7 @@ impl SpaceEvent {
             Self::PartnerJoined(e) => serde_json::to_string(e),
             Self::OwnUp(e) => return e.body(),
             Self::CheckIn(e) => return e.body(),
+            Self::Reconnect(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -66,7 +70,8 @@ impl SpaceEvent {
             "partner.joined" => serde_json::from_str(body).ok().map(Self::PartnerJoined),
             other => ownup::Event::parse(other, body)
                 .map(Self::OwnUp)
-                .or_else(|| checkin::Event::parse(other, body).map(Self::CheckIn)),
+                .or_else(|| checkin::Event::parse(other, body).map(Self::CheckIn))
+                .or_else(|| reconnect::Event::parse(other, body).map(Self::Reconnect)),
         }
     }
 }
@@ -90,6 +95,7 @@ pub struct SpaceState {
     pub partners: Vec<Partner>,
     pub own_up: OwnUp,
     pub check_ins: CheckIns,
+    pub reconnect: Reconnect,
 }
 
 impl SpaceState {
@@ -104,6 +110,7 @@ impl SpaceState {
             partners: Vec::new(),
             own_up: OwnUp::default(),
             check_ins: CheckIns::default(),
+            reconnect: Reconnect::default(),
         }
     }
 
@@ -161,6 +168,10 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
         (Some(SpaceEvent::CheckIn(e)), Some(person)) if state.is_partner(person) => {
             checkin::apply(&mut state.check_ins, person, event.at_us, e);
         }
+        (Some(SpaceEvent::Reconnect(e)), Some(person)) if state.is_partner(person) => {
+            let other = state.partner_of(person).map(|p| p.person);
+            reconnect::apply(&mut state.reconnect, person, other, event.at_us, e);
+        }
         _ => {}
     }
     state
@@ -210,6 +221,7 @@ pub enum Command {
     },
     OwnUp(ownup::Command),
     CheckIn(checkin::Command),
+    Reconnect(reconnect::Command),
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -227,6 +239,8 @@ pub enum SpaceError {
     OwnUp(#[from] OwnUpError),
     #[error("{0}")]
     CheckIn(#[from] CheckInError),
+    #[error("{0}")]
+    Reconnect(#[from] ReconnectError),
 }
 
 /// The events `command` produces in `state`, or why it is refused.
@@ -274,6 +288,14 @@ pub fn decide(
             let partner = state.partner_of(ctx.actor).map(|p| p.person);
             let events = checkin::decide(&state.check_ins, partner, command, ctx)?;
             Ok(events.into_iter().map(SpaceEvent::CheckIn).collect())
+        }
+        Command::Reconnect(command) => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            let partner = state.partner_of(ctx.actor).map(|p| p.person);
+            let events = reconnect::decide(&state.reconnect, &state.own_up, partner, command, ctx)?;
+            Ok(events.into_iter().map(SpaceEvent::Reconnect).collect())
         }
     }
 }

@@ -8,6 +8,7 @@ mod error;
 mod guard;
 mod ownup;
 mod pages;
+mod reconnect;
 mod spaces;
 
 use std::time::Duration;
@@ -87,6 +88,42 @@ pub fn router(app: App) -> Router {
         )
         .route("/spaces/{id}/letters/new", get(ownup::letter_form))
         .route("/spaces/{id}/letters/{entry}", get(ownup::letter))
+        .route("/spaces/{id}/together", get(reconnect::together))
+        .route(
+            "/spaces/{id}/together/appreciations",
+            post(reconnect::appreciate),
+        )
+        .route("/spaces/{id}/together/plans", post(reconnect::plan))
+        .route(
+            "/spaces/{id}/together/plans/{entry}/log",
+            post(reconnect::log_time),
+        )
+        .route(
+            "/spaces/{id}/together/plans/{entry}/felt",
+            post(reconnect::felt),
+        )
+        .route("/spaces/{id}/together/ideas", post(reconnect::add_idea))
+        .route("/spaces/{id}/together/goals", post(reconnect::set_goal))
+        .route(
+            "/spaces/{id}/together/goals/{entry}/reached",
+            post(reconnect::mark_goal),
+        )
+        .route(
+            "/spaces/{id}/together/goals/{entry}/confirm",
+            post(reconnect::confirm_goal),
+        )
+        .route(
+            "/spaces/{id}/breaches/{entry}/pace",
+            post(reconnect::set_pace),
+        )
+        .route(
+            "/spaces/{id}/breaches/{entry}/pace/topics",
+            post(reconnect::add_topic),
+        )
+        .route(
+            "/spaces/{id}/breaches/{entry}/stage",
+            post(reconnect::stage),
+        )
         .route("/spaces/{id}/checkins", get(checkins::page))
         .route("/spaces/{id}/checkins/cadence", post(checkins::set_cadence))
         .route("/spaces/{id}/checkins/answer", post(checkins::answer))

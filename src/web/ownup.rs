@@ -297,6 +297,7 @@ struct BreachPage {
     questions: Vec<QuestionLine>,
     disclosure_max: usize,
     account_max: usize,
+    repair: super::reconnect::BreachRepair,
 }
 
 pub async fn breach(
@@ -359,6 +360,7 @@ pub async fn breach(
         questions,
         disclosure_max: limits::DISCLOSURE,
         account_max: limits::ACCOUNT,
+        repair: super::reconnect::breach_repair(&state, people.me, breach_id),
     }
     .into_response())
 }

@@ -64,6 +64,10 @@ struct SpacePage {
     fingerprint: String,
     events: u64,
     waiting: Vec<(String, String)>,
+    /// Each breach with its stage and pace, e.g. ("The messages", "Atone", "2 of 4 topics ready").
+    repairs: Vec<(String, String, String, String)>,
+    upcoming: Vec<String>,
+    celebrated: Vec<String>,
 }
 
 pub async fn show(
@@ -89,6 +93,36 @@ pub async fn show(
         fingerprint: record::fingerprint(&state.head_hash),
         events: state.head_seq,
         waiting: waiting_lines(&state, user.session.person, app.clock().now_us()),
+        repairs: state
+            .own_up
+            .breaches
+            .iter()
+            .map(|b| {
+                let topics = state.reconnect.pace_topics(b.id);
+                let ready = topics
+                    .iter()
+                    .filter(|t| t.readiness == Some(crate::domain::reconnect::Readiness::Ready))
+                    .count();
+                (
+                    format!("/spaces/{}/breaches/{}", state.id, b.id),
+                    b.title.clone(),
+                    state.reconnect.stage(b.id).name().to_owned(),
+                    format!("{ready} of {} topics ready", topics.len()),
+                )
+            })
+            .collect(),
+        upcoming: state
+            .reconnect
+            .upcoming(app.clock().now_us())
+            .into_iter()
+            .map(|p| format!("{}, {}", p.what, format_time(p.when_us)))
+            .collect(),
+        celebrated: state
+            .reconnect
+            .reached_goals()
+            .into_iter()
+            .map(|g| g.text.clone())
+            .collect(),
     }
     .into_response())
 }
@@ -153,6 +187,40 @@ fn waiting_lines(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(Stri
                     )
                 }),
         )
+        .chain(
+            state
+                .reconnect
+                .waiting_for(viewer, &state.own_up)
+                .into_iter()
+                .map(|w| {
+                    use crate::domain::reconnect::Waiting as R;
+                    match w {
+                        R::ConfirmStage { breach, .. } => (
+                            "Answer a proposed change of stage".to_owned(),
+                            format!("{base}/breaches/{breach}#stage"),
+                        ),
+                        R::ConfirmGoal(_) => (
+                            "Confirm a goal your partner marked reached".to_owned(),
+                            format!("{base}/together#goals"),
+                        ),
+                        R::SayHowItFelt(_) => (
+                            "Say how your time together felt".to_owned(),
+                            format!("{base}/together#time"),
+                        ),
+                    }
+                }),
+        )
+        .chain(
+            (!state.reconnect.wrote_appreciation_today(viewer, now_us) && state.is_full()).then(
+                || {
+                    (
+                        "Write today's appreciation: something you valued about your partner"
+                            .to_owned(),
+                        format!("{base}/together#appreciations"),
+                    )
+                },
+            ),
+        )
         .collect()
 }
 
@@ -190,6 +258,7 @@ fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent) -> Even
         Some(SpaceEvent::PartnerJoined(_)) => ("joined the space".to_owned(), None),
         Some(SpaceEvent::OwnUp(e)) => super::ownup::describe(state, &base, &e),
         Some(SpaceEvent::CheckIn(e)) => super::checkins::describe(&base, &e),
+        Some(SpaceEvent::Reconnect(e)) => super::reconnect::describe(&base, &e),
         // The same words whether the answer is sealed or not, and whatever it says.
         None if event.kind == "checkin.answered" => (
             "answered a check-in".to_owned(),

@@ -193,6 +193,13 @@ impl Page {
         )
     }
 
+    /// The `value` of the first input with `name="…"`.
+    pub fn value_of_name(&self, name: &str) -> Option<String> {
+        let at = self.body.find(&format!("name=\"{name}\" value=\""))? + name.len() + 15;
+        let end = self.body[at..].find('"')?;
+        Some(self.body[at..at + end].to_owned())
+    }
+
     pub fn csrf(&self) -> Option<String> {
         let at = self.body.find("name=\"csrf\" value=\"")? + 19;
         let end = self.body[at..].find('"')?;

@@ -9,6 +9,7 @@ mod accounts;
 mod checkins;
 mod cli;
 mod ownup;
+mod reconnect;
 mod record;
 mod security;
 mod spaces;

@@ -17,7 +17,7 @@ crate::on_both_databases!(
 );
 
 /// Who posts, where, with which fields.
-type Step<'a> = (&'a Client, String, Vec<(&'a str, &'a str)>);
+pub type Step<'a> = (&'a Client, String, Vec<(&'a str, &'a str)>);
 
 /// A bad request, the status it must get, and what its page must say.
 type Case<'a> = (
