@@ -189,9 +189,11 @@ pub async fn page(
         periods,
         everies: Every::ALL.iter().map(|e| (e.as_str(), e.label())).collect(),
         weekdays: WEEKDAYS,
-        dimensions: Trust::DIMENSIONS
-            .iter()
-            .map(|(key, label)| (*key, *label, hint(key)))
+        // Form field names, beside the wording the domain gives each dimension.
+        dimensions: ["predictability", "dependability", "faith"]
+            .into_iter()
+            .zip(Trust::DIMENSIONS)
+            .map(|(key, (label, about))| (key, label, about))
             .collect(),
         feelings: Feeling::ALL
             .iter()
@@ -200,15 +202,6 @@ pub async fn page(
         note_max: limits::NOTE,
     }
     .into_response())
-}
-
-/// What each trust dimension asks, in our own words.
-fn hint(dimension: &str) -> &'static str {
-    match dimension {
-        "predictability" => "I can anticipate how my partner will act.",
-        "dependability" => "I can count on my partner to do what they say.",
-        _ => "I feel confident about our future together.",
-    }
 }
 
 #[derive(Deserialize)]

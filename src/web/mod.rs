@@ -89,6 +89,7 @@ pub fn router(app: App) -> Router {
         .route("/spaces/{id}/letters/new", get(ownup::letter_form))
         .route("/spaces/{id}/letters/{entry}", get(ownup::letter))
         .route("/spaces/{id}/together", get(reconnect::together))
+        .route("/spaces/{id}/stages", get(reconnect::stages))
         .route(
             "/spaces/{id}/together/appreciations",
             post(reconnect::appreciate),

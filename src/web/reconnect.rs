@@ -637,3 +637,37 @@ pub async fn stage(
     app.reconnect(&user.session, space, command).await?;
     Ok(to(format!("/spaces/{space}/breaches/{breach}#stage")))
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "stages.html")]
+struct StagesPage {
+    chrome: Chrome,
+    space: SpaceId,
+    stages: Vec<(&'static str, &'static str, &'static str, Vec<&'static str>)>,
+}
+
+/// What each stage of repair is about, for everyone to read.
+pub async fn stages(
+    State(app): State<App>,
+    user: SignedIn,
+    Param(id): Segment,
+) -> Result<Response, WebError> {
+    let space = space_id(&id)?;
+    app.own_up_state(&user.session, space).await?;
+    Ok(StagesPage {
+        chrome: Chrome::signed_in(&user.csrf),
+        space,
+        stages: Stage::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.name(),
+                    s.tagline(),
+                    s.about(),
+                    s.practices().iter().map(|p| p.label).collect(),
+                )
+            })
+            .collect(),
+    }
+    .into_response())
+}

@@ -380,7 +380,33 @@ async fn bad_check_in_input_is_refused_and_writes_nothing(backend: Backend) {
             page.text()
         );
     }
-    // A period that is not one of theirs, and one that has not begun.
+    // Next week's check-in has not begun yet.
+    let next_week = time::Date::parse(
+        &period,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .expect("period date")
+    .saturating_add(time::Duration::days(7))
+    .to_string();
+    let page = sam
+        .post(
+            &path,
+            &[
+                ("period", &next_week),
+                ("predictability", "5"),
+                ("dependability", "5"),
+                ("faith", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::CONFLICT,
+        "a future period: {}",
+        page.text()
+    );
+    assert!(page.has("hasn't begun yet"));
+    // A date that is not one of their check-ins.
     let page = sam
         .post(
             &path,

@@ -250,10 +250,14 @@ impl Browser {
             .expect("click");
     }
 
+    /// Chooses the option with `value` in the select `css`, as a person picking from the list.
+    pub async fn choose(&self, css: &str, value: &str) {
+        self.click(&format!("{css} option[value='{value}']")).await;
+    }
+
     /// Clicks the button (or else the link) whose visible text is exactly `text`, and waits
     /// for the page it leads to.
     pub async fn press(&self, text: &str) {
-        let old_page = self.client.find(Locator::Css("html")).await.expect("page");
         let mut target = None;
         for tag in ["button", "a"] {
             let xpath = format!("//{tag}[normalize-space()=\"{text}\"]");
@@ -262,13 +266,28 @@ impl Browser {
                 break;
             }
         }
-        target
-            .unwrap_or_else(|| panic!("no button or link {text:?}"))
-            .click()
+        let target = target.unwrap_or_else(|| panic!("no button or link {text:?}"));
+        self.navigating(|| async { target.click().await.expect("click") })
+            .await;
+    }
+
+    /// Clicks a submit button by CSS selector and waits for the page it leads to.
+    pub async fn submit(&self, css: &str) {
+        let button = self
+            .client
+            .find(Locator::Css(css))
             .await
-            .expect("click");
-        // The old page's root goes stale once the browser has moved on; bounded polling,
-        // because a click that navigates returns before the next page is there.
+            .unwrap_or_else(|_| panic!("element {css}"));
+        self.navigating(|| async { button.click().await.expect("click") })
+            .await;
+    }
+
+    /// Runs `action`, then waits until the browser has left the current page and the next
+    /// one has loaded: a click that submits returns before the server has answered.
+    async fn navigating<F: std::future::Future<Output = ()>>(&self, action: impl FnOnce() -> F) {
+        let old_page = self.client.find(Locator::Css("html")).await.expect("page");
+        action().await;
+        // Bounded polling: the old page's root goes stale once the browser has moved on.
         for _ in 0..200 {
             if old_page.tag_name().await.is_err() {
                 break;

@@ -371,3 +371,103 @@ async fn the_accessibility_audit_catches_a_real_violation() {
         "axe-core did not flag an unlabelled field"
     );
 }
+
+async fn check_in_and_reconnect(javascript: bool) {
+    let server = server().await;
+    let driver = driver().await;
+    let sam = browser(&driver, &server, "Sam", javascript).await;
+    let alex = browser(&driver, &server, "Alex", javascript).await;
+    let space = meet(&sam, &alex).await;
+
+    // A weekly rhythm, then Sam's sealed answer.
+    sam.goto(&format!("{space}/checkins")).await;
+    sam.check("checkins-rhythm").await;
+    sam.choose("#weekday", "monday").await;
+    sam.fill("#zone", "Europe/Berlin").await;
+    sam.press("Save the rhythm").await;
+    assert!(
+        sam.sees("Your rhythm: every week, in Europe/Berlin").await,
+        "{}",
+        sam.text().await
+    );
+    let period = sam.value("input[name=period]").await;
+    for (who, helped) in [
+        (&sam, "Our walk on Sunday."),
+        (&alex, "You answered every question."),
+    ] {
+        if who.name == "Alex" {
+            who.goto(&format!("{space}/checkins")).await;
+            assert!(who.sees("sealed until you have answered too").await);
+            assert!(
+                !who.sees("Our walk on Sunday.").await,
+                "a sealed answer shows nothing"
+            );
+            who.check("checkins-sealed").await;
+        }
+        for key in ["predictability", "dependability", "faith"] {
+            who.choose(&format!("#{key}-{period}"), "6").await;
+        }
+        who.choose(&format!("#feeling-hope-{period}"), "3").await;
+        who.fill(&format!("#helped-{period}"), helped).await;
+        who.press("Send my answer").await;
+    }
+    for who in [&sam, &alex] {
+        who.goto(&format!("{space}/checkins")).await;
+        assert!(
+            who.sees("Our walk on Sunday.").await && who.sees("You answered every question.").await
+        );
+    }
+    alex.check("checkins-revealed").await;
+
+    // Appreciation and a shared goal.
+    alex.goto(&format!("{space}/together")).await;
+    alex.check("together").await;
+    alex.fill("#appreciation", "You made me laugh at dinner.")
+        .await;
+    alex.press("Share it").await;
+    alex.fill("#goal", "A weekend away, just us").await;
+    alex.press("Set goal").await;
+    sam.goto(&format!("{space}/together")).await;
+    assert!(
+        sam.sees("You made me laugh at dinner.").await && sam.sees("A weekend away, just us").await
+    );
+    sam.check("together-filled").await;
+
+    // Alex, who was hurt, sets the pace and confirms Sam's proposal to move on.
+    alex.goto(&format!("{space}/breaches")).await;
+    alex.fill("#title", "The messages").await;
+    alex.click("input[name=broke_trust][value=partner]").await;
+    alex.fill("#discovered_on", "10022026").await;
+    alex.press("Record it").await;
+    let breach = alex.path().await;
+    alex.choose("#pace-outings", "open_to_talk").await;
+    alex.submit("#pace-outings ~ button").await;
+    sam.goto(&breach).await;
+    assert!(
+        sam.sees("Open to talking about it").await,
+        "{}",
+        sam.text().await
+    );
+    sam.press("Propose moving on").await;
+    alex.goto(&breach).await;
+    alex.press("Confirm").await;
+    assert!(alex.sees("Stage of repair: Attune").await);
+    alex.check("breach-attune").await;
+    alex.goto(&format!("{space}/stages")).await;
+    alex.check("stages").await;
+    sam.goto(&space).await;
+    assert!(sam.sees("stage: Attune").await);
+    sam.check("space-home").await;
+    sam.close().await;
+    alex.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_check_in_and_reconnect() {
+    check_in_and_reconnect(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_check_in_and_reconnect_without_javascript() {
+    check_in_and_reconnect(false).await;
+}
