@@ -8,6 +8,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 
 use super::{App, AppError, random_token, token_hash};
 use crate::domain::PersonId;
+use crate::domain::checkin::Zone;
 use crate::domain::input::{DisplayName, Email, NewPassword};
 use crate::store::{NewPerson, SessionRow};
 
@@ -46,11 +47,20 @@ fn verify_password_now(password: &str, phc: &str) -> bool {
     argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+fn parse_zone(raw: &str) -> Result<Zone, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(Zone::utc());
+    }
+    Zone::parse(raw).map_err(|e| AppError::invalid("time_zone", e))
+}
+
 /// What the sign-up form sends.
 pub struct SignUpInput<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
     pub password: &'a str,
+    /// An IANA zone name; empty means UTC.
+    pub time_zone: &'a str,
 }
 
 pub struct LoginInput<'a> {
@@ -76,6 +86,8 @@ pub struct Session {
     pub person: PersonId,
     pub csrf: String,
     pub flash: Option<String>,
+    /// The person's time zone: pages show times in it.
+    pub time_zone: Zone,
 }
 
 impl std::fmt::Debug for Session {
@@ -98,6 +110,7 @@ impl App {
             .map_err(|e| AppError::invalid("display_name", e))?;
         let password = NewPassword::parse(input.password, &[email.as_str(), name.as_str()])
             .map_err(|e| AppError::invalid("password", e))?;
+        let time_zone = parse_zone(input.time_zone)?;
 
         // Each sign-up costs a memory-hard hash: one address gets a fair number, then waits.
         let _permit = self.hashing_permit().await?;
@@ -126,6 +139,7 @@ impl App {
             display_name: name.as_str().to_owned(),
             password_hash,
             created_at: now,
+            time_zone: time_zone.name().to_owned(),
         };
         match self.store().insert_person(&row).await {
             Ok(()) => {}
@@ -255,6 +269,7 @@ impl App {
             created_at: now,
             last_seen_at: now,
             flash: None,
+            time_zone: String::new(),
         };
         self.store().insert_session(&row).await?;
         Ok(NewSession {
@@ -284,11 +299,14 @@ impl App {
             self.store().touch_session(&id_hash, now).await?;
         }
         let person = row.person_id.parse().context("stored person id")?;
+        // A zone that no longer parses (a renamed IANA zone) falls back to UTC, visibly.
+        let time_zone = Zone::parse(&row.time_zone).unwrap_or_else(|_| Zone::utc());
         Ok(Some(Session {
             id_hash,
             person,
             csrf: row.csrf,
             flash: row.flash,
+            time_zone,
         }))
     }
 
@@ -303,6 +321,15 @@ impl App {
     pub async fn log_out_everywhere(&self, session: &Session) -> Result<(), AppError> {
         self.store().delete_sessions_of(session.person).await?;
         self.store().forget_devices_of(session.person).await?;
+        Ok(())
+    }
+
+    /// Changes the time zone the person's pages show times in.
+    pub async fn set_time_zone(&self, session: &Session, raw: &str) -> Result<(), AppError> {
+        let zone = parse_zone(raw)?;
+        self.store()
+            .set_time_zone(session.person, zone.name())
+            .await?;
         Ok(())
     }
 

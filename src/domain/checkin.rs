@@ -259,6 +259,34 @@ impl Zone {
         names
     }
 
+    /// UTC, the zone of anyone who has not chosen one.
+    pub fn utc() -> Self {
+        Self {
+            name: "UTC".to_owned(),
+            tz: TimeZone::UTC,
+        }
+    }
+
+    /// An instant as people read it here: "2026-11-23 19:04 CET".
+    pub fn local_text(&self, at_us: i64) -> String {
+        Timestamp::from_microsecond(at_us)
+            .map(|ts| {
+                ts.to_zoned_datetime(self.tz.clone())
+                    .strftime("%Y-%m-%d %H:%M %Z")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The instant of a local date and time ("2026-12-05T19:30", as a browser's
+    /// datetime-local field sends it). A time the clocks skip resolves to the next valid
+    /// instant; one they pass twice, to the earlier.
+    pub fn instant_of_local(&self, raw: &str) -> Option<i64> {
+        let civil: DateTime = raw.trim().parse().ok()?;
+        let ts = self.tz.to_ambiguous_timestamp(civil).compatible().ok()?;
+        Some(ts.as_microsecond())
+    }
+
     /// The local calendar date at an instant.
     fn date_at(&self, at_us: i64) -> Option<Date> {
         let ts = Timestamp::from_microsecond(at_us).ok()?;
@@ -1356,6 +1384,22 @@ mod tests {
                 "period {k} begins at local midnight"
             );
         }
+    }
+
+    #[test]
+    fn local_times_read_and_parse_in_the_zone() {
+        let berlin = Zone::parse("Europe/Berlin").expect("zone");
+        let at = berlin
+            .instant_of_local("2026-12-05T19:30")
+            .expect("a valid local time");
+        assert_eq!(berlin.local_text(at), "2026-12-05 19:30 CET");
+        assert_eq!(Zone::utc().local_text(at), "2026-12-05 18:30 UTC");
+        // 02:30 does not exist on the spring-forward day: it resolves to 03:30 CEST.
+        let gap = berlin
+            .instant_of_local("2026-03-29T02:30")
+            .expect("resolves");
+        assert_eq!(berlin.local_text(gap), "2026-03-29 03:30 CEST");
+        assert!(berlin.instant_of_local("tomorrow").is_none());
     }
 
     #[test]

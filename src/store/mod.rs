@@ -160,8 +160,8 @@ impl Store {
     pub async fn insert_person(&self, p: &NewPerson) -> Result<(), StoreError> {
         let result = on_pool!(self, pool => {
             sqlx::query(
-                "INSERT INTO persons (id, email_norm, email, display_name, password_hash, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO persons (id, email_norm, email, display_name, password_hash, created_at, time_zone)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(p.id.to_string())
             .bind(&p.email_norm)
@@ -169,6 +169,7 @@ impl Store {
             .bind(&p.display_name)
             .bind(&p.password_hash)
             .bind(p.created_at)
+            .bind(&p.time_zone)
             .execute(pool)
             .await
             .map(|_| ())
@@ -227,14 +228,26 @@ impl Store {
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         let row: Option<SessionRow> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id_hash, person_id, csrf, created_at, last_seen_at, flash
-                 FROM sessions WHERE id_hash = $1",
+                "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone
+                 FROM sessions s JOIN persons p ON p.id = s.person_id WHERE s.id_hash = $1",
             )
             .bind(id_hash)
             .fetch_optional(pool)
             .await?
         });
         Ok(row)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn set_time_zone(&self, person: PersonId, zone: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE persons SET time_zone = $2 WHERE id = $1")
+                .bind(person.to_string())
+                .bind(zone)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]

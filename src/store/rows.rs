@@ -12,6 +12,7 @@ pub struct NewPerson {
     pub display_name: String,
     pub password_hash: String,
     pub created_at: i64,
+    pub time_zone: String,
 }
 
 #[derive(Clone, sqlx::FromRow)]
@@ -44,6 +45,9 @@ pub struct SessionRow {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub flash: Option<String>,
+    /// The person's time zone (read with the session, so pages need no second query).
+    #[sqlx(default)]
+    pub time_zone: String,
 }
 
 impl std::fmt::Debug for SessionRow {

@@ -72,6 +72,8 @@ struct LoginPage {
 #[derive(Deserialize)]
 pub struct SignUpForm {
     #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
     email: String,
     #[serde(default)]
     display_name: String,
@@ -152,6 +154,7 @@ pub async fn signup(
         email: &form.email,
         display_name: &form.display_name,
         password: &form.password,
+        time_zone: &form.time_zone,
     };
     match app.sign_up(input, client).await {
         Ok(session) => {
@@ -252,4 +255,41 @@ pub async fn logout_everywhere(
 ) -> Result<Response, WebError> {
     app.log_out_everywhere(&user.session).await?;
     Ok(logged_out(user.secure_cookies))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    name: String,
+    email: String,
+    time_zone: String,
+    now: String,
+}
+
+pub async fn account(State(app): State<App>, user: SignedIn) -> Result<Response, WebError> {
+    let me = app.whoami(&user.session).await?;
+    Ok(AccountPage {
+        chrome: Chrome::signed_in(&user.csrf),
+        name: me.display_name,
+        email: me.email,
+        time_zone: user.session.time_zone.name().to_owned(),
+        now: user.session.time_zone.local_text(app.clock().now_us()),
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TimeZoneForm {
+    #[serde(default)]
+    time_zone: String,
+}
+
+pub async fn set_time_zone(
+    State(app): State<App>,
+    user: SignedIn,
+    Form(form): Form<TimeZoneForm>,
+) -> Result<Response, WebError> {
+    app.set_time_zone(&user.session, &form.time_zone).await?;
+    Ok(Redirect::to("/account").into_response())
 }

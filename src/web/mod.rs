@@ -40,6 +40,8 @@ pub fn router(app: App) -> Router {
         .route("/login", get(accounts::login_page).post(accounts::login))
         .route("/logout", post(accounts::logout))
         .route("/logout/everywhere", post(accounts::logout_everywhere))
+        .route("/account", get(accounts::account))
+        .route("/account/time-zone", post(accounts::set_time_zone))
         .route("/spaces", post(spaces::create))
         .route("/spaces/{id}", get(spaces::show))
         .route("/spaces/{id}/invite", post(spaces::new_invite))

@@ -306,6 +306,7 @@ pub async fn breach(
     Param(id): Segment,
     Param(entry): Segment2,
 ) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
     let (space, breach_id) = ids(&id, &entry)?;
     let state = app.own_up_state(&user.session, space).await?;
     let people = People::of(&state, user.session.person);
@@ -320,7 +321,7 @@ pub async fn breach(
         .map(|e| EntryView {
             id: e.id,
             text: e.text.clone(),
-            when: format_time(e.at_us),
+            when: format_time(e.at_us, zone),
             added_later: breach.days_after_first_account(e),
             corrects: e.corrects,
             corrected_by: breach.corrections_of(e.id).map(|c| c.id).collect(),
@@ -333,7 +334,7 @@ pub async fn breach(
         .filter(|a| a.breach == breach.id)
         .map(|a| ApologyLine {
             id: a.id,
-            when: format_time(a.sent_at_us),
+            when: format_time(a.sent_at_us, zone),
             latest_response: a.responses.last().map(|r| r.kind.label()),
         })
         .collect();
@@ -360,7 +361,7 @@ pub async fn breach(
         questions,
         disclosure_max: limits::DISCLOSURE,
         account_max: limits::ACCOUNT,
-        repair: super::reconnect::breach_repair(&state, people.me, breach_id),
+        repair: super::reconnect::breach_repair(&state, people.me, breach_id, zone),
     }
     .into_response())
 }
@@ -611,6 +612,7 @@ pub async fn question(
     Param(id): Segment,
     Param(entry): Segment2,
 ) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
     let (space, question_id) = ids(&id, &entry)?;
     let state = app.own_up_state(&user.session, space).await?;
     let people = People::of(&state, user.session.person);
@@ -635,11 +637,11 @@ pub async fn question(
             .map(|(i, r)| RoundView {
                 number: i + 1,
                 ask: r.ask.clone(),
-                asked: format_time(r.asked_at_us),
+                asked: format_time(r.asked_at_us, zone),
                 answer: r
                     .answer
                     .as_ref()
-                    .map(|(text, at)| (text.clone(), format_time(*at))),
+                    .map(|(text, at)| (text.clone(), format_time(*at, zone))),
             })
             .collect(),
         i_asked: q.asker == people.me,
@@ -918,6 +920,7 @@ pub async fn apology(
     Param(id): Segment,
     Param(entry): Segment2,
 ) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
     let (space, apology_id) = ids(&id, &entry)?;
     let state = app.own_up_state(&user.session, space).await?;
     let people = People::of(&state, user.session.person);
@@ -934,14 +937,14 @@ pub async fn apology(
             .breach(a.breach)
             .map_or_else(String::new, |b| b.title.clone()),
         author: people.name(a.author),
-        sent: format_time(a.sent_at_us),
+        sent: format_time(a.sent_at_us, zone),
         responses: a
             .responses
             .iter()
             .map(|r| ResponseView {
                 label: r.kind.label(),
                 missing: r.missing.clone(),
-                when: format_time(r.at_us),
+                when: format_time(r.at_us, zone),
             })
             .collect(),
         i_received_it: a.recipient == people.me,
@@ -1021,6 +1024,7 @@ pub async fn letters(
     user: SignedIn,
     Param(id): Segment,
 ) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
     let space = space_id(&id)?;
     let state = app.own_up_state(&user.session, space).await?;
     let people = People::of(&state, user.session.person);
@@ -1037,7 +1041,7 @@ pub async fn letters(
                 id: l.id,
                 from: people.name(l.author),
                 to: people.name(l.recipient).replace("You", "you"),
-                when: format_time(l.sent_at_us),
+                when: format_time(l.sent_at_us, zone),
                 opening: opening(&l.text),
             })
             .collect(),
@@ -1047,7 +1051,7 @@ pub async fn letters(
                 (
                     d.id,
                     opening(&d.text),
-                    format_time(d.updated_at * 1_000_000),
+                    format_time(d.updated_at * 1_000_000, zone),
                 )
             })
             .collect(),
@@ -1083,6 +1087,7 @@ pub async fn letter_form(
     Param(id): Segment,
     Query(query): Query<DraftQuery>,
 ) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
     let space = space_id(&id)?;
     let state = app.own_up_state(&user.session, space).await?;
     let draft: Option<LetterDraft> = match query.draft.trim() {
@@ -1100,7 +1105,7 @@ pub async fn letter_form(
         text: draft.as_ref().map(|d| d.text.clone()).unwrap_or_default(),
         saved: draft
             .as_ref()
-            .map(|d| format_time(d.updated_at * 1_000_000)),
+            .map(|d| format_time(d.updated_at * 1_000_000, zone)),
         checked: false,
         flags: Vec::new(),
         error: None,
@@ -1204,6 +1209,7 @@ pub async fn letter(
     Param(id): Segment,
     Param(entry): Segment2,
 ) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
     let (space, letter_id) = ids(&id, &entry)?;
     let state = app.own_up_state(&user.session, space).await?;
     let people = People::of(&state, user.session.person);
@@ -1213,7 +1219,7 @@ pub async fn letter(
         space,
         from: people.name(l.author),
         to: people.name(l.recipient).replace("You", "you"),
-        when: format_time(l.sent_at_us),
+        when: format_time(l.sent_at_us, zone),
         text: l.text.clone(),
     }
     .into_response())

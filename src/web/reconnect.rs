@@ -7,8 +7,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use time::PrimitiveDateTime;
-use time::macros::format_description;
 
 use super::error::WebError;
 use super::guard::SignedIn;
@@ -16,6 +14,7 @@ use super::ownup::Segment2;
 use super::pages::{Chrome, Param, Segment};
 use super::spaces::format_time;
 use crate::app::{App, AppError};
+use crate::domain::checkin::Zone;
 use crate::domain::reconnect::{
     self, Activity, AppreciationText, Command, Direction, FeltNote, GoalStatus, GoalText, IDEAS,
     IdeaText, Rating, Readiness, Reconnect, Stage, TargetDate, Topic, TopicText,
@@ -139,11 +138,16 @@ fn name(state: &SpaceState, me: PersonId, person: PersonId) -> String {
     }
 }
 
-fn plan_line(state: &SpaceState, me: PersonId, plan: &reconnect::TimeTogether) -> PlanLine {
+fn plan_line(
+    state: &SpaceState,
+    me: PersonId,
+    plan: &reconnect::TimeTogether,
+    zone: &Zone,
+) -> PlanLine {
     PlanLine {
         id: plan.id,
         what: plan.what.clone(),
-        when: format_time(plan.when_us),
+        when: format_time(plan.when_us, zone),
         phones_away: plan.phones_away,
         felt: plan
             .felt
@@ -179,6 +183,7 @@ pub async fn together(
     user: SignedIn,
     Param(id): Segment,
 ) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
     let space = space_id(&id)?;
     let state = app.own_up_state(&user.session, space).await?;
     let me = user.session.person;
@@ -202,7 +207,7 @@ pub async fn together(
             .map(|a| AppreciationLine {
                 from: name(&state, me, a.author),
                 text: a.text.clone(),
-                when: format_time(a.at_us),
+                when: format_time(a.at_us, zone),
             })
             .collect(),
         weekly: r
@@ -213,17 +218,17 @@ pub async fn together(
         upcoming: r
             .upcoming(now)
             .into_iter()
-            .map(|p| plan_line(&state, me, p))
+            .map(|p| plan_line(&state, me, p, zone))
             .collect(),
         to_log: r
             .to_log(now)
             .into_iter()
-            .map(|p| plan_line(&state, me, p))
+            .map(|p| plan_line(&state, me, p, zone))
             .collect(),
         happened: r
             .happened()
             .into_iter()
-            .map(|p| plan_line(&state, me, p))
+            .map(|p| plan_line(&state, me, p, zone))
             .collect(),
         ideas,
         goals: r.open_goals().map(|g| goal_line(me, g)).collect(),
@@ -281,21 +286,14 @@ pub async fn plan(
 ) -> Result<Response, WebError> {
     let space = space_id(&id)?;
     let what = Activity::parse(&form.what).map_err(invalid("what"))?;
-    // Times are UTC until people choose their own time zone; the form says so.
-    let when = PrimitiveDateTime::parse(
-        form.when.trim(),
-        format_description!("[year]-[month]-[day]T[hour]:[minute]"),
-    )
-    .map_err(|_| AppError::Invalid {
-        field: "when",
-        message: "Please give a date and time, like 2026-12-05T19:30.".into(),
-    })?;
-    let when_us =
-        i64::try_from(when.assume_utc().unix_timestamp_nanos() / 1_000).map_err(|_| {
-            AppError::Invalid {
-                field: "when",
-                message: "That date is out of range.".into(),
-            }
+    // The form's local date and time, in the planner's own time zone.
+    let when_us = user
+        .session
+        .time_zone
+        .instant_of_local(&form.when)
+        .ok_or_else(|| AppError::Invalid {
+            field: "when",
+            message: "Please give a date and time, like 2026-12-05T19:30.".into(),
         })?;
     let command = Command::PlanTime {
         id: EntryId::random(),
@@ -477,7 +475,12 @@ fn practice_link(base: &str, breach: EntryId, feature: &str) -> Option<String> {
     }
 }
 
-pub fn breach_repair(state: &SpaceState, me: PersonId, breach: EntryId) -> BreachRepair {
+pub fn breach_repair(
+    state: &SpaceState,
+    me: PersonId,
+    breach: EntryId,
+    zone: &Zone,
+) -> BreachRepair {
     let r = &state.reconnect;
     let base = format!("/spaces/{}", state.id);
     let stage = r.stage(breach);
@@ -500,7 +503,7 @@ pub fn breach_repair(state: &SpaceState, me: PersonId, breach: EntryId) -> Breac
                 .map(|p| {
                     format!(
                         "{}: from {} to {}",
-                        format_time(p.at_us),
+                        format_time(p.at_us, zone),
                         p.from.name(),
                         p.to.name()
                     )

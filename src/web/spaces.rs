@@ -7,13 +7,12 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 use super::error::WebError;
 use super::guard::{SignedIn, Viewer};
 use super::pages::{Chrome, Param, Segment, spaces_with_error};
 use crate::app::{App, AppError, InviteView};
+use crate::domain::checkin::Zone;
 use crate::domain::record::{self, RecordedEvent};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{PersonId, SpaceId};
@@ -24,13 +23,9 @@ fn space_id(raw: &str) -> Result<SpaceId, WebError> {
     raw.parse().map_err(|_| WebError(AppError::NotFound))
 }
 
-/// "2026-11-23 18:04 UTC". Times show in UTC until people choose a time zone.
-pub fn format_time(at_us: i64) -> String {
-    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    OffsetDateTime::from_unix_timestamp(at_us.div_euclid(1_000_000))
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_default()
+/// "2026-11-23 19:04 CET": an instant in the viewer's own time zone.
+pub fn format_time(at_us: i64, zone: &Zone) -> String {
+    zone.local_text(at_us)
 }
 
 #[derive(Deserialize)]
@@ -75,6 +70,7 @@ pub async fn show(
     user: SignedIn,
     Param(id): Segment,
 ) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
     let state = app.space_for(user.session.person, space_id(&id)?).await?;
     let invite_link = app.pending_invite_link(&user.session, &state).await?;
     let me = state
@@ -115,7 +111,7 @@ pub async fn show(
             .reconnect
             .upcoming(app.clock().now_us())
             .into_iter()
-            .map(|p| format!("{}, {}", p.what, format_time(p.when_us)))
+            .map(|p| format!("{}, {}", p.what, format_time(p.when_us, zone)))
             .collect(),
         celebrated: state
             .reconnect
@@ -246,7 +242,7 @@ struct EventLine {
     short_hash: String,
 }
 
-fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent) -> EventLine {
+fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent, zone: &Zone) -> EventLine {
     let who = if event.author == viewer.to_string() {
         "You".to_owned()
     } else {
@@ -270,7 +266,7 @@ fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent) -> Even
     EventLine {
         mine: event.author == viewer.to_string(),
         seq: event.seq,
-        when: format_time(event.at_us),
+        when: format_time(event.at_us, zone),
         who,
         what,
         link,
@@ -293,6 +289,7 @@ pub async fn record(
     user: SignedIn,
     Param(id): Segment,
 ) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
     let (state, events) = app.read_record(user.session.person, space_id(&id)?).await?;
     let verified = record::verify(&events).is_ok();
     let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
@@ -301,7 +298,7 @@ pub async fn record(
         space: state.id,
         lines: events
             .iter()
-            .map(|e| describe(&state, user.session.person, e))
+            .map(|e| describe(&state, user.session.person, e, zone))
             .collect(),
         fingerprint: record::fingerprint(&head),
         verified,

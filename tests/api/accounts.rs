@@ -20,6 +20,7 @@ crate::on_both_databases!(
     a_forged_forwarded_address_does_not_escape_the_throttle,
     one_address_cannot_sign_up_without_limit,
     a_display_name_that_reads_as_you_is_refused,
+    times_show_in_each_persons_own_time_zone,
     failures_from_one_address_slow_down_guesses_across_accounts,
     pages_that_need_an_account_send_you_to_log_in_and_back,
 );
@@ -504,4 +505,63 @@ async fn a_display_name_that_reads_as_you_is_refused(backend: Backend) {
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.has("Please use your own name"));
+}
+
+async fn times_show_in_each_persons_own_time_zone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let tokyo = app.client();
+    let page = tokyo
+        .post(
+            "/signup",
+            &[
+                ("email", "ren@example.org"),
+                ("display_name", "Ren"),
+                ("password", PASSWORD),
+                ("time_zone", "Asia/Tokyo"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let space = tokyo.create_space("Ours").await;
+    assert!(
+        tokyo.get(&format!("{space}/record")).await.has(" JST"),
+        "times are in the person's zone"
+    );
+    assert!(tokyo.get("/account").await.has("Asia/Tokyo"));
+
+    assert_eq!(
+        tokyo
+            .post("/account/time-zone", &[("time_zone", "Europe/Berlin")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let record = tokyo.get(&format!("{space}/record")).await;
+    assert!(
+        record.has(" CET") || record.has(" CEST"),
+        "{}",
+        record.text()
+    );
+
+    let bad = tokyo
+        .post("/account/time-zone", &[("time_zone", "Mars/Olympus")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        tokyo.get("/account").await.has("Europe/Berlin"),
+        "nothing changed"
+    );
+    let page = app
+        .client()
+        .post(
+            "/signup",
+            &[
+                ("email", "kim@example.org"),
+                ("display_name", "Kim"),
+                ("password", PASSWORD),
+                ("time_zone", "Nowhere/Land"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
