@@ -3,6 +3,31 @@
 //! Nothing in here does I/O, awaits, touches SQL or HTTP, or reads the clock: time,
 //! randomness and the acting person arrive through [`Ctx`].
 
+/// Gives a module's `Event` enum (one variant per event struct) its record kind strings
+/// and its JSON body, both ways. Defined once here; each module lists its kinds.
+macro_rules! event_kinds {
+    ($($variant:ident => $kind:literal),* $(,)?) => {
+        impl Event {
+            pub fn kind(&self) -> &'static str {
+                match self { $(Self::$variant(_) => $kind,)* }
+            }
+
+            pub fn body(&self) -> String {
+                let json = match self { $(Self::$variant(e) => serde_json::to_string(e),)* };
+                // Serializing plain structs of strings and numbers cannot fail.
+                json.unwrap_or_else(|_| "{}".to_owned())
+            }
+
+            pub fn parse(kind: &str, body: &str) -> Option<Self> {
+                match kind {
+                    $($kind => serde_json::from_str(body).ok().map(Self::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
 pub mod checkin;
 pub mod checks;
 pub mod ids;

@@ -1133,28 +1133,6 @@ pub enum Event {
     GoalConfirmed(GoalNamed),
 }
 
-macro_rules! event_kinds {
-    ($($variant:ident => $kind:literal),* $(,)?) => {
-        impl Event {
-            pub fn kind(&self) -> &'static str {
-                match self { $(Self::$variant(_) => $kind,)* }
-            }
-
-            pub fn body(&self) -> String {
-                let json = match self { $(Self::$variant(e) => serde_json::to_string(e),)* };
-                json.unwrap_or_else(|_| "{}".to_owned())
-            }
-
-            pub fn parse(kind: &str, body: &str) -> Option<Self> {
-                match kind {
-                    $($kind => serde_json::from_str(body).ok().map(Self::$variant),)*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
 event_kinds!(
     AppreciationWritten => "appreciation.written",
     TimePlanned => "time.planned",

@@ -10,17 +10,13 @@ use serde::Deserialize;
 
 use super::error::WebError;
 use super::guard::SignedIn;
-use super::pages::{Chrome, Param, Segment};
+use super::pages::{Chrome, Param, Segment, space_id};
 use crate::app::{App, AppError};
 use crate::domain::checkin::{
     self, Answer, CheckIn, Every, Feeling, Own, Partner, Period, RawCheckIn, Rhythm, Timing, Trust,
     Zone, limits,
 };
 use crate::domain::{PersonId, SpaceId};
-
-fn space_id(raw: &str) -> Result<SpaceId, WebError> {
-    raw.parse().map_err(|_| WebError(AppError::NotFound))
-}
 
 /// Record-page wording. It never depends on what an answer says.
 pub fn describe(base: &str, event: &checkin::Event) -> (String, Option<String>) {

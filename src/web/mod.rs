@@ -135,7 +135,7 @@ pub fn router(app: App) -> Router {
         .route("/static/icon.svg", get(assets::icon))
         .route("/favicon.ico", get(assets::icon))
         .route("/healthz", get(|| async { "ok" }))
-        .fallback(pages::not_found);
+        .fallback(pages::fallback);
 
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))

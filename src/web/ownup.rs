@@ -12,7 +12,7 @@ use time::macros::format_description;
 
 use super::error::{WebError, status_of};
 use super::guard::SignedIn;
-use super::pages::{Chrome, Param, Segment};
+use super::pages::{Chrome, Param, Segment, invalid, not_found, space_id};
 use super::spaces::format_time;
 use crate::app::{App, AppError, LetterDraft};
 use crate::domain::checks::{self, Check, Flag};
@@ -23,23 +23,11 @@ use crate::domain::ownup::{
 use crate::domain::space::SpaceState;
 use crate::domain::{EntryId, PersonId, SpaceId};
 
-fn not_found() -> WebError {
-    WebError(AppError::NotFound)
-}
-
 fn ids(space: &str, entry: &str) -> Result<(SpaceId, EntryId), WebError> {
     Ok((
         space.parse().map_err(|_| not_found())?,
         entry.parse().map_err(|_| not_found())?,
     ))
-}
-
-fn space_id(raw: &str) -> Result<SpaceId, WebError> {
-    raw.parse().map_err(|_| not_found())
-}
-
-fn invalid(field: &'static str) -> impl Fn(crate::domain::input::InputError) -> WebError {
-    move |e| WebError(AppError::invalid(field, e))
 }
 
 fn back_to(path: String) -> Response {

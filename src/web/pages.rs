@@ -89,8 +89,28 @@ pub async fn spaces_with_error(
     Ok((status, page).into_response())
 }
 
-pub async fn not_found() -> WebError {
+pub async fn fallback() -> WebError {
     WebError(AppError::NotFound)
+}
+
+/// The answer for anything unknown or not the viewer's: the two look the same.
+pub fn not_found() -> WebError {
+    WebError(AppError::NotFound)
+}
+
+/// A space id from a URL; anything malformed is simply not found.
+pub fn space_id(raw: &str) -> Result<crate::domain::SpaceId, WebError> {
+    raw.parse().map_err(|_| not_found())
+}
+
+/// The id of something inside a space (a breach, a question, a plan …) from a URL.
+pub fn entry_id(raw: &str) -> Result<crate::domain::EntryId, WebError> {
+    raw.parse().map_err(|_| not_found())
+}
+
+/// Turns a refused form field into a 422 with its message.
+pub fn invalid(field: &'static str) -> impl Fn(crate::domain::input::InputError) -> WebError {
+    move |e| WebError(AppError::invalid(field, e))
 }
 
 /// The `N`th parameter of a route (`/spaces/{id}/things/{entry}`). A parameter that cannot

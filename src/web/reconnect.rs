@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::error::WebError;
 use super::guard::SignedIn;
 use super::ownup::Segment2;
-use super::pages::{Chrome, Param, Segment};
+use super::pages::{Chrome, Param, Segment, entry_id, invalid, space_id};
 use super::spaces::format_time;
 use crate::app::{App, AppError};
 use crate::domain::checkin::Zone;
@@ -21,22 +21,6 @@ use crate::domain::reconnect::{
 };
 use crate::domain::space::SpaceState;
 use crate::domain::{EntryId, PersonId, SpaceId};
-
-fn not_found() -> WebError {
-    WebError(AppError::NotFound)
-}
-
-fn space_id(raw: &str) -> Result<SpaceId, WebError> {
-    raw.parse().map_err(|_| not_found())
-}
-
-fn entry(raw: &str) -> Result<EntryId, WebError> {
-    raw.parse().map_err(|_| not_found())
-}
-
-fn invalid(field: &'static str) -> impl Fn(crate::domain::input::InputError) -> WebError {
-    move |e| WebError(AppError::invalid(field, e))
-}
 
 fn to(path: String) -> Response {
     Redirect::to(&path).into_response()
@@ -316,7 +300,7 @@ pub async fn log_time(
         &user.session,
         space,
         Command::LogTime {
-            plan: entry(&plan)?,
+            plan: entry_id(&plan)?,
         },
     )
     .await?;
@@ -345,7 +329,7 @@ pub async fn felt(
         &user.session,
         space,
         Command::SayHowItFelt {
-            plan: entry(&plan)?,
+            plan: entry_id(&plan)?,
             felt,
             note,
         },
@@ -415,7 +399,7 @@ pub async fn mark_goal(
         &user.session,
         space,
         Command::MarkGoalReached {
-            goal: entry(&goal)?,
+            goal: entry_id(&goal)?,
         },
     )
     .await?;
@@ -433,7 +417,7 @@ pub async fn confirm_goal(
         &user.session,
         space,
         Command::ConfirmGoal {
-            goal: entry(&goal)?,
+            goal: entry_id(&goal)?,
         },
     )
     .await?;
@@ -555,7 +539,7 @@ pub async fn set_pace(
     Form(form): Form<PaceForm>,
 ) -> Result<Response, WebError> {
     let space = space_id(&id)?;
-    let breach = entry(&breach)?;
+    let breach = entry_id(&breach)?;
     let topic = Topic::parse(&form.topic).map_err(invalid("topic"))?;
     let readiness = Readiness::parse(&form.readiness).map_err(invalid("readiness"))?;
     app.reconnect(
@@ -579,7 +563,7 @@ pub async fn add_topic(
     Form(form): Form<TextForm>,
 ) -> Result<Response, WebError> {
     let space = space_id(&id)?;
-    let breach = entry(&breach)?;
+    let breach = entry_id(&breach)?;
     let text = TopicText::parse(&form.text).map_err(invalid("text"))?;
     app.reconnect(
         &user.session,
@@ -614,7 +598,7 @@ pub async fn stage(
     Form(form): Form<StageForm>,
 ) -> Result<Response, WebError> {
     let space = space_id(&id)?;
-    let breach = entry(&breach)?;
+    let breach = entry_id(&breach)?;
     let command = if form.proposal.is_empty() {
         let direction = Direction::parse(&form.direction).map_err(invalid("direction"))?;
         Command::ProposeStage {
@@ -623,7 +607,7 @@ pub async fn stage(
             direction,
         }
     } else {
-        let proposal = entry(&form.proposal)?;
+        let proposal = entry_id(&form.proposal)?;
         match form.answer.as_str() {
             "confirm" => Command::ConfirmStage { breach, proposal },
             "decline" => Command::DeclineStage { breach, proposal },

@@ -10,18 +10,13 @@ use serde::Deserialize;
 
 use super::error::WebError;
 use super::guard::{SignedIn, Viewer};
-use super::pages::{Chrome, Param, Segment, spaces_with_error};
+use super::pages::{Chrome, Param, Segment, space_id, spaces_with_error};
 use crate::app::{App, AppError, InviteView};
 use crate::domain::checkin::Zone;
 use crate::domain::record::{self, RecordedEvent};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{PersonId, SpaceId};
 use crate::export::Export;
-
-/// A space id from a URL; anything malformed is simply not found.
-fn space_id(raw: &str) -> Result<SpaceId, WebError> {
-    raw.parse().map_err(|_| WebError(AppError::NotFound))
-}
 
 /// "2026-11-23 19:04 CET": an instant in the viewer's own time zone.
 pub fn format_time(at_us: i64, zone: &Zone) -> String {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, Client, TestApp, couple, spawn_app_with};
+use crate::helpers::{Backend, Client, couple, event_count, spawn_app_long};
 
 crate::on_both_databases!(
     answers_stay_sealed_until_both_have_answered_then_show_side_by_side,
@@ -14,15 +14,6 @@ crate::on_both_databases!(
     bad_check_in_input_is_refused_and_writes_nothing,
     nobody_outside_the_space_sees_check_ins,
 );
-
-/// Sessions here outlive the weeks the tests move through.
-async fn app(backend: Backend) -> TestApp {
-    spawn_app_with(backend, |s| {
-        s.session_idle = Duration::from_secs(60 * 24 * 3600);
-        s.session_max = Duration::from_secs(60 * 24 * 3600);
-    })
-    .await
-}
 
 async fn weekly(client: &Client, space: &str) {
     let page = client
@@ -64,21 +55,8 @@ async fn answer(client: &Client, space: &str, period: &str, helped: &str) -> cra
         .await
 }
 
-async fn events(app: &TestApp, space: &str) -> u64 {
-    let id = space
-        .trim_start_matches("/spaces/")
-        .parse()
-        .expect("space id");
-    app.app
-        .store()
-        .head_seq(id)
-        .await
-        .expect("head")
-        .expect("space")
-}
-
 async fn answers_stay_sealed_until_both_have_answered_then_show_side_by_side(backend: Backend) {
-    let app = app(backend).await;
+    let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
     weekly(&sam, &space).await;
     let period = open_period(&sam, &space)
@@ -173,7 +151,7 @@ fn mask(text: &str) -> String {
 
 /// Sam answers with `helped`; returns what Alex can see: pages and export.
 async fn partner_view_after_sealed_answer(backend: Backend, helped: &str) -> Vec<String> {
-    let app = app(backend).await;
+    let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
     weekly(&sam, &space).await;
     let period = open_period(&sam, &space).await.expect("open period");
@@ -229,7 +207,7 @@ async fn a_sealed_answer_changes_nothing_the_partner_can_see(backend: Backend) {
 async fn a_lone_answer_is_revealed_when_the_check_in_ends_and_late_answers_are_marked(
     backend: Backend,
 ) {
-    let app = app(backend).await;
+    let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
     weekly(&sam, &space).await;
     let first = open_period(&sam, &space).await.expect("open period");
@@ -279,10 +257,10 @@ async fn a_lone_answer_is_revealed_when_the_check_in_ends_and_late_answers_are_m
 }
 
 async fn bad_check_in_input_is_refused_and_writes_nothing(backend: Backend) {
-    let app = app(backend).await;
+    let app = spawn_app_long(backend).await;
     let (sam, _alex, space) = couple(&app).await;
     let path = format!("{space}/checkins/answer");
-    let before_rhythm = events(&app, &space).await;
+    let before_rhythm = event_count(&app, &space).await;
     let page = sam
         .post(
             &path,
@@ -318,11 +296,11 @@ async fn bad_check_in_input_is_refused_and_writes_nothing(backend: Backend) {
         );
         assert!(page.has(message));
     }
-    assert_eq!(events(&app, &space).await, before_rhythm);
+    assert_eq!(event_count(&app, &space).await, before_rhythm);
 
     weekly(&sam, &space).await;
     let period = open_period(&sam, &space).await.expect("open period");
-    let before = events(&app, &space).await;
+    let before = event_count(&app, &space).await;
     let long_note = "n".repeat(2001);
     let cases: Vec<Vec<(&str, &str)>> = vec![
         vec![
@@ -423,7 +401,11 @@ async fn bad_check_in_input_is_refused_and_writes_nothing(backend: Backend) {
         "{}",
         page.status
     );
-    assert_eq!(events(&app, &space).await, before, "nothing was written");
+    assert_eq!(
+        event_count(&app, &space).await,
+        before,
+        "nothing was written"
+    );
 
     assert_eq!(
         answer(&sam, &space, &period, "ok").await.status,
@@ -432,11 +414,11 @@ async fn bad_check_in_input_is_refused_and_writes_nothing(backend: Backend) {
     let again = answer(&sam, &space, &period, "a second answer").await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(again.has("already answered"));
-    assert_eq!(events(&app, &space).await, before + 1);
+    assert_eq!(event_count(&app, &space).await, before + 1);
 }
 
 async fn nobody_outside_the_space_sees_check_ins(backend: Backend) {
-    let app = app(backend).await;
+    let app = spawn_app_long(backend).await;
     let (sam, _alex, space) = couple(&app).await;
     weekly(&sam, &space).await;
     let period = open_period(&sam, &space).await.expect("open period");

@@ -425,3 +425,38 @@ pub async fn couple(app: &TestApp) -> (Client, Client, String) {
     assert_eq!(joined.location(), space);
     (sam, alex, space)
 }
+
+/// An app whose sessions outlive the weeks a test moves its clock through.
+pub async fn spawn_app_long(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |s| {
+        s.session_idle = Duration::from_secs(60 * 24 * 3600);
+        s.session_max = Duration::from_secs(60 * 24 * 3600);
+    })
+    .await
+}
+
+/// Posts a form and expects a redirect; returns where it leads.
+pub async fn ok(client: &Client, path: &str, fields: &[(&str, &str)]) -> String {
+    let page = client.post(path, fields).await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "POST {path} {fields:?}: {}",
+        page.text()
+    );
+    page.location()
+}
+
+/// How many events a space's record holds: what "nothing was written" is checked against.
+pub async fn event_count(app: &TestApp, space: &str) -> u64 {
+    let id = space
+        .trim_start_matches("/spaces/")
+        .parse()
+        .expect("space id");
+    app.app
+        .store()
+        .head_seq(id)
+        .await
+        .expect("head")
+        .expect("space exists")
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, Client, TestApp, couple, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, Client, couple, event_count, ok, spawn_app, spawn_app_with};
 
 crate::on_both_databases!(
     a_couple_owns_up_end_to_end,
@@ -27,32 +27,6 @@ type Case<'a> = (
     StatusCode,
     &'a str,
 );
-
-/// How many events the space's record holds.
-async fn events(app: &TestApp, space: &str) -> u64 {
-    let id = space
-        .trim_start_matches("/spaces/")
-        .parse()
-        .expect("space id");
-    app.app
-        .store()
-        .head_seq(id)
-        .await
-        .expect("head")
-        .expect("space exists")
-}
-
-/// Posts and expects a redirect; returns where it leads.
-async fn ok(client: &Client, path: &str, fields: &[(&str, &str)]) -> String {
-    let page = client.post(path, fields).await;
-    assert_eq!(
-        page.status,
-        StatusCode::SEE_OTHER,
-        "POST {path} {fields:?}: {}",
-        page.body
-    );
-    page.location()
-}
 
 /// Sam broke trust, Alex was hurt; Alex records the breach. Returns its path.
 async fn breach_recorded_by_alex(alex: &Client, space: &str) -> String {
@@ -222,7 +196,7 @@ async fn a_couple_owns_up_end_to_end(backend: Backend) {
 
     // An apology with excuses is caught before it is sent; nothing is written.
     let apology_path = format!("{breach}/apology");
-    let before = events(&app, &space).await;
+    let before = event_count(&app, &space).await;
     let checked = sam
         .post(&apology_path, &with_action(&APOLOGY_WITH_EXCUSES, "send"))
         .await;
@@ -245,7 +219,7 @@ async fn a_couple_owns_up_end_to_end(backend: Backend) {
         "the text is kept for revising"
     );
     assert_eq!(
-        events(&app, &space).await,
+        event_count(&app, &space).await,
         before,
         "a checked apology is not sent"
     );
@@ -346,7 +320,7 @@ async fn a_couple_owns_up_end_to_end(backend: Backend) {
     assert!(record.has("The chain checks out."));
     let export = alex.get(&format!("{space}/export")).await;
     let verified = goldseam::export::verify(&export.body).expect("export verifies");
-    assert_eq!(verified.events as u64, events(&app, &space).await);
+    assert_eq!(verified.events as u64, event_count(&app, &space).await);
     assert!(
         !export.body.contains("drafts"),
         "drafts are not in the record"
@@ -364,7 +338,7 @@ async fn only_the_right_partner_can_take_each_step(backend: Backend) {
         &[("text", "Where did the money go?"), ("breach", &breach_id)],
     )
     .await;
-    let before = events(&app, &space).await;
+    let before = event_count(&app, &space).await;
 
     let refused: Vec<Step> = vec![
         // Only the partner who broke trust acknowledges, discloses and apologizes.
@@ -410,7 +384,7 @@ async fn only_the_right_partner_can_take_each_step(backend: Backend) {
         );
     }
     assert_eq!(
-        events(&app, &space).await,
+        event_count(&app, &space).await,
         before,
         "no refused step was written"
     );
@@ -553,7 +527,7 @@ async fn nobody_outside_the_space_sees_or_does_anything(backend: Backend) {
     )
     .await;
     let kim = app.person("Kim").await;
-    let before = events(&app, &space).await;
+    let before = event_count(&app, &space).await;
     for path in [
         format!("{space}/breaches"),
         breach.clone(),
@@ -599,7 +573,7 @@ async fn nobody_outside_the_space_sees_or_does_anything(backend: Backend) {
             "POST {path}"
         );
     }
-    assert_eq!(events(&app, &space).await, before);
+    assert_eq!(event_count(&app, &space).await, before);
     // Logged out: sent to log in, never shown anything.
     let visitor = app.client();
     assert_eq!(visitor.get(&letter).await.status, StatusCode::SEE_OTHER);
@@ -623,7 +597,7 @@ async fn ids_from_another_space_are_not_found(backend: Backend) {
 
     let question_id = question.rsplit('/').next().unwrap_or_default();
     let breach_id = breach.rsplit('/').next().unwrap_or_default();
-    let before = events(&app, &other_space).await;
+    let before = event_count(&app, &other_space).await;
     assert_eq!(
         sam.get(&format!("{other_space}/questions/{question_id}"))
             .await
@@ -657,7 +631,7 @@ async fn ids_from_another_space_are_not_found(backend: Backend) {
         )
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-    assert_eq!(events(&app, &other_space).await, before);
+    assert_eq!(event_count(&app, &other_space).await, before);
     for bad in ["not-an-id", "00000000-0000-4000-8000-000000000000"] {
         assert_eq!(
             sam.get(&format!("{space}/questions/{bad}")).await.status,
@@ -682,7 +656,7 @@ async fn bad_input_is_refused_clearly_and_writes_nothing(backend: Backend) {
         &with_action(&APOLOGY, "send"),
     )
     .await;
-    let before = events(&app, &space).await;
+    let before = event_count(&app, &space).await;
     let long_title = "t".repeat(121);
     let long_question = "q".repeat(1001);
     let long_letter = "l".repeat(8001);
@@ -849,13 +823,13 @@ async fn bad_input_is_refused_clearly_and_writes_nothing(backend: Backend) {
     }
     // Answering a settled question is refused.
     ok(&alex, &format!("{question}/settle"), &[]).await;
-    let before_answer = events(&app, &space).await;
+    let before_answer = event_count(&app, &space).await;
     let page = sam
         .post(&format!("{question}/answer"), &[("text", "Too late")])
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT);
     assert!(page.has("settled"));
-    assert_eq!(events(&app, &space).await, before_answer);
+    assert_eq!(event_count(&app, &space).await, before_answer);
     assert_eq!(before_answer, before + 1, "only the settle was written");
     assert!(
         !alex

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use time::OffsetDateTime;
 
-use crate::helpers::{Backend, Client, TestApp, couple, spawn_app_with};
+use crate::helpers::{Backend, TestApp, couple, event_count, ok, spawn_app_long};
 
 crate::on_both_databases!(
     appreciations_time_together_and_goals,
@@ -14,38 +14,6 @@ crate::on_both_databases!(
     bad_reconnect_input_is_refused_and_writes_nothing,
     nobody_outside_the_space_reconnects,
 );
-
-async fn app(backend: Backend) -> TestApp {
-    spawn_app_with(backend, |s| {
-        s.session_idle = Duration::from_secs(30 * 24 * 3600);
-        s.session_max = Duration::from_secs(30 * 24 * 3600);
-    })
-    .await
-}
-
-async fn ok(client: &Client, path: &str, fields: &[(&str, &str)]) -> String {
-    let page = client.post(path, fields).await;
-    assert_eq!(
-        page.status,
-        StatusCode::SEE_OTHER,
-        "POST {path} {fields:?}: {}",
-        page.text()
-    );
-    page.location()
-}
-
-async fn events(app: &TestApp, space: &str) -> u64 {
-    let id = space
-        .trim_start_matches("/spaces/")
-        .parse()
-        .expect("space id");
-    app.app
-        .store()
-        .head_seq(id)
-        .await
-        .expect("head")
-        .expect("space")
-}
 
 /// "YYYY-MM-DDTHH:MM", `hours` from the app's clock, as the form sends it (UTC).
 fn local_time(app: &TestApp, hours: i64) -> String {
@@ -62,7 +30,7 @@ fn local_time(app: &TestApp, hours: i64) -> String {
 }
 
 async fn appreciations_time_together_and_goals(backend: Backend) {
-    let app = app(backend).await;
+    let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
     let together = format!("{space}/together");
     assert!(sam.get(&space).await.has("Write today's appreciation"));
@@ -213,7 +181,7 @@ async fn appreciations_time_together_and_goals(backend: Backend) {
 }
 
 async fn the_hurt_partner_sets_the_pace_and_confirms_stages(backend: Backend) {
-    let app = app(backend).await;
+    let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
     // Alex was hurt by Sam.
     let breach = ok(
@@ -231,7 +199,7 @@ async fn the_hurt_partner_sets_the_pace_and_confirms_stages(backend: Backend) {
     assert!(page.has("Stage of repair: Atone") && page.has("You set the pace"));
     assert!(sam.get(&breach).await.has("Alex sets the pace here"));
 
-    let before = events(&app, &space).await;
+    let before = event_count(&app, &space).await;
     let refused = sam
         .post(
             &format!("{breach}/pace"),
@@ -239,7 +207,7 @@ async fn the_hurt_partner_sets_the_pace_and_confirms_stages(backend: Backend) {
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
-    assert_eq!(events(&app, &space).await, before);
+    assert_eq!(event_count(&app, &space).await, before);
     ok(
         &alex,
         &format!("{breach}/pace"),
@@ -291,7 +259,7 @@ async fn the_hurt_partner_sets_the_pace_and_confirms_stages(backend: Backend) {
 }
 
 async fn bad_reconnect_input_is_refused_and_writes_nothing(backend: Backend) {
-    let app = app(backend).await;
+    let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
     let breach = ok(
         &alex,
@@ -305,7 +273,7 @@ async fn bad_reconnect_input_is_refused_and_writes_nothing(backend: Backend) {
     )
     .await;
     let together = format!("{space}/together");
-    let before = events(&app, &space).await;
+    let before = event_count(&app, &space).await;
     let long = "a".repeat(501);
     let cases: Vec<crate::ownup::Step> = vec![
         (
@@ -376,11 +344,15 @@ async fn bad_reconnect_input_is_refused_and_writes_nothing(backend: Backend) {
             .status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(events(&app, &space).await, before, "nothing was written");
+    assert_eq!(
+        event_count(&app, &space).await,
+        before,
+        "nothing was written"
+    );
 }
 
 async fn nobody_outside_the_space_reconnects(backend: Backend) {
-    let app = app(backend).await;
+    let app = spawn_app_long(backend).await;
     let (_sam, alex, space) = couple(&app).await;
     let breach = ok(
         &alex,
@@ -394,7 +366,7 @@ async fn nobody_outside_the_space_reconnects(backend: Backend) {
     )
     .await;
     let kim = app.person("Kim").await;
-    let before = events(&app, &space).await;
+    let before = event_count(&app, &space).await;
     assert_eq!(
         kim.get(&format!("{space}/together")).await.status,
         StatusCode::NOT_FOUND
@@ -417,5 +389,5 @@ async fn nobody_outside_the_space_reconnects(backend: Backend) {
             "{path}"
         );
     }
-    assert_eq!(events(&app, &space).await, before);
+    assert_eq!(event_count(&app, &space).await, before);
 }
