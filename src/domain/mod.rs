@@ -28,12 +28,14 @@ macro_rules! event_kinds {
     };
 }
 
+pub mod agreements;
 pub mod checkin;
 pub mod checks;
 pub mod ids;
 pub mod input;
 pub mod ownup;
 pub mod passwords;
+pub mod promises;
 pub mod reconnect;
 pub mod record;
 pub mod space;
