@@ -82,6 +82,8 @@ impl From<SpaceError> for AppError {
             SpaceError::OwnUp(e) => e.into(),
             SpaceError::CheckIn(e) => e.into(),
             SpaceError::Reconnect(e) => e.into(),
+            SpaceError::Promise(e) => e.into(),
+            SpaceError::Agreement(e) => e.into(),
             other => Self::Refused(other.to_string()),
         }
     }

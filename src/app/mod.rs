@@ -7,6 +7,7 @@ mod cache;
 mod checkins;
 mod clock;
 mod error;
+mod keepword;
 mod ownup;
 mod reconnect;
 mod spaces;

@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::agreements::{self, Agreements, AgreementsError};
 use super::checkin::{self, CheckInError, CheckIns};
 use super::input::{DisplayName, SpaceName};
 use super::ownup::{self, OwnUp, OwnUpError};
+use super::promises::{self, PromiseError, Promises};
 use super::reconnect::{self, Reconnect, ReconnectError};
 use super::record::{GENESIS_PREV, Hash, RecordedEvent};
 use super::{Ctx, PersonId, SpaceId};
@@ -24,6 +26,8 @@ pub enum SpaceEvent {
     OwnUp(ownup::Event),
     CheckIn(checkin::Event),
     Reconnect(reconnect::Event),
+    Promise(promises::Event),
+    Agreement(agreements::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +49,8 @@ impl SpaceEvent {
             Self::OwnUp(e) => e.kind(),
             Self::CheckIn(e) => e.kind(),
             Self::Reconnect(e) => e.kind(),
+            Self::Promise(e) => e.kind(),
+            Self::Agreement(e) => e.kind(),
         }
     }
 
@@ -56,6 +62,8 @@ impl SpaceEvent {
             Self::OwnUp(e) => return e.body(),
             Self::CheckIn(e) => return e.body(),
             Self::Reconnect(e) => return e.body(),
+            Self::Promise(e) => return e.body(),
+            Self::Agreement(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -71,7 +79,9 @@ impl SpaceEvent {
             other => ownup::Event::parse(other, body)
                 .map(Self::OwnUp)
                 .or_else(|| checkin::Event::parse(other, body).map(Self::CheckIn))
-                .or_else(|| reconnect::Event::parse(other, body).map(Self::Reconnect)),
+                .or_else(|| reconnect::Event::parse(other, body).map(Self::Reconnect))
+                .or_else(|| promises::Event::parse(other, body).map(Self::Promise))
+                .or_else(|| agreements::Event::parse(other, body).map(Self::Agreement)),
         }
     }
 }
@@ -96,6 +106,8 @@ pub struct SpaceState {
     pub own_up: OwnUp,
     pub check_ins: CheckIns,
     pub reconnect: Reconnect,
+    pub promises: Promises,
+    pub agreements: Agreements,
 }
 
 impl SpaceState {
@@ -111,6 +123,8 @@ impl SpaceState {
             own_up: OwnUp::default(),
             check_ins: CheckIns::default(),
             reconnect: Reconnect::default(),
+            promises: Promises::default(),
+            agreements: Agreements::default(),
         }
     }
 
@@ -172,6 +186,14 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
             let other = state.partner_of(person).map(|p| p.person);
             reconnect::apply(&mut state.reconnect, person, other, event.at_us, e);
         }
+        (Some(SpaceEvent::Promise(e)), Some(person)) if state.is_partner(person) => {
+            let other = state.partner_of(person).map(|p| p.person);
+            promises::apply(&mut state.promises, person, other, event.at_us, e);
+        }
+        (Some(SpaceEvent::Agreement(e)), Some(person)) if state.is_partner(person) => {
+            let other = state.partner_of(person).map(|p| p.person);
+            agreements::apply(&mut state.agreements, person, other, event.at_us, e);
+        }
         _ => {}
     }
     state
@@ -222,6 +244,8 @@ pub enum Command {
     OwnUp(ownup::Command),
     CheckIn(checkin::Command),
     Reconnect(reconnect::Command),
+    Promise(promises::Command),
+    Agreement(agreements::Command),
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -241,6 +265,10 @@ pub enum SpaceError {
     CheckIn(#[from] CheckInError),
     #[error("{0}")]
     Reconnect(#[from] ReconnectError),
+    #[error("{0}")]
+    Promise(#[from] PromiseError),
+    #[error("{0}")]
+    Agreement(#[from] AgreementsError),
 }
 
 /// The events `command` produces in `state`, or why it is refused.
@@ -296,6 +324,23 @@ pub fn decide(
             let partner = state.partner_of(ctx.actor).map(|p| p.person);
             let events = reconnect::decide(&state.reconnect, &state.own_up, partner, command, ctx)?;
             Ok(events.into_iter().map(SpaceEvent::Reconnect).collect())
+        }
+        Command::Promise(command) => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            let partner = state.partner_of(ctx.actor).map(|p| p.person);
+            let events = promises::decide(&state.promises, partner, command, ctx)?;
+            Ok(events.into_iter().map(SpaceEvent::Promise).collect())
+        }
+        Command::Agreement(command) => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            let partner = state.partner_of(ctx.actor).map(|p| p.person);
+            let events =
+                agreements::decide(&state.agreements, &state.own_up, partner, command, ctx)?;
+            Ok(events.into_iter().map(SpaceEvent::Agreement).collect())
         }
     }
 }

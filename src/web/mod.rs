@@ -6,6 +6,7 @@ mod assets;
 mod checkins;
 mod error;
 mod guard;
+mod keepword;
 mod ownup;
 mod pages;
 mod reconnect;
@@ -126,6 +127,35 @@ pub fn router(app: App) -> Router {
         .route(
             "/spaces/{id}/breaches/{entry}/stage",
             post(reconnect::stage),
+        )
+        .route(
+            "/spaces/{id}/promises",
+            get(keepword::promises_page).post(keepword::make_promise),
+        )
+        .route("/spaces/{id}/promises/{entry}", get(keepword::promise_page))
+        .route(
+            "/spaces/{id}/promises/{entry}/actions",
+            post(keepword::promise_action),
+        )
+        .route(
+            "/spaces/{id}/agreements",
+            get(keepword::agreements_page).post(keepword::propose_agreement),
+        )
+        .route(
+            "/spaces/{id}/agreements/{entry}",
+            get(keepword::agreement_page),
+        )
+        .route(
+            "/spaces/{id}/agreements/{entry}/actions",
+            post(keepword::agreement_action),
+        )
+        .route(
+            "/spaces/{id}/breaches/{entry}/reports",
+            post(keepword::file_report),
+        )
+        .route(
+            "/spaces/{id}/reports/{entry}/acknowledge",
+            post(keepword::acknowledge_report),
         )
         .route("/spaces/{id}/checkins", get(checkins::page))
         .route("/spaces/{id}/checkins/cadence", post(checkins::set_cadence))

@@ -286,6 +286,7 @@ struct BreachPage {
     disclosure_max: usize,
     account_max: usize,
     repair: super::reconnect::BreachRepair,
+    reports: Vec<super::keepword::ReportView>,
 }
 
 pub async fn breach(
@@ -350,6 +351,7 @@ pub async fn breach(
         disclosure_max: limits::DISCLOSURE,
         account_max: limits::ACCOUNT,
         repair: super::reconnect::breach_repair(&state, people.me, breach_id, zone),
+        reports: super::keepword::reports_on(&state, breach_id, zone),
     }
     .into_response())
 }

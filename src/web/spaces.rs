@@ -212,6 +212,67 @@ fn waiting_lines(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(Stri
                 },
             ),
         )
+        .chain(
+            state
+                .promises
+                .waiting_for(viewer, now_us)
+                .into_iter()
+                .map(|w| {
+                    use crate::domain::promises::Waiting as P;
+                    let (text, promise) = match w {
+                        P::Report { promise, on } => (
+                            format!("Say whether you kept your promise of {on}"),
+                            promise,
+                        ),
+                        P::Review { promise, on } => (
+                            format!("Confirm or question a report on a promise ({on})"),
+                            promise,
+                        ),
+                        P::Dispute { promise, on } => (
+                            format!("A disputed report ({on}) is waiting to be settled"),
+                            promise,
+                        ),
+                        P::AcceptRelease { promise } => {
+                            ("Answer a proposal to release a promise".to_owned(), promise)
+                        }
+                    };
+                    (text, format!("{base}/promises/{promise}"))
+                }),
+        )
+        .chain(
+            state
+                .agreements
+                .waiting_for(viewer, now_us)
+                .into_iter()
+                .map(|w| {
+                    use crate::domain::agreements::Waiting as A;
+                    match w {
+                        A::AnswerProposal { agreement, .. } => (
+                            "Answer a proposed agreement".to_owned(),
+                            format!("{base}/agreements/{agreement}"),
+                        ),
+                        A::Review(agreement) => (
+                            "Review an agreement that is due".to_owned(),
+                            format!("{base}/agreements/{agreement}"),
+                        ),
+                        A::AnswerRetire { agreement, .. } => (
+                            "Answer a proposal to retire an agreement".to_owned(),
+                            format!("{base}/agreements/{agreement}"),
+                        ),
+                        A::AcknowledgeReport(report) => {
+                            let breach = state
+                                .agreements
+                                .report(report)
+                                .map(|r| r.breach.to_string())
+                                .unwrap_or_default();
+                            (
+                                "Acknowledge something your partner reported".to_owned(),
+                                format!("{base}/breaches/{breach}#reports"),
+                            )
+                        }
+                    }
+                }),
+        )
         .collect()
 }
 
@@ -250,6 +311,8 @@ fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent, zone: &
         Some(SpaceEvent::OwnUp(e)) => super::ownup::describe(state, &base, &e),
         Some(SpaceEvent::CheckIn(e)) => super::checkins::describe(&base, &e),
         Some(SpaceEvent::Reconnect(e)) => super::reconnect::describe(&base, &e),
+        Some(SpaceEvent::Promise(e)) => super::keepword::describe_promise(&base, &e),
+        Some(SpaceEvent::Agreement(e)) => super::keepword::describe_agreement(&base, &e),
         // The same words whether the answer is sealed or not, and whatever it says.
         None if event.kind == "checkin.answered" => (
             "answered a check-in".to_owned(),

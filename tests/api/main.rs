@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod checkins;
 mod cli;
+mod keepword;
 mod ownup;
 mod reconnect;
 mod record;
