@@ -253,6 +253,13 @@ async fn only_the_right_partner_can_take_each_promise_step(backend: Backend) {
             .status,
         StatusCode::FORBIDDEN
     );
+    assert_eq!(
+        act(&sam, &promise, &[("action", "dispute"), ("on", &first)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "the promiser cannot dispute their own report"
+    );
     // Release needs both.
     ok(
         &sam,
@@ -333,6 +340,28 @@ async fn agreements_are_proposed_countered_amended_reviewed_and_retired(backend:
     .await;
     let page = alex.get(&agreement).await;
     assert!(page.has("in force") && page.has("Version 1"));
+    let again = sam
+        .post(
+            &format!("{agreement}/actions"),
+            &[("action", "accept"), ("proposal", &counter)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "already accepted");
+    let kim = app.person("Kim").await;
+    assert_eq!(kim.get(&agreement).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        kim.get(&format!("{space}/agreements")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        kim.post(
+            &format!("{agreement}/actions"),
+            &[("action", "request_review")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
     // An amendment becomes version 2, shown with what changed.
     ok(&alex, &format!("{agreement}/actions"), &[("action", "amend"), ("text", "No contact with the former colleague, in any form; if they reach out, tell me within the hour."), ("revisit", "")]).await;
     let amendment = proposal(&sam.get(&agreement).await);

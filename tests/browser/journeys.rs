@@ -471,3 +471,72 @@ async fn partners_check_in_and_reconnect() {
 async fn partners_check_in_and_reconnect_without_javascript() {
     check_in_and_reconnect(false).await;
 }
+
+async fn keep_your_word(javascript: bool) {
+    let server = server().await;
+    let driver = driver().await;
+    let sam = browser(&driver, &server, "Sam", javascript).await;
+    let alex = browser(&driver, &server, "Alex", javascript).await;
+    let space = meet(&sam, &alex).await;
+
+    // Sam, who broke trust, makes a daily promise.
+    sam.goto(&format!("{space}/promises")).await;
+    sam.check("promises-empty").await;
+    sam.fill("#text", "Home by nine, phone on").await;
+    sam.press("Make the promise").await;
+    assert!(sam.path().await.contains("/promises/"));
+    assert!(sam.sees("every day from").await, "{}", sam.text().await);
+    sam.check("promise").await;
+    alex.goto(&format!("{space}/promises")).await;
+    assert!(alex.sees("Home by nine, phone on").await);
+    alex.check("promises").await;
+
+    // Alex proposes a boundary; Sam accepts it.
+    alex.goto(&format!("{space}/agreements")).await;
+    alex.fill(
+        "#text",
+        "No contact with the former colleague, in any form.",
+    )
+    .await;
+    alex.press("Propose").await;
+    let agreement = alex.path().await;
+    sam.goto(&agreement).await;
+    sam.check("agreement-proposed").await;
+    sam.press("Accept").await;
+    assert!(sam.sees("in force").await && sam.sees("Version 1").await);
+    sam.check("agreement").await;
+    alex.goto(&format!("{space}/agreements")).await;
+    alex.check("agreements").await;
+
+    // A proactive report on a breach, acknowledged by the partner who was hurt.
+    alex.goto(&format!("{space}/breaches")).await;
+    alex.fill("#title", "The affair").await;
+    alex.click("input[name=broke_trust][value=partner]").await;
+    alex.fill("#discovered_on", "09012026").await;
+    alex.press("Record it").await;
+    let breach = alex.path().await;
+    sam.goto(&breach).await;
+    sam.fill(
+        "#report-text",
+        "They messaged me today. I did not reply and blocked the number.",
+    )
+    .await;
+    sam.press("Report it").await;
+    alex.goto(&breach).await;
+    assert!(alex.sees("I did not reply and blocked the number.").await);
+    alex.press("Acknowledge").await;
+    assert!(alex.sees("Acknowledged").await);
+    alex.check("breach-reports").await;
+    sam.close().await;
+    alex.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_keep_their_word() {
+    keep_your_word(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_keep_their_word_without_javascript() {
+    keep_your_word(false).await;
+}
