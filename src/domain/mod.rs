@@ -35,6 +35,7 @@ pub mod ids;
 pub mod input;
 pub mod ownup;
 pub mod passwords;
+pub mod progress;
 pub mod promises;
 pub mod reconnect;
 pub mod record;
