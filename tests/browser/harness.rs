@@ -1,8 +1,8 @@
 //! A chromedriver per test, browsers with a fresh profile each, and page checks.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::os::unix::process::CommandExt as _;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
