@@ -9,6 +9,7 @@ mod guard;
 mod keepword;
 mod ownup;
 mod pages;
+mod progress;
 mod reconnect;
 mod spaces;
 
@@ -164,6 +165,7 @@ pub fn router(app: App) -> Router {
         .route("/static/app.js", get(assets::script))
         .route("/static/icon.svg", get(assets::icon))
         .route("/favicon.ico", get(assets::icon))
+        .route("/help/safety", get(progress::safety))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::fallback);
 

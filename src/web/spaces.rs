@@ -58,6 +58,9 @@ struct SpacePage {
     repairs: Vec<(String, String, String, String)>,
     upcoming: Vec<String>,
     celebrated: Vec<String>,
+    signals: Vec<super::progress::SignalView>,
+    milestones: Vec<(&'static str, &'static str, String)>,
+    disclaimer: &'static str,
 }
 
 pub async fn show(
@@ -114,6 +117,18 @@ pub async fn show(
             .into_iter()
             .map(|g| g.text.clone())
             .collect(),
+        signals: super::progress::signals(
+            &state,
+            user.session.person,
+            &user.session.time_zone,
+            app.clock().now_us(),
+        ),
+        milestones: super::progress::milestones(
+            &state,
+            &user.session.time_zone,
+            app.clock().now_us(),
+        ),
+        disclaimer: super::progress::DISCLAIMER,
     }
     .into_response())
 }

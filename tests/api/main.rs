@@ -10,6 +10,7 @@ mod checkins;
 mod cli;
 mod keepword;
 mod ownup;
+mod progress;
 mod reconnect;
 mod record;
 mod security;
