@@ -9,6 +9,7 @@ mod clock;
 mod error;
 mod keepword;
 mod ownup;
+mod progress;
 mod reconnect;
 mod spaces;
 
@@ -22,6 +23,7 @@ pub use cache::StateCache;
 pub use clock::Clock;
 pub use error::{AppError, InviteProblem};
 pub use ownup::LetterDraft;
+pub use progress::{Dashboard, RECENT_EVENTS};
 pub use spaces::{InviteView, SpaceSummary};
 
 use crate::config::Settings;

@@ -93,6 +93,9 @@ impl App {
                 now_us: self.clock().now_us(),
             };
             let events = space::decide(&state, command(), &ctx)?;
+            if events.is_empty() {
+                return Ok(());
+            }
             let drafts = events.iter().map(|e| draft(&ctx, e)).collect();
             let head = (state.head_seq, state.head_hash);
             let sealed = record::seal_all(head, drafts, random_salt).map_err(anyhow::Error::new)?;

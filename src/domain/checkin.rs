@@ -288,7 +288,7 @@ impl Zone {
     }
 
     /// The local calendar date at an instant.
-    fn date_at(&self, at_us: i64) -> Option<Date> {
+    pub fn date_at(&self, at_us: i64) -> Option<Date> {
         let ts = Timestamp::from_microsecond(at_us).ok()?;
         Some(self.tz.to_datetime(ts).date())
     }

@@ -40,6 +40,7 @@ pub mod promises;
 pub mod reconnect;
 pub mod record;
 pub mod space;
+pub mod trends;
 
 pub use ids::{EntryId, PersonId, SpaceId};
 pub use record::{Hash, RecordedEvent};

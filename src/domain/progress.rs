@@ -27,6 +27,7 @@
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
+use serde::{Deserialize, Serialize};
 
 use super::checkin::{Answer, CheckIns, Feeling, Felt, Own, Period, Trust};
 use super::ownup::{ApologyResponseKind, BreachKind};
@@ -862,6 +863,87 @@ impl Milestone {
     }
 }
 
+// ---- celebrating once ----------------------------------------------------------------
+
+/// A milestone as the record keeps it once it has been shown: which, and when it was reached
+/// when first shown, so the date shown never moves afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneShown {
+    pub milestone: String,
+    pub reached_at_us: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Shown(MilestoneShown),
+}
+
+event_kinds! {
+    Shown => "milestone.shown",
+}
+
+/// A milestone that has been shown, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Celebrated {
+    pub milestone: Milestone,
+    pub shown_at_us: i64,
+}
+
+/// The milestones a space has celebrated, in the order they were first shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Celebrations {
+    pub shown: Vec<Celebrated>,
+}
+
+impl Celebrations {
+    pub fn has(&self, kind: MilestoneKind) -> bool {
+        self.shown.iter().any(|c| c.milestone.kind == kind)
+    }
+}
+
+/// Folds a milestone event. A kind this version does not know, or one shown before (both
+/// partners may open the page at the same moment), changes nothing.
+pub fn apply(state: &mut Celebrations, at_us: i64, event: Event) {
+    let Event::Shown(e) = event;
+    if let Some(kind) = MilestoneKind::from_key(&e.milestone)
+        && !state.has(kind)
+    {
+        state.shown.push(Celebrated {
+            milestone: Milestone {
+                kind,
+                reached_at_us: e.reached_at_us,
+            },
+            shown_at_us: at_us,
+        });
+    }
+}
+
+/// The events that mark as shown every milestone reached by now and not shown before.
+pub fn decide(state: &SpaceState, now_us: i64) -> Vec<Event> {
+    reached_but_not_shown(state, now_us)
+        .into_iter()
+        .map(|m| {
+            Event::Shown(MilestoneShown {
+                milestone: m.key().to_owned(),
+                reached_at_us: m.reached_at_us,
+            })
+        })
+        .collect()
+}
+
+/// Milestones reached by `now_us` that the record does not yet show as celebrated. Only the
+/// kinds not yet celebrated are computed, so once a space has celebrated them all this
+/// costs nothing however long its history.
+pub fn reached_but_not_shown(state: &SpaceState, now_us: i64) -> Vec<Milestone> {
+    if MilestoneKind::ALL.iter().all(|k| state.milestones.has(*k)) {
+        return Vec::new();
+    }
+    reached(state, now_us)
+        .into_iter()
+        .filter(|m| !state.milestones.has(m.kind))
+        .collect()
+}
+
 /// Every milestone reached by `now_us`, in the order they were reached.
 pub fn reached(state: &SpaceState, now_us: i64) -> Vec<Milestone> {
     let (first, in_a_row) = check_in_milestones(state, now_us);
@@ -1024,7 +1106,7 @@ fn months_after(state: &SpaceState, months: i64) -> Option<i64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::checkin::{self, CheckIn, Intensity, Rhythm, TrustLevel, Zone};
     use crate::domain::input::{DisplayName, SpaceName};
@@ -1036,25 +1118,25 @@ mod tests {
     use crate::domain::{Ctx, SpaceId};
     use jiff::civil::{Weekday, date};
 
-    const HOUR: i64 = 3_600_000_000;
-    const DAY: i64 = 24 * HOUR;
-    const WEEK: i64 = 7 * DAY;
+    pub(crate) const HOUR: i64 = 3_600_000_000;
+    pub(crate) const DAY: i64 = 24 * HOUR;
+    pub(crate) const WEEK: i64 = 7 * DAY;
     /// Monday 5 January 2026, 00:00 UTC: the first weekly check-in period begins here.
-    const START: i64 = 1_767_571_200_000_000;
+    pub(crate) const START: i64 = 1_767_571_200_000_000;
 
     /// A couple with a clock. `when` decides and records like the app does, so each test's
     /// "given" is a real record folded into a real state.
-    struct Couple {
-        hurt: PersonId,
-        broke: PersonId,
-        state: SpaceState,
-        now_us: i64,
+    pub(crate) struct Couple {
+        pub(crate) hurt: PersonId,
+        pub(crate) broke: PersonId,
+        pub(crate) state: SpaceState,
+        pub(crate) now_us: i64,
     }
 
     impl Couple {
         /// given: a space the hurt partner created at 09:00 on 5 January 2026, joined by the
         /// other partner straight away.
-        fn new() -> Self {
+        pub(crate) fn new() -> Self {
             let mut c = Self {
                 hurt: PersonId::random(),
                 broke: PersonId::random(),
@@ -1078,7 +1160,7 @@ mod tests {
         }
 
         /// given: a couple who check in weekly from Monday 5 January, in UTC.
-        fn weekly() -> Self {
+        pub(crate) fn weekly() -> Self {
             let mut c = Self::new();
             c.when(
                 c.hurt,
@@ -1092,7 +1174,7 @@ mod tests {
             c
         }
 
-        fn when(&mut self, actor: PersonId, command: Command) {
+        pub(crate) fn when(&mut self, actor: PersonId, command: Command) {
             let ctx = Ctx {
                 actor,
                 now_us: self.now_us,
@@ -1101,7 +1183,7 @@ mod tests {
             self.record(actor, &events);
         }
 
-        fn record(&mut self, actor: PersonId, events: &[SpaceEvent]) {
+        pub(crate) fn record(&mut self, actor: PersonId, events: &[SpaceEvent]) {
             let drafts = events
                 .iter()
                 .map(|e| Draft {
@@ -1117,15 +1199,15 @@ mod tests {
             self.state = space::fold(state, &recorded);
         }
 
-        fn signals(&self) -> Vec<Signal> {
+        pub(crate) fn signals(&self) -> Vec<Signal> {
             signals(&self.state, self.now_us)
         }
 
-        fn signal(&self, kind: SignalKind) -> Option<Signal> {
+        pub(crate) fn signal(&self, kind: SignalKind) -> Option<Signal> {
             self.signals().into_iter().find(|s| s.kind == kind)
         }
 
-        fn milestone(&self, kind: MilestoneKind) -> Option<i64> {
+        pub(crate) fn milestone(&self, kind: MilestoneKind) -> Option<i64> {
             reached(&self.state, self.now_us)
                 .into_iter()
                 .find(|m| m.kind == kind)
@@ -1134,11 +1216,11 @@ mod tests {
 
         // ---- owning up ----
 
-        fn own_up(&mut self, actor: PersonId, command: ownup::Command) {
+        pub(crate) fn own_up(&mut self, actor: PersonId, command: ownup::Command) {
             self.when(actor, Command::OwnUp(command));
         }
 
-        fn breach(&mut self, kind: BreachKind) -> EntryId {
+        pub(crate) fn breach(&mut self, kind: BreachKind) -> EntryId {
             let id = EntryId::random();
             self.own_up(
                 self.hurt,
@@ -1156,7 +1238,7 @@ mod tests {
 
         /// A question the hurt partner asks, answered, then asked again `times` times, each
         /// round answered, an hour apart.
-        fn question_asked_again(&mut self, times: usize) -> EntryId {
+        pub(crate) fn question_asked_again(&mut self, times: usize) -> EntryId {
             let question = EntryId::random();
             self.own_up(
                 self.hurt,
@@ -1189,7 +1271,7 @@ mod tests {
             question
         }
 
-        fn apology(&mut self, breach: EntryId) -> EntryId {
+        pub(crate) fn apology(&mut self, breach: EntryId) -> EntryId {
             let id = EntryId::random();
             self.own_up(
                 self.broke,
@@ -1208,7 +1290,7 @@ mod tests {
             id
         }
 
-        fn something_missing(&mut self, apology: EntryId) {
+        pub(crate) fn something_missing(&mut self, apology: EntryId) {
             self.own_up(
                 self.hurt,
                 ownup::Command::RespondToApology {
@@ -1222,7 +1304,7 @@ mod tests {
         // ---- check-ins ----
 
         /// `actor` answers week `n` ten hours into it (or now, if later).
-        fn answer(&mut self, actor: PersonId, n: i64, check_in: CheckIn) {
+        pub(crate) fn answer(&mut self, actor: PersonId, n: i64, check_in: CheckIn) {
             self.now_us = self.now_us.max(START + n * WEEK + 10 * HOUR);
             self.when(
                 actor,
@@ -1234,7 +1316,7 @@ mod tests {
             self.now_us += HOUR;
         }
 
-        fn both_answer(&mut self, n: i64, hurt: CheckIn, broke: CheckIn) {
+        pub(crate) fn both_answer(&mut self, n: i64, hurt: CheckIn, broke: CheckIn) {
             self.answer(self.hurt, n, hurt);
             self.answer(self.broke, n, broke);
         }
@@ -1242,7 +1324,7 @@ mod tests {
         // ---- promises ----
 
         /// The other partner promises something every day at 20:00 UTC from 5 January.
-        fn daily_promise(&mut self) -> EntryId {
+        pub(crate) fn daily_promise(&mut self) -> EntryId {
             let id = EntryId::random();
             self.when(
                 self.broke,
@@ -1263,7 +1345,7 @@ mod tests {
         }
 
         /// The promiser reports day `d` (0 is 5 January) an hour after it fell due.
-        fn report(&mut self, promise: EntryId, d: i64, outcome: Outcome) {
+        pub(crate) fn report(&mut self, promise: EntryId, d: i64, outcome: Outcome) {
             self.now_us = START + d * DAY + 21 * HOUR;
             self.when(
                 self.broke,
@@ -1276,7 +1358,7 @@ mod tests {
             );
         }
 
-        fn dispute(&mut self, promise: EntryId, d: i64) {
+        pub(crate) fn dispute(&mut self, promise: EntryId, d: i64) {
             self.now_us += HOUR;
             self.when(
                 self.hurt,
@@ -1290,26 +1372,26 @@ mod tests {
 
         // ---- reconnecting ----
 
-        fn reconnect(&mut self, actor: PersonId, command: reconnect::Command) {
+        pub(crate) fn reconnect(&mut self, actor: PersonId, command: reconnect::Command) {
             self.when(actor, Command::Reconnect(command));
         }
     }
 
-    fn text(s: &str) -> Text {
+    pub(crate) fn text(s: &str) -> Text {
         Text::parse(s, "Text", 10_000).expect("valid text")
     }
 
-    fn day(d: i64) -> Date {
+    pub(crate) fn day(d: i64) -> Date {
         date(2026, 1, 5)
             .checked_add(Span::new().days(d))
             .expect("in range")
     }
 
-    fn week(n: i64) -> Date {
+    pub(crate) fn week(n: i64) -> Date {
         day(7 * n)
     }
 
-    fn check_in(trust: [u8; 3], felt: &[(Feeling, u8)]) -> CheckIn {
+    pub(crate) fn check_in(trust: [u8; 3], felt: &[(Feeling, u8)]) -> CheckIn {
         let level = |n: u8| TrustLevel::try_from(n).expect("trust 0 to 10");
         CheckIn {
             trust: Trust {
@@ -1330,18 +1412,18 @@ mod tests {
         }
     }
 
-    fn calm() -> CheckIn {
+    pub(crate) fn calm() -> CheckIn {
         check_in([5, 5, 5], &[(Feeling::Hope, 3)])
     }
 
-    fn angry(intensity: u8) -> CheckIn {
+    pub(crate) fn angry(intensity: u8) -> CheckIn {
         check_in(
             [3, 3, 3],
             &[(Feeling::Anger, intensity), (Feeling::Hope, 2)],
         )
     }
 
-    fn rules(signal: &Signal) -> Vec<Rule> {
+    pub(crate) fn rules(signal: &Signal) -> Vec<Rule> {
         signal.findings.iter().map(|f| f.rule).collect()
     }
 

@@ -887,7 +887,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, status: Status) {
+    pub fn add(&mut self, status: Status) {
         match status {
             Status::Kept => self.kept += 1,
             Status::Missed => self.missed += 1,

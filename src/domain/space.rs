@@ -10,6 +10,7 @@ use super::agreements::{self, Agreements, AgreementsError};
 use super::checkin::{self, CheckInError, CheckIns};
 use super::input::{DisplayName, SpaceName};
 use super::ownup::{self, OwnUp, OwnUpError};
+use super::progress::{self, Celebrations};
 use super::promises::{self, PromiseError, Promises};
 use super::reconnect::{self, Reconnect, ReconnectError};
 use super::record::{GENESIS_PREV, Hash, RecordedEvent};
@@ -28,6 +29,7 @@ pub enum SpaceEvent {
     Reconnect(reconnect::Event),
     Promise(promises::Event),
     Agreement(agreements::Event),
+    Milestone(progress::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +53,7 @@ impl SpaceEvent {
             Self::Reconnect(e) => e.kind(),
             Self::Promise(e) => e.kind(),
             Self::Agreement(e) => e.kind(),
+            Self::Milestone(e) => e.kind(),
         }
     }
 
@@ -64,6 +67,7 @@ impl SpaceEvent {
             Self::Reconnect(e) => return e.body(),
             Self::Promise(e) => return e.body(),
             Self::Agreement(e) => return e.body(),
+            Self::Milestone(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -81,7 +85,8 @@ impl SpaceEvent {
                 .or_else(|| checkin::Event::parse(other, body).map(Self::CheckIn))
                 .or_else(|| reconnect::Event::parse(other, body).map(Self::Reconnect))
                 .or_else(|| promises::Event::parse(other, body).map(Self::Promise))
-                .or_else(|| agreements::Event::parse(other, body).map(Self::Agreement)),
+                .or_else(|| agreements::Event::parse(other, body).map(Self::Agreement))
+                .or_else(|| progress::Event::parse(other, body).map(Self::Milestone)),
         }
     }
 }
@@ -108,6 +113,8 @@ pub struct SpaceState {
     pub reconnect: Reconnect,
     pub promises: Promises,
     pub agreements: Agreements,
+    /// Milestones already shown, so each is celebrated once.
+    pub milestones: Celebrations,
 }
 
 impl SpaceState {
@@ -125,6 +132,7 @@ impl SpaceState {
             reconnect: Reconnect::default(),
             promises: Promises::default(),
             agreements: Agreements::default(),
+            milestones: Celebrations::default(),
         }
     }
 
@@ -194,6 +202,9 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
             let other = state.partner_of(person).map(|p| p.person);
             agreements::apply(&mut state.agreements, person, other, event.at_us, e);
         }
+        (Some(SpaceEvent::Milestone(e)), Some(person)) if state.is_partner(person) => {
+            progress::apply(&mut state.milestones, event.at_us, e);
+        }
         _ => {}
     }
     state
@@ -246,6 +257,8 @@ pub enum Command {
     Reconnect(reconnect::Command),
     Promise(promises::Command),
     Agreement(agreements::Command),
+    /// Marks as shown the milestones reached and not yet celebrated.
+    CelebrateMilestones,
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -341,6 +354,13 @@ pub fn decide(
             let events =
                 agreements::decide(&state.agreements, &state.own_up, partner, command, ctx)?;
             Ok(events.into_iter().map(SpaceEvent::Agreement).collect())
+        }
+        Command::CelebrateMilestones => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            let events = progress::decide(state, ctx.now_us);
+            Ok(events.into_iter().map(SpaceEvent::Milestone).collect())
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod assets;
+pub mod charts;
 mod checkins;
 mod error;
 mod guard;
@@ -26,6 +27,7 @@ use crate::app::App;
 
 pub use error::WebError;
 pub use guard::{CSRF_FIELD, Viewer};
+pub use spaces::dashboard_html;
 
 /// Request bodies larger than this are refused with 413.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -48,6 +50,8 @@ pub fn router(app: App) -> Router {
         .route("/spaces/{id}", get(spaces::show))
         .route("/spaces/{id}/invite", post(spaces::new_invite))
         .route("/spaces/{id}/record", get(spaces::record))
+        .route("/spaces/{id}/summary", get(progress::summary))
+        .route("/spaces/{id}/charts/{chart}", get(progress::chart))
         .route("/spaces/{id}/export", get(spaces::export))
         .route(
             "/invite/{token}",

@@ -3,15 +3,29 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
-use super::guard::Viewer;
-use super::pages::Chrome;
+use super::charts::{self, Chart};
+use super::error::{WebError, error_page};
+use super::guard::{SignedIn, Viewer};
+use super::pages::{Chrome, Param, Segment, space_id};
 use super::spaces::format_time;
+use crate::app::App;
 use crate::domain::PersonId;
+use crate::domain::SpaceId;
+use crate::domain::agreements::AgreementStatus;
 use crate::domain::checkin::Zone;
-use crate::domain::progress::{self, Evidence, NOT_A_DIAGNOSIS, Thresholds};
+use crate::domain::ownup::QuestionStatus;
+use crate::domain::progress::{self, Evidence, MilestoneKind, NOT_A_DIAGNOSIS, Thresholds};
+use crate::domain::promises::Counts;
+use crate::domain::reconnect::Readiness;
 use crate::domain::space::SpaceState;
+use crate::domain::trends::{DASHBOARD_WEEKS, Range};
+use crate::domain::trends::{RangeError, Trends};
+use jiff::civil::Date;
 
 /// A signal as the home page shows it: what it is, why, what to do, and the evidence.
 pub struct SignalView {
@@ -141,25 +155,84 @@ pub fn signals(state: &SpaceState, viewer: PersonId, zone: &Zone, now_us: i64) -
         .collect()
 }
 
-/// Milestones reached, as (title, text, date).
-pub fn milestones(
+/// A milestone as a page shows it.
+pub struct MilestoneView {
+    pub title: &'static str,
+    pub text: &'static str,
+    pub when: String,
+    /// First shown within the last week: worth a word of celebration.
+    pub new: bool,
+}
+
+/// How long a milestone is marked new after it was first shown.
+const NEW_FOR_US: i64 = 7 * 86_400_000_000;
+
+/// The milestones the space has celebrated, in the order they were reached; only those
+/// reached within `range` if one is given.
+pub fn celebrated(
     state: &SpaceState,
     zone: &Zone,
     now_us: i64,
-) -> Vec<(&'static str, &'static str, String)> {
-    progress::reached(state, now_us)
+    range: Option<&Range>,
+) -> Vec<MilestoneView> {
+    let mut shown: Vec<_> = state
+        .milestones
+        .shown
+        .iter()
+        .filter(|c| {
+            range.is_none_or(|r| {
+                zone.date_at(c.milestone.reached_at_us)
+                    .is_some_and(|d| r.from <= d && d <= r.to)
+            })
+        })
+        .collect();
+    shown.sort_by_key(|c| (c.milestone.reached_at_us, c.milestone.kind));
+    shown
         .into_iter()
-        .map(|m| {
-            (
-                m.title(),
-                m.text(),
-                format_time(m.reached_at_us, zone)
-                    .chars()
-                    .take(10)
-                    .collect(),
-            )
+        .map(|c| MilestoneView {
+            title: c.milestone.title(),
+            text: c.milestone.text(),
+            when: date_text(zone, c.milestone.reached_at_us),
+            new: now_us.saturating_sub(c.shown_at_us) < NEW_FOR_US,
         })
         .collect()
+}
+
+/// "2026-11-23", in the viewer's zone.
+fn date_text(zone: &Zone, at_us: i64) -> String {
+    zone.date_at(at_us)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+/// The milestone marker as the record page lists it.
+pub fn describe(event: &progress::Event) -> (String, Option<String>) {
+    let progress::Event::Shown(e) = event;
+    let title = MilestoneKind::from_key(&e.milestone).map_or("a milestone", |k| k.title());
+    (format!("saw a milestone: {title}"), None)
+}
+
+/// The first and last day there can be anything to show, in the viewer's zone.
+fn life(state: &SpaceState, zone: &Zone, now_us: i64) -> (Date, Date) {
+    let today = zone
+        .date_at(now_us)
+        .unwrap_or_else(|| jiff::civil::date(1970, 1, 1));
+    let began = zone
+        .date_at(state.created_at_us)
+        .unwrap_or(today)
+        .min(today);
+    (began, today)
+}
+
+/// What the dashboard's charts cover: the last [`DASHBOARD_WEEKS`] weeks.
+pub fn dashboard_range(state: &SpaceState, zone: &Zone, now_us: i64) -> Range {
+    let (began, today) = life(state, zone, now_us);
+    Range::last_weeks(today, DASHBOARD_WEEKS, began)
+}
+
+/// "2026-06-01 to 2026-11-29".
+pub fn range_text(range: &Range) -> String {
+    format!("{} to {}", range.from, range.to)
 }
 
 pub const DISCLAIMER: &str = NOT_A_DIAGNOSIS;
@@ -176,4 +249,196 @@ pub async fn safety(viewer: Viewer) -> Response {
         chrome: Chrome::of(&viewer),
     }
     .into_response()
+}
+
+// ---- the printable summary and single charts ---------------------------------------------
+
+/// The dates a summary or a chart covers, as typed; empty means the dashboard's range.
+#[derive(Debug, Default, Deserialize)]
+pub struct RangeQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+fn range_of(
+    state: &SpaceState,
+    zone: &Zone,
+    now_us: i64,
+    q: &RangeQuery,
+) -> Result<Range, RangeError> {
+    let (began, today) = life(state, zone, now_us);
+    let default = Range::last_weeks(today, DASHBOARD_WEEKS, began);
+    Range::parse(&q.from, &q.to, default, began, today)
+}
+
+/// Everything the summary shows for one range.
+struct SummaryContent {
+    signals: Vec<SignalView>,
+    /// (breach, who broke trust, stage, pace)
+    repairs: Vec<(String, String, String, String)>,
+    /// (partner, counts of their promise occurrences in the range)
+    reliability: Vec<(String, Counts)>,
+    /// (text, version, revisit on)
+    agreements: Vec<(String, usize, Option<String>)>,
+    open_questions: Vec<String>,
+    charts: Vec<Chart>,
+    milestones: Vec<MilestoneView>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "summary.html")]
+struct SummaryPage {
+    chrome: Chrome,
+    space: SpaceId,
+    name: String,
+    partners: String,
+    from: String,
+    to: String,
+    began: String,
+    today: String,
+    error: Option<String>,
+    content: Option<SummaryContent>,
+    disclaimer: &'static str,
+}
+
+/// A summary of a space over a range of dates, to print for a counselling session or to
+/// keep. It shows only what both partners can already see, the same for both.
+pub async fn summary(
+    State(app): State<App>,
+    user: SignedIn,
+    Param(id): Segment,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
+    let viewer = user.session.person;
+    let (state, now_us) = app.progress_state(&user.session, space_id(&id)?).await?;
+    let (began, today) = life(&state, zone, now_us);
+    let partners = state
+        .partners
+        .iter()
+        .map(|p| p.display_name.as_str())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let mut page = SummaryPage {
+        chrome: Chrome::signed_in(&user.csrf),
+        space: state.id,
+        name: state.name.clone(),
+        partners,
+        from: q.from.trim().to_owned(),
+        to: q.to.trim().to_owned(),
+        began: began.to_string(),
+        today: today.to_string(),
+        error: None,
+        content: None,
+        disclaimer: DISCLAIMER,
+    };
+    let range = match range_of(&state, zone, now_us, &q) {
+        Ok(range) => range,
+        Err(e) => {
+            page.error = Some(e.to_string());
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+    };
+    page.from = range.from.to_string();
+    page.to = range.to.to_string();
+    let trends = Trends::of(&state, range, now_us);
+    let name = |p: PersonId| {
+        state
+            .partners
+            .iter()
+            .find(|x| x.person == p)
+            .map_or_else(|| "A partner".to_owned(), |x| x.display_name.clone())
+    };
+    page.content = Some(SummaryContent {
+        signals: signals(&state, viewer, zone, now_us),
+        repairs: state
+            .own_up
+            .breaches
+            .iter()
+            .map(|b| {
+                let topics = state.reconnect.pace_topics(b.id);
+                let ready = topics
+                    .iter()
+                    .filter(|t| t.readiness == Some(Readiness::Ready))
+                    .count();
+                (
+                    b.title.clone(),
+                    name(b.broke_trust),
+                    state.reconnect.stage(b.id).name().to_owned(),
+                    format!("{ready} of {} topics ready", topics.len()),
+                )
+            })
+            .collect(),
+        reliability: trends
+            .promises_by
+            .iter()
+            .map(|(p, counts)| (name(*p), *counts))
+            .collect(),
+        agreements: state
+            .agreements
+            .with_status(AgreementStatus::Active)
+            .map(|a| {
+                (
+                    a.text().to_owned(),
+                    a.versions.len(),
+                    a.revisit.map(|d| d.date().to_string()),
+                )
+            })
+            .collect(),
+        open_questions: state
+            .own_up
+            .questions
+            .iter()
+            .filter(|q| q.status() != QuestionStatus::Settled)
+            .map(|q| q.title().to_owned())
+            .collect(),
+        charts: charts::all(&state, &trends),
+        milestones: celebrated(&state, zone, now_us, Some(&range)),
+    });
+    Ok(page.into_response())
+}
+
+/// One chart on its own, as an SVG file: `/spaces/{id}/charts/{name}.svg`.
+pub async fn chart(
+    State(app): State<App>,
+    user: SignedIn,
+    Param(id): Segment,
+    Param(file): Param<1>,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
+    let (state, now_us) = app.progress_state(&user.session, space_id(&id)?).await?;
+    let name = file.strip_suffix(".svg").unwrap_or(&file);
+    if !charts::NAMES.contains(&name) {
+        let message = format!(
+            "There is no chart called “{name}”. The charts are: {}.",
+            charts::NAMES.join(", ")
+        );
+        return Ok(error_page(StatusCode::NOT_FOUND, "No such chart", &message));
+    }
+    let range = match range_of(&state, zone, now_us, &q) {
+        Ok(range) => range,
+        Err(e) => {
+            return Ok(error_page(
+                StatusCode::BAD_REQUEST,
+                "Please choose other dates",
+                &e.to_string(),
+            ));
+        }
+    };
+    let trends = Trends::of(&state, range, now_us);
+    let Some(chart) = charts::by_name(&state, &trends, name) else {
+        return Ok(error_page(
+            StatusCode::NOT_FOUND,
+            "No such chart",
+            "That chart is about a partner who hasn't joined yet.",
+        ));
+    };
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        chart.svg,
+    )
+        .into_response())
 }

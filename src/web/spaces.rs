@@ -15,6 +15,7 @@ use crate::app::{App, AppError, InviteView};
 use crate::domain::checkin::Zone;
 use crate::domain::record::{self, RecordedEvent};
 use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::trends::Trends;
 use crate::domain::{PersonId, SpaceId};
 use crate::export::Export;
 
@@ -59,8 +60,12 @@ struct SpacePage {
     upcoming: Vec<String>,
     celebrated: Vec<String>,
     signals: Vec<super::progress::SignalView>,
-    milestones: Vec<(&'static str, &'static str, String)>,
+    milestones: Vec<super::progress::MilestoneView>,
     disclaimer: &'static str,
+    /// "3 Jun 2026 to 29 Nov 2026".
+    range: String,
+    charts: Vec<super::charts::Chart>,
+    recent: Vec<EventLine>,
 }
 
 pub async fn show(
@@ -68,25 +73,54 @@ pub async fn show(
     user: SignedIn,
     Param(id): Segment,
 ) -> Result<Response, WebError> {
-    let zone = &user.session.time_zone;
-    let state = app.space_for(user.session.person, space_id(&id)?).await?;
-    let invite_link = app.pending_invite_link(&user.session, &state).await?;
-    let me = state
-        .partners
-        .iter()
-        .find(|p| p.person == user.session.person);
-    Ok(SpacePage {
-        chrome: Chrome::signed_in(&user.csrf),
+    let dashboard = app.dashboard(&user.session, space_id(&id)?).await?;
+    let invite_link = app
+        .pending_invite_link(&user.session, &dashboard.state)
+        .await?;
+    let mut page = dashboard_page(
+        &dashboard.state,
+        user.session.person,
+        &user.session.time_zone,
+        dashboard.now_us,
+        &dashboard.recent,
+    );
+    page.chrome = Chrome::signed_in(&user.csrf);
+    page.invite_link = invite_link;
+    Ok(page.into_response())
+}
+
+/// A space's home page, as `viewer` sees it at `now_us`, rendered to HTML without a request:
+/// what the dashboard benchmark measures. `recent` are the newest events, newest first.
+pub fn dashboard_html(
+    state: &SpaceState,
+    viewer: PersonId,
+    zone: &Zone,
+    now_us: i64,
+    recent: &[RecordedEvent],
+) -> Result<String, askama::Error> {
+    dashboard_page(state, viewer, zone, now_us, recent).render()
+}
+
+fn dashboard_page(
+    state: &SpaceState,
+    viewer: PersonId,
+    zone: &Zone,
+    now_us: i64,
+    recent: &[RecordedEvent],
+) -> SpacePage {
+    let me = state.partners.iter().find(|p| p.person == viewer);
+    let range = super::progress::dashboard_range(state, zone, now_us);
+    let trends = Trends::of(state, range, now_us);
+    SpacePage {
+        chrome: Chrome::signed_in(""),
         space: state.id,
         name: state.name.clone(),
         me: me.map(|p| p.display_name.clone()).unwrap_or_default(),
-        partner: state
-            .partner_of(user.session.person)
-            .map(|p| p.display_name.clone()),
-        invite_link,
+        partner: state.partner_of(viewer).map(|p| p.display_name.clone()),
+        invite_link: None,
         fingerprint: record::fingerprint(&state.head_hash),
         events: state.head_seq,
-        waiting: waiting_lines(&state, user.session.person, app.clock().now_us()),
+        waiting: waiting_lines(state, viewer, now_us),
         repairs: state
             .own_up
             .breaches
@@ -107,7 +141,7 @@ pub async fn show(
             .collect(),
         upcoming: state
             .reconnect
-            .upcoming(app.clock().now_us())
+            .upcoming(now_us)
             .into_iter()
             .map(|p| format!("{}, {}", p.what, format_time(p.when_us, zone)))
             .collect(),
@@ -117,20 +151,16 @@ pub async fn show(
             .into_iter()
             .map(|g| g.text.clone())
             .collect(),
-        signals: super::progress::signals(
-            &state,
-            user.session.person,
-            &user.session.time_zone,
-            app.clock().now_us(),
-        ),
-        milestones: super::progress::milestones(
-            &state,
-            &user.session.time_zone,
-            app.clock().now_us(),
-        ),
+        signals: super::progress::signals(state, viewer, zone, now_us),
+        milestones: super::progress::celebrated(state, zone, now_us, None),
         disclaimer: super::progress::DISCLAIMER,
+        range: super::progress::range_text(&range),
+        charts: super::charts::all(state, &trends),
+        recent: recent
+            .iter()
+            .map(|e| describe(state, viewer, e, zone))
+            .collect(),
     }
-    .into_response())
 }
 
 /// What waits for the viewer, as (text, link).
@@ -302,7 +332,7 @@ pub async fn new_invite(
 }
 
 /// One line of the record page.
-struct EventLine {
+pub struct EventLine {
     seq: u64,
     when: String,
     who: String,
@@ -328,6 +358,7 @@ fn describe(state: &SpaceState, viewer: PersonId, event: &RecordedEvent, zone: &
         Some(SpaceEvent::Reconnect(e)) => super::reconnect::describe(&base, &e),
         Some(SpaceEvent::Promise(e)) => super::keepword::describe_promise(&base, &e),
         Some(SpaceEvent::Agreement(e)) => super::keepword::describe_agreement(&base, &e),
+        Some(SpaceEvent::Milestone(e)) => super::progress::describe(&e),
         // The same words whether the answer is sealed or not, and whatever it says.
         None if event.kind == "checkin.answered" => (
             "answered a check-in".to_owned(),

@@ -1,0 +1,77 @@
+//! The dashboard and the printable summary: the state they draw, with each milestone
+//! recorded as shown the first time a partner sees it.
+
+use std::sync::Arc;
+
+use super::{App, AppError, Session};
+use crate::domain::SpaceId;
+use crate::domain::progress;
+use crate::domain::record::RecordedEvent;
+use crate::domain::space::{self, Command, SpaceEvent, SpaceState};
+
+/// How many of the newest events the dashboard lists.
+pub const RECENT_EVENTS: usize = 8;
+
+/// How far back the dashboard looks for recent events it may show; events the viewer may
+/// not see yet (a sealed answer) and milestone markers are passed over.
+const RECENT_WINDOW: u64 = 40;
+
+/// What the dashboard draws, read at one instant.
+pub struct Dashboard {
+    pub state: Arc<SpaceState>,
+    pub now_us: i64,
+    /// The newest events the viewer may see, newest first.
+    pub recent: Vec<RecordedEvent>,
+}
+
+impl App {
+    /// A space's dashboard for a partner. Milestones reached since anyone last looked are
+    /// recorded as shown first, so each is celebrated once and its date never moves.
+    #[tracing::instrument(skip_all, fields(space = %space))]
+    pub async fn dashboard(
+        &self,
+        session: &Session,
+        space: SpaceId,
+    ) -> Result<Dashboard, AppError> {
+        let mut state = self.space_for(session.person, space).await?;
+        let now_us = self.clock().now_us();
+        if state.is_full() && !progress::reached_but_not_shown(&state, now_us).is_empty() {
+            self.record(space, session.person, || Command::CelebrateMilestones, &[])
+                .await?;
+            state = self.space_for(session.person, space).await?;
+        }
+        let after = state.head_seq.saturating_sub(RECENT_WINDOW);
+        let mut recent: Vec<RecordedEvent> = self
+            .store()
+            .events_after(space, after)
+            .await?
+            .into_iter()
+            .filter(|e| e.seq <= state.head_seq)
+            .filter(|e| !space::withheld_from(&state, session.person, e, now_us))
+            .filter(|e| {
+                !matches!(
+                    SpaceEvent::parse(&e.kind, e.body.as_deref()),
+                    Some(SpaceEvent::Milestone(_))
+                )
+            })
+            .collect();
+        recent.reverse();
+        recent.truncate(RECENT_EVENTS);
+        Ok(Dashboard {
+            state,
+            now_us,
+            recent,
+        })
+    }
+
+    /// A space's state and "now", for the printable summary and single charts. Nothing is
+    /// recorded: the summary shows milestones already celebrated.
+    pub async fn progress_state(
+        &self,
+        session: &Session,
+        space: SpaceId,
+    ) -> Result<(Arc<SpaceState>, i64), AppError> {
+        let state = self.space_for(session.person, space).await?;
+        Ok((state, self.clock().now_us()))
+    }
+}
