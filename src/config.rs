@@ -28,6 +28,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Check an exported record's hash chain and name the first event that fails.
     Verify(VerifyArgs),
+    /// Create a demo space with generated history: two partners with real accounts and
+    /// years of daily use, ending now. Prints how to log in as either partner.
+    Demo(DemoArgs),
 }
 
 /// Where the data lives. Shared by every command that opens the database.
@@ -91,6 +94,22 @@ pub struct ExportArgs {
 pub struct VerifyArgs {
     /// An export written by `goldseam export` or downloaded from a record page.
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Years of daily use to generate, from 1 to 20.
+    #[arg(
+        long,
+        default_value_t = 2,
+        value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::demo::MAX_YEARS))
+    )]
+    pub years: u32,
+    /// Seed for the generated story; the same seed tells the same story. Random if not given.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 /// A database URL; its `Debug` hides any password in it.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser as _;
 use goldseam::app::{App, Clock};
-use goldseam::config::{Cli, Command, ExportArgs, ServeArgs, Settings, VerifyArgs};
+use goldseam::config::{Cli, Command, DemoArgs, ExportArgs, ServeArgs, Settings, VerifyArgs};
 use goldseam::store::Store;
 use tracing_subscriber::EnvFilter;
 
@@ -23,6 +23,7 @@ async fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Export(args)) => export(args).await,
         Some(Command::Verify(args)) => return verify(&args),
+        Some(Command::Demo(args)) => demo(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -113,4 +114,36 @@ fn verify(args: &VerifyArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    let store = Store::open(&args.storage).await?;
+    let app = App::new(store.clone(), Settings::default(), Clock::System)?;
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let demo = app
+        .create_demo(args.years, seed)
+        .await
+        .context("creating the demo space")?;
+    store.close().await;
+    let years = if demo.years == 1 { "year" } else { "years" };
+    println!(
+        "Created a demo space with {} {years} of history: {} events (seed {}).",
+        demo.years, demo.events, demo.seed
+    );
+    println!();
+    println!("  space  {}", demo.space);
+    for (partner, role) in [
+        (&demo.hurt, "the partner who was hurt"),
+        (&demo.broke, "the partner who broke trust"),
+    ] {
+        println!();
+        println!("  {}, {role}", partner.name);
+        println!("    email       {}", partner.email);
+        println!("    passphrase  {}", partner.passphrase);
+    }
+    println!();
+    println!(
+        "Start the server with `goldseam` (with the same --data-dir or --database-url) and log in as either partner."
+    );
+    Ok(())
 }
