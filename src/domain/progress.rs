@@ -935,48 +935,49 @@ pub fn decide(state: &SpaceState, now_us: i64) -> Vec<Event> {
 /// kinds not yet celebrated are computed, so once a space has celebrated them all this
 /// costs nothing however long its history.
 pub fn reached_but_not_shown(state: &SpaceState, now_us: i64) -> Vec<Milestone> {
-    if MilestoneKind::ALL.iter().all(|k| state.milestones.has(*k)) {
-        return Vec::new();
-    }
-    reached(state, now_us)
+    let missing = MilestoneKind::ALL
         .into_iter()
-        .filter(|m| !state.milestones.has(m.kind))
-        .collect()
+        .filter(|k| !state.milestones.has(*k));
+    reached_of(state, now_us, missing)
 }
 
 /// Every milestone reached by `now_us`, in the order they were reached.
 pub fn reached(state: &SpaceState, now_us: i64) -> Vec<Milestone> {
-    let (first, in_a_row) = check_in_milestones(state, now_us);
-    let mut all: Vec<Milestone> = [
-        (MilestoneKind::FirstCheckIn, first),
-        (MilestoneKind::CheckInsInARow, in_a_row),
-        (
-            MilestoneKind::PromisesKept,
-            promises_kept(&state.promises, now_us),
-        ),
-        (MilestoneKind::QuestionsSettled, questions_settled(state)),
-        (MilestoneKind::StageMovedOn, stage_moved_on(state)),
-        (
-            MilestoneKind::GoalReached,
-            state
-                .reconnect
-                .goals
-                .iter()
-                .filter_map(|g| g.reached_at_us)
-                .min(),
-        ),
-        (MilestoneKind::SixMonths, months_after(state, 6)),
-        (MilestoneKind::TwelveMonths, months_after(state, 12)),
-    ]
-    .into_iter()
-    .filter_map(|(kind, at)| {
-        at.filter(|&at| at <= now_us)
-            .map(|reached_at_us| Milestone {
-                kind,
-                reached_at_us,
-            })
-    })
-    .collect();
+    reached_of(state, now_us, MilestoneKind::ALL)
+}
+
+/// Those of `kinds` reached by `now_us`, in the order they were reached. Each kind is
+/// computed only when asked for.
+fn reached_of(
+    state: &SpaceState,
+    now_us: i64,
+    kinds: impl IntoIterator<Item = MilestoneKind>,
+) -> Vec<Milestone> {
+    let mut all: Vec<Milestone> = kinds
+        .into_iter()
+        .filter_map(|kind| {
+            let at = match kind {
+                MilestoneKind::FirstCheckIn => check_in_milestones(state, now_us).0,
+                MilestoneKind::CheckInsInARow => check_in_milestones(state, now_us).1,
+                MilestoneKind::PromisesKept => promises_kept(&state.promises, now_us),
+                MilestoneKind::QuestionsSettled => questions_settled(state),
+                MilestoneKind::StageMovedOn => stage_moved_on(state),
+                MilestoneKind::GoalReached => state
+                    .reconnect
+                    .goals
+                    .iter()
+                    .filter_map(|g| g.reached_at_us)
+                    .min(),
+                MilestoneKind::SixMonths => months_after(state, 6),
+                MilestoneKind::TwelveMonths => months_after(state, 12),
+            };
+            at.filter(|&at| at <= now_us)
+                .map(|reached_at_us| Milestone {
+                    kind,
+                    reached_at_us,
+                })
+        })
+        .collect();
     all.sort_by_key(|m| (m.reached_at_us, m.kind));
     all
 }
@@ -2221,5 +2222,35 @@ pub(crate) mod tests {
         }
         assert_eq!(MilestoneKind::FirstCheckIn.key(), "first-checkin");
         assert_eq!(MilestoneKind::from_key("unknown"), None);
+    }
+
+    #[test]
+    fn a_milestone_is_recorded_as_shown_once_and_keeps_its_date() {
+        let mut c = Couple::new();
+        c.now_us = START + 200 * DAY;
+        let events = decide(&c.state, c.now_us);
+        assert_eq!(events.len(), 1, "six months, nothing else yet");
+        c.when(c.hurt, Command::CelebrateMilestones);
+        assert!(decide(&c.state, c.now_us).is_empty(), "shown once");
+        // The other partner opening the page at the same moment adds nothing either.
+        c.record(
+            c.broke,
+            &events
+                .into_iter()
+                .map(SpaceEvent::Milestone)
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(c.state.milestones.shown.len(), 1);
+        let shown = c.state.milestones.shown[0];
+        assert_eq!(shown.milestone.kind, MilestoneKind::SixMonths);
+        assert_eq!(shown.shown_at_us, START + 200 * DAY);
+        assert!(shown.milestone.reached_at_us < shown.shown_at_us);
+        c.now_us = START + 400 * DAY;
+        let later = reached_but_not_shown(&c.state, c.now_us);
+        assert_eq!(
+            later.iter().map(|m| m.kind).collect::<Vec<_>>(),
+            vec![MilestoneKind::TwelveMonths],
+            "only what was not shown before"
+        );
     }
 }

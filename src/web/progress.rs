@@ -37,8 +37,9 @@ pub struct SignalView {
     pub findings: Vec<(String, Vec<String>)>,
 }
 
-fn who(state: &SpaceState, viewer: PersonId, person: PersonId) -> String {
-    if person == viewer {
+/// "You" for the viewer; everyone's name on a page meant to be printed (`viewer` = `None`).
+fn who(state: &SpaceState, viewer: Option<PersonId>, person: PersonId) -> String {
+    if Some(person) == viewer {
         "You".to_owned()
     } else {
         state
@@ -49,7 +50,12 @@ fn who(state: &SpaceState, viewer: PersonId, person: PersonId) -> String {
     }
 }
 
-fn evidence_line(state: &SpaceState, viewer: PersonId, zone: &Zone, e: &Evidence) -> String {
+fn evidence_line(
+    state: &SpaceState,
+    viewer: Option<PersonId>,
+    zone: &Zone,
+    e: &Evidence,
+) -> String {
     let date = |at: i64| format_time(at, zone).chars().take(10).collect::<String>();
     match e {
         Evidence::Breach {
@@ -127,8 +133,14 @@ fn evidence_line(state: &SpaceState, viewer: PersonId, zone: &Zone, e: &Evidence
     }
 }
 
-/// The signals of a space as the viewer's home page shows them.
-pub fn signals(state: &SpaceState, viewer: PersonId, zone: &Zone, now_us: i64) -> Vec<SignalView> {
+/// The signals of a space as the viewer's home page shows them; with no viewer, naming both
+/// partners, as the printable summary does.
+pub fn signals(
+    state: &SpaceState,
+    viewer: Option<PersonId>,
+    zone: &Zone,
+    now_us: i64,
+) -> Vec<SignalView> {
     let date = |at: i64| format_time(at, zone).chars().take(10).collect::<String>();
     progress::signals(state, now_us)
         .into_iter()
@@ -312,7 +324,6 @@ pub async fn summary(
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
     let zone = &user.session.time_zone;
-    let viewer = user.session.person;
     let (state, now_us) = app.progress_state(&user.session, space_id(&id)?).await?;
     let (began, today) = life(&state, zone, now_us);
     let partners = state
@@ -352,7 +363,7 @@ pub async fn summary(
             .map_or_else(|| "A partner".to_owned(), |x| x.display_name.clone())
     };
     page.content = Some(SummaryContent {
-        signals: signals(&state, viewer, zone, now_us),
+        signals: signals(&state, None, zone, now_us),
         repairs: state
             .own_up
             .breaches

@@ -151,7 +151,7 @@ fn dashboard_page(
             .into_iter()
             .map(|g| g.text.clone())
             .collect(),
-        signals: super::progress::signals(state, viewer, zone, now_us),
+        signals: super::progress::signals(state, Some(viewer), zone, now_us),
         milestones: super::progress::celebrated(state, zone, now_us, None),
         disclaimer: super::progress::DISCLAIMER,
         range: super::progress::range_text(&range),

@@ -21,6 +21,8 @@ pub const ENTER: &str = "\u{e007}";
 /// The real server on 127.0.0.1:0 with a fresh SQLite database.
 pub struct Server {
     pub base: String,
+    /// The running app, for setting up what a journey starts from (e.g. a demo space).
+    pub app: App,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -40,15 +42,17 @@ pub async fn server() -> Server {
         ..Settings::default()
     };
     let app = App::new(store, settings, Clock::System).expect("app");
+    let serving = app.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
-        let _ = goldseam::web::serve(listener, app, async move {
+        let _ = goldseam::web::serve(listener, serving, async move {
             let _ = stopped.await;
         })
         .await;
     });
     Server {
         base,
+        app,
         _dir: dir,
         _stop: stop,
     }
@@ -203,7 +207,29 @@ impl WebDriverCompatibleCommand for ColorScheme {
     }
 }
 
-fn screenshot_dir() -> PathBuf {
+/// Chrome DevTools `Emulation.setEmulatedMedia` for the media type: "print" or "" (screen).
+#[derive(Debug)]
+struct Media(&'static str);
+
+impl WebDriverCompatibleCommand for Media {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": self.0 } });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+pub fn screenshot_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join("screenshots");
@@ -477,6 +503,42 @@ impl Browser {
         );
         self.audit_both_schemes(page).await;
         self.screenshots(page).await;
+    }
+
+    /// The page as the browser prints it, as a PDF on A4 and on US Letter paper, written to
+    /// `target/screenshots/`; and a screenshot of the page in print media. Returns the PDFs.
+    pub async fn print(&self, page: &str) -> Vec<Vec<u8>> {
+        use fantoccini::wd::{PrintConfiguration, PrintSize};
+        let dir = screenshot_dir();
+        let mut pdfs = Vec::new();
+        for (paper, size) in [("a4", PrintSize::A4), ("letter", PrintSize::US_LETTER)] {
+            let config = PrintConfiguration::builder()
+                .size(size)
+                .build()
+                .expect("print configuration");
+            let pdf = self.client.print(config).await.expect("print to PDF");
+            std::fs::write(dir.join(format!("{page}-{paper}.pdf")), &pdf).expect("write PDF");
+            pdfs.push(pdf);
+        }
+        self.client
+            .issue_cmd(Media("print"))
+            .await
+            .expect("print media");
+        self.client
+            .set_window_size(794, 1123)
+            .await
+            .expect("resize");
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{page}-print.png")), png).expect("write screenshot");
+        self.client
+            .issue_cmd(Media(""))
+            .await
+            .expect("screen media");
+        self.client
+            .set_window_size(1366, 900)
+            .await
+            .expect("resize");
+        pdfs
     }
 
     pub async fn close(self) {

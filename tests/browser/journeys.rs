@@ -540,3 +540,86 @@ async fn partners_keep_their_word() {
 async fn partners_keep_their_word_without_javascript() {
     keep_your_word(false).await;
 }
+
+/// How many pages a PDF has, by its page objects.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.matches("/Type /Page\n").count()
+        + text.matches("/Type /Page ").count()
+        + text.matches("/Type /Page/").count()
+        + text.matches("/Type /Page>").count()
+}
+
+/// As a new user would: two years of demo history, then the dashboard and the summary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_couple_with_two_years_of_history_sees_their_progress_and_prints_a_summary() {
+    let server = server().await;
+    let demo = server.app.create_demo(2, 7).await.expect("a demo space");
+    let driver = driver().await;
+    let sam = browser(&driver, &server, "Sam", true).await;
+    sam.goto("/login").await;
+    sam.fill("#email", &demo.hurt.email).await;
+    sam.fill("#password", &demo.hurt.passphrase).await;
+    sam.press("Log in").await;
+    let space = format!("/spaces/{}", demo.space);
+    sam.goto(&space).await;
+    let charts = sam
+        .client
+        .find_all(Locator::Css("#trends svg.chart"))
+        .await
+        .expect("charts");
+    assert_eq!(charts.len(), 6, "every chart is drawn");
+    for chart in &charts {
+        let size = chart.rectangle().await.expect("chart box");
+        assert!(
+            size.2 > 200.0 && size.3 > 60.0,
+            "a chart people can see: {size:?}"
+        );
+    }
+    assert!(sam.sees("How much Sam trusts Alex").await);
+    assert!(sam.sees("Promises per week").await);
+    let signals = sam
+        .client
+        .find_all(Locator::Css("section.signal"))
+        .await
+        .expect("signals");
+    assert!(!signals.is_empty(), "{}", sam.text().await);
+    sam.click("section.signal details summary").await;
+    assert!(sam.sees("What this is based on").await);
+    assert!(sam.sees("Milestones").await && sam.sees("One year").await);
+    sam.click("#chart-promises details summary").await;
+    assert!(sam.sees("The numbers behind “Promises per week”").await);
+    sam.check("demo-dashboard").await;
+
+    // The printable summary, from the dashboard.
+    sam.press("Printable summary").await;
+    assert!(sam.path().await.ends_with("/summary"));
+    assert!(
+        sam.sees("Summary: Sam and Alex").await,
+        "{}",
+        sam.text().await
+    );
+    assert!(sam.sees("Questions still open").await && sam.sees("Agreements in force").await);
+    assert!(
+        sam.sees("Sam: anxiety").await && !sam.sees("You: anxiety").await,
+        "a page to print names both partners"
+    );
+    sam.check("demo-summary").await;
+    for pdf in sam.print("demo-summary").await {
+        assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+        let pages = pdf_pages(&pdf);
+        assert!((2..=30).contains(&pages), "{pages} pages");
+    }
+    // The date fields keep to the space's life; a range typed into the address anyway is
+    // refused with a message on the page.
+    assert!(!sam.value("#from").await.is_empty() && !sam.value("#to").await.is_empty());
+    sam.goto(&format!("{space}/summary?from=2026-11-20&to=2026-11-01"))
+        .await;
+    assert!(
+        sam.sees("The first date comes after the last one").await,
+        "{}",
+        sam.text().await
+    );
+    sam.check_error_page("demo-summary-reversed", 400).await;
+    sam.close().await;
+}
