@@ -30,8 +30,9 @@ impl App {
             .await
     }
 
-    /// The space's state with "now", for the check-in pages.
-    pub async fn check_in_state(
+    /// The space's state with "now", for pages that read the state at one instant (check-ins,
+    /// the printable summary, single charts). Nothing is recorded.
+    pub async fn state_now(
         &self,
         session: &Session,
         space: SpaceId,

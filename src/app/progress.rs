@@ -63,15 +63,4 @@ impl App {
             recent,
         })
     }
-
-    /// A space's state and "now", for the printable summary and single charts. Nothing is
-    /// recorded: the summary shows milestones already celebrated.
-    pub async fn progress_state(
-        &self,
-        session: &Session,
-        space: SpaceId,
-    ) -> Result<(Arc<SpaceState>, i64), AppError> {
-        let state = self.space_for(session.person, space).await?;
-        Ok((state, self.clock().now_us()))
-    }
 }

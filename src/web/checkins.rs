@@ -127,7 +127,7 @@ pub async fn page(
     Param(id): Segment,
 ) -> Result<Response, WebError> {
     let space = space_id(&id)?;
-    let (state, now) = app.check_in_state(&user.session, space).await?;
+    let (state, now) = app.state_now(&user.session, space).await?;
     let me: PersonId = user.session.person;
     let partner = state.partner_of(me);
     let partner_name =

@@ -15,7 +15,6 @@ use super::pages::{Chrome, Param, Segment, space_id};
 use super::spaces::format_time;
 use crate::app::App;
 use crate::domain::PersonId;
-use crate::domain::SpaceId;
 use crate::domain::agreements::AgreementStatus;
 use crate::domain::checkin::Zone;
 use crate::domain::ownup::QuestionStatus;
@@ -25,6 +24,7 @@ use crate::domain::reconnect::Readiness;
 use crate::domain::space::SpaceState;
 use crate::domain::trends::{DASHBOARD_WEEKS, Range};
 use crate::domain::trends::{RangeError, Trends};
+use crate::domain::{EntryId, SpaceId};
 use jiff::civil::Date;
 
 /// A signal as the home page shows it: what it is, why, what to do, and the evidence.
@@ -236,6 +236,19 @@ fn life(state: &SpaceState, zone: &Zone, now_us: i64) -> (Date, Date) {
     (began, today)
 }
 
+/// A breach's stage and pace as pages show them, e.g. ("Atone", "2 of 4 topics ready").
+pub fn stage_and_pace(state: &SpaceState, breach: EntryId) -> (String, String) {
+    let topics = state.reconnect.pace_topics(breach);
+    let ready = topics
+        .iter()
+        .filter(|t| t.readiness == Some(Readiness::Ready))
+        .count();
+    (
+        state.reconnect.stage(breach).name().to_owned(),
+        format!("{ready} of {} topics ready", topics.len()),
+    )
+}
+
 /// What the dashboard's charts cover: the last [`DASHBOARD_WEEKS`] weeks.
 pub fn dashboard_range(state: &SpaceState, zone: &Zone, now_us: i64) -> Range {
     let (began, today) = life(state, zone, now_us);
@@ -324,7 +337,7 @@ pub async fn summary(
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
     let zone = &user.session.time_zone;
-    let (state, now_us) = app.progress_state(&user.session, space_id(&id)?).await?;
+    let (state, now_us) = app.state_now(&user.session, space_id(&id)?).await?;
     let (began, today) = life(&state, zone, now_us);
     let partners = state
         .partners
@@ -369,17 +382,8 @@ pub async fn summary(
             .breaches
             .iter()
             .map(|b| {
-                let topics = state.reconnect.pace_topics(b.id);
-                let ready = topics
-                    .iter()
-                    .filter(|t| t.readiness == Some(Readiness::Ready))
-                    .count();
-                (
-                    b.title.clone(),
-                    name(b.broke_trust),
-                    state.reconnect.stage(b.id).name().to_owned(),
-                    format!("{ready} of {} topics ready", topics.len()),
-                )
+                let (stage, pace) = stage_and_pace(&state, b.id);
+                (b.title.clone(), name(b.broke_trust), stage, pace)
             })
             .collect(),
         reliability: trends
@@ -420,7 +424,7 @@ pub async fn chart(
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
     let zone = &user.session.time_zone;
-    let (state, now_us) = app.progress_state(&user.session, space_id(&id)?).await?;
+    let (state, now_us) = app.state_now(&user.session, space_id(&id)?).await?;
     let name = file.strip_suffix(".svg").unwrap_or(&file);
     if !charts::NAMES.contains(&name) {
         let message = format!(

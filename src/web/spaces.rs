@@ -126,16 +126,12 @@ fn dashboard_page(
             .breaches
             .iter()
             .map(|b| {
-                let topics = state.reconnect.pace_topics(b.id);
-                let ready = topics
-                    .iter()
-                    .filter(|t| t.readiness == Some(crate::domain::reconnect::Readiness::Ready))
-                    .count();
+                let (stage, pace) = super::progress::stage_and_pace(state, b.id);
                 (
                     format!("/spaces/{}/breaches/{}", state.id, b.id),
                     b.title.clone(),
-                    state.reconnect.stage(b.id).name().to_owned(),
-                    format!("{ready} of {} topics ready", topics.len()),
+                    stage,
+                    pace,
                 )
             })
             .collect(),

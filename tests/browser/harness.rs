@@ -182,11 +182,11 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
-/// Chrome DevTools `Emulation.setEmulatedMedia`, for the dark colour scheme.
+/// Chrome DevTools `Emulation.setEmulatedMedia`: a colour scheme, or print media.
 #[derive(Debug)]
-struct ColorScheme(&'static str);
+struct EmulatedMedia(Value);
 
-impl WebDriverCompatibleCommand for ColorScheme {
+impl WebDriverCompatibleCommand for EmulatedMedia {
     fn endpoint(
         &self,
         base: &url::Url,
@@ -199,34 +199,19 @@ impl WebDriverCompatibleCommand for ColorScheme {
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({
-            "cmd": "Emulation.setEmulatedMedia",
-            "params": { "features": [{ "name": "prefers-color-scheme", "value": self.0 }] }
-        });
+        let body = json!({ "cmd": "Emulation.setEmulatedMedia", "params": self.0 });
         (http::Method::POST, Some(body.to_string()))
     }
 }
 
-/// Chrome DevTools `Emulation.setEmulatedMedia` for the media type: "print" or "" (screen).
-#[derive(Debug)]
-struct Media(&'static str);
+/// "light" or "dark".
+fn color_scheme(value: &str) -> EmulatedMedia {
+    EmulatedMedia(json!({ "features": [{ "name": "prefers-color-scheme", "value": value }] }))
+}
 
-impl WebDriverCompatibleCommand for Media {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": self.0 } });
-        (http::Method::POST, Some(body.to_string()))
-    }
+/// "print", or "" for the screen.
+fn media(media: &str) -> EmulatedMedia {
+    EmulatedMedia(json!({ "media": media }))
 }
 
 pub fn screenshot_dir() -> PathBuf {
@@ -447,7 +432,7 @@ impl Browser {
         let dir = screenshot_dir();
         for (scheme, value) in [("light", "light"), ("dark", "dark")] {
             self.client
-                .issue_cmd(ColorScheme(value))
+                .issue_cmd(color_scheme(value))
                 .await
                 .expect("colour scheme");
             for (size, (w, h)) in [("phone", (390, 844)), ("laptop", (1366, 900))] {
@@ -459,7 +444,7 @@ impl Browser {
             }
         }
         self.client
-            .issue_cmd(ColorScheme("light"))
+            .issue_cmd(color_scheme("light"))
             .await
             .expect("colour scheme");
         self.client
@@ -481,12 +466,12 @@ impl Browser {
         self.assert_accessible(page).await;
         if self.javascript {
             self.client
-                .issue_cmd(ColorScheme("dark"))
+                .issue_cmd(color_scheme("dark"))
                 .await
                 .expect("colour scheme");
             self.assert_accessible(&format!("{page} (dark)")).await;
             self.client
-                .issue_cmd(ColorScheme("light"))
+                .issue_cmd(color_scheme("light"))
                 .await
                 .expect("colour scheme");
         }
@@ -521,7 +506,7 @@ impl Browser {
             pdfs.push(pdf);
         }
         self.client
-            .issue_cmd(Media("print"))
+            .issue_cmd(media("print"))
             .await
             .expect("print media");
         self.client
@@ -531,7 +516,7 @@ impl Browser {
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(dir.join(format!("{page}-print.png")), png).expect("write screenshot");
         self.client
-            .issue_cmd(Media(""))
+            .issue_cmd(media(""))
             .await
             .expect("screen media");
         self.client
