@@ -159,6 +159,9 @@ fn dashboard_page(
     }
 }
 
+/// How long a letter received is pointed to on the home page.
+const LETTER_FRESH_US: i64 = 7 * 86_400_000_000;
+
 /// What waits for the viewer, as (text, link).
 fn waiting_lines(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String, String)> {
     use crate::domain::ownup::Waiting;
@@ -199,6 +202,24 @@ fn waiting_lines(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(Stri
                 format!("{base}/apologies/{id}"),
             )),
         })
+        .chain(
+            // Letters ask for no reply; one from the last week is still worth pointing to.
+            own_up
+                .letters
+                .iter()
+                .rev()
+                .take_while(|l| now_us.saturating_sub(l.sent_at_us) < LETTER_FRESH_US)
+                .filter(|l| l.recipient == viewer)
+                .map(|l| {
+                    let from = state
+                        .partner_of(viewer)
+                        .map_or("your partner", |p| p.display_name.as_str());
+                    (
+                        format!("A letter from {from} came this week"),
+                        format!("{base}/letters/{}", l.id),
+                    )
+                }),
+        )
         .chain(
             state
                 .check_ins

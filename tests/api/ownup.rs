@@ -120,7 +120,13 @@ async fn a_couple_owns_up_end_to_end(backend: Backend) {
         &[("text", "I opened one card in March.")],
     )
     .await;
-    app.advance(Duration::from_secs(26 * 3600));
+    // To one hour past the next UTC midnight: "1 day after" whatever time the test starts.
+    let now_us = app.app.clock().now_us();
+    let day_us = 86_400_000_000_i64;
+    let next_day = day_us - now_us.rem_euclid(day_us) + 3_600_000_000;
+    app.advance(Duration::from_micros(
+        u64::try_from(next_day).expect("a positive step"),
+    ));
     let first = alex.get(&breach).await;
     let first_id = first
         .body
@@ -292,6 +298,16 @@ async fn a_couple_owns_up_end_to_end(backend: Backend) {
     )
     .await;
     assert!(sam.get(&letter).await.has("I feel scared about money"));
+    assert!(
+        sam.get(&space)
+            .await
+            .has("A letter from Alex came this week"),
+        "the home page points Sam to the new letter"
+    );
+    assert!(
+        !alex.get(&space).await.has("A letter from"),
+        "not to its writer"
+    );
     assert!(
         !alex.get(&letters).await.has("Your drafts"),
         "sending removes the draft"
