@@ -120,6 +120,15 @@ impl Range {
         day_index(self.to) - day_index(self.from) + 1
     }
 
+    /// The first instant of `from` and the first after `to`, in UTC.
+    fn utc_instants(&self) -> (i64, i64) {
+        const DAY_US: i64 = 86_400_000_000;
+        (
+            day_index(self.from) * DAY_US,
+            (day_index(self.to) + 1) * DAY_US,
+        )
+    }
+
     fn contains(&self, d: Date) -> bool {
         self.from <= d && d <= self.to
     }
@@ -296,8 +305,11 @@ impl Trends {
         }
 
         let mut together = vec![TogetherWeek::default(); weeks.len()];
+        // Plans are kept in the order they were made, not by when they happen, so every one
+        // is looked at; a comparison of instants keeps that cheap.
+        let (from_us, until_us) = range.utc_instants();
         for moment in &state.reconnect.time_together {
-            if moment.logged.is_none() {
+            if moment.logged.is_none() || moment.when_us < from_us || moment.when_us >= until_us {
                 continue;
             }
             if let Some(w) = utc_date(moment.when_us).and_then(|d| range.week_of(d)) {

@@ -615,6 +615,159 @@ pub fn by_name(state: &SpaceState, trends: &Trends, name: &str) -> Option<Chart>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::checkin::{Trust, TrustLevel};
+    use crate::domain::promises::Counts;
+    use crate::domain::space::Partner;
+    use crate::domain::trends::{FeelingGrid, Range, TogetherWeek, TrustLine};
+    use crate::domain::{PersonId, SpaceId};
+    use jiff::civil::date;
+
+    fn couple(names: &[&str]) -> SpaceState {
+        let mut state = SpaceState::empty(SpaceId::random());
+        for name in names {
+            state.partners.push(Partner {
+                person: PersonId::random(),
+                display_name: (*name).to_owned(),
+                joined_at_us: 0,
+            });
+        }
+        state
+    }
+
+    fn levels(p: u8, d: u8, f: u8) -> Trust {
+        let level = |n| TrustLevel::try_from(n).expect("0 to 10");
+        Trust {
+            predictability: level(p),
+            dependability: level(d),
+            faith: level(f),
+        }
+    }
+
+    /// Three weeks from Monday 2 March 2026, with something in each series.
+    fn trends(state: &SpaceState) -> Trends {
+        let range = Range {
+            from: date(2026, 3, 2),
+            to: date(2026, 3, 22),
+        };
+        let people: Vec<PersonId> = state.partners.iter().map(|p| p.person).collect();
+        let mut grid = [None; Feeling::ALL.len()];
+        grid[4] = Some(5); // anxiety
+        Trends {
+            range,
+            weeks: range.weeks(),
+            trust: people
+                .iter()
+                .map(|&person| TrustLine {
+                    person,
+                    points: vec![
+                        (date(2026, 3, 2), levels(2, 3, 4)),
+                        (date(2026, 3, 9), levels(3, 3, 5)),
+                    ],
+                })
+                .collect(),
+            feelings: people
+                .iter()
+                .map(|&person| FeelingGrid {
+                    person,
+                    weeks: vec![grid, [None; Feeling::ALL.len()], grid],
+                })
+                .collect(),
+            promises: vec![
+                Counts {
+                    kept: 4,
+                    ..Counts::default()
+                },
+                Counts {
+                    kept: 2,
+                    missed: 1,
+                    not_reported: 1,
+                    ..Counts::default()
+                },
+                Counts::default(),
+            ],
+            promises_by: Vec::new(),
+            together: vec![
+                TogetherWeek {
+                    time_together: 1,
+                    appreciations: 5,
+                },
+                TogetherWeek::default(),
+                TogetherWeek::default(),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_display_name_reaches_the_chart_escaped() {
+        let state = couple(&["<script>alert(1)</script>", "Alex"]);
+        let chart = trust(&state, &trends(&state), 0).expect("a trust chart");
+        assert!(!chart.svg.contains("<script>"), "{}", chart.svg);
+        assert!(
+            chart
+                .svg
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt; trusts Alex")
+        );
+    }
+
+    #[test]
+    fn trust_draws_a_point_per_check_in_and_dimension_with_the_numbers_beside_it() {
+        let state = couple(&["Sam", "Alex"]);
+        let chart = trust(&state, &trends(&state), 1).expect("a trust chart");
+        assert_eq!(chart.title, "How much Alex trusts Sam");
+        assert_eq!(chart.svg.matches("<circle").count(), 6);
+        assert_eq!(chart.svg.matches("<polyline").count(), 3);
+        assert!(chart.svg.contains(r#"role="img""#) && chart.svg.contains("<desc id="));
+        assert_eq!(chart.rows[1], ["9 Mar 2026", "3", "3", "5"]);
+        assert!(chart.description.contains("predictability 2 to 3"));
+        assert!(chart.empty.is_none());
+    }
+
+    #[test]
+    fn the_heat_map_has_a_row_per_feeling_named_and_a_cell_per_week() {
+        let state = couple(&["Sam", "Alex"]);
+        let chart = feelings(&state, &trends(&state), 0).expect("a heat map");
+        // One row (anxiety) of three weeks, plus five legend swatches.
+        assert_eq!(chart.svg.matches(r#"class="heat h5""#).count(), 2 + 1);
+        assert_eq!(chart.svg.matches(r#"class="heat h0""#).count(), 1);
+        assert_eq!(chart.rows.len(), 2, "weeks with nothing named are left out");
+        assert_eq!(chart.rows[0][1], "Anxiety 5");
+    }
+
+    #[test]
+    fn promise_bars_stack_to_their_week_s_total_on_a_round_scale() {
+        let state = couple(&["Sam", "Alex"]);
+        let chart = promises(&trends(&state));
+        // Week 1: kept; week 2: kept, missed, not reported; week 3: nothing.
+        assert_eq!(chart.svg.matches(r#"class="bar o1""#).count(), 2);
+        assert_eq!(chart.svg.matches(r#"class="bar o2""#).count(), 1);
+        assert_eq!(chart.svg.matches(r#"class="bar o5""#).count(), 1);
+        // The tallest week (4) fills the plot: the scale tops out at 4.
+        let plot_h = H - TOP - BOTTOM;
+        assert!(
+            chart.svg.contains(&format!(r#"height="{plot_h:.1}""#)),
+            "{}",
+            chart.svg
+        );
+        assert_eq!(chart.rows.len(), 2);
+        assert_eq!(chart.rows[1], ["9 Mar 2026", "2", "1", "0", "0", "1"]);
+        assert!(chart.description.contains("6 kept, 1 missed"));
+    }
+
+    #[test]
+    fn charts_are_found_by_name_and_only_for_partners_who_have_joined() {
+        let alone = couple(&["Sam"]);
+        let t = trends(&alone);
+        assert!(by_name(&alone, &t, "trust-1").is_some());
+        assert!(by_name(&alone, &t, "trust-2").is_none());
+        assert!(by_name(&alone, &t, "mood").is_none());
+        let both = couple(&["Sam", "Alex"]);
+        assert_eq!(all(&both, &trends(&both)).len(), NAMES.len());
+        assert!(
+            together(&trends(&both))
+                .description
+                .contains("1 moments together and 5 appreciations")
+        );
+    }
 
     #[test]
     fn text_reaching_the_markup_is_escaped() {
