@@ -108,8 +108,23 @@ pub struct DemoArgs {
     /// Seed for the generated story; the same seed tells the same story. Random if not given.
     #[arg(long)]
     pub seed: Option<u64>,
-    #[command(flatten)]
-    pub storage: StorageArgs,
+    /// Folder for the demo's SQLite database. Deliberately not read from GOLDSEAM_DATA_DIR
+    /// and not the server's default folder, so a demo never lands in real data by accident.
+    #[arg(long, default_value = "goldseam-demo")]
+    pub data_dir: PathBuf,
+    /// Database for the demo instead of the SQLite file in its folder; only as a flag, never
+    /// from GOLDSEAM_DATABASE_URL, for the same reason.
+    #[arg(long)]
+    pub database_url: Option<DatabaseUrl>,
+}
+
+impl DemoArgs {
+    pub fn storage(&self) -> StorageArgs {
+        StorageArgs {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+        }
+    }
 }
 
 /// A database URL; its `Debug` hides any password in it.

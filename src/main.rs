@@ -117,7 +117,7 @@ fn verify(args: &VerifyArgs) -> ExitCode {
 }
 
 async fn demo(args: DemoArgs) -> anyhow::Result<()> {
-    let store = Store::open(&args.storage).await?;
+    let store = Store::open(&args.storage()).await?;
     let app = App::new(store.clone(), Settings::default(), Clock::System)?;
     let seed = args.seed.unwrap_or_else(rand::random);
     let demo = app
@@ -143,7 +143,8 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     }
     println!();
     println!(
-        "Start the server with `goldseam` (with the same --data-dir or --database-url) and log in as either partner."
+        "Start the server on it with `goldseam --data-dir {}` (or the same --database-url) and log in as either partner.",
+        args.data_dir.display()
     );
     Ok(())
 }

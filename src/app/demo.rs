@@ -21,8 +21,9 @@ use crate::store::Effect;
 const BATCH: usize = 500;
 /// New emails tried before giving up (a clash needs the same 4 random characters).
 const EMAIL_ATTEMPTS: usize = 5;
-/// Words in a passphrase: 5 of [`WORDS`] is about 37 bits, and at least 15 characters.
-const PASSPHRASE_WORDS: usize = 5;
+/// Words in a passphrase: 6 of the 109 [`WORDS`] is about 40 bits, and at least 15
+/// characters. Enough for a demo behind log-in throttling, not a real account's secret.
+const PASSPHRASE_WORDS: usize = 6;
 
 /// One of the two demo partners, with what it takes to log in as them.
 pub struct DemoPartner {

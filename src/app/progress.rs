@@ -36,9 +36,15 @@ impl App {
         let mut state = self.space_for(session.person, space).await?;
         let now_us = self.clock().now_us();
         if state.is_full() && !progress::reached_but_not_shown(&state, now_us).is_empty() {
-            self.record(space, session.person, || Command::CelebrateMilestones, &[])
-                .await?;
-            state = self.space_for(session.person, space).await?;
+            // Best effort: a busy record must not keep anyone from their page; the next
+            // visit records what this one could not.
+            match self
+                .record(space, session.person, || Command::CelebrateMilestones, &[])
+                .await
+            {
+                Ok(()) => state = self.space_for(session.person, space).await?,
+                Err(err) => tracing::warn!(error = %err, "milestones not recorded this time"),
+            }
         }
         let after = state.head_seq.saturating_sub(RECENT_WINDOW);
         let mut recent: Vec<RecordedEvent> = self

@@ -221,7 +221,7 @@ fn date_text(zone: &Zone, at_us: i64) -> String {
 pub fn describe(event: &progress::Event) -> (String, Option<String>) {
     let progress::Event::Shown(e) = event;
     let title = MilestoneKind::from_key(&e.milestone).map_or("a milestone", |k| k.title());
-    (format!("saw a milestone: {title}"), None)
+    (format!("marked a milestone reached: {title}"), None)
 }
 
 /// The first and last day there can be anything to show, in the viewer's zone.
@@ -427,8 +427,9 @@ pub async fn chart(
     let (state, now_us) = app.state_now(&user.session, space_id(&id)?).await?;
     let name = file.strip_suffix(".svg").unwrap_or(&file);
     if !charts::NAMES.contains(&name) {
+        // The name asked for is not repeated: a page of ours should not say what a link made up.
         let message = format!(
-            "There is no chart called “{name}”. The charts are: {}.",
+            "There is no such chart. The charts are: {}.",
             charts::NAMES.join(", ")
         );
         return Ok(error_page(StatusCode::NOT_FOUND, "No such chart", &message));

@@ -246,3 +246,33 @@ fn demo_refuses_years_out_of_range_and_creates_nothing() {
         assert!(!data.exists(), "--years {years} created the data folder");
     }
 }
+
+#[test]
+fn demo_never_writes_where_the_server_s_environment_points() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let live = dir.path().join("live-data");
+    let out = goldseam()
+        .current_dir(dir.path())
+        .env("GOLDSEAM_DATA_DIR", &live)
+        .env(
+            "GOLDSEAM_DATABASE_URL",
+            "postgres://nobody@127.0.0.1:1/live",
+        )
+        .args(["demo", "--years", "1", "--seed", "3"])
+        .output()
+        .expect("run demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!live.exists(), "the server's data folder is left alone");
+    assert!(
+        dir.path()
+            .join("goldseam-demo")
+            .join("goldseam.db")
+            .exists(),
+        "the demo has a folder of its own"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--data-dir goldseam-demo"));
+}

@@ -144,7 +144,7 @@ async fn milestones_are_celebrated_when_the_record_reaches_them(backend: Backend
     assert!(
         sam.get(&format!("{space}/record"))
             .await
-            .has("saw a milestone: A goal reached together")
+            .has("marked a milestone reached: A goal reached together")
     );
     app.advance(Duration::from_secs(184 * 24 * 3600));
     // Sessions do not last half a year; log in again.
@@ -384,9 +384,13 @@ async fn the_summary_refuses_bad_date_ranges_and_unknown_charts_writing_nothing(
         let page = sam.get(&format!("{space}/charts/{name}")).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{name}");
         assert!(
-            page.has("There is no chart called"),
+            page.has("There is no such chart"),
             "{name}: {}",
             page.text()
+        );
+        assert!(
+            !page.has(&format!("“{name}”")) && !page.has("called"),
+            "the name asked for is not repeated"
         );
     }
     assert_eq!(
