@@ -953,12 +953,15 @@ fn reached_of(
     now_us: i64,
     kinds: impl IntoIterator<Item = MilestoneKind>,
 ) -> Vec<Milestone> {
+    // Both check-in milestones come from one walk; it is taken at most once.
+    let mut check_ins = None;
     let mut all: Vec<Milestone> = kinds
         .into_iter()
         .filter_map(|kind| {
+            let mut walk = || *check_ins.get_or_insert_with(|| check_in_milestones(state, now_us));
             let at = match kind {
-                MilestoneKind::FirstCheckIn => check_in_milestones(state, now_us).0,
-                MilestoneKind::CheckInsInARow => check_in_milestones(state, now_us).1,
+                MilestoneKind::FirstCheckIn => walk().0,
+                MilestoneKind::CheckInsInARow => walk().1,
                 MilestoneKind::PromisesKept => promises_kept(&state.promises, now_us),
                 MilestoneKind::QuestionsSettled => questions_settled(state),
                 MilestoneKind::StageMovedOn => stage_moved_on(state),
