@@ -478,28 +478,25 @@ fn question_asked_again(state: &SpaceState, now_us: i64, t: &Thresholds) -> Opti
 
 fn disputed_reports(promises: &Promises, now_us: i64, t: &Thresholds) -> Option<Finding> {
     let since = now_us.saturating_sub(days(t.disputes_within_days));
-    // Reports are read directly rather than by walking each promise's calendar: every
-    // dispute is on a report, and this costs the same after years of daily promises.
+    // Disputes are kept in the order they were made, so the walk stops at the first one
+    // older than the window: it costs the same after years of daily promises. A dispute
+    // talked through (settled) still counts, so every mark stands.
     let items: Vec<(Evidence, i64, i64)> = promises
-        .promises
+        .disputes
         .iter()
-        .flat_map(|p| {
-            p.reports.iter().filter_map(move |(&on, report)| {
-                let at = match report.review {
-                    Review::Disputed { at_us } => at_us,
-                    Review::Settled { disputed_at_us, .. } => disputed_at_us,
-                    Review::Unconfirmed | Review::Confirmed { .. } => return None,
-                };
-                let evidence = Evidence::DisputedReport {
-                    promise: p.id,
-                    title: p.title().to_owned(),
-                    on,
-                    disputed_at_us: at,
-                };
-                Some((evidence, at, at))
-            })
+        .rev()
+        .take_while(|d| d.at_us > since)
+        .filter(|d| d.at_us <= now_us)
+        .filter_map(|d| {
+            let p = promises.promise(d.promise)?;
+            let evidence = Evidence::DisputedReport {
+                promise: p.id,
+                title: p.title().to_owned(),
+                on: d.on,
+                disputed_at_us: d.at_us,
+            };
+            Some((evidence, d.at_us, d.at_us))
         })
-        .filter(|i| i.1 > since && i.1 <= now_us)
         .collect();
     if items.len() < t.disputes.max(1) {
         return None;

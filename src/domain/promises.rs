@@ -919,6 +919,17 @@ pub struct Reliability {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Promises {
     pub promises: Vec<Promise>,
+    /// Every report that was disputed, in the order the disputes were made, so that recent
+    /// disputes are found without reading every report ever made.
+    pub disputes: Vec<DisputeMark>,
+}
+
+/// That the report on one occurrence was disputed, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DisputeMark {
+    pub promise: EntryId,
+    pub on: Date,
+    pub at_us: i64,
 }
 
 /// Something a partner is asked to act on.
@@ -1172,6 +1183,8 @@ pub fn apply(
     let Some(p) = state.promise_mut(event.promise()) else {
         return;
     };
+    let promise = p.id;
+    let mut disputed = None;
     match event {
         Event::Made(_) => {}
         Event::Reported(e) => {
@@ -1205,6 +1218,7 @@ pub fn apply(
                     text,
                     at_us,
                 }));
+                disputed = Some(e.on);
             }
         }
         Event::DisputeMessage(e) => {
@@ -1265,6 +1279,9 @@ pub fn apply(
                 p.released_at_us = Some(at_us);
             }
         }
+    }
+    if let Some(on) = disputed {
+        state.disputes.push(DisputeMark { promise, on, at_us });
     }
 }
 

@@ -287,7 +287,19 @@ impl Trends {
         let mut promises = vec![Counts::default(); weeks.len()];
         let mut promises_by: Vec<(PersonId, Counts)> =
             partners.iter().map(|&p| (p, Counts::default())).collect();
+        let (from_us, until_us) = range.utc_instants();
         for promise in &state.promises.promises {
+            // Promises that ended, or begin, outside the range are passed over without
+            // walking their calendars (a day's margin covers any time zone's dates).
+            let released_before = promise
+                .released_at_us
+                .is_some_and(|r| r < from_us - 86_400_000_000);
+            if promise.repeat.last() < range.from
+                || promise.repeat.first() > range.to
+                || released_before
+            {
+                continue;
+            }
             for occurrence in promise
                 .past(now_us)
                 .take_while(|o| o.on >= range.from)
@@ -307,7 +319,6 @@ impl Trends {
         let mut together = vec![TogetherWeek::default(); weeks.len()];
         // Plans are kept in the order they were made, not by when they happen, so every one
         // is looked at; a comparison of instants keeps that cheap.
-        let (from_us, until_us) = range.utc_instants();
         for moment in &state.reconnect.time_together {
             if moment.logged.is_none() || moment.when_us < from_us || moment.when_us >= until_us {
                 continue;
