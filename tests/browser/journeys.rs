@@ -590,6 +590,29 @@ async fn a_couple_with_two_years_of_history_sees_their_progress_and_prints_a_sum
     sam.click("#chart-promises details summary").await;
     assert!(sam.sees("The numbers behind “Promises per week”").await);
     sam.check("demo-dashboard").await;
+    // A chart on a phone keeps a readable size and scrolls sideways.
+    sam.client.set_window_size(390, 844).await.expect("resize");
+    let widths = sam
+        .client
+        .execute(
+            "const box = document.querySelector('#chart-promises .chart-scroll'); \
+             box.scrollIntoView(); return [box.clientWidth, box.scrollWidth];",
+            vec![],
+        )
+        .await
+        .expect("chart widths");
+    let png = sam.client.screenshot().await.expect("screenshot");
+    std::fs::write(
+        crate::harness::screenshot_dir().join("demo-dashboard-chart-phone.png"),
+        png,
+    )
+    .expect("write screenshot");
+    let (shown, whole) = (widths[0].as_f64(), widths[1].as_f64());
+    assert!(
+        matches!((shown, whole), (Some(s), Some(w)) if w > s),
+        "the chart scrolls rather than shrinks: {widths:?}"
+    );
+    sam.client.set_window_size(1366, 900).await.expect("resize");
 
     // The printable summary, from the dashboard.
     sam.press("Printable summary").await;
