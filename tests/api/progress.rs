@@ -376,6 +376,19 @@ async fn the_summary_refuses_bad_date_ranges_and_unknown_charts_writing_nothing(
             .await;
         assert_eq!(chart.status, StatusCode::BAD_REQUEST, "chart {query}");
     }
+    // Over three years later, the whole life of the space is too long for one summary.
+    app.advance(Duration::from_secs(1200 * 24 * 3600));
+    sam.login(&sam.email(), PASSWORD).await;
+    let today = sam
+        .get(&format!("{space}/summary"))
+        .await
+        .value_of("to")
+        .expect("a last day");
+    let long = sam
+        .get(&format!("{space}/summary?from={from}&to={today}"))
+        .await;
+    assert_eq!(long.status, StatusCode::BAD_REQUEST);
+    assert!(long.has("longer than three years"), "{}", long.text());
     let good = sam
         .get(&format!("{space}/summary?from={from}&to={from}"))
         .await;
