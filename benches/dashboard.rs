@@ -7,6 +7,8 @@
 //! celebrated, as they would be after the first visit. The fold itself is not measured: the
 //! app keeps it cached and folds only new events (DESIGN.md).
 //!
+//! Also measured: folding a ten- and a twenty-year record cold, as after a restart.
+//!
 //! Run: `cargo bench --bench dashboard`.
 
 use std::hint::black_box;
@@ -131,5 +133,20 @@ fn dashboard(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, dashboard);
+/// Folding a whole record cold, as on the first read of a space after a restart
+/// (DESIGN.md: 30,000 events in under 30 ms).
+fn fold(c: &mut Criterion) {
+    for years in [10, 20] {
+        let demo = match demo::generate(years, 42, END_US) {
+            Ok(demo) => demo,
+            Err(e) => panic!("a {years}-year demo: {e}"),
+        };
+        let name = format!("fold cold, {years} years ({} events)", demo.events.len());
+        c.bench_function(&name, |b| {
+            b.iter(|| space::fold(SpaceState::empty(demo.space), black_box(&demo.events)).head_seq);
+        });
+    }
+}
+
+criterion_group!(benches, dashboard, fold);
 criterion_main!(benches);

@@ -1,0 +1,81 @@
+//! Resident memory with many space states cached (DESIGN.md: under 100 MB with 10,000
+//! spaces cached). States are folded from generated demo records of different lengths and
+//! held the way the app's cache holds them; resident memory is read from /proc before and
+//! after. Prints figures; asserts nothing.
+//!
+//! Run: `cargo bench --bench memory`.
+
+use std::sync::Arc;
+
+use goldseam::demo;
+use goldseam::domain::SpaceId;
+use goldseam::domain::space::{self, SpaceState};
+
+const END_US: i64 = 1_796_068_800_000_000;
+const DAY_US: i64 = 86_400_000_000;
+
+fn resident_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
+        })
+        .and_then(|kb| kb.parse().ok())
+        .unwrap_or(0)
+}
+
+/// One case per process, so memory freed by one case cannot hide the next one's growth.
+const CASES: [(&str, i64, usize); 2] = [
+    ("a month of use", 30, 10_000),
+    ("a year of use", 365, 1_000),
+];
+
+fn main() {
+    let case = std::env::args()
+        .skip_while(|a| a != "--case")
+        .nth(1)
+        .and_then(|n| n.parse::<usize>().ok());
+    let Some(case) = case else {
+        for n in 0..CASES.len() {
+            let status = std::env::current_exe().and_then(|exe| {
+                std::process::Command::new(exe)
+                    .args(["--case", &n.to_string()])
+                    .status()
+            });
+            if !matches!(status, Ok(s) if s.success()) {
+                eprintln!("case {n} failed: {status:?}");
+            }
+        }
+        return;
+    };
+    let Some(&(label, days, spaces)) = CASES.get(case) else {
+        return;
+    };
+    let Ok(demo) = demo::generate(1, 42, END_US) else {
+        eprintln!("no demo");
+        return;
+    };
+    let start = demo.events.first().map_or(END_US, |e| e.at_us);
+    let events: Vec<_> = demo
+        .events
+        .iter()
+        .take_while(|e| e.at_us <= start + days * DAY_US)
+        .cloned()
+        .collect();
+    drop(demo);
+    let before = resident_kb();
+    let states: Vec<Arc<SpaceState>> = (0..spaces)
+        .map(|_| Arc::new(space::fold(SpaceState::empty(SpaceId::random()), &events)))
+        .collect();
+    let after = resident_kb();
+    let per_space = after.saturating_sub(before) as f64 / spaces as f64;
+    println!(
+        "{label}: {} events per space, {} spaces cached: +{} MB resident, {per_space:.1} KB per space, so 10,000 spaces ≈ {:.0} MB",
+        events.len(),
+        states.len(),
+        after.saturating_sub(before) / 1024,
+        per_space * 10_000.0 / 1024.0
+    );
+}
