@@ -26,7 +26,7 @@ use tower_http::trace::TraceLayer;
 use crate::app::App;
 
 pub use error::WebError;
-pub use guard::{CSRF_FIELD, Viewer};
+pub use guard::{CSRF_FIELD, SESSION_COOKIE, Viewer};
 pub use spaces::dashboard_html;
 
 /// Request bodies larger than this are refused with 413.
