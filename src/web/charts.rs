@@ -416,6 +416,25 @@ pub fn feelings(state: &SpaceState, trends: &Trends, which: usize) -> Option<Cha
 
 // ---- bars --------------------------------------------------------------------------------
 
+/// Where a bar chart's plot begins, after its value labels.
+const BAR_LEFT: f64 = 34.0;
+
+/// What both bar charts share: the opening (with room for the legend), a round scale for
+/// `max` with its axis, and the width of one week's slot. Returns (top of scale, slot).
+fn bar_frame(
+    svg: &mut String,
+    name: &str,
+    title: &str,
+    description: &str,
+    max: usize,
+    weeks: usize,
+) -> (f64, f64) {
+    let (top, ticks) = scale(max);
+    open(svg, name, title, description, H + 22.0);
+    y_axis(svg, BAR_LEFT, top, &ticks);
+    (top, (W - BAR_LEFT - RIGHT) / weeks.max(1) as f64)
+}
+
 const OUTCOMES: [(&str, &str); 5] = [
     ("o1", "#2f6f4f"),
     ("o2", "#b3472d"),
@@ -446,14 +465,9 @@ pub fn promises(trends: &Trends) -> Chart {
             .join(", ")
     );
     let max = totals.iter().map(|t| t.iter().sum()).max().unwrap_or(0);
-    let (top, ticks) = scale(max);
     let mut svg = String::new();
-    let height = H + 22.0;
-    open(&mut svg, name, &title, &description, height);
-    let left = 34.0;
-    y_axis(&mut svg, left, top, &ticks);
-    let slot = (W - left - RIGHT) / totals.len().max(1) as f64;
-    let plot_h = H - TOP - BOTTOM;
+    let (top, slot) = bar_frame(&mut svg, name, &title, &description, max, totals.len());
+    let (left, plot_h) = (BAR_LEFT, H - TOP - BOTTOM);
     for (w, week) in totals.iter().enumerate() {
         let mut base = 0usize;
         for (i, n) in week.iter().enumerate() {
@@ -526,14 +540,10 @@ pub fn together(trends: &Trends) -> Chart {
         .map(|t| t.time_together.max(t.appreciations))
         .max()
         .unwrap_or(0);
-    let (top, ticks) = scale(max);
     let mut svg = String::new();
-    let height = H + 22.0;
-    open(&mut svg, name, &title, &description, height);
-    let left = 34.0;
-    y_axis(&mut svg, left, top, &ticks);
-    let slot = (W - left - RIGHT) / trends.together.len().max(1) as f64;
-    let plot_h = H - TOP - BOTTOM;
+    let weeks = trends.together.len();
+    let (top, slot) = bar_frame(&mut svg, name, &title, &description, max, weeks);
+    let (left, plot_h) = (BAR_LEFT, H - TOP - BOTTOM);
     let series = [("t1", "#6b3f8b"), ("t2", "#b8860b")];
     for (w, week) in trends.together.iter().enumerate() {
         for (i, n) in [week.time_together, week.appreciations].iter().enumerate() {
