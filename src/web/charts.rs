@@ -67,7 +67,8 @@ pub fn escape(raw: &str) -> String {
     out
 }
 
-fn name_of(state: &SpaceState, person: PersonId) -> String {
+/// A partner's display name; "A partner" for anyone the space does not know.
+pub(super) fn name_of(state: &SpaceState, person: PersonId) -> String {
     state
         .partners
         .iter()

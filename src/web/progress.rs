@@ -42,11 +42,7 @@ fn who(state: &SpaceState, viewer: Option<PersonId>, person: PersonId) -> String
     if Some(person) == viewer {
         "You".to_owned()
     } else {
-        state
-            .partners
-            .iter()
-            .find(|p| p.person == person)
-            .map_or_else(|| "Your partner".to_owned(), |p| p.display_name.clone())
+        charts::name_of(state, person)
     }
 }
 
@@ -368,13 +364,7 @@ pub async fn summary(
     page.from = range.from.to_string();
     page.to = range.to.to_string();
     let trends = Trends::of(&state, range, now_us);
-    let name = |p: PersonId| {
-        state
-            .partners
-            .iter()
-            .find(|x| x.person == p)
-            .map_or_else(|| "A partner".to_owned(), |x| x.display_name.clone())
-    };
+    let name = |p: PersonId| charts::name_of(&state, p);
     page.content = Some(SummaryContent {
         signals: signals(&state, None, zone, now_us),
         repairs: state
