@@ -8,39 +8,23 @@
 //!
 //! Run: `cargo bench --bench append`.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use goldseam::app::{App, Clock, LoginInput};
-use goldseam::config::{Settings, StorageArgs};
+use goldseam::config::Settings;
 use goldseam::domain::EntryId;
 use goldseam::domain::ownup::{self, Text};
-use goldseam::store::Store;
+
+mod support;
 
 const WARM_UP: usize = 100;
 const TIMED: usize = 2_000;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let store = Store::open(&StorageArgs {
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-    })
-    .await?;
-    let app = App::new(store, Settings::default(), Clock::System)?;
-    let demo = app.create_demo(1, 7).await?;
-    let token = app
-        .log_in(LoginInput {
-            email: &demo.hurt.email,
-            password: &demo.hurt.passphrase,
-            client: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            device: None,
-        })
-        .await?
-        .token;
-    let session = app.session(&token).await?.context("a session")?;
+    let bench = support::demo_app(1, Settings::default()).await?;
+    let (app, demo) = (&bench.app, &bench.demo);
+    let session = app.session(&bench.token).await?.context("a session")?;
 
     let mut timings: Vec<Duration> = Vec::with_capacity(TIMED);
     for i in 0..WARM_UP + TIMED {

@@ -9,7 +9,6 @@
 //!
 //! Run: `cargo bench --bench load`.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -18,9 +17,9 @@ use anyhow::Context;
 use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
-use goldseam::app::{App, Clock, LoginInput};
-use goldseam::config::{Settings, StorageArgs};
-use goldseam::store::Store;
+use goldseam::config::Settings;
+
+mod support;
 
 const CONNECTIONS: usize = 8;
 const SECONDS: u64 = 5;
@@ -63,29 +62,14 @@ async fn drive(url: &str, cookie: Option<&str>) -> anyhow::Result<f64> {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let store = Store::open(&StorageArgs {
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-    })
-    .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let settings = Settings {
         base_url: base.clone(),
         ..Settings::default()
     };
-    let app = App::new(store, settings, Clock::System)?;
-    let demo = app.create_demo(2, 7).await?;
-    let token = app
-        .log_in(LoginInput {
-            email: &demo.hurt.email,
-            password: &demo.hurt.passphrase,
-            client: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            device: None,
-        })
-        .await?
-        .token;
+    let bench = support::demo_app(2, settings).await?;
+    let (app, demo, token) = (&bench.app, &bench.demo, &bench.token);
     let cookie = format!("{}={token}", goldseam::web::SESSION_COOKIE);
     let served = app.clone();
     tokio::spawn(async move {
