@@ -581,17 +581,13 @@ impl Script {
 
     fn agreements(&mut self) {
         // No contact: proposed by Sam, accepted the same evening.
-        let contact = self.id();
-        let proposal = self.id();
-        let t = self.at(10, 19 * 60 + 40);
-        let revisit = self.revisit(100);
-        self.push(
-            t,
+        let contact = self.agreed(
             Who::Hurt,
-            propose(contact, proposal, AGREEMENTS[0], revisit),
+            AGREEMENTS[0],
+            (10, 19 * 60 + 40),
+            (10, 22 * 60 + 5),
+            Some(100),
         );
-        let t = self.at(10, 22 * 60 + 5);
-        self.push(t, Who::Broke, Some(accept(contact, proposal)));
         self.reviews(contact, 100, false);
 
         // Sunday evenings: proposed by Alex, answered with a change, accepted.
@@ -622,30 +618,43 @@ impl Script {
         self.reviews(sundays, 134, true);
 
         // Pausing hard conversations.
-        let pause = self.id();
-        let proposal = self.id();
-        let t = self.at(25, 21 * 60 + 30);
-        let revisit = self.revisit(205);
-        self.push(
-            t,
+        let pause = self.agreed(
             Who::Hurt,
-            propose(pause, proposal, AGREEMENTS[4], revisit),
+            AGREEMENTS[4],
+            (25, 21 * 60 + 30),
+            (26, 7 * 60 + 50),
+            Some(205),
         );
-        let t = self.at(26, 7 * 60 + 50);
-        self.push(t, Who::Broke, Some(accept(pause, proposal)));
         self.reviews(pause, 205, false);
 
         // Seeing a counsellor together: no revisit date.
-        let counsel = self.id();
-        let proposal = self.id();
-        let t = self.at(90, 20 * 60);
-        self.push(
-            t,
+        self.agreed(
             Who::Hurt,
-            propose(counsel, proposal, AGREEMENTS[5], None),
+            AGREEMENTS[5],
+            (90, 20 * 60),
+            (91, 19 * 60 + 15),
+            None,
         );
-        let t = self.at(91, 19 * 60 + 15);
-        self.push(t, Who::Broke, Some(accept(counsel, proposal)));
+    }
+
+    /// An agreement `by` proposes at `proposed` (day, minute of the day) and the other partner
+    /// accepts at `accepted`, to be revisited on day `revisit` if given.
+    fn agreed(
+        &mut self,
+        by: Who,
+        text: &str,
+        proposed: (i64, i64),
+        accepted: (i64, i64),
+        revisit: Option<i64>,
+    ) -> EntryId {
+        let agreement = self.id();
+        let proposal = self.id();
+        let t = self.at(proposed.0, proposed.1);
+        let revisit = revisit.and_then(|day| self.revisit(day));
+        self.push(t, by, propose(agreement, proposal, text, revisit));
+        let t = self.at(accepted.0, accepted.1);
+        self.push(t, by.other(), Some(accept(agreement, proposal)));
+        agreement
     }
 
     fn revisit(&self, day: i64) -> Option<RevisitDate> {
