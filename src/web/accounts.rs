@@ -5,16 +5,29 @@ use std::net::SocketAddr;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
+use axum::Router;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::error::{WebError, status_of};
 use super::guard::{
-    DEVICE_COOKIE, SESSION_COOKIE, SignedIn, Viewer, client_ip, cookie_value, set_cookie,
+    DEVICE_COOKIE, SESSION_COOKIE, SignedIn, Viewer, client_ip, cookie_value, is_local_path,
+    set_cookie,
 };
-use super::pages::{Chrome, is_local_path};
+use super::view::Chrome;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/signup", get(signup_page).post(signup))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/logout/everywhere", post(logout_everywhere))
+        .route("/account", get(account))
+        .route("/account/time-zone", post(set_time_zone))
+}
 use crate::app::{App, AppError, LoginInput, NewSession, SignUpInput};
 use crate::domain::input::NewPassword;
 
@@ -124,7 +137,7 @@ fn signed_in(session: NewSession, to: &str, app: &App) -> Response {
 /// How long a browser is remembered as one its owner logs in from.
 const DEVICE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 
-pub async fn signup_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
+async fn signup_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
     if viewer.session.is_some() {
         return Redirect::to(&next.target()).into_response();
     }
@@ -139,7 +152,7 @@ pub async fn signup_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
     .into_response()
 }
 
-pub async fn signup(
+async fn signup(
     State(app): State<App>,
     viewer: Viewer,
     ConnectInfo(connected): ConnectInfo<SocketAddr>,
@@ -178,7 +191,7 @@ pub async fn signup(
     }
 }
 
-pub async fn login_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
+async fn login_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
     if viewer.session.is_some() {
         return Redirect::to(&next.target()).into_response();
     }
@@ -191,7 +204,7 @@ pub async fn login_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
     .into_response()
 }
 
-pub async fn login(
+async fn login(
     State(app): State<App>,
     viewer: Viewer,
     ConnectInfo(connected): ConnectInfo<SocketAddr>,
@@ -244,15 +257,12 @@ fn logged_out(secure: bool) -> Response {
     response
 }
 
-pub async fn logout(State(app): State<App>, user: SignedIn) -> Result<Response, WebError> {
+async fn logout(State(app): State<App>, user: SignedIn) -> Result<Response, WebError> {
     app.log_out(&user.session).await?;
     Ok(logged_out(user.secure_cookies))
 }
 
-pub async fn logout_everywhere(
-    State(app): State<App>,
-    user: SignedIn,
-) -> Result<Response, WebError> {
+async fn logout_everywhere(State(app): State<App>, user: SignedIn) -> Result<Response, WebError> {
     app.log_out_everywhere(&user.session).await?;
     Ok(logged_out(user.secure_cookies))
 }
@@ -267,7 +277,7 @@ struct AccountPage {
     now: String,
 }
 
-pub async fn account(State(app): State<App>, user: SignedIn) -> Result<Response, WebError> {
+async fn account(State(app): State<App>, user: SignedIn) -> Result<Response, WebError> {
     let me = app.whoami(&user.session).await?;
     Ok(AccountPage {
         chrome: Chrome::signed_in(&user.csrf),
@@ -285,7 +295,7 @@ pub struct TimeZoneForm {
     time_zone: String,
 }
 
-pub async fn set_time_zone(
+async fn set_time_zone(
     State(app): State<App>,
     user: SignedIn,
     Form(form): Form<TimeZoneForm>,

@@ -1,7 +1,19 @@
 //! The stylesheet and the small script, embedded in the binary.
 
+use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::routing::get;
+
+use crate::app::App;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/static/style.css", get(style))
+        .route("/static/app.js", get(script))
+        .route("/static/icon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
+}
 
 const STYLE: &str = include_str!("../../static/style.css");
 const SCRIPT: &str = include_str!("../../static/app.js");
@@ -11,7 +23,7 @@ fn cache_control() -> String {
     format!("public, max-age={}", super::ASSET_MAX_AGE.as_secs())
 }
 
-pub async fn style() -> impl IntoResponse {
+async fn style() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8".to_owned()),
@@ -21,7 +33,7 @@ pub async fn style() -> impl IntoResponse {
     )
 }
 
-pub async fn script() -> impl IntoResponse {
+async fn script() -> impl IntoResponse {
     (
         [
             (
@@ -35,7 +47,7 @@ pub async fn script() -> impl IntoResponse {
 }
 
 /// Also served at /favicon.ico, which browsers ask for whatever the page says.
-pub async fn icon() -> impl IntoResponse {
+async fn icon() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "image/svg+xml".to_owned()),

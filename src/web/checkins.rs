@@ -4,22 +4,64 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
+use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::context::{InSpace, SpacePath};
 use super::error::WebError;
 use super::guard::SignedIn;
-use super::pages::{Chrome, Param, Segment, space_id};
+use super::view::{Chrome, see_other};
 use crate::app::{App, AppError};
 use crate::domain::checkin::{
     self, Answer, CheckIn, Every, Feeling, Own, Partner, Period, RawCheckIn, Rhythm, Timing, Trust,
     Zone, limits,
 };
+use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{PersonId, SpaceId};
 
-/// Record-page wording. It never depends on what an answer says.
-pub fn describe(base: &str, event: &checkin::Event) -> (String, Option<String>) {
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/spaces/{id}/checkins", get(page))
+        .route("/spaces/{id}/checkins/cadence", post(set_cadence))
+        .route("/spaces/{id}/checkins/answer", post(answer))
+}
+
+/// Check-ins the viewer can still answer (late ones marked).
+pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String, String)> {
+    state
+        .check_ins
+        .answerable(viewer, now_us)
+        .into_iter()
+        .map(|(period, timing)| {
+            let late = if timing == Timing::Late {
+                " (late)"
+            } else {
+                ""
+            };
+            (
+                format!(
+                    "Answer your check-in for {} to {}{late}",
+                    period.starts_on, period.ends_on
+                ),
+                format!("/spaces/{}/checkins", state.id),
+            )
+        })
+        .collect()
+}
+
+/// Record-page wording. It never depends on what an answer says, and a sealed answer
+/// (whose body is withheld) reads the same as an open one.
+pub fn describe(
+    _state: &SpaceState,
+    base: &str,
+    event: &SpaceEvent,
+) -> Option<(String, Option<String>)> {
+    let SpaceEvent::CheckIn(event) = event else {
+        return None;
+    };
     let what = match event {
         checkin::Event::CadenceSet(e) => format!(
             "set the check-in rhythm: {}",
@@ -27,7 +69,7 @@ pub fn describe(base: &str, event: &checkin::Event) -> (String, Option<String>) 
         ),
         checkin::Event::Answered(_) => "answered a check-in".to_owned(),
     };
-    (what, Some(format!("{base}/checkins")))
+    Some((what, Some(format!("{base}/checkins"))))
 }
 
 /// "12–19 November 2026"-style label of a period, by its local dates.
@@ -121,17 +163,12 @@ const WEEKDAYS: [(&str, &str); 7] = [
 /// How many past periods the page shows.
 const HISTORY: usize = 12;
 
-pub async fn page(
-    State(app): State<App>,
-    user: SignedIn,
-    Param(id): Segment,
-) -> Result<Response, WebError> {
-    let space = space_id(&id)?;
-    let (state, now) = app.state_now(&user.session, space).await?;
-    let me: PersonId = user.session.person;
+async fn page(page: InSpace) -> Result<Response, WebError> {
+    let state = &page.state;
+    let now = page.now_us;
+    let me: PersonId = page.me();
     let partner = state.partner_of(me);
-    let partner_name =
-        partner.map_or_else(|| "your partner".to_owned(), |p| p.display_name.clone());
+    let partner_name = page.people.partner_name.clone();
     let check_ins = &state.check_ins;
     let open = check_ins
         .answerable(me, now)
@@ -174,8 +211,8 @@ pub async fn page(
         })
         .collect();
     Ok(CheckInsPage {
-        chrome: Chrome::signed_in(&user.csrf),
-        space,
+        chrome: page.chrome(),
+        space: page.space(),
         rhythm: check_ins
             .cadence()
             .map(|c| format!("{}, in {}", c.every.label().to_lowercase(), c.zone.name())),
@@ -201,7 +238,7 @@ pub async fn page(
 }
 
 #[derive(Deserialize)]
-pub struct CadenceForm {
+struct CadenceForm {
     #[serde(default)]
     every: String,
     #[serde(default)]
@@ -214,13 +251,12 @@ pub struct CadenceForm {
     zone: String,
 }
 
-pub async fn set_cadence(
+async fn set_cadence(
     State(app): State<App>,
     user: SignedIn,
-    Param(id): Segment,
+    SpacePath(space): SpacePath,
     Form(form): Form<CadenceForm>,
 ) -> Result<Response, WebError> {
-    let space = space_id(&id)?;
     let anchor = match form.every.as_str() {
         "month" => &form.month_day,
         "three_days" => &form.start,
@@ -234,16 +270,15 @@ pub async fn set_cadence(
         checkin::Command::SetCadence { rhythm, zone },
     )
     .await?;
-    Ok(Redirect::to(&format!("/spaces/{space}/checkins")).into_response())
+    Ok(see_other(&format!("/spaces/{space}/checkins")))
 }
 
-pub async fn answer(
+async fn answer(
     State(app): State<App>,
     user: SignedIn,
-    Param(id): Segment,
+    SpacePath(space): SpacePath,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let space = space_id(&id)?;
     let field = |name: &str| {
         fields
             .iter()
@@ -272,5 +307,5 @@ pub async fn answer(
         checkin::Command::Answer { period, check_in },
     )
     .await?;
-    Ok(Redirect::to(&format!("/spaces/{space}/checkins")).into_response())
+    Ok(see_other(&format!("/spaces/{space}/checkins")))
 }

@@ -79,3 +79,13 @@ impl IntoResponse for WebError {
         error_page(status, title, &message)
     }
 }
+
+/// The answer for anything unknown or not the viewer's: the two look the same.
+pub fn not_found() -> WebError {
+    WebError(AppError::NotFound)
+}
+
+/// Any address no route knows.
+pub async fn fallback() -> WebError {
+    not_found()
+}

@@ -96,7 +96,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
             }),
             None => {
                 let path = parts.uri.path();
-                let target = if parts.method == Method::GET && super::pages::is_local_path(path) {
+                let target = if parts.method == Method::GET && is_local_path(path) {
                     format!(
                         "/login?next={}",
                         percent_encoding::utf8_percent_encode(
@@ -294,5 +294,28 @@ mod tests {
             std::net::IpAddr::from([203, 0, 113, 7])
         );
         assert_eq!(client_ip(&HeaderMap::new(), proxy, true), proxy);
+    }
+}
+
+/// A path on this site that is safe to send someone to after logging in: it starts with
+/// one slash, and has no backslash or control character that a browser might reinterpret.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 512
+        && !path.chars().any(|c| c == '\\' || c.is_control())
+}
+
+#[cfg(test)]
+mod local_path_tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_followed_after_log_in() {
+        assert!(is_local_path("/invite/abc"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/\t/evil.example"));
     }
 }

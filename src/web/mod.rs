@@ -2,32 +2,135 @@
 //! thin: parse the form, call one use case in `app`, render or redirect.
 
 mod accounts;
+mod agreements;
+mod apologies;
 mod assets;
+mod breaches;
 pub mod charts;
 mod checkins;
+mod context;
+mod disclosure;
 mod error;
+mod events;
+mod goals;
 mod guard;
-mod keepword;
-mod ownup;
-mod pages;
+mod help;
+mod letters;
 mod progress;
-mod reconnect;
+mod promises;
+mod questions;
+mod record;
+mod repair;
+mod reports;
 mod spaces;
+mod together;
+mod view;
 
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
+use crate::domain::PersonId;
+use crate::domain::space::{SpaceEvent, SpaceState};
 
 pub use error::WebError;
 pub use guard::{CSRF_FIELD, SESSION_COOKIE, Viewer};
-pub use spaces::dashboard_html;
+pub use progress::dashboard_html;
+
+// ---- what each capability adds to the pages they share -----------------------------------
+//
+// A capability never reaches into another's module. Where pages are shared (the home page's
+// "waiting for you", the record page, a breach's page, the Together page), each capability
+// hands in its part here, and the shared page reads these lists. Adding a capability means
+// adding its module above and its entries below.
+
+/// Something waiting for the viewer, as (what to do, where).
+type Waiting = fn(&SpaceState, PersonId, i64) -> Vec<(String, String)>;
+
+/// What waits for the viewer on the home page, in this order.
+const WAITING: &[Waiting] = &[
+    breaches::waiting,
+    questions::waiting,
+    apologies::waiting,
+    letters::waiting,
+    checkins::waiting,
+    repair::waiting,
+    goals::waiting,
+    together::waiting,
+    promises::waiting,
+    agreements::waiting,
+    reports::waiting,
+];
+
+/// A recorded event in words (and where it lives), if the capability owns it.
+type Describe = fn(&SpaceState, &str, &SpaceEvent) -> Option<(String, Option<String>)>;
+
+/// The record page's words for each kind of event.
+const DESCRIBE: &[Describe] = &[
+    spaces::describe,
+    breaches::describe,
+    disclosure::describe,
+    questions::describe,
+    apologies::describe,
+    letters::describe,
+    checkins::describe,
+    repair::describe,
+    together::describe,
+    goals::describe,
+    promises::describe,
+    agreements::describe,
+    reports::describe,
+    progress::describe,
+];
+
+/// A section of a breach's page, rendered by the capability's own template.
+type BreachSection = fn(&context::OnBreach) -> Result<String, askama::Error>;
+
+/// The sections of a breach's page below the breach itself, in page order.
+const ON_BREACH_PAGE: &[BreachSection] = &[
+    repair::on_breach,
+    reports::on_breach,
+    disclosure::on_breach,
+    questions::on_breach,
+    apologies::on_breach,
+];
+
+/// A section of the Together page, rendered by the capability's own template.
+type TogetherSection = fn(&context::InSpace) -> Result<String, askama::Error>;
+
+/// The sections the Together page shows below its own.
+const ON_TOGETHER_PAGE: &[TogetherSection] = &[goals::on_together];
+
+/// Every capability's routes.
+fn routes() -> Router<App> {
+    Router::new()
+        .merge(spaces::routes())
+        .merge(accounts::routes())
+        .merge(record::routes())
+        .merge(progress::routes())
+        .merge(breaches::routes())
+        .merge(disclosure::routes())
+        .merge(questions::routes())
+        .merge(apologies::routes())
+        .merge(letters::routes())
+        .merge(promises::routes())
+        .merge(agreements::routes())
+        .merge(reports::routes())
+        .merge(checkins::routes())
+        .merge(together::routes())
+        .merge(goals::routes())
+        .merge(repair::routes())
+        .merge(help::routes())
+        .merge(assets::routes())
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(error::fallback)
+}
 
 /// Request bodies larger than this are refused with 413.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -38,140 +141,7 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 
 /// The whole application as a router, ready to serve (with connect info, for throttling).
 pub fn router(app: App) -> Router {
-    let routes = Router::new()
-        .route("/", get(pages::home))
-        .route("/signup", get(accounts::signup_page).post(accounts::signup))
-        .route("/login", get(accounts::login_page).post(accounts::login))
-        .route("/logout", post(accounts::logout))
-        .route("/logout/everywhere", post(accounts::logout_everywhere))
-        .route("/account", get(accounts::account))
-        .route("/account/time-zone", post(accounts::set_time_zone))
-        .route("/spaces", post(spaces::create))
-        .route("/spaces/{id}", get(spaces::show))
-        .route("/spaces/{id}/invite", post(spaces::new_invite))
-        .route("/spaces/{id}/record", get(spaces::record))
-        .route("/spaces/{id}/summary", get(progress::summary))
-        .route("/spaces/{id}/charts/{chart}", get(progress::chart))
-        .route("/spaces/{id}/export", get(spaces::export))
-        .route(
-            "/invite/{token}",
-            get(spaces::invite_page).post(spaces::join),
-        )
-        .route(
-            "/spaces/{id}/breaches",
-            get(ownup::breaches).post(ownup::record_breach),
-        )
-        .route("/spaces/{id}/breaches/{entry}", get(ownup::breach))
-        .route(
-            "/spaces/{id}/breaches/{entry}/acknowledge",
-            post(ownup::acknowledge),
-        )
-        .route(
-            "/spaces/{id}/breaches/{entry}/disclosure",
-            post(ownup::add_disclosure),
-        )
-        .route(
-            "/spaces/{id}/breaches/{entry}/apology",
-            get(ownup::apology_form).post(ownup::send_apology),
-        )
-        .route("/spaces/{id}/apologies/{entry}", get(ownup::apology))
-        .route(
-            "/spaces/{id}/apologies/{entry}/respond",
-            post(ownup::respond),
-        )
-        .route(
-            "/spaces/{id}/questions",
-            get(ownup::questions).post(ownup::ask),
-        )
-        .route("/spaces/{id}/questions/{entry}", get(ownup::question))
-        .route("/spaces/{id}/questions/{entry}/answer", post(ownup::answer))
-        .route("/spaces/{id}/questions/{entry}/settle", post(ownup::settle))
-        .route(
-            "/spaces/{id}/questions/{entry}/again",
-            post(ownup::ask_again),
-        )
-        .route(
-            "/spaces/{id}/letters",
-            get(ownup::letters).post(ownup::write_letter),
-        )
-        .route("/spaces/{id}/letters/new", get(ownup::letter_form))
-        .route("/spaces/{id}/letters/{entry}", get(ownup::letter))
-        .route("/spaces/{id}/together", get(reconnect::together))
-        .route("/spaces/{id}/stages", get(reconnect::stages))
-        .route(
-            "/spaces/{id}/together/appreciations",
-            post(reconnect::appreciate),
-        )
-        .route("/spaces/{id}/together/plans", post(reconnect::plan))
-        .route(
-            "/spaces/{id}/together/plans/{entry}/log",
-            post(reconnect::log_time),
-        )
-        .route(
-            "/spaces/{id}/together/plans/{entry}/felt",
-            post(reconnect::felt),
-        )
-        .route("/spaces/{id}/together/ideas", post(reconnect::add_idea))
-        .route("/spaces/{id}/together/goals", post(reconnect::set_goal))
-        .route(
-            "/spaces/{id}/together/goals/{entry}/reached",
-            post(reconnect::mark_goal),
-        )
-        .route(
-            "/spaces/{id}/together/goals/{entry}/confirm",
-            post(reconnect::confirm_goal),
-        )
-        .route(
-            "/spaces/{id}/breaches/{entry}/pace",
-            post(reconnect::set_pace),
-        )
-        .route(
-            "/spaces/{id}/breaches/{entry}/pace/topics",
-            post(reconnect::add_topic),
-        )
-        .route(
-            "/spaces/{id}/breaches/{entry}/stage",
-            post(reconnect::stage),
-        )
-        .route(
-            "/spaces/{id}/promises",
-            get(keepword::promises_page).post(keepword::make_promise),
-        )
-        .route("/spaces/{id}/promises/{entry}", get(keepword::promise_page))
-        .route(
-            "/spaces/{id}/promises/{entry}/actions",
-            post(keepword::promise_action),
-        )
-        .route(
-            "/spaces/{id}/agreements",
-            get(keepword::agreements_page).post(keepword::propose_agreement),
-        )
-        .route(
-            "/spaces/{id}/agreements/{entry}",
-            get(keepword::agreement_page),
-        )
-        .route(
-            "/spaces/{id}/agreements/{entry}/actions",
-            post(keepword::agreement_action),
-        )
-        .route(
-            "/spaces/{id}/breaches/{entry}/reports",
-            post(keepword::file_report),
-        )
-        .route(
-            "/spaces/{id}/reports/{entry}/acknowledge",
-            post(keepword::acknowledge_report),
-        )
-        .route("/spaces/{id}/checkins", get(checkins::page))
-        .route("/spaces/{id}/checkins/cadence", post(checkins::set_cadence))
-        .route("/spaces/{id}/checkins/answer", post(checkins::answer))
-        .route("/static/style.css", get(assets::style))
-        .route("/static/app.js", get(assets::script))
-        .route("/static/icon.svg", get(assets::icon))
-        .route("/favicon.ico", get(assets::icon))
-        .route("/help/safety", get(progress::safety))
-        .route("/healthz", get(|| async { "ok" }))
-        .fallback(pages::fallback);
+    let routes = routes();
 
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
@@ -232,3 +202,86 @@ pub async fn serve(
 
 /// How long a browser may cache the static assets.
 const ASSET_MAX_AGE: Duration = Duration::from_secs(3600);
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The modules of `web` that every capability may use: they know no capability.
+    const SHARED: &[&str] = &["context", "error", "events", "guard", "view", "charts"];
+
+    /// What a source file names through `super::`, with how many levels up:
+    /// `super::view::Chrome` → (1, "view"), `super::super::{view, WAITING}` → (2, "view"),
+    /// (2, "WAITING").
+    fn reached(source: &str) -> Vec<(usize, String)> {
+        let ident = |s: &str| -> String {
+            s.trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        };
+        let mut names = Vec::new();
+        let mut rest = source;
+        while let Some(at) = rest.find("super::") {
+            let mut tail = &rest[at..];
+            let mut levels = 0;
+            while let Some(t) = tail.strip_prefix("super::") {
+                levels += 1;
+                tail = t;
+            }
+            if let Some(group) = tail.strip_prefix('{') {
+                let group = &group[..group.find('}').unwrap_or(group.len())];
+                names.extend(group.split(',').map(|n| (levels, ident(n))));
+            } else {
+                names.push((levels, ident(tail)));
+            }
+            rest = tail;
+        }
+        names.retain(|(_, n)| !n.is_empty());
+        names
+    }
+
+    /// A newcomer can trust the layout: a capability's page code never reaches into
+    /// another capability's module. Shared pages get their parts through the lists in
+    /// `web/mod.rs` (upper-case names), and shared helpers live in the modules above.
+    #[test]
+    fn no_web_module_reaches_into_another_capability() {
+        let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&web).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                for inner in std::fs::read_dir(&path).unwrap() {
+                    files.push((path.file_name().unwrap().to_owned(), inner.unwrap().path()));
+                }
+            } else if path.file_name().is_some_and(|n| n != "mod.rs") {
+                files.push((path.file_stem().unwrap().to_owned(), path));
+            }
+        }
+        assert!(
+            files.len() > 15,
+            "expected the capability modules in {web:?}"
+        );
+        for (owner, path) in files {
+            let source = std::fs::read_to_string(&path).unwrap();
+            let owner = owner.to_string_lossy().into_owned();
+            let in_folder = path.parent() != Some(web.as_path());
+            for (levels, name) in reached(&source) {
+                // Inside a capability's folder, one level up is the capability itself.
+                if in_folder && levels == 1 {
+                    continue;
+                }
+                let allowed = SHARED.contains(&name.as_str())
+                    || name == owner
+                    || name == "tests"
+                    || source.contains(&format!("fn {name}("))
+                    || name.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+                assert!(
+                    allowed,
+                    "{} reaches into `{name}`, another capability's module",
+                    path.display()
+                );
+            }
+        }
+    }
+}

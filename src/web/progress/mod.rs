@@ -1,31 +1,32 @@
-//! Signals that suggest a counsellor and milestones, shown on a space's home page, and the
-//! page on safety that the safety signal points to.
+//! Seeing progress: the space's home page (a dashboard), the printable summary, single
+//! charts, and what they share: signals that suggest a counsellor, with their evidence, and
+//! milestones celebrated once.
 
-use askama::Template;
-use askama_web::WebTemplate;
-use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+mod dashboard;
+mod summary;
+
+use axum::Router;
+use axum::routing::get;
+use jiff::civil::Date;
 use serde::Deserialize;
 
-use super::charts::{self, Chart};
-use super::error::{WebError, error_page};
-use super::guard::{SignedIn, Viewer};
-use super::pages::{Chrome, Param, Segment, space_id};
-use super::spaces::format_time;
+pub use dashboard::dashboard_html;
+
+use super::view::{Name, display_name, format_time};
 use crate::app::App;
-use crate::domain::PersonId;
-use crate::domain::agreements::AgreementStatus;
 use crate::domain::checkin::Zone;
-use crate::domain::ownup::QuestionStatus;
 use crate::domain::progress::{self, Evidence, MilestoneKind, NOT_A_DIAGNOSIS, Thresholds};
-use crate::domain::promises::Counts;
 use crate::domain::reconnect::Readiness;
-use crate::domain::space::SpaceState;
-use crate::domain::trends::{DASHBOARD_WEEKS, Range};
-use crate::domain::trends::{RangeError, Trends};
-use crate::domain::{EntryId, SpaceId};
-use jiff::civil::Date;
+use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::trends::{DASHBOARD_WEEKS, Range, RangeError};
+use crate::domain::{EntryId, PersonId};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/spaces/{id}", get(dashboard::show))
+        .route("/spaces/{id}/summary", get(summary::summary))
+        .route("/spaces/{id}/charts/{chart}", get(summary::chart))
+}
 
 /// A signal as the home page shows it: what it is, why, what to do, and the evidence.
 pub struct SignalView {
@@ -38,11 +39,11 @@ pub struct SignalView {
 }
 
 /// "You" for the viewer; everyone's name on a page meant to be printed (`viewer` = `None`).
-fn who(state: &SpaceState, viewer: Option<PersonId>, person: PersonId) -> String {
+fn who(state: &SpaceState, viewer: Option<PersonId>, person: PersonId) -> Name {
     if Some(person) == viewer {
-        "You".to_owned()
+        Name::You
     } else {
-        charts::name_of(state, person)
+        Name::Named(display_name(state, person))
     }
 }
 
@@ -119,7 +120,10 @@ fn evidence_line(
             )
         }
         Evidence::MissedCheckIn { period, missed_by } => {
-            let names: Vec<String> = missed_by.iter().map(|p| who(state, viewer, *p)).collect();
+            let names: Vec<String> = missed_by
+                .iter()
+                .map(|p| who(state, viewer, *p).object().to_owned())
+                .collect();
             format!(
                 "The check-in of {}: no answer from {}",
                 period.starts_on,
@@ -214,14 +218,20 @@ fn date_text(zone: &Zone, at_us: i64) -> String {
 }
 
 /// The milestone marker as the record page lists it.
-pub fn describe(event: &progress::Event) -> (String, Option<String>) {
-    let progress::Event::Shown(e) = event;
+pub fn describe(
+    _state: &SpaceState,
+    _base: &str,
+    event: &SpaceEvent,
+) -> Option<(String, Option<String>)> {
+    let SpaceEvent::Milestone(progress::Event::Shown(e)) = event else {
+        return None;
+    };
     let title = MilestoneKind::from_key(&e.milestone).map_or("a milestone", |k| k.title());
-    (format!("marked a milestone reached: {title}"), None)
+    Some((format!("marked a milestone reached: {title}"), None))
 }
 
 /// The first and last day there can be anything to show, in the viewer's zone.
-fn life(state: &SpaceState, zone: &Zone, now_us: i64) -> (Date, Date) {
+pub(super) fn life(state: &SpaceState, zone: &Zone, now_us: i64) -> (Date, Date) {
     let today = zone
         .date_at(now_us)
         .unwrap_or_else(|| jiff::civil::date(1970, 1, 1));
@@ -258,32 +268,16 @@ pub fn range_text(range: &Range) -> String {
 
 pub const DISCLAIMER: &str = NOT_A_DIAGNOSIS;
 
-#[derive(Template, WebTemplate)]
-#[template(path = "help_safety.html")]
-struct SafetyPage {
-    chrome: Chrome,
-}
-
-/// Guidance on safety, open to anyone, signed in or not.
-pub async fn safety(viewer: Viewer) -> Response {
-    SafetyPage {
-        chrome: Chrome::of(&viewer),
-    }
-    .into_response()
-}
-
-// ---- the printable summary and single charts ---------------------------------------------
-
 /// The dates a summary or a chart covers, as typed; empty means the dashboard's range.
 #[derive(Debug, Default, Deserialize)]
-pub struct RangeQuery {
+pub(super) struct RangeQuery {
     #[serde(default)]
-    from: String,
+    pub from: String,
     #[serde(default)]
-    to: String,
+    pub to: String,
 }
 
-fn range_of(
+pub(super) fn range_of(
     state: &SpaceState,
     zone: &Zone,
     now_us: i64,
@@ -292,159 +286,4 @@ fn range_of(
     let (began, today) = life(state, zone, now_us);
     let default = Range::last_weeks(today, DASHBOARD_WEEKS, began);
     Range::parse(&q.from, &q.to, default, began, today)
-}
-
-/// Everything the summary shows for one range.
-struct SummaryContent {
-    signals: Vec<SignalView>,
-    /// (breach, who broke trust, stage, pace)
-    repairs: Vec<(String, String, String, String)>,
-    /// (partner, counts of their promise occurrences in the range)
-    reliability: Vec<(String, Counts)>,
-    /// (text, version, revisit on)
-    agreements: Vec<(String, usize, Option<String>)>,
-    open_questions: Vec<String>,
-    charts: Vec<Chart>,
-    milestones: Vec<MilestoneView>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "summary.html")]
-struct SummaryPage {
-    chrome: Chrome,
-    space: SpaceId,
-    name: String,
-    partners: String,
-    from: String,
-    to: String,
-    began: String,
-    today: String,
-    error: Option<String>,
-    content: Option<SummaryContent>,
-    disclaimer: &'static str,
-}
-
-/// A summary of a space over a range of dates, to print for a counselling session or to
-/// keep. It shows only what both partners can already see, the same for both.
-pub async fn summary(
-    State(app): State<App>,
-    user: SignedIn,
-    Param(id): Segment,
-    Query(q): Query<RangeQuery>,
-) -> Result<Response, WebError> {
-    let zone = &user.session.time_zone;
-    let (state, now_us) = app.state_now(&user.session, space_id(&id)?).await?;
-    let (began, today) = life(&state, zone, now_us);
-    let partners = state
-        .partners
-        .iter()
-        .map(|p| p.display_name.as_str())
-        .collect::<Vec<_>>()
-        .join(" and ");
-    let mut page = SummaryPage {
-        chrome: Chrome::signed_in(&user.csrf),
-        space: state.id,
-        name: state.name.clone(),
-        partners,
-        from: q.from.trim().to_owned(),
-        to: q.to.trim().to_owned(),
-        began: began.to_string(),
-        today: today.to_string(),
-        error: None,
-        content: None,
-        disclaimer: DISCLAIMER,
-    };
-    let range = match range_of(&state, zone, now_us, &q) {
-        Ok(range) => range,
-        Err(e) => {
-            page.error = Some(e.to_string());
-            return Ok((StatusCode::BAD_REQUEST, page).into_response());
-        }
-    };
-    page.from = range.from.to_string();
-    page.to = range.to.to_string();
-    let trends = Trends::of(&state, range, now_us);
-    let name = |p: PersonId| charts::name_of(&state, p);
-    page.content = Some(SummaryContent {
-        signals: signals(&state, None, zone, now_us),
-        repairs: state
-            .own_up
-            .breaches
-            .iter()
-            .map(|b| {
-                let (stage, pace) = stage_and_pace(&state, b.id);
-                (b.title.clone(), name(b.broke_trust), stage, pace)
-            })
-            .collect(),
-        reliability: trends
-            .promises_by
-            .iter()
-            .map(|(p, counts)| (name(*p), *counts))
-            .collect(),
-        agreements: state
-            .agreements
-            .with_status(AgreementStatus::Active)
-            .map(|a| {
-                (
-                    a.text().to_owned(),
-                    a.versions.len(),
-                    a.revisit.map(|d| d.date().to_string()),
-                )
-            })
-            .collect(),
-        open_questions: state
-            .own_up
-            .questions
-            .iter()
-            .filter(|q| q.status() != QuestionStatus::Settled)
-            .map(|q| q.title().to_owned())
-            .collect(),
-        charts: charts::all(&state, &trends),
-        milestones: celebrated(&state, zone, now_us, Some(&range)),
-    });
-    Ok(page.into_response())
-}
-
-/// One chart on its own, as an SVG file: `/spaces/{id}/charts/{name}.svg`.
-pub async fn chart(
-    State(app): State<App>,
-    user: SignedIn,
-    Param(id): Segment,
-    Param(file): Param<1>,
-    Query(q): Query<RangeQuery>,
-) -> Result<Response, WebError> {
-    let zone = &user.session.time_zone;
-    let (state, now_us) = app.state_now(&user.session, space_id(&id)?).await?;
-    let name = file.strip_suffix(".svg").unwrap_or(&file);
-    if !charts::NAMES.contains(&name) {
-        // The name asked for is not repeated: a page of ours should not say what a link made up.
-        let message = format!(
-            "There is no such chart. The charts are: {}.",
-            charts::NAMES.join(", ")
-        );
-        return Ok(error_page(StatusCode::NOT_FOUND, "No such chart", &message));
-    }
-    let range = match range_of(&state, zone, now_us, &q) {
-        Ok(range) => range,
-        Err(e) => {
-            return Ok(error_page(
-                StatusCode::BAD_REQUEST,
-                "Please choose other dates",
-                &e.to_string(),
-            ));
-        }
-    };
-    let trends = Trends::of(&state, range, now_us);
-    let Some(chart) = charts::by_name(&state, &trends, name) else {
-        return Ok(error_page(
-            StatusCode::NOT_FOUND,
-            "No such chart",
-            "That chart is about a partner who hasn't joined yet.",
-        ));
-    };
-    Ok((
-        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-        chart.svg,
-    )
-        .into_response())
 }

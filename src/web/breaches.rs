@@ -1,0 +1,275 @@
+//! Breaches: the list, recording one, its page, and the named partner's answer to it. The
+//! breach's page is shared: the other capabilities add their sections to it (see
+//! `web::ON_BREACH_PAGE`), so this module draws only the breach itself.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use time::Date;
+use time::macros::format_description;
+
+use super::context::{EntryPath, InSpace, OnBreach};
+use super::error::{WebError, not_found};
+use super::guard::SignedIn;
+use super::view::{Chrome, Name, breach_title, invalid, quoted, see_other};
+use crate::app::{App, AppError};
+use crate::domain::ownup::{
+    self, Acknowledgment, Breach, BreachKind, Command, Text, Waiting, limits,
+};
+use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::{EntryId, PersonId, SpaceId};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/spaces/{id}/breaches", get(breaches).post(record_breach))
+        .route("/spaces/{id}/breaches/{entry}", get(breach))
+        .route(
+            "/spaces/{id}/breaches/{entry}/acknowledge",
+            post(acknowledge),
+        )
+}
+
+/// "Answer the breach …" for the partner it names.
+pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(String, String)> {
+    state
+        .own_up
+        .waiting_for(viewer)
+        .into_iter()
+        .filter_map(|w| match w {
+            Waiting::Acknowledge(id) => state.own_up.breach(id).map(|b| {
+                (
+                    format!("Answer the breach {}", quoted(&b.title)),
+                    format!("/spaces/{}/breaches/{id}", state.id),
+                )
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Record-page wording for recording and answering a breach.
+pub fn describe(
+    state: &SpaceState,
+    base: &str,
+    event: &SpaceEvent,
+) -> Option<(String, Option<String>)> {
+    use ownup::Event as E;
+    let SpaceEvent::OwnUp(event) = event else {
+        return None;
+    };
+    match event {
+        E::BreachRecorded(e) => Some((
+            format!("recorded a breach: “{}”", e.title),
+            Some(format!("{base}/breaches/{}", e.breach)),
+        )),
+        E::BreachAcknowledged(e) => Some((
+            if e.sees_differently.is_some() {
+                format!(
+                    "answered “{}”: sees it differently",
+                    breach_title(state, e.breach)
+                )
+            } else {
+                format!("acknowledged “{}”", breach_title(state, e.breach))
+            },
+            Some(format!("{base}/breaches/{}", e.breach)),
+        )),
+        _ => None,
+    }
+}
+
+pub struct BreachLine {
+    pub id: EntryId,
+    pub title: String,
+    pub kind: &'static str,
+    pub broke_trust: Name,
+    pub needs_my_answer: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "breaches.html")]
+struct BreachesPage {
+    chrome: Chrome,
+    space: SpaceId,
+    breaches: Vec<BreachLine>,
+    partner_name: String,
+    has_partner: bool,
+    kinds: Vec<(&'static str, &'static str)>,
+    today: String,
+    title_max: usize,
+}
+
+async fn breaches(page: InSpace) -> Result<Response, WebError> {
+    let people = &page.people;
+    let today = time::OffsetDateTime::from_unix_timestamp(page.now_us / 1_000_000)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default();
+    Ok(BreachesPage {
+        chrome: page.chrome(),
+        space: page.space(),
+        breaches: page
+            .state
+            .own_up
+            .breaches
+            .iter()
+            .map(|b| BreachLine {
+                id: b.id,
+                title: b.title.clone(),
+                kind: b.kind.label(),
+                broke_trust: people.name(b.broke_trust),
+                needs_my_answer: b.broke_trust == people.me
+                    && b.acknowledgment == Acknowledgment::Pending,
+            })
+            .collect(),
+        partner_name: people.partner_name.clone(),
+        has_partner: people.partner.is_some(),
+        kinds: BreachKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
+        today,
+        title_max: limits::TITLE,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct BreachForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    broke_trust: String,
+    #[serde(default)]
+    discovered_on: String,
+}
+
+async fn record_breach(page: InSpace, Form(form): Form<BreachForm>) -> Result<Response, WebError> {
+    let people = &page.people;
+    let title = Text::parse(&form.title, "The title", limits::TITLE).map_err(invalid("title"))?;
+    let kind = BreachKind::parse(&form.kind).map_err(invalid("kind"))?;
+    let broke_trust = match (form.broke_trust.as_str(), people.partner) {
+        ("me", _) => people.me,
+        ("partner", Some(partner)) => partner,
+        _ => {
+            return Err(AppError::Invalid {
+                field: "broke_trust",
+                message: "Please choose who broke trust.".into(),
+            }
+            .into());
+        }
+    };
+    let discovered_on = Date::parse(
+        form.discovered_on.trim(),
+        format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| AppError::Invalid {
+        field: "discovered_on",
+        message: "Please give the date it came to light, like 2026-10-02.".into(),
+    })?;
+    let breach = EntryId::random();
+    let space = page.space();
+    page.app
+        .own_up(
+            &page.session,
+            space,
+            Command::RecordBreach {
+                id: breach,
+                title,
+                kind,
+                broke_trust,
+                discovered_on,
+            },
+        )
+        .await?;
+    Ok(see_other(&format!("/spaces/{space}/breaches/{breach}")))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "breach.html")]
+struct BreachPage {
+    chrome: Chrome,
+    space: SpaceId,
+    breach: Breach,
+    kind: &'static str,
+    broke_trust: Name,
+    hurt: Name,
+    i_broke_trust: bool,
+    recorded_by: Name,
+    account_max: usize,
+    /// The other capabilities' sections, each already rendered by its own (escaping)
+    /// template, in page order.
+    sections: Vec<String>,
+}
+
+async fn breach(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response, WebError> {
+    let breach = page.state.own_up.breach(id).ok_or_else(not_found)?;
+    let on = OnBreach {
+        page: &page,
+        breach,
+    };
+    let sections = super::ON_BREACH_PAGE
+        .iter()
+        .map(|section| section(&on))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::new)?;
+    let people = &page.people;
+    Ok(BreachPage {
+        chrome: page.chrome(),
+        space: page.space(),
+        kind: breach.kind.label(),
+        broke_trust: people.name(breach.broke_trust),
+        hurt: people.name(breach.hurt),
+        i_broke_trust: on.i_broke_trust(),
+        recorded_by: people.name(breach.recorded_by),
+        breach: breach.clone(),
+        account_max: limits::ACCOUNT,
+        sections,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct AcknowledgeForm {
+    #[serde(default)]
+    response: String,
+    #[serde(default)]
+    account: String,
+}
+
+async fn acknowledge(
+    State(app): State<App>,
+    user: SignedIn,
+    EntryPath(space, breach): EntryPath,
+    Form(form): Form<AcknowledgeForm>,
+) -> Result<Response, WebError> {
+    let sees_differently = match form.response.as_str() {
+        "acknowledged" => None,
+        "sees_differently" => Some(
+            Text::parse(&form.account, "Your account", limits::ACCOUNT)
+                .map_err(invalid("account"))?,
+        ),
+        _ => {
+            return Err(AppError::Invalid {
+                field: "response",
+                message: "Please choose how you answer.".into(),
+            }
+            .into());
+        }
+    };
+    app.own_up(
+        &user.session,
+        space,
+        Command::AcknowledgeBreach {
+            breach,
+            sees_differently,
+        },
+    )
+    .await?;
+    Ok(see_other(&format!("/spaces/{space}/breaches/{breach}")))
+}

@@ -1,0 +1,210 @@
+//! What a handler is handed before it runs: typed ids from the path, and the page context of
+//! a space (who is looking, the space as they may see it, the people on it, their time zone,
+//! the CSRF token for its forms).
+//!
+//! A path id that does not parse answers the same 404 as a space that is someone else's or
+//! does not exist, so the shape of an address reveals nothing.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+
+use super::error::WebError;
+use super::guard::SignedIn;
+use super::view::{Chrome, Name, People};
+use crate::app::{App, AppError, Session};
+use crate::domain::checkin::Zone;
+use crate::domain::ownup::Breach;
+use crate::domain::space::SpaceState;
+use crate::domain::{EntryId, PersonId, SpaceId};
+
+/// The `n`th parameter of the matched route, raw.
+async fn param<S: Send + Sync>(parts: &mut Parts, state: &S, n: usize) -> Result<String, WebError> {
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| WebError(AppError::NotFound))?;
+    params
+        .iter()
+        .nth(n)
+        .map(|(_, value)| value.to_owned())
+        .ok_or(WebError(AppError::NotFound))
+}
+
+/// `/spaces/{space}/…`: the space's id.
+pub struct SpacePath(pub SpaceId);
+
+impl<S: Send + Sync> FromRequestParts<S> for SpacePath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = param(parts, state, 0).await?;
+        raw.parse()
+            .map(Self)
+            .map_err(|_| WebError(AppError::NotFound))
+    }
+}
+
+/// `/spaces/{space}/{things}/{entry}/…`: the space and the thing inside it (a breach, a
+/// question, a promise …).
+pub struct EntryPath(pub SpaceId, pub EntryId);
+
+impl<S: Send + Sync> FromRequestParts<S> for EntryPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let SpacePath(space) = SpacePath::from_request_parts(parts, state).await?;
+        let raw = param(parts, state, 1).await?;
+        let entry = raw.parse().map_err(|_| WebError(AppError::NotFound))?;
+        Ok(Self(space, entry))
+    }
+}
+
+/// `/spaces/{space}/charts/{file}`: the file name asked for, as text (checked against the
+/// names of the charts by the handler).
+pub struct ChartPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ChartPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        param(parts, state, 1).await.map(Self)
+    }
+}
+
+/// `/invite/{token}`: the token as sent (checked for shape by the invite handlers).
+pub struct TokenPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for TokenPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        param(parts, state, 0).await.map(Self)
+    }
+}
+
+/// An id carried in a form field (e.g. which breach a question is about). Malformed is
+/// treated like unknown: not found.
+pub fn form_id<T: std::str::FromStr>(raw: &str) -> Result<T, WebError> {
+    raw.trim().parse().map_err(|_| WebError(AppError::NotFound))
+}
+
+/// An optional id from a form field: empty means none.
+pub fn optional_form_id<T: std::str::FromStr>(raw: &str) -> Result<Option<T>, WebError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => form_id(raw).map(Some),
+    }
+}
+
+/// Who is reading a space's pages. Every page asks this rather than assuming a partner, so
+/// a reader with fewer rights (a counsellor, read-only) is one more variant here, decided
+/// once in `app`, not a change in every handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// One of the two partners: reads everything shared, acts on their own part.
+    Partner(PersonId),
+}
+
+/// The page context of a space: everything a handler needs to draw a page inside it.
+/// Loading it authorizes the viewer; anyone else gets the same 404 as for a space that
+/// does not exist, and an anonymous visitor is sent to log in.
+pub struct InSpace {
+    pub app: App,
+    pub session: Session,
+    pub reader: Reader,
+    pub state: Arc<SpaceState>,
+    pub people: People,
+    /// The viewer's time zone: every time on the page is shown in it.
+    pub zone: Zone,
+    pub csrf: String,
+    /// The instant the page is drawn for.
+    pub now_us: i64,
+}
+
+impl InSpace {
+    /// The viewer, as a person.
+    pub fn me(&self) -> PersonId {
+        match self.reader {
+            Reader::Partner(me) => me,
+        }
+    }
+
+    pub fn space(&self) -> SpaceId {
+        self.state.id
+    }
+
+    pub fn chrome(&self) -> Chrome {
+        Chrome::signed_in(&self.csrf)
+    }
+
+    /// `/spaces/{id}`: where the space's pages live.
+    pub fn base(&self) -> String {
+        format!("/spaces/{}", self.state.id)
+    }
+}
+
+impl FromRequestParts<App> for InSpace {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let user = SignedIn::from_request_parts(parts, app).await?;
+        let SpacePath(space) = SpacePath::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let (state, now_us) = app
+            .state_now(&user.session, space)
+            .await
+            .map_err(|e| WebError(e).into_response())?;
+        let me = user.session.person;
+        Ok(Self {
+            app: app.clone(),
+            people: People::of(&state, me),
+            reader: Reader::Partner(me),
+            zone: user.session.time_zone.clone(),
+            csrf: user.csrf,
+            session: user.session,
+            state,
+            now_us,
+        })
+    }
+}
+
+/// What a section of a breach's page is drawn from: the page and the breach. The breach's
+/// page is shared; each capability that has something to say about a breach (its stage and
+/// pace, reports, the account, questions, apologies) draws its own section from this.
+pub struct OnBreach<'a> {
+    pub page: &'a InSpace,
+    pub breach: &'a Breach,
+}
+
+impl OnBreach<'_> {
+    pub fn i_broke_trust(&self) -> bool {
+        self.breach.broke_trust == self.page.me()
+    }
+
+    pub fn i_was_hurt(&self) -> bool {
+        self.breach.hurt == self.page.me()
+    }
+
+    /// What every section's template reads about the breach (`breach.*`).
+    pub fn head(&self) -> BreachHead {
+        BreachHead {
+            space: self.page.space(),
+            id: self.breach.id,
+            hurt: self.page.people.name(self.breach.hurt),
+            i_was_hurt: self.i_was_hurt(),
+            i_broke_trust: self.i_broke_trust(),
+        }
+    }
+}
+
+/// The breach as a section of its page sees it.
+pub struct BreachHead {
+    pub space: SpaceId,
+    pub id: EntryId,
+    pub hurt: Name,
+    pub i_was_hurt: bool,
+    pub i_broke_trust: bool,
+}

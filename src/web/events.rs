@@ -1,0 +1,63 @@
+//! A recorded event in the viewer's words, as the record page and the home page's "recent"
+//! list show it. Each capability words its own events (`web::DESCRIBE`); an event no
+//! capability can read is named by its kind, never skipped.
+
+use super::DESCRIBE;
+use super::view::{Name, format_time};
+use crate::domain::PersonId;
+use crate::domain::checkin::Zone;
+use crate::domain::record::{self, RecordedEvent};
+use crate::domain::space::{SpaceEvent, SpaceState};
+
+/// One line of the record page.
+pub struct EventLine {
+    pub seq: u64,
+    pub when: String,
+    pub who: Name,
+    /// The viewer wrote it; shown with distinct markup, which no display name can copy.
+    pub mine: bool,
+    pub what: String,
+    pub link: Option<String>,
+    pub short_hash: String,
+}
+
+/// One recorded event in the viewer's words: each capability words its own events (see
+/// `web::DESCRIBE`); what no capability can read is said plainly, never skipped.
+pub fn describe(
+    state: &SpaceState,
+    viewer: PersonId,
+    event: &RecordedEvent,
+    zone: &Zone,
+) -> EventLine {
+    let who = if event.author == viewer.to_string() {
+        Name::You
+    } else {
+        Name::Named(state.name_of(&event.author).unwrap_or("Someone").to_owned())
+    };
+    let base = format!("/spaces/{}", state.id);
+    let described = SpaceEvent::parse(&event.kind, event.body.as_deref()).map(|parsed| {
+        DESCRIBE
+            .iter()
+            .find_map(|describe| describe(state, &base, &parsed))
+            .unwrap_or_else(|| (event.kind.clone(), None))
+    });
+    let (what, link) = match described {
+        Some(described) => described,
+        // The same words whether the answer is sealed or not, and whatever it says.
+        None if event.kind == "checkin.answered" => (
+            "answered a check-in".to_owned(),
+            Some(format!("{base}/checkins")),
+        ),
+        None if event.body.is_none() => (format!("{} (content removed)", event.kind), None),
+        None => (event.kind.clone(), None),
+    };
+    EventLine {
+        mine: event.author == viewer.to_string(),
+        seq: event.seq,
+        when: format_time(event.at_us, zone),
+        who,
+        what,
+        link,
+        short_hash: record::short_hash(&event.hash),
+    }
+}

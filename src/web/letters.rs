@@ -1,0 +1,263 @@
+//! Letters: for when talking is too hard. Written with a gentleness check, kept as private
+//! drafts until sent, and then part of the shared record.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::Router;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::context::{EntryPath, InSpace, optional_form_id};
+use super::error::{WebError, not_found, status_of};
+use super::view::{Chrome, Name, format_time, opening, see_other};
+use crate::app::{AppError, LetterDraft};
+use crate::domain::checks::{self, Check, Flag};
+use crate::domain::ownup::{self, Text, limits};
+use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::{EntryId, PersonId, SpaceId};
+
+pub fn routes() -> axum::Router<crate::app::App> {
+    Router::new()
+        .route("/spaces/{id}/letters", get(letters).post(write_letter))
+        .route("/spaces/{id}/letters/new", get(letter_form))
+        .route("/spaces/{id}/letters/{entry}", get(letter))
+}
+
+/// How long a letter received is pointed to on the home page.
+const LETTER_FRESH_US: i64 = 7 * 86_400_000_000;
+
+/// Letters ask for no reply; one received in the last week is still worth pointing to.
+pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String, String)> {
+    let from = state
+        .partner_of(viewer)
+        .map_or("your partner", |p| p.display_name.as_str());
+    state
+        .own_up
+        .letters
+        .iter()
+        .rev()
+        .take_while(|l| now_us.saturating_sub(l.sent_at_us) < LETTER_FRESH_US)
+        .filter(|l| l.recipient == viewer)
+        .map(|l| {
+            (
+                format!("A letter from {from} came this week"),
+                format!("/spaces/{}/letters/{}", state.id, l.id),
+            )
+        })
+        .collect()
+}
+
+/// Record-page wording for a letter sent (drafts are never in the record).
+pub fn describe(
+    _state: &SpaceState,
+    base: &str,
+    event: &SpaceEvent,
+) -> Option<(String, Option<String>)> {
+    let SpaceEvent::OwnUp(ownup::Event::LetterSent(e)) = event else {
+        return None;
+    };
+    Some((
+        "sent a letter".to_owned(),
+        Some(format!("{base}/letters/{}", e.letter)),
+    ))
+}
+
+pub struct LetterLine {
+    pub id: EntryId,
+    pub from: Name,
+    pub to: Name,
+    pub when: String,
+    pub opening: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "letters.html")]
+struct LettersPage {
+    chrome: Chrome,
+    space: SpaceId,
+    letters: Vec<LetterLine>,
+    drafts: Vec<(EntryId, String, String)>,
+    has_partner: bool,
+}
+
+async fn letters(page: InSpace) -> Result<Response, WebError> {
+    let zone = &page.zone;
+    let people = &page.people;
+    let drafts = page.app.letter_drafts(&page.session, page.space()).await?;
+    Ok(LettersPage {
+        chrome: page.chrome(),
+        space: page.space(),
+        letters: page
+            .state
+            .own_up
+            .letters
+            .iter()
+            .rev()
+            .map(|l| LetterLine {
+                id: l.id,
+                from: people.name(l.author),
+                to: people.name(l.recipient),
+                when: format_time(l.sent_at_us, zone),
+                opening: opening(&l.text),
+            })
+            .collect(),
+        drafts: drafts
+            .iter()
+            .map(|d| {
+                (
+                    d.id,
+                    opening(&d.text),
+                    format_time(d.updated_at * 1_000_000, zone),
+                )
+            })
+            .collect(),
+        has_partner: people.partner.is_some(),
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "letter_form.html")]
+struct LetterFormPage {
+    chrome: Chrome,
+    space: SpaceId,
+    partner_name: String,
+    draft: Option<EntryId>,
+    text: String,
+    saved: Option<String>,
+    checked: bool,
+    flags: Vec<Flag>,
+    error: Option<String>,
+    letter_max: usize,
+}
+
+impl LetterFormPage {
+    fn new(page: &InSpace, draft: Option<EntryId>, text: String) -> Self {
+        Self {
+            chrome: page.chrome(),
+            space: page.space(),
+            partner_name: page.people.partner_name.clone(),
+            draft,
+            text,
+            saved: None,
+            checked: false,
+            flags: Vec::new(),
+            error: None,
+            letter_max: limits::LETTER,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DraftQuery {
+    #[serde(default)]
+    draft: String,
+}
+
+async fn letter_form(page: InSpace, Query(query): Query<DraftQuery>) -> Result<Response, WebError> {
+    let draft: Option<LetterDraft> = match optional_form_id(&query.draft)? {
+        None => None,
+        Some(id) => Some(
+            page.app
+                .letter_draft(&page.session, page.space(), id)
+                .await?,
+        ),
+    };
+    let mut shown = LetterFormPage::new(
+        &page,
+        draft.as_ref().map(|d| d.id),
+        draft.as_ref().map(|d| d.text.clone()).unwrap_or_default(),
+    );
+    shown.saved = draft
+        .as_ref()
+        .map(|d| format_time(d.updated_at * 1_000_000, &page.zone));
+    Ok(shown.into_response())
+}
+
+#[derive(Deserialize)]
+struct LetterForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    draft: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// `save` keeps a private draft; `check` shows the gentleness check; `send` sends if the
+/// check finds nothing; `send_anyway` sends whatever it says.
+async fn write_letter(page: InSpace, Form(form): Form<LetterForm>) -> Result<Response, WebError> {
+    let space = page.space();
+    let draft: Option<EntryId> = optional_form_id(&form.draft)?;
+    let shown = |status: StatusCode, checked: bool, flags: Vec<Flag>, error: Option<String>| {
+        let mut shown = LetterFormPage::new(&page, draft, form.text.clone());
+        shown.checked = checked;
+        shown.flags = flags;
+        shown.error = error;
+        (status, shown).into_response()
+    };
+    let result = match form.action.as_str() {
+        "save" => page
+            .app
+            .save_letter_draft(&page.session, space, draft, &form.text)
+            .await
+            .map(|id| see_other(&format!("/spaces/{space}/letters/new?draft={id}"))),
+        action => {
+            // Limits first: the check never reads more than a letter may hold.
+            if let Err(e) = Text::parse(&form.text, "The letter", limits::LETTER) {
+                return Ok(shown(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    false,
+                    Vec::new(),
+                    Some(e.0),
+                ));
+            }
+            let flags = checks::check(Check::Gentleness, &form.text);
+            let send = action == "send_anyway" || (action == "send" && flags.is_empty());
+            if send {
+                page.app
+                    .send_letter(&page.session, space, draft, &form.text)
+                    .await
+                    .map(|id| see_other(&format!("/spaces/{space}/letters/{id}")))
+            } else {
+                Ok(shown(StatusCode::OK, true, flags, None))
+            }
+        }
+    };
+    match result {
+        Ok(response) => Ok(response),
+        Err(err @ AppError::Invalid { .. }) => {
+            let status = status_of(&err);
+            Ok(shown(status, false, Vec::new(), Some(err.to_string())))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "letter.html")]
+struct LetterPage {
+    chrome: Chrome,
+    space: SpaceId,
+    from: Name,
+    to: Name,
+    when: String,
+    text: String,
+}
+
+async fn letter(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response, WebError> {
+    let l = page.state.own_up.letter(id).ok_or_else(not_found)?;
+    Ok(LetterPage {
+        chrome: page.chrome(),
+        space: page.space(),
+        from: page.people.name(l.author),
+        to: page.people.name(l.recipient),
+        when: format_time(l.sent_at_us, &page.zone),
+        text: l.text.clone(),
+    }
+    .into_response())
+}

@@ -1,0 +1,147 @@
+//! A space's home page: what is waiting for the viewer (each capability says what it is
+//! waiting for, see `web::WAITING`), signals, milestones, where each repair stands, half a
+//! year of trends, and what happened recently.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+
+use super::super::WAITING;
+use super::super::charts::{self, Chart};
+use super::super::context::SpacePath;
+use super::super::error::WebError;
+use super::super::events::{self, EventLine};
+use super::super::guard::SignedIn;
+use super::super::view::{Chrome, format_time};
+use super::{
+    DISCLAIMER, MilestoneView, SignalView, celebrated, dashboard_range, range_text, signals,
+    stage_and_pace,
+};
+use crate::app::App;
+use crate::domain::checkin::Zone;
+use crate::domain::record::{self as chain, RecordedEvent};
+use crate::domain::space::SpaceState;
+use crate::domain::trends::Trends;
+use crate::domain::{PersonId, SpaceId};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "space.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    space: SpaceId,
+    name: String,
+    me: String,
+    partner: Option<String>,
+    invite_link: Option<String>,
+    fingerprint: String,
+    events: u64,
+    waiting: Vec<(String, String)>,
+    /// Each breach with its stage and pace, e.g. ("The messages", "Atone", "2 of 4 topics ready").
+    repairs: Vec<(String, String, String, String)>,
+    upcoming: Vec<String>,
+    celebrated: Vec<String>,
+    signals: Vec<SignalView>,
+    milestones: Vec<MilestoneView>,
+    disclaimer: &'static str,
+    /// "3 Jun 2026 to 29 Nov 2026".
+    range: String,
+    charts: Vec<Chart>,
+    recent: Vec<EventLine>,
+}
+
+/// The dashboard loads its own state (it also records milestones and reads the newest
+/// events), so it takes the path and the session rather than the page context.
+pub async fn show(
+    State(app): State<App>,
+    user: SignedIn,
+    SpacePath(space): SpacePath,
+) -> Result<Response, WebError> {
+    let dashboard = app.dashboard(&user.session, space).await?;
+    let invite_link = app
+        .pending_invite_link(&user.session, &dashboard.state)
+        .await?;
+    let mut shown = dashboard_page(
+        &dashboard.state,
+        user.session.person,
+        &user.session.time_zone,
+        dashboard.now_us,
+        &dashboard.recent,
+    );
+    shown.chrome = Chrome::signed_in(&user.csrf);
+    shown.invite_link = invite_link;
+    Ok(shown.into_response())
+}
+
+/// A space's home page, as `viewer` sees it at `now_us`, rendered to HTML without a request:
+/// what the dashboard benchmark measures. `recent` are the newest events, newest first.
+pub fn dashboard_html(
+    state: &SpaceState,
+    viewer: PersonId,
+    zone: &Zone,
+    now_us: i64,
+    recent: &[RecordedEvent],
+) -> Result<String, askama::Error> {
+    dashboard_page(state, viewer, zone, now_us, recent).render()
+}
+
+fn dashboard_page(
+    state: &SpaceState,
+    viewer: PersonId,
+    zone: &Zone,
+    now_us: i64,
+    recent: &[RecordedEvent],
+) -> DashboardPage {
+    let me = state.partners.iter().find(|p| p.person == viewer);
+    let range = dashboard_range(state, zone, now_us);
+    let trends = Trends::of(state, range, now_us);
+    DashboardPage {
+        chrome: Chrome::signed_in(""),
+        space: state.id,
+        name: state.name.clone(),
+        me: me.map(|p| p.display_name.clone()).unwrap_or_default(),
+        partner: state.partner_of(viewer).map(|p| p.display_name.clone()),
+        invite_link: None,
+        fingerprint: chain::fingerprint(&state.head_hash),
+        events: state.head_seq,
+        waiting: WAITING
+            .iter()
+            .flat_map(|waiting| waiting(state, viewer, now_us))
+            .collect(),
+        repairs: state
+            .own_up
+            .breaches
+            .iter()
+            .map(|b| {
+                let (stage, pace) = stage_and_pace(state, b.id);
+                (
+                    format!("/spaces/{}/breaches/{}", state.id, b.id),
+                    b.title.clone(),
+                    stage,
+                    pace,
+                )
+            })
+            .collect(),
+        upcoming: state
+            .reconnect
+            .upcoming(now_us)
+            .into_iter()
+            .map(|p| format!("{}, {}", p.what, format_time(p.when_us, zone)))
+            .collect(),
+        celebrated: state
+            .reconnect
+            .reached_goals()
+            .into_iter()
+            .map(|g| g.text.clone())
+            .collect(),
+        signals: signals(state, Some(viewer), zone, now_us),
+        milestones: celebrated(state, zone, now_us, None),
+        disclaimer: DISCLAIMER,
+        range: range_text(&range),
+        charts: charts::all(state, &trends),
+        recent: recent
+            .iter()
+            .map(|e| events::describe(state, viewer, e, zone))
+            .collect(),
+    }
+}

@@ -1,0 +1,76 @@
+//! The record: every event of the space in order with its hash, the fingerprint both
+//! partners see, and the export of the whole chain.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::context::SpacePath;
+use super::error::WebError;
+use super::events::{EventLine, describe};
+use super::guard::SignedIn;
+use super::view::Chrome;
+use crate::app::App;
+use crate::domain::SpaceId;
+use crate::domain::record;
+use crate::export::Export;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/spaces/{id}/record", get(record))
+        .route("/spaces/{id}/export", get(export))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "record.html")]
+struct RecordPage {
+    chrome: Chrome,
+    space: SpaceId,
+    lines: Vec<EventLine>,
+    fingerprint: String,
+    verified: bool,
+}
+
+async fn record(
+    State(app): State<App>,
+    user: SignedIn,
+    SpacePath(space): SpacePath,
+) -> Result<Response, WebError> {
+    let zone = &user.session.time_zone;
+    let (state, events) = app.read_record(user.session.person, space).await?;
+    let verified = record::verify(&events).is_ok();
+    let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
+    Ok(RecordPage {
+        chrome: Chrome::signed_in(&user.csrf),
+        space: state.id,
+        lines: events
+            .iter()
+            .map(|e| describe(&state, user.session.person, e, zone))
+            .collect(),
+        fingerprint: record::fingerprint(&head),
+        verified,
+    }
+    .into_response())
+}
+
+async fn export(
+    State(app): State<App>,
+    user: SignedIn,
+    SpacePath(space): SpacePath,
+) -> Result<Response, WebError> {
+    let (state, events) = app.read_record(user.session.person, space).await?;
+    let json = Export::new(state.id, &events, app.clock().now_us()).to_json();
+    let disposition = format!("attachment; filename=\"goldseam-record-{}.json\"", state.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        json,
+    )
+        .into_response())
+}

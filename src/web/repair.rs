@@ -1,0 +1,316 @@
+//! Repair: the pace the hurt partner sets per topic, and each breach's stage (atone,
+//! attune, attach), moved on or back only when the hurt partner confirms. Both are a
+//! section of the breach's page; the stages are explained on a page of their own.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::context::{BreachHead, EntryPath, InSpace, OnBreach, form_id};
+use super::error::WebError;
+use super::guard::SignedIn;
+use super::view::{Chrome, format_time, invalid, see_other};
+use crate::app::{App, AppError};
+use crate::domain::reconnect::{self, Command, Direction, Readiness, Stage, Topic, TopicText};
+use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::{EntryId, PersonId, SpaceId};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/spaces/{id}/stages", get(stages))
+        .route("/spaces/{id}/breaches/{entry}/pace", post(set_pace))
+        .route("/spaces/{id}/breaches/{entry}/pace/topics", post(add_topic))
+        .route("/spaces/{id}/breaches/{entry}/stage", post(stage))
+}
+
+/// A proposed change of stage for the hurt partner to answer.
+pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(String, String)> {
+    use reconnect::Waiting as R;
+    state
+        .reconnect
+        .waiting_for(viewer, &state.own_up)
+        .into_iter()
+        .filter_map(|w| match w {
+            R::ConfirmStage { breach, .. } => Some((
+                "Answer a proposed change of stage".to_owned(),
+                format!("/spaces/{}/breaches/{breach}#stage", state.id),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Record-page wording for pace and stages.
+pub fn describe(
+    _state: &SpaceState,
+    base: &str,
+    event: &SpaceEvent,
+) -> Option<(String, Option<String>)> {
+    use reconnect::Event as E;
+    let SpaceEvent::Reconnect(event) = event else {
+        return None;
+    };
+    let (what, breach, anchor) = match event {
+        E::PaceSet(e) => ("set the pace on a topic", e.breach, "pace"),
+        E::PaceTopicAdded(e) => ("added a pace topic", e.breach, "pace"),
+        E::StageProposed(e) => ("proposed a change of stage", e.breach, "stage"),
+        E::StageConfirmed(e) => ("confirmed a change of stage", e.breach, "stage"),
+        E::StageDeclined(e) => ("declined a change of stage", e.breach, "stage"),
+        E::StageWithdrawn(e) => ("withdrew a stage proposal", e.breach, "stage"),
+        _ => return None,
+    };
+    Some((
+        what.to_owned(),
+        Some(format!("{base}/breaches/{breach}#{anchor}")),
+    ))
+}
+
+#[derive(Deserialize)]
+struct TextForm {
+    #[serde(default)]
+    text: String,
+}
+
+/// A topic's readiness as shown on the breach page.
+pub struct PaceLine {
+    pub key: String,
+    pub label: String,
+    pub readiness: &'static str,
+}
+
+/// Pace and stage of one breach, for the breach page.
+pub struct BreachRepair {
+    pub pace: Vec<PaceLine>,
+    pub readiness: Vec<(&'static str, &'static str)>,
+    pub stage: Stage,
+    pub stage_about: &'static str,
+    pub practices: Vec<(&'static str, Option<String>)>,
+    pub pending: Option<(EntryId, String, bool)>,
+    pub history: Vec<String>,
+    pub can_go_on: bool,
+    pub can_go_back: bool,
+}
+
+/// Where a practice of a stage lives, if it has been built.
+fn practice_link(base: &str, breach: EntryId, feature: &str) -> Option<String> {
+    match feature {
+        "disclosure" | "apology" => Some(format!("{base}/breaches/{breach}")),
+        "pace" => Some(format!("{base}/breaches/{breach}#pace")),
+        "questions" => Some(format!("{base}/questions")),
+        "letters" => Some(format!("{base}/letters")),
+        "checkins" => Some(format!("{base}/checkins")),
+        "appreciations" | "time_together" | "goals" => Some(format!("{base}/together")),
+        _ => None,
+    }
+}
+
+/// The stage and pace of a breach, as a section of its page.
+pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
+    BreachRepairSection {
+        chrome: on.page.chrome(),
+        breach: on.head(),
+        repair: breach_repair(on.page, on.breach.id),
+    }
+    .render()
+}
+
+#[derive(Template)]
+#[template(path = "repair.html")]
+struct BreachRepairSection {
+    chrome: Chrome,
+    breach: BreachHead,
+    repair: BreachRepair,
+}
+
+fn breach_repair(page: &InSpace, breach: EntryId) -> BreachRepair {
+    let r = &page.state.reconnect;
+    let zone = &page.zone;
+    let me = page.me();
+    let base = page.base();
+    let stage = r.stage(breach);
+    let pending = r.pending_stage(breach).map(|p| {
+        (
+            p.id,
+            format!(
+                "{} proposed moving {} to {}",
+                page.people.name(p.by),
+                if p.is_back() { "back" } else { "on" },
+                p.to.name()
+            ),
+            p.by == me,
+        )
+    });
+    let history = r
+        .stage_track(breach)
+        .map(|t| {
+            t.changes()
+                .map(|p| {
+                    format!(
+                        "{}: from {} to {}",
+                        format_time(p.at_us, zone),
+                        p.from.name(),
+                        p.to.name()
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    BreachRepair {
+        pace: r
+            .pace_topics(breach)
+            .into_iter()
+            .map(|t| PaceLine {
+                key: t.topic.key(),
+                label: t.label.to_owned(),
+                readiness: t.readiness.map_or("not said yet", Readiness::label),
+            })
+            .collect(),
+        readiness: Readiness::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
+        stage,
+        stage_about: stage.about(),
+        practices: stage
+            .practices()
+            .iter()
+            .map(|p| (p.label, practice_link(&base, breach, p.feature)))
+            .collect(),
+        pending,
+        history,
+        can_go_on: stage.next().is_some(),
+        can_go_back: stage.previous().is_some(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PaceForm {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    readiness: String,
+}
+
+async fn set_pace(
+    State(app): State<App>,
+    user: SignedIn,
+    EntryPath(space, breach): EntryPath,
+    Form(form): Form<PaceForm>,
+) -> Result<Response, WebError> {
+    let topic = Topic::parse(&form.topic).map_err(invalid("topic"))?;
+    let readiness = Readiness::parse(&form.readiness).map_err(invalid("readiness"))?;
+    app.reconnect(
+        &user.session,
+        space,
+        Command::SetPace {
+            breach,
+            topic,
+            readiness,
+        },
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/spaces/{space}/breaches/{breach}#pace"
+    )))
+}
+
+async fn add_topic(
+    State(app): State<App>,
+    user: SignedIn,
+    EntryPath(space, breach): EntryPath,
+    Form(form): Form<TextForm>,
+) -> Result<Response, WebError> {
+    let text = TopicText::parse(&form.text).map_err(invalid("text"))?;
+    app.reconnect(
+        &user.session,
+        space,
+        Command::AddPaceTopic {
+            breach,
+            id: EntryId::random(),
+            text,
+        },
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/spaces/{space}/breaches/{breach}#pace"
+    )))
+}
+
+#[derive(Deserialize)]
+struct StageForm {
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    proposal: String,
+    #[serde(default)]
+    answer: String,
+}
+
+/// Proposes a move (`direction`), or answers a pending proposal (`proposal` + `answer`:
+/// confirm, decline or withdraw).
+async fn stage(
+    State(app): State<App>,
+    user: SignedIn,
+    EntryPath(space, breach): EntryPath,
+    Form(form): Form<StageForm>,
+) -> Result<Response, WebError> {
+    let command = if form.proposal.is_empty() {
+        let direction = Direction::parse(&form.direction).map_err(invalid("direction"))?;
+        Command::ProposeStage {
+            breach,
+            id: EntryId::random(),
+            direction,
+        }
+    } else {
+        let proposal = form_id(&form.proposal)?;
+        match form.answer.as_str() {
+            "confirm" => Command::ConfirmStage { breach, proposal },
+            "decline" => Command::DeclineStage { breach, proposal },
+            "withdraw" => Command::WithdrawStage { breach, proposal },
+            _ => {
+                return Err(AppError::Invalid {
+                    field: "answer",
+                    message: "Please choose an answer.".into(),
+                }
+                .into());
+            }
+        }
+    };
+    app.reconnect(&user.session, space, command).await?;
+    Ok(see_other(&format!(
+        "/spaces/{space}/breaches/{breach}#stage"
+    )))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "stages.html")]
+struct StagesPage {
+    chrome: Chrome,
+    space: SpaceId,
+    stages: Vec<(&'static str, &'static str, &'static str, Vec<&'static str>)>,
+}
+
+/// What each stage of repair is about, for everyone to read.
+async fn stages(page: InSpace) -> Result<Response, WebError> {
+    Ok(StagesPage {
+        chrome: page.chrome(),
+        space: page.space(),
+        stages: Stage::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.name(),
+                    s.tagline(),
+                    s.about(),
+                    s.practices().iter().map(|p| p.label).collect(),
+                )
+            })
+            .collect(),
+    }
+    .into_response())
+}

@@ -1,0 +1,185 @@
+//! What every page shares: the layout's chrome, how a person is named, how an instant is
+//! shown in the viewer's own time zone, and the small wording helpers that more than one
+//! capability uses. Nothing here knows about a particular capability.
+
+use std::fmt;
+
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::error::WebError;
+use super::guard::Viewer;
+use crate::app::AppError;
+use crate::domain::PersonId;
+use crate::domain::checkin::Zone;
+use crate::domain::space::SpaceState;
+
+/// What the layout needs on every page.
+pub struct Chrome {
+    pub signed_in: bool,
+    pub csrf: String,
+}
+
+impl Chrome {
+    pub fn of(viewer: &Viewer) -> Self {
+        Self {
+            signed_in: viewer.session.is_some(),
+            csrf: viewer.csrf.clone(),
+        }
+    }
+
+    pub fn signed_in(csrf: &str) -> Self {
+        Self {
+            signed_in: true,
+            csrf: csrf.to_owned(),
+        }
+    }
+}
+
+/// "2026-11-23 19:04 CET": an instant in the viewer's own time zone.
+pub fn format_time(at_us: i64, zone: &Zone) -> String {
+    zone.local_text(at_us)
+}
+
+/// "3 days" / "5 hours" / "a few minutes".
+pub fn age(now_us: i64, then_us: i64) -> String {
+    let minutes = (now_us - then_us).max(0) / 60_000_000;
+    match minutes {
+        0..=9 => "a few minutes".to_owned(),
+        10..=119 => format!("{minutes} minutes"),
+        120..=2879 => format!("{} hours", minutes / 60),
+        _ => format!("{} days", minutes / 1440),
+    }
+}
+
+/// “The first sixty characters…” of something a partner wrote, quoted.
+pub fn quoted(text: &str) -> String {
+    let short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        format!("“{short}…”")
+    } else {
+        format!("“{short}”")
+    }
+}
+
+/// The first line of a text, up to 80 characters.
+pub fn opening(text: &str) -> String {
+    let first: String = text.lines().next().unwrap_or("").chars().take(80).collect();
+    if first.chars().count() < text.chars().count() {
+        format!("{first}…")
+    } else {
+        first
+    }
+}
+
+/// 303 See Other: where a successful form sends the browser next.
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// Turns a refused form field into a 422 with its message.
+pub fn invalid(field: &'static str) -> impl Fn(crate::domain::input::InputError) -> WebError {
+    move |e| WebError(AppError::invalid(field, e))
+}
+
+/// How a page names a person: the viewer is "you" (a word of the page, never derived from
+/// a display name), anyone else by the name they chose. Templates pick the form that fits
+/// the sentence: `{{ name }}` at its start, `{{ name.object() }}` inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Name {
+    You,
+    Named(String),
+}
+
+impl Name {
+    /// "You" / "Alex": for the start of a sentence.
+    pub fn subject(&self) -> &str {
+        match self {
+            Self::You => "You",
+            Self::Named(name) => name,
+        }
+    }
+
+    /// "you" / "Alex": inside a sentence. A name is never lowercased.
+    pub fn object(&self) -> &str {
+        match self {
+            Self::You => "you",
+            Self::Named(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.subject())
+    }
+}
+
+/// Someone the record names who is not (or no longer) a partner of the space.
+const SOMEONE: &str = "your partner";
+
+/// The viewer and their partner, by name, for wording pages.
+#[derive(Debug, Clone)]
+pub struct People {
+    pub me: PersonId,
+    pub partner: Option<PersonId>,
+    pub partner_name: String,
+}
+
+impl People {
+    pub fn of(state: &SpaceState, me: PersonId) -> Self {
+        let partner = state.partner_of(me);
+        Self {
+            me,
+            partner: partner.map(|p| p.person),
+            partner_name: partner.map_or_else(|| SOMEONE.to_owned(), |p| p.display_name.clone()),
+        }
+    }
+
+    /// "You" for the viewer, the partner's name for the partner.
+    pub fn name(&self, person: PersonId) -> Name {
+        if person == self.me {
+            Name::You
+        } else {
+            Name::Named(self.partner_name.clone())
+        }
+    }
+}
+
+/// The title of a breach, for wording what happened on it ("" if the record has none).
+pub fn breach_title(state: &SpaceState, breach: crate::domain::EntryId) -> String {
+    state
+        .own_up
+        .breach(breach)
+        .map_or_else(String::new, |b| b.title.clone())
+}
+
+/// A partner's display name on a page with no "you" in it (printed or shared pages): the
+/// name they chose, or "A partner" for someone the space no longer knows.
+pub fn display_name(state: &SpaceState, person: PersonId) -> String {
+    state
+        .partners
+        .iter()
+        .find(|p| p.person == person)
+        .map_or_else(|| "A partner".to_owned(), |p| p.display_name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partner_whose_name_starts_with_you_keeps_their_name() {
+        let youssef = Name::Named("Youssef".to_owned());
+        assert_eq!(youssef.object(), "Youssef");
+        assert_eq!(youssef.subject(), "Youssef");
+        assert_eq!(Name::You.object(), "you");
+        assert_eq!(Name::You.to_string(), "You");
+    }
+
+    #[test]
+    fn quoting_cuts_long_text_on_a_character_boundary() {
+        assert_eq!(quoted("short"), "“short”");
+        let long = "é".repeat(70);
+        assert_eq!(quoted(&long), format!("“{}…”", "é".repeat(60)));
+    }
+}
