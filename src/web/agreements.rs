@@ -7,14 +7,15 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::context::{EntryPath, InSpace, SpacePath, form_id};
+use super::context::{EntryPath, InSpace, form_id};
 use super::error::{WebError, not_found};
 use super::guard::SignedIn;
-use super::view::{Chrome, Name, format_time, invalid, see_other};
+use super::view::{Chrome, FormError, Name, format_time, invalid, see_other};
 use crate::app::{App, AppError};
 use crate::domain::agreements::{
     self, AgreementStatus, AgreementText, RevisitDate, Segment as Diff,
@@ -114,12 +115,23 @@ struct AgreementsPage {
     space: SpaceId,
     has_partner: bool,
     agreements: Vec<AgreementLine>,
+    /// What was typed, when the form comes back with a refusal.
+    typed: AgreementForm,
+    error: Option<FormError>,
 }
 
 async fn agreements_page(page: InSpace) -> Result<Response, WebError> {
+    Ok(agreements_list(&page, AgreementForm::default(), None).into_response())
+}
+
+fn agreements_list(
+    page: &InSpace,
+    typed: AgreementForm,
+    error: Option<FormError>,
+) -> AgreementsPage {
     let state = &page.state;
     let now = page.now_us;
-    Ok(AgreementsPage {
+    AgreementsPage {
         chrome: page.chrome(),
         space: page.space(),
         has_partner: state.is_full(),
@@ -134,8 +146,9 @@ async fn agreements_page(page: InSpace) -> Result<Response, WebError> {
                 due: a.due_for_review(now),
             })
             .collect(),
+        typed,
+        error,
     }
-    .into_response())
 }
 
 /// One version of an agreement, with what changed from the one before.
@@ -232,7 +245,7 @@ async fn agreement_page(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Re
     .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct AgreementForm {
     #[serde(default)]
     text: String,
@@ -244,14 +257,28 @@ struct AgreementForm {
     action: String,
 }
 
+/// A refused proposal comes back to the form, beside the field, as it was typed.
 async fn propose_agreement(
-    State(app): State<App>,
-    user: SignedIn,
-    SpacePath(space): SpacePath,
+    page: InSpace,
     Form(form): Form<AgreementForm>,
 ) -> Result<Response, WebError> {
-    let text = AgreementText::parse(&form.text).map_err(invalid("text"))?;
-    let revisit = RevisitDate::parse_optional(&form.revisit).map_err(invalid("revisit"))?;
+    let space = page.space();
+    match propose(&page, &form).await {
+        Ok(agreement) => Ok(see_other(&format!(
+            "/spaces/{space}/agreements/{agreement}"
+        ))),
+        Err(err) => {
+            let error = FormError::on_form(err, &["text", "revisit"])?;
+            let shown = agreements_list(&page, form, Some(error));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response())
+        }
+    }
+}
+
+async fn propose(page: &InSpace, form: &AgreementForm) -> Result<EntryId, AppError> {
+    let text = AgreementText::parse(&form.text).map_err(|e| AppError::invalid("text", e))?;
+    let revisit =
+        RevisitDate::parse_optional(&form.revisit).map_err(|e| AppError::invalid("revisit", e))?;
     let agreement = EntryId::random();
     let command = agreements::Command::Propose {
         id: agreement,
@@ -259,10 +286,10 @@ async fn propose_agreement(
         text,
         revisit,
     };
-    app.agreement(&user.session, space, command).await?;
-    Ok(see_other(&format!(
-        "/spaces/{space}/agreements/{agreement}"
-    )))
+    page.app
+        .agreement(&page.session, page.space(), command)
+        .await?;
+    Ok(agreement)
 }
 
 /// Every action on an agreement: `action` says which.

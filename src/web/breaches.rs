@@ -7,6 +7,7 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -16,7 +17,7 @@ use time::macros::format_description;
 use super::context::{EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
 use super::guard::SignedIn;
-use super::view::{Chrome, Name, breach_title, invalid, quoted, see_other};
+use super::view::{Chrome, FormError, Name, breach_title, invalid, quoted, see_other};
 use crate::app::{App, AppError};
 use crate::domain::ownup::{
     self, Acknowledgment, Breach, BreachKind, Command, Text, Waiting, limits,
@@ -101,14 +102,21 @@ struct BreachesPage {
     kinds: Vec<(&'static str, &'static str)>,
     today: String,
     title_max: usize,
+    /// What was typed, when the form comes back with a refusal.
+    typed: BreachForm,
+    error: Option<FormError>,
 }
 
 async fn breaches(page: InSpace) -> Result<Response, WebError> {
+    Ok(breaches_page(&page, BreachForm::default(), None).into_response())
+}
+
+fn breaches_page(page: &InSpace, typed: BreachForm, error: Option<FormError>) -> BreachesPage {
     let people = &page.people;
     let today = time::OffsetDateTime::from_unix_timestamp(page.now_us / 1_000_000)
         .map(|t| t.date().to_string())
         .unwrap_or_default();
-    Ok(BreachesPage {
+    BreachesPage {
         chrome: page.chrome(),
         space: page.space(),
         breaches: page
@@ -133,11 +141,12 @@ async fn breaches(page: InSpace) -> Result<Response, WebError> {
             .collect(),
         today,
         title_max: limits::TITLE,
+        typed,
+        error,
     }
-    .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct BreachForm {
     #[serde(default)]
     title: String,
@@ -149,10 +158,30 @@ struct BreachForm {
     discovered_on: String,
 }
 
+impl BreachForm {
+    const FIELDS: &[&str] = &["title", "kind", "broke_trust", "discovered_on"];
+}
+
+/// A refused field comes back to the form, beside the field, with what was typed.
 async fn record_breach(page: InSpace, Form(form): Form<BreachForm>) -> Result<Response, WebError> {
+    match record(&page, &form).await {
+        Ok(breach) => Ok(see_other(&format!(
+            "/spaces/{}/breaches/{breach}",
+            page.space()
+        ))),
+        Err(err) => {
+            let error = FormError::on_form(err, BreachForm::FIELDS)?;
+            let shown = breaches_page(&page, form, Some(error));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response())
+        }
+    }
+}
+
+async fn record(page: &InSpace, form: &BreachForm) -> Result<EntryId, AppError> {
     let people = &page.people;
-    let title = Text::parse(&form.title, "The title", limits::TITLE).map_err(invalid("title"))?;
-    let kind = BreachKind::parse(&form.kind).map_err(invalid("kind"))?;
+    let title = Text::parse(&form.title, "The title", limits::TITLE)
+        .map_err(|e| AppError::invalid("title", e))?;
+    let kind = BreachKind::parse(&form.kind).map_err(|e| AppError::invalid("kind", e))?;
     let broke_trust = match (form.broke_trust.as_str(), people.partner) {
         ("me", _) => people.me,
         ("partner", Some(partner)) => partner,
@@ -160,8 +189,7 @@ async fn record_breach(page: InSpace, Form(form): Form<BreachForm>) -> Result<Re
             return Err(AppError::Invalid {
                 field: "broke_trust",
                 message: "Please choose who broke trust.".into(),
-            }
-            .into());
+            });
         }
     };
     let discovered_on = Date::parse(
@@ -173,11 +201,10 @@ async fn record_breach(page: InSpace, Form(form): Form<BreachForm>) -> Result<Re
         message: "Please give the date it came to light, like 2026-10-02.".into(),
     })?;
     let breach = EntryId::random();
-    let space = page.space();
     page.app
         .own_up(
             &page.session,
-            space,
+            page.space(),
             Command::RecordBreach {
                 id: breach,
                 title,
@@ -187,7 +214,7 @@ async fn record_breach(page: InSpace, Form(form): Form<BreachForm>) -> Result<Re
             },
         )
         .await?;
-    Ok(see_other(&format!("/spaces/{space}/breaches/{breach}")))
+    Ok(breach)
 }
 
 #[derive(Template, WebTemplate)]

@@ -6,15 +6,16 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::context::{BreachHead, EntryPath, InSpace, OnBreach, SpacePath, optional_form_id};
+use super::context::{BreachHead, EntryPath, InSpace, OnBreach, optional_form_id};
 use super::error::{WebError, not_found};
 use super::guard::SignedIn;
-use super::view::{Chrome, Name, People, age, format_time, invalid, quoted, see_other};
-use crate::app::App;
+use super::view::{Chrome, FormError, Name, People, age, format_time, invalid, quoted, see_other};
+use crate::app::{App, AppError};
 use crate::domain::ownup::{self, Command, Question, QuestionStatus, Text, Waiting, limits};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
@@ -151,6 +152,9 @@ struct QuestionsPage {
     has_partner: bool,
     partner_name: String,
     question_max: usize,
+    /// The question as typed, when the form comes back with a refusal.
+    typed: String,
+    error: Option<FormError>,
 }
 
 #[derive(Deserialize, Default)]
@@ -160,6 +164,15 @@ struct BreachQuery {
 }
 
 async fn questions(page: InSpace, Query(query): Query<BreachQuery>) -> Result<Response, WebError> {
+    Ok(questions_page(&page, query.breach, String::new(), None).into_response())
+}
+
+fn questions_page(
+    page: &InSpace,
+    selected_breach: String,
+    typed: String,
+    error: Option<FormError>,
+) -> QuestionsPage {
     let people = &page.people;
     let mut questions: Vec<QuestionLine> = page
         .state
@@ -170,7 +183,7 @@ async fn questions(page: InSpace, Query(query): Query<BreachQuery>) -> Result<Re
         .collect();
     // What needs the viewer first, then the oldest open questions.
     questions.sort_by_key(|q| (!q.my_turn, q.settled()));
-    Ok(QuestionsPage {
+    QuestionsPage {
         chrome: page.chrome(),
         space: page.space(),
         questions,
@@ -182,12 +195,13 @@ async fn questions(page: InSpace, Query(query): Query<BreachQuery>) -> Result<Re
             .filter(|b| b.hurt == people.me)
             .map(|b| (b.id, b.title.clone()))
             .collect(),
-        selected_breach: query.breach,
+        selected_breach,
         has_partner: people.partner.is_some(),
         partner_name: people.partner_name.clone(),
         question_max: limits::QUESTION,
+        typed,
+        error,
     }
-    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -198,27 +212,33 @@ struct AskForm {
     breach: String,
 }
 
-async fn ask(
-    State(app): State<App>,
-    user: SignedIn,
-    SpacePath(space): SpacePath,
-    Form(form): Form<AskForm>,
-) -> Result<Response, WebError> {
-    let text =
-        Text::parse(&form.text, "Your question", limits::QUESTION).map_err(invalid("text"))?;
+/// A refused question comes back to the form, beside the field, as it was typed.
+async fn ask(page: InSpace, Form(form): Form<AskForm>) -> Result<Response, WebError> {
+    let space = page.space();
     let breach = optional_form_id(&form.breach)?;
-    let question = EntryId::random();
-    app.own_up(
-        &user.session,
-        space,
-        Command::AskQuestion {
-            id: question,
-            breach,
-            text,
-        },
-    )
-    .await?;
-    Ok(see_other(&format!("/spaces/{space}/questions/{question}")))
+    let asked = match Text::parse(&form.text, "Your question", limits::QUESTION) {
+        Ok(text) => {
+            let question = EntryId::random();
+            let command = Command::AskQuestion {
+                id: question,
+                breach,
+                text,
+            };
+            page.app
+                .own_up(&page.session, space, command)
+                .await
+                .map(|()| question)
+        }
+        Err(e) => Err(AppError::invalid("text", e)),
+    };
+    match asked {
+        Ok(question) => Ok(see_other(&format!("/spaces/{space}/questions/{question}"))),
+        Err(err) => {
+            let error = FormError::on_form(err, &["text", "breach"])?;
+            let shown = questions_page(&page, form.breach.clone(), form.text.clone(), Some(error));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response())
+        }
+    }
 }
 
 pub struct RoundView {

@@ -81,6 +81,29 @@ pub fn invalid(field: &'static str) -> impl Fn(crate::domain::input::InputError)
     move |e| WebError(AppError::invalid(field, e))
 }
 
+/// A refused field of a form, shown beside that field when the page is drawn again with
+/// what the person typed. `field` is "" when the refusal names no field of this form; the
+/// form then shows it above its first field.
+#[derive(Debug, Clone)]
+pub struct FormError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FormError {
+    /// The refusal to show on a form with `fields`, or the error itself when it is not
+    /// about what was typed (it gets its own page).
+    pub fn on_form(err: AppError, fields: &[&str]) -> Result<Self, AppError> {
+        match err {
+            AppError::Invalid { field, message } => Ok(Self {
+                field: if fields.contains(&field) { field } else { "" },
+                message,
+            }),
+            other => Err(other),
+        }
+    }
+}
+
 /// How a page names a person: the viewer is "you" (a word of the page, never derived from
 /// a display name), anyone else by the name they chose. Templates pick the form that fits
 /// the sentence: `{{ name }}` at its start, `{{ name.object() }}` inside it.
@@ -174,6 +197,19 @@ mod tests {
         assert_eq!(youssef.subject(), "Youssef");
         assert_eq!(Name::You.object(), "you");
         assert_eq!(Name::You.to_string(), "You");
+    }
+
+    #[test]
+    fn a_refusal_names_its_field_only_if_the_form_has_it() {
+        let invalid = |field| AppError::Invalid {
+            field,
+            message: "Please choose.".into(),
+        };
+        let shown = FormError::on_form(invalid("kind"), &["title", "kind"]).unwrap();
+        assert_eq!(shown.field, "kind");
+        let shown = FormError::on_form(invalid("zone"), &["title", "kind"]).unwrap();
+        assert_eq!(shown.field, "");
+        assert!(FormError::on_form(AppError::NotFound, &["title"]).is_err());
     }
 
     #[test]
