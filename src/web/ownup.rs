@@ -7,8 +7,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use time::Date;
-use time::macros::format_description;
 
 use super::error::{WebError, status_of};
 use super::guard::SignedIn;
@@ -164,8 +162,8 @@ pub async fn breaches(
 ) -> Result<Response, WebError> {
     let state = app.own_up_state(&user.session, space_id(&id)?).await?;
     let people = People::of(&state, user.session.person);
-    let today = time::OffsetDateTime::from_unix_timestamp(app.clock().now_secs())
-        .map(|t| t.date().to_string())
+    let today = crate::domain::calendar::utc_date(app.clock().now_us())
+        .map(|d| d.to_string())
         .unwrap_or_default();
     Ok(BreachesPage {
         chrome: Chrome::signed_in(&user.csrf),
@@ -229,14 +227,13 @@ pub async fn record_breach(
             .into());
         }
     };
-    let discovered_on = Date::parse(
-        form.discovered_on.trim(),
-        format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| AppError::Invalid {
-        field: "discovered_on",
-        message: "Please give the date it came to light, like 2026-10-02.".into(),
-    })?;
+    let discovered_on =
+        crate::domain::calendar::parse_date(form.discovered_on.trim()).ok_or_else(|| {
+            AppError::Invalid {
+                field: "discovered_on",
+                message: "Please give the date it came to light, like 2026-10-02.".into(),
+            }
+        })?;
     let breach = EntryId::random();
     app.own_up(
         &user.session,
