@@ -12,8 +12,7 @@
 
 use std::fmt;
 
-use jiff::Span;
-use jiff::civil::{Date, date};
+use jiff::civil::Date;
 
 use super::PersonId;
 use super::calendar::{date_of_day, day_index, parse_date, utc_date};
@@ -370,6 +369,8 @@ mod tests {
     };
     use crate::domain::promises::Outcome;
     use crate::domain::reconnect;
+    use jiff::Span;
+    use jiff::civil::date;
 
     fn range(from: Date, to: Date) -> Range {
         Range { from, to }

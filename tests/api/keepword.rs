@@ -20,16 +20,15 @@ const HOUR: i64 = 3600;
 /// The UTC date `days` after the app's today, as "YYYY-MM-DD".
 fn day(app: &TestApp, days: i64) -> String {
     let at = jiff::Timestamp::from_second(app.clock.now_secs() + days * 24 * HOUR).expect("time");
-    at.to_zoned(jiff::tz::TimeZone::UTC).date().to_string()
+    jiff::tz::TimeZone::UTC.to_datetime(at).date().to_string()
 }
 
 /// Moves the app's clock to `hour`:00 UTC on the day `days` after `start` (a UTC date).
 fn move_to(app: &TestApp, start: &str, days: i64, hour: i64) {
     let start: jiff::civil::Date = start.parse().expect("date");
-    let midnight = start
-        .to_zoned(jiff::tz::TimeZone::UTC)
+    let midnight = jiff::tz::TimeZone::UTC
+        .to_timestamp(jiff::civil::DateTime::from(start))
         .expect("midnight")
-        .timestamp()
         .as_second();
     let target = midnight + days * 24 * HOUR + hour * HOUR;
     let now = app.clock.now_secs();

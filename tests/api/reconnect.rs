@@ -16,9 +16,9 @@ crate::on_both_databases!(
 
 /// "YYYY-MM-DDTHH:MM", `hours` from the app's clock, as the form sends it (UTC).
 fn local_time(app: &TestApp, hours: i64) -> String {
-    let at = jiff::Timestamp::from_second(app.clock.now_secs() + hours * 3600)
-        .expect("time")
-        .to_zoned(jiff::tz::TimeZone::UTC);
+    let at = jiff::tz::TimeZone::UTC.to_datetime(
+        jiff::Timestamp::from_second(app.clock.now_secs() + hours * 3600).expect("time"),
+    );
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}",
         at.year(),
