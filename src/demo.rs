@@ -395,7 +395,7 @@ impl Script {
         self.push(t, Who::Broke, join);
 
         let t = self.at(0, 21 * 60 + 40);
-        let discovered = self.day(-16).and_then(time_date);
+        let discovered = self.day(-16);
         let record =
             discovered
                 .zip(own_text(BREACH_TITLE, limits::TITLE))
@@ -1402,13 +1402,6 @@ fn time_of(minute: i64) -> Option<Time> {
 fn time_of_day(minute: i64) -> Option<TimeOfDay> {
     let t = time_of(minute)?;
     TimeOfDay::new(t.hour(), t.minute())
-}
-
-/// The same calendar date in the `time` crate, which owning up uses.
-fn time_date(date: Date) -> Option<time::Date> {
-    let month = time::Month::try_from(u8::try_from(date.month()).ok()?).ok()?;
-    let day = u8::try_from(date.day()).ok()?;
-    time::Date::from_calendar_date(i32::from(date.year()), month, day).ok()
 }
 
 fn trust_of(predictability: f64, dependability: f64, faith: f64) -> Option<Trust> {

@@ -2,10 +2,9 @@
 //! check behind `goldseam verify`. Pure: the caller reads and writes the files.
 
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::domain::SpaceId;
+use crate::domain::calendar::rfc3339_us;
 use crate::domain::record::{self, ChainError, Hash, RecordedEvent, Salt};
 
 pub const FORMAT: &str = "goldseam-record-v1";
@@ -32,14 +31,6 @@ pub struct ExportedEvent {
     pub digest: String,
     pub prev: String,
     pub hash: String,
-}
-
-fn rfc3339_us(at_us: i64) -> String {
-    let nanos = i128::from(at_us) * 1_000;
-    OffsetDateTime::from_unix_timestamp_nanos(nanos)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
 }
 
 impl Export {

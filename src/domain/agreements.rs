@@ -47,10 +47,10 @@
 //! after it, and an agreement becomes due at 00:00 UTC on its revisit date. A later change
 //! will use each person's own time zone, so that "today" ends at their own midnight.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use time::macros::format_description;
-use time::{Date, OffsetDateTime};
 
+use super::calendar::{parse_date, utc_date, years_after};
 use super::input::{InputError, Lines, clean_text};
 use super::ownup::OwnUp;
 use super::{Ctx, EntryId, PersonId};
@@ -168,27 +168,6 @@ impl<'de> Deserialize<'de> for RevisitDate {
             .map(Self)
             .ok_or_else(|| serde::de::Error::custom("not a date"))
     }
-}
-
-/// Only the canonical spelling is accepted, so one date has one text form in the record.
-fn parse_date(raw: &str) -> Option<Date> {
-    let date = Date::parse(raw, format_description!("[year]-[month]-[day]")).ok()?;
-    (date.to_string() == raw).then_some(date)
-}
-
-/// The UTC calendar date of an instant.
-fn utc_date(at_us: i64) -> Option<Date> {
-    OffsetDateTime::from_unix_timestamp(at_us.div_euclid(1_000_000))
-        .ok()
-        .map(|t| t.date())
-}
-
-/// The same day `years` later; 29 February becomes 28 February in a year without one.
-fn years_after(date: Date, years: i32) -> Date {
-    let year = date.year().saturating_add(years);
-    date.replace_year(year)
-        .or_else(|_| date.previous_day().unwrap_or(date).replace_year(year))
-        .unwrap_or(Date::MAX)
 }
 
 // ---- what changed ------------------------------------------------------------------------
@@ -2531,9 +2510,9 @@ mod tests {
 
     #[test]
     fn ten_years_from_the_29th_of_february_is_the_28th() {
-        let leap = Date::from_calendar_date(2028, time::Month::February, 29).expect("date");
+        let leap = jiff::civil::date(2028, 2, 29);
         assert_eq!(years_after(leap, 10).to_string(), "2038-02-28");
-        let plain = Date::from_calendar_date(2026, time::Month::November, 18).expect("date");
+        let plain = jiff::civil::date(2026, 11, 18);
         assert_eq!(years_after(plain, 10).to_string(), "2036-11-18");
     }
 

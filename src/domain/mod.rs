@@ -29,6 +29,7 @@ macro_rules! event_kinds {
 }
 
 pub mod agreements;
+pub mod calendar;
 pub mod checkin;
 pub mod checks;
 pub mod ids;

@@ -4,9 +4,10 @@
 //! the hurt partner asks, settles and responds. Every action is an event; nothing here is
 //! edited in place (a correction is a new disclosure entry that points to the old one).
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
 
+use super::calendar::{day_index, utc_date};
 use super::input::{InputError, Lines, clean_text};
 use super::{Ctx, EntryId, PersonId};
 
@@ -130,8 +131,8 @@ impl Breach {
     /// for entries written on a later day than the first account.
     pub fn days_after_first_account(&self, entry: &DisclosureEntry) -> Option<i64> {
         let first = self.disclosure.first()?;
-        let days = utc_date(entry.at_us)?.to_julian_day() - utc_date(first.at_us)?.to_julian_day();
-        (days > 0).then_some(i64::from(days))
+        let days = day_index(utc_date(entry.at_us)?) - day_index(utc_date(first.at_us)?);
+        (days > 0).then_some(days)
     }
 
     /// The entries that correct `entry`.
@@ -140,12 +141,6 @@ impl Breach {
             .iter()
             .filter(move |e| e.corrects == Some(entry))
     }
-}
-
-fn utc_date(at_us: i64) -> Option<Date> {
-    OffsetDateTime::from_unix_timestamp(at_us.div_euclid(1_000_000))
-        .ok()
-        .map(|t| t.date())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -927,8 +922,7 @@ mod tests {
                     title: text("The messages"),
                     kind: BreachKind::Lying,
                     broke_trust: self.broke,
-                    discovered_on: Date::from_calendar_date(2026, time::Month::October, 2)
-                        .expect("date"),
+                    discovered_on: jiff::civil::date(2026, 10, 2),
                 },
             )
             .expect("recorded");
@@ -1032,8 +1026,7 @@ mod tests {
                 title: text("x"),
                 kind: BreachKind::Other,
                 broke_trust: c.broke,
-                discovered_on: Date::from_calendar_date(2027, time::Month::January, 1)
-                    .expect("date"),
+                discovered_on: jiff::civil::date(2027, 1, 1),
             },
         );
         assert!(matches!(result, Err(OwnUpError::Invalid(_))));

@@ -1230,8 +1230,7 @@ pub(crate) mod tests {
                     title: text("What happened in October"),
                     kind,
                     broke_trust: self.broke,
-                    discovered_on: time::Date::from_calendar_date(2025, time::Month::December, 1)
-                        .expect("date"),
+                    discovered_on: date(2025, 12, 1),
                 },
             );
             id

@@ -40,10 +40,10 @@ use std::iter::successors;
 
 use jiff::Timestamp;
 use jiff::civil::{Date, Time, Weekday};
-use jiff::tz::{TimeZone, TimeZoneDatabase};
+use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
-use super::checkin::{Zone, parse_date};
+use super::calendar::{Zone, date_text, optional_date_text, parse_date};
 use super::input::{InputError, Lines, clean_text};
 use super::{Ctx, EntryId, PersonId};
 
@@ -386,11 +386,10 @@ impl Repeat {
     }
 }
 
-/// The rules of `zone`. `Zone` keeps its rules to itself, so they are looked up again by name
-/// in the same bundled database (jiff caches what it has parsed): the same rules on every
-/// instance, whatever tzdata the host has.
+/// The rules of `zone`, from the bundled database the calendar reads: the same rules on
+/// every instance, whatever tzdata the host has.
 fn rules_of(zone: &Zone) -> Option<TimeZone> {
-    TimeZoneDatabase::bundled().get(zone.name()).ok()
+    Some(zone.rules().clone())
 }
 
 /// The instant a promise made for `at` on `on` falls due. A time the clocks skip is read with
@@ -1503,44 +1502,6 @@ pub fn decide(
         }
     };
     Ok(vec![event])
-}
-
-// ---- small helpers -----------------------------------------------------------------------
-
-/// Dates in the record as `YYYY-MM-DD`, the only spelling accepted.
-mod date_text {
-    use jiff::civil::Date;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(date)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let text = String::deserialize(d)?;
-        super::parse_date(&text).ok_or_else(|| serde::de::Error::custom("not a date"))
-    }
-}
-
-mod optional_date_text {
-    use jiff::civil::Date;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-        match date {
-            Some(date) => s.collect_str(date),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(text) => super::parse_date(&text)
-                .map(Some)
-                .ok_or_else(|| serde::de::Error::custom("not a date")),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -20,10 +20,10 @@
 //!   failure: it is allowed and recorded like any other change.
 //! - A goal is reached only when both say so: one marks it, the other confirms.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use time::Date;
-use time::macros::format_description;
 
+use super::calendar::{DAY_US, date_of_day, day_of, parse_date};
 use super::input::{InputError, Lines, clean_text};
 use super::ownup::OwnUp;
 use super::{Ctx, EntryId, PersonId};
@@ -57,10 +57,6 @@ pub mod limits {
     /// The most weeks a weekly count covers (ten years), so a query cannot ask for millions.
     pub const WEEKS_MAX: usize = 520;
 }
-
-const DAY_US: i64 = 86_400_000_000;
-/// The Julian day number of 1970-01-01, the first day of Unix time.
-const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
 
 // ---- validated input ---------------------------------------------------------------------
 
@@ -239,12 +235,6 @@ impl<'de> Deserialize<'de> for TargetDate {
             .map(Self)
             .ok_or_else(|| serde::de::Error::custom("not a date"))
     }
-}
-
-/// Only the canonical spelling is accepted, so one date has one text form in the record.
-fn parse_date(raw: &str) -> Option<Date> {
-    let date = Date::parse(raw, format_description!("[year]-[month]-[day]")).ok()?;
-    (date.to_string() == raw).then_some(date)
 }
 
 // ---- time together -----------------------------------------------------------------------
@@ -844,10 +834,10 @@ impl Reconnect {
             .zip(counts)
             .filter_map(|(week, count)| {
                 let monday = date_of_day(week * 7 - 3)?;
-                let (iso_year, iso_week, _) = monday.to_iso_week_date();
+                let iso = monday.iso_week_date();
                 Some(WeekCount {
-                    iso_year,
-                    iso_week,
+                    iso_year: i32::from(iso.year()),
+                    iso_week: u8::try_from(iso.week()).ok()?,
                     monday,
                     count,
                 })
@@ -1016,20 +1006,9 @@ impl Reconnect {
     }
 }
 
-/// The UTC calendar day of an instant, counted from 1970-01-01.
-fn day_of(at_us: i64) -> i64 {
-    at_us.div_euclid(DAY_US)
-}
-
 /// The Monday-to-Sunday week of a day, counted so that week 0 holds 1970-01-01 (a Thursday).
 fn week_of(day: i64) -> i64 {
     (day + 3).div_euclid(7)
-}
-
-fn date_of_day(day: i64) -> Option<Date> {
-    i32::try_from(day + UNIX_EPOCH_JULIAN_DAY)
-        .ok()
-        .and_then(|jd| Date::from_julian_day(jd).ok())
 }
 
 /// Compares texts the way a person would: "Walks" and " walks " are the same idea.
@@ -1695,12 +1674,12 @@ fn pending_proposal(
 fn check_target(target: TargetDate, now_us: i64) -> Result<(), ReconnectError> {
     let today = date_of_day(day_of(now_us))
         .ok_or_else(|| ReconnectError::Invalid("The clock is out of range.".into()))?;
-    if target.date() < today.previous_day().unwrap_or(today) {
+    if target.date() < today.yesterday().unwrap_or(today) {
         return Err(ReconnectError::Invalid(
             "That target date has already passed. Please choose a date from today on.".into(),
         ));
     }
-    if target.date().year() > today.year() + limits::TARGET_AHEAD_YEARS {
+    if i32::from(target.date().year()) > i32::from(today.year()) + limits::TARGET_AHEAD_YEARS {
         return Err(ReconnectError::Invalid(
             "Please check the year of the target date.".into(),
         ));

@@ -12,12 +12,11 @@
 
 use std::fmt;
 
-use jiff::civil::{Date, date};
-use jiff::tz::TimeZone;
-use jiff::{Span, Timestamp};
+use jiff::civil::Date;
 
 use super::PersonId;
-use super::checkin::{Feeling, Own, Trust, parse_date};
+use super::calendar::{date_of_day, day_index, parse_date, utc_date};
+use super::checkin::{Feeling, Own, Trust};
 use super::promises::{Counts, Status};
 use super::space::SpaceState;
 
@@ -151,26 +150,6 @@ impl Range {
         }
         usize::try_from((monday_of(day_index(d)) - monday_of(day_index(self.from))) / 7).ok()
     }
-}
-
-/// The UTC calendar date of an instant.
-pub fn utc_date(at_us: i64) -> Option<Date> {
-    Timestamp::from_microsecond(at_us)
-        .ok()
-        .map(|t| TimeZone::UTC.to_datetime(t).date())
-}
-
-/// Days since 1970-01-01.
-fn day_index(d: Date) -> i64 {
-    date(1970, 1, 1)
-        .until(d)
-        .map_or(0, |span| i64::from(span.get_days()))
-}
-
-fn date_of_day(day: i64) -> Option<Date> {
-    date(1970, 1, 1)
-        .checked_add(Span::new().try_days(day).ok()?)
-        .ok()
 }
 
 /// The Monday on or before a day (1970-01-01 was a Thursday).
@@ -390,6 +369,8 @@ mod tests {
     };
     use crate::domain::promises::Outcome;
     use crate::domain::reconnect;
+    use jiff::Span;
+    use jiff::civil::date;
 
     fn range(from: Date, to: Date) -> Range {
         Range { from, to }

@@ -11,14 +11,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use time::Date;
-use time::macros::format_description;
 
 use super::context::{EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
 use super::guard::SignedIn;
 use super::view::{Chrome, FormError, Name, breach_title, invalid, quoted, see_other};
 use crate::app::{App, AppError};
+use crate::domain::calendar::{parse_date, utc_date};
 use crate::domain::ownup::{
     self, Acknowledgment, Breach, BreachKind, Command, Text, Waiting, limits,
 };
@@ -113,8 +112,8 @@ async fn breaches(page: InSpace) -> Result<Response, WebError> {
 
 fn breaches_page(page: &InSpace, typed: BreachForm, error: Option<FormError>) -> BreachesPage {
     let people = &page.people;
-    let today = time::OffsetDateTime::from_unix_timestamp(page.now_us / 1_000_000)
-        .map(|t| t.date().to_string())
+    let today = utc_date(page.now_us)
+        .map(|d| d.to_string())
         .unwrap_or_default();
     BreachesPage {
         chrome: page.chrome(),
@@ -192,11 +191,7 @@ async fn record(page: &InSpace, form: &BreachForm) -> Result<EntryId, AppError> 
             });
         }
     };
-    let discovered_on = Date::parse(
-        form.discovered_on.trim(),
-        format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| AppError::Invalid {
+    let discovered_on = parse_date(form.discovered_on.trim()).ok_or_else(|| AppError::Invalid {
         field: "discovered_on",
         message: "Please give the date it came to light, like 2026-10-02.".into(),
     })?;

@@ -359,13 +359,12 @@ async fn bad_check_in_input_is_refused_and_writes_nothing(backend: Backend) {
         );
     }
     // Next week's check-in has not begun yet.
-    let next_week = time::Date::parse(
-        &period,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .expect("period date")
-    .saturating_add(time::Duration::days(7))
-    .to_string();
+    let next_week = period
+        .parse::<jiff::civil::Date>()
+        .expect("period date")
+        .checked_add(jiff::Span::new().days(7))
+        .expect("next week")
+        .to_string();
     let page = sam
         .post(
             &path,

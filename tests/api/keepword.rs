@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use time::OffsetDateTime;
 
 use crate::helpers::{Backend, Client, TestApp, couple, event_count, ok, spawn_app_long};
 
@@ -20,19 +19,18 @@ const HOUR: i64 = 3600;
 
 /// The UTC date `days` after the app's today, as "YYYY-MM-DD".
 fn day(app: &TestApp, days: i64) -> String {
-    let at =
-        OffsetDateTime::from_unix_timestamp(app.clock.now_secs() + days * 24 * HOUR).expect("time");
-    at.date().to_string()
+    let at = jiff::Timestamp::from_second(app.clock.now_secs() + days * 24 * HOUR).expect("time");
+    jiff::tz::TimeZone::UTC.to_datetime(at).date().to_string()
 }
 
 /// Moves the app's clock to `hour`:00 UTC on the day `days` after `start` (a UTC date).
 fn move_to(app: &TestApp, start: &str, days: i64, hour: i64) {
-    let start = time::Date::parse(
-        start,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .expect("date");
-    let target = start.midnight().assume_utc().unix_timestamp() + days * 24 * HOUR + hour * HOUR;
+    let start: jiff::civil::Date = start.parse().expect("date");
+    let midnight = jiff::tz::TimeZone::UTC
+        .to_timestamp(jiff::civil::DateTime::from(start))
+        .expect("midnight")
+        .as_second();
+    let target = midnight + days * 24 * HOUR + hour * HOUR;
     let now = app.clock.now_secs();
     assert!(target >= now, "the clock only moves forward");
     app.advance(Duration::from_secs(
@@ -84,12 +82,10 @@ async fn a_week_of_promises_shows_in_the_reliability_counts(backend: Backend) {
 
     for n in 0..7 {
         let on = {
-            let d = time::Date::parse(
-                &first,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            )
-            .expect("date");
-            (d + time::Duration::days(n)).to_string()
+            let d: jiff::civil::Date = first.parse().expect("date");
+            d.checked_add(jiff::Span::new().days(n))
+                .expect("date")
+                .to_string()
         };
         if n == 5 {
             // Renegotiated in advance: skipped before it was due, with a reason.

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use time::OffsetDateTime;
 
 use crate::helpers::{Backend, TestApp, couple, event_count, ok, spawn_app_long};
 
@@ -17,12 +16,13 @@ crate::on_both_databases!(
 
 /// "YYYY-MM-DDTHH:MM", `hours` from the app's clock, as the form sends it (UTC).
 fn local_time(app: &TestApp, hours: i64) -> String {
-    let at =
-        OffsetDateTime::from_unix_timestamp(app.clock.now_secs() + hours * 3600).expect("time");
+    let at = jiff::tz::TimeZone::UTC.to_datetime(
+        jiff::Timestamp::from_second(app.clock.now_secs() + hours * 3600).expect("time"),
+    );
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}",
         at.year(),
-        u8::from(at.month()),
+        at.month(),
         at.day(),
         at.hour(),
         at.minute()
