@@ -32,8 +32,8 @@ use crate::app::{App, AppError, LoginInput, NewSession, SignUpInput};
 use crate::domain::input::NewPassword;
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Next {
-    #[serde(default)]
     next: Option<String>,
 }
 
@@ -82,27 +82,21 @@ struct LoginPage {
     error: Option<FormError>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SignUpForm {
-    #[serde(default)]
     time_zone: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     display_name: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     next: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct LoginForm {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     next: Option<String>,
 }
 
@@ -289,9 +283,9 @@ async fn account(State(app): State<App>, user: SignedIn) -> Result<Response, Web
     .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TimeZoneForm {
-    #[serde(default)]
     time_zone: String,
 }
 

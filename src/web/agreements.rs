@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::context::{EntryPath, InSpace, form_id};
 use super::error::{WebError, not_found};
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, FormError, Name, format_time, invalid, see_other};
 use crate::app::{App, AppError};
@@ -62,11 +63,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
 }
 
 /// Record-page wording for agreement events.
-pub fn describe(
-    _state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     use agreements::Event as E;
     let SpaceEvent::Agreement(event) = event else {
         return None;
@@ -246,14 +243,11 @@ async fn agreement_page(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Re
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct AgreementForm {
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     revisit: String,
-    #[serde(default)]
     proposal: String,
-    #[serde(default)]
     action: String,
 }
 

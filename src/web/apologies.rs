@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::context::{BreachHead, EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, Name, breach_title, format_time, invalid, see_other};
 use crate::app::{App, AppError};
@@ -50,11 +51,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(Strin
 }
 
 /// Record-page wording for sending and answering an apology.
-pub fn describe(
-    state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     use ownup::Event as E;
     match event {
         SpaceEvent::OwnUp(E::ApologySent(e)) => Some((
@@ -177,18 +174,13 @@ impl ApologyFormPage {
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 struct ApologyForm {
-    #[serde(default)]
     what_i_did: String,
-    #[serde(default)]
     how_it_affected_you: String,
-    #[serde(default)]
     responsibility: String,
-    #[serde(default)]
     changing: String,
-    #[serde(default)]
     asking: String,
-    #[serde(default)]
     action: String,
 }
 
@@ -317,11 +309,10 @@ async fn apology(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response,
     .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RespondForm {
-    #[serde(default)]
     response: String,
-    #[serde(default)]
     missing: String,
 }
 

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::context::{EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, FormError, Name, breach_title, invalid, quoted, see_other};
 use crate::app::{App, AppError};
@@ -53,11 +54,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(Strin
 }
 
 /// Record-page wording for recording and answering a breach.
-pub fn describe(
-    state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     use ownup::Event as E;
     let SpaceEvent::OwnUp(event) = event else {
         return None;
@@ -146,14 +143,11 @@ fn breaches_page(page: &InSpace, typed: BreachForm, error: Option<FormError>) ->
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct BreachForm {
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     broke_trust: String,
-    #[serde(default)]
     discovered_on: String,
 }
 
@@ -256,11 +250,10 @@ async fn breach(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response, 
     .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct AcknowledgeForm {
-    #[serde(default)]
     response: String,
-    #[serde(default)]
     account: String,
 }
 

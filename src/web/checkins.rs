@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::context::{InSpace, SpacePath};
 use super::error::WebError;
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, see_other};
 use crate::app::{App, AppError};
@@ -54,11 +55,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
 
 /// Record-page wording. It never depends on what an answer says, and a sealed answer
 /// (whose body is withheld) reads the same as an open one.
-pub fn describe(
-    _state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     let SpaceEvent::CheckIn(event) = event else {
         return None;
     };
@@ -237,17 +234,13 @@ async fn page(page: InSpace) -> Result<Response, WebError> {
     .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct CadenceForm {
-    #[serde(default)]
     every: String,
-    #[serde(default)]
     weekday: String,
-    #[serde(default)]
     month_day: String,
-    #[serde(default)]
     start: String,
-    #[serde(default)]
     zone: String,
 }
 

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::context::{BreachHead, EntryPath, OnBreach, optional_form_id};
 use super::error::WebError;
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, breach_title, format_time, invalid, see_other};
 use crate::app::App;
@@ -27,11 +28,7 @@ pub fn routes() -> Router<App> {
 }
 
 /// Record-page wording for an entry of the account.
-pub fn describe(
-    state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     let SpaceEvent::OwnUp(ownup::Event::DisclosureAdded(e)) = event else {
         return None;
     };
@@ -88,11 +85,10 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
     .render()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct DisclosureForm {
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     corrects: String,
 }
 

@@ -9,6 +9,10 @@ use crate::domain::checkin::Zone;
 use crate::domain::record::{self, RecordedEvent};
 use crate::domain::space::{SpaceEvent, SpaceState};
 
+/// A recorded event in words, and where on the site it lives: what each capability's
+/// `describe` gives for its own events, `None` for anyone else's.
+pub type Described = Option<(String, Option<String>)>;
+
 /// One line of the record page.
 pub struct EventLine {
     pub seq: u64,

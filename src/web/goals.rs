@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::context::{EntryPath, InSpace, SpacePath};
 use super::error::WebError;
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, invalid, see_other};
 use crate::app::App;
@@ -49,11 +50,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(Strin
 }
 
 /// Record-page wording for goals.
-pub fn describe(
-    _state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     use reconnect::Event as E;
     let what = match event {
         SpaceEvent::Reconnect(E::GoalSet(_)) => "set a shared goal",
@@ -112,11 +109,10 @@ pub fn on_together(page: &InSpace) -> Result<String, askama::Error> {
     .render()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct GoalForm {
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     target: String,
 }
 

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::context::{EntryPath, InSpace, optional_form_id};
 use super::error::{WebError, not_found, status_of};
+use super::events::Described;
 use super::view::{Chrome, Name, format_time, opening, see_other};
 use crate::app::{AppError, LetterDraft};
 use crate::domain::checks::{self, Check, Flag};
@@ -52,11 +53,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
 }
 
 /// Record-page wording for a letter sent (drafts are never in the record).
-pub fn describe(
-    _state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     let SpaceEvent::OwnUp(ownup::Event::LetterSent(e)) = event else {
         return None;
     };
@@ -153,8 +150,8 @@ impl LetterFormPage {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct DraftQuery {
-    #[serde(default)]
     draft: String,
 }
 
@@ -178,13 +175,11 @@ async fn letter_form(page: InSpace, Query(query): Query<DraftQuery>) -> Result<R
     Ok(shown.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct LetterForm {
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     draft: String,
-    #[serde(default)]
     action: String,
 }
 

@@ -69,7 +69,7 @@ const WAITING: &[Waiting] = &[
 ];
 
 /// A recorded event in words (and where it lives), if the capability owns it.
-type Describe = fn(&SpaceState, &str, &SpaceEvent) -> Option<(String, Option<String>)>;
+type Describe = fn(&SpaceState, &str, &SpaceEvent) -> events::Described;
 
 /// The record page's words for each kind of event.
 const DESCRIBE: &[Describe] = &[

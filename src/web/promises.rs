@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::context::{EntryPath, InSpace, SpacePath, form_id};
 use super::error::{WebError, not_found};
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, Name, format_time, invalid, see_other};
 use crate::app::{App, AppError};
@@ -71,11 +72,7 @@ fn date(raw: &str) -> Result<jiff::civil::Date, WebError> {
 }
 
 /// Record-page wording for promise and agreement events.
-pub fn describe(
-    _state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     use promises::Event as E;
     let SpaceEvent::Promise(event) = event else {
         return None;
@@ -374,21 +371,15 @@ async fn promise_page(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Resp
     .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct OccurrenceForm {
-    #[serde(default)]
     on: String,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     note: String,
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     at: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     action: String,
 }
 

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::context::{BreachHead, EntryPath, InSpace, OnBreach, optional_form_id};
 use super::error::{WebError, not_found};
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, FormError, Name, People, age, format_time, invalid, quoted, see_other};
 use crate::app::{App, AppError};
@@ -52,11 +53,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(Strin
 }
 
 /// Record-page wording for asking, answering and settling.
-pub fn describe(
-    _state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     use ownup::Event as E;
     let SpaceEvent::OwnUp(event) = event else {
         return None;
@@ -158,8 +155,8 @@ struct QuestionsPage {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct BreachQuery {
-    #[serde(default)]
     breach: String,
 }
 
@@ -204,11 +201,10 @@ fn questions_page(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct AskForm {
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     breach: String,
 }
 
@@ -302,9 +298,9 @@ async fn question(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response
     .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct TextForm {
-    #[serde(default)]
     text: String,
 }
 

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::context::{BreachHead, EntryPath, InSpace, OnBreach, form_id};
 use super::error::WebError;
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, format_time, invalid, see_other};
 use crate::app::{App, AppError};
@@ -46,11 +47,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(Strin
 }
 
 /// Record-page wording for pace and stages.
-pub fn describe(
-    _state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     use reconnect::Event as E;
     let SpaceEvent::Reconnect(event) = event else {
         return None;
@@ -70,9 +67,9 @@ pub fn describe(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct TextForm {
-    #[serde(default)]
     text: String,
 }
 
@@ -188,11 +185,10 @@ fn breach_repair(page: &InSpace, breach: EntryId) -> BreachRepair {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct PaceForm {
-    #[serde(default)]
     topic: String,
-    #[serde(default)]
     readiness: String,
 }
 
@@ -241,13 +237,11 @@ async fn add_topic(
     )))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct StageForm {
-    #[serde(default)]
     direction: String,
-    #[serde(default)]
     proposal: String,
-    #[serde(default)]
     answer: String,
 }
 

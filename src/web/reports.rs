@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::context::{BreachHead, EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, format_time, invalid, see_other};
 use crate::app::App;
@@ -52,11 +53,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
 }
 
 /// Record-page wording for reports.
-pub fn describe(
-    _state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     use agreements::Event as E;
     let what = match event {
         SpaceEvent::Agreement(E::ReportFiled(_)) => "reported something before being asked",
@@ -109,9 +106,9 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
     .render()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct ReportForm {
-    #[serde(default)]
     text: String,
 }
 
@@ -137,9 +134,9 @@ async fn file_report(
     )))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct AcknowledgeForm {
-    #[serde(default)]
     response: String,
 }
 

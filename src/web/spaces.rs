@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::context::{SpacePath, TokenPath};
 use super::error::{WebError, status_of};
+use super::events::Described;
 use super::guard::{SignedIn, Viewer};
 use super::view::{Chrome, see_other};
 use crate::app::{App, AppError, InviteProblem, InviteView, SpaceSummary};
@@ -26,11 +27,7 @@ pub fn routes() -> Router<App> {
 }
 
 /// Record-page wording for creating and joining the space.
-pub fn describe(
-    _state: &SpaceState,
-    _base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, _base: &str, event: &SpaceEvent) -> Described {
     match event {
         SpaceEvent::SpaceCreated(e) => Some((format!("created the space “{}”", e.name), None)),
         SpaceEvent::PartnerJoined(_) => Some(("joined the space".to_owned(), None)),
@@ -96,9 +93,9 @@ async fn spaces_with_error(
     Ok((status, page).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct CreateForm {
-    #[serde(default)]
     name: String,
 }
 

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::context::{EntryPath, InSpace, SpacePath};
 use super::error::WebError;
+use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, Name, People, format_time, invalid, see_other};
 use crate::app::{App, AppError};
@@ -58,11 +59,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
 }
 
 /// Record-page wording for appreciations and time together.
-pub fn describe(
-    _state: &SpaceState,
-    base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
     use reconnect::Event as E;
     let SpaceEvent::Reconnect(event) = event else {
         return None;
@@ -195,9 +192,9 @@ async fn together(page: InSpace) -> Result<Response, WebError> {
     .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct TextForm {
-    #[serde(default)]
     text: String,
 }
 
@@ -222,13 +219,11 @@ async fn appreciate(
     )))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct PlanForm {
-    #[serde(default)]
     what: String,
-    #[serde(default)]
     when: String,
-    #[serde(default)]
     phones_away: Option<String>,
 }
 
@@ -268,11 +263,10 @@ async fn log_time(
     Ok(see_other(&format!("/spaces/{space}/together#time")))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct FeltForm {
-    #[serde(default)]
     felt: String,
-    #[serde(default)]
     note: String,
 }
 

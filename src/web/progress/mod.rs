@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 pub use dashboard::dashboard_html;
 
+use super::events::Described;
 use super::view::{Name, display_name, format_time};
 use crate::app::App;
 use crate::domain::checkin::Zone;
@@ -218,11 +219,7 @@ fn date_text(zone: &Zone, at_us: i64) -> String {
 }
 
 /// The milestone marker as the record page lists it.
-pub fn describe(
-    _state: &SpaceState,
-    _base: &str,
-    event: &SpaceEvent,
-) -> Option<(String, Option<String>)> {
+pub fn describe(_state: &SpaceState, _base: &str, event: &SpaceEvent) -> Described {
     let SpaceEvent::Milestone(progress::Event::Shown(e)) = event else {
         return None;
     };
@@ -270,10 +267,9 @@ pub const DISCLAIMER: &str = NOT_A_DIAGNOSIS;
 
 /// The dates a summary or a chart covers, as typed; empty means the dashboard's range.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub(super) struct RangeQuery {
-    #[serde(default)]
     pub from: String,
-    #[serde(default)]
     pub to: String,
 }
 
