@@ -7,15 +7,16 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::context::{EntryPath, InSpace, SpacePath, form_id};
+use super::context::{EntryPath, InSpace, optional_form_id};
 use super::error::{WebError, not_found};
 use super::events::Described;
 use super::guard::SignedIn;
-use super::view::{Chrome, Name, format_time, invalid, see_other};
+use super::view::{Chrome, FormError, Name, format_time, invalid, see_other};
 use crate::app::{App, AppError};
 use crate::domain::checkin::{Zone, parse_date};
 use crate::domain::promises::{
@@ -164,8 +165,9 @@ struct PromisesPage {
     promises: Vec<PromiseLine>,
     breaches: Vec<(EntryId, String)>,
     zone: String,
-    today: String,
     weekdays: [(&'static str, &'static str); 7],
+    typed: Typed,
+    error: Option<FormError>,
 }
 
 const WEEKDAYS: [(&str, &str); 7] = [
@@ -179,6 +181,65 @@ const WEEKDAYS: [(&str, &str); 7] = [
 ];
 
 async fn promises_page(page: InSpace) -> Result<Response, WebError> {
+    let typed = Typed::fresh(&page);
+    Ok(promises_list(&page, typed, None).into_response())
+}
+
+/// The new-promise form as typed: what comes back with a refusal.
+struct Typed {
+    text: String,
+    every: String,
+    first: String,
+    until: String,
+    at: String,
+    days: Vec<String>,
+    breach: String,
+}
+
+impl Typed {
+    /// What the form starts with: every day from today, at nine in the evening.
+    fn fresh(page: &InSpace) -> Self {
+        Self {
+            text: String::new(),
+            every: "daily".to_owned(),
+            first: page.zone.local_text(page.now_us).chars().take(10).collect(),
+            until: String::new(),
+            at: "21:00".to_owned(),
+            days: Vec::new(),
+            breach: String::new(),
+        }
+    }
+
+    fn of(fields: &[(String, String)]) -> Self {
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or_else(String::new, |(_, v)| v.clone())
+        };
+        Self {
+            text: field("text"),
+            every: field("every"),
+            first: field("first"),
+            until: field("until"),
+            at: field("at"),
+            days: fields
+                .iter()
+                .filter(|(k, _)| k == "days")
+                .map(|(_, v)| v.clone())
+                .collect(),
+            breach: field("breach"),
+        }
+    }
+
+    const FIELDS: &[&str] = &["text", "every", "at", "breach"];
+
+    fn has_day(&self, day: &str) -> bool {
+        self.days.iter().any(|d| d == day)
+    }
+}
+
+fn promises_list(page: &InSpace, typed: Typed, error: Option<FormError>) -> PromisesPage {
     let state = &page.state;
     let people = &page.people;
     let zone = &page.zone;
@@ -199,7 +260,7 @@ async fn promises_page(page: InSpace) -> Result<Response, WebError> {
             }
         })
         .collect();
-    Ok(PromisesPage {
+    PromisesPage {
         chrome: page.chrome(),
         space: page.space(),
         has_partner: state.is_full(),
@@ -225,39 +286,41 @@ async fn promises_page(page: InSpace) -> Result<Response, WebError> {
             .map(|b| (b.id, b.title.clone()))
             .collect(),
         zone: zone.name().to_owned(),
-        today: zone.local_text(now).chars().take(10).collect(),
         weekdays: WEEKDAYS,
+        typed,
+        error,
     }
-    .into_response())
 }
 
+/// A refused promise comes back to the form, beside the field, as it was typed.
 async fn make_promise(
-    State(app): State<App>,
-    user: SignedIn,
-    SpacePath(space): SpacePath,
+    page: InSpace,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
-    let days: Vec<&str> = fields
-        .iter()
-        .filter(|(k, _)| k == "days")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    let text = PromiseText::parse(field("text"), "The promise").map_err(invalid("text"))?;
-    let repeat = Repeat::parse(field("every"), field("first"), field("until"), &days)
-        .map_err(invalid("every"))?;
-    let at = TimeOfDay::parse(field("at")).map_err(invalid("at"))?;
-    let breach = match field("breach").trim() {
-        "" => None,
-        raw => Some(form_id(raw)?),
-    };
+    let typed = Typed::of(&fields);
+    let breach = optional_form_id(&typed.breach)?;
+    match make(&page, &typed, breach).await {
+        Ok(promise) => Ok(see_other(&format!(
+            "/spaces/{}/promises/{promise}",
+            page.space()
+        ))),
+        Err(err) => {
+            let error = FormError::on_form(err, Typed::FIELDS)?;
+            let shown = promises_list(&page, typed, Some(error));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response())
+        }
+    }
+}
+
+async fn make(page: &InSpace, typed: &Typed, breach: Option<EntryId>) -> Result<EntryId, AppError> {
+    let days: Vec<&str> = typed.days.iter().map(String::as_str).collect();
+    let text =
+        PromiseText::parse(&typed.text, "The promise").map_err(|e| AppError::invalid("text", e))?;
+    let repeat = Repeat::parse(&typed.every, &typed.first, &typed.until, &days)
+        .map_err(|e| AppError::invalid("every", e))?;
+    let at = TimeOfDay::parse(&typed.at).map_err(|e| AppError::invalid("at", e))?;
     let promise = EntryId::random();
-    let zone: Zone = user.session.time_zone.clone();
+    let zone: Zone = page.zone.clone();
     let command = promises::Command::Make {
         id: promise,
         breach,
@@ -266,8 +329,10 @@ async fn make_promise(
         at,
         zone,
     };
-    app.promise(&user.session, space, command).await?;
-    Ok(see_other(&format!("/spaces/{space}/promises/{promise}")))
+    page.app
+        .promise(&page.session, page.space(), command)
+        .await?;
+    Ok(promise)
 }
 
 pub struct OccurrenceView {

@@ -931,6 +931,24 @@ async fn a_refused_field_comes_back_beside_the_field_with_what_was_typed(backend
             .contains("id=\"revisit-error\">Please give the revisit date")
     );
     assert!(page.has("We tell each other first."));
+
+    let page = alex
+        .post(
+            &format!("{space}/promises"),
+            &[
+                ("text", "I will say goodnight before I sleep."),
+                ("every", "weekdays"),
+                ("days", "friday"),
+                ("first", "2027-01-01"),
+                ("at", "twenty past nine"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"at-error\""));
+    assert!(page.has("I will say goodnight before I sleep."));
+    assert!(page.body.contains("value=\"friday\" checked"));
+    assert!(page.body.contains("value=\"weekdays\" selected"));
     assert_eq!(
         event_count(&app, &space).await,
         before,
