@@ -275,7 +275,7 @@ async fn bad_reconnect_input_is_refused_and_writes_nothing(backend: Backend) {
     let together = format!("{space}/together");
     let before = event_count(&app, &space).await;
     let long = "a".repeat(501);
-    let cases: Vec<crate::ownup::Step> = vec![
+    let cases: Vec<crate::owning_up::Step> = vec![
         (
             &sam,
             format!("{together}/appreciations"),
