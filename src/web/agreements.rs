@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -16,7 +15,7 @@ use super::context::{EntryPath, InSpace, form_id};
 use super::error::{WebError, not_found};
 use super::events::Described;
 use super::guard::SignedIn;
-use super::view::{Chrome, FormError, Name, format_time, invalid, see_other};
+use super::view::{Chrome, FormError, Name, answer_form, format_time, invalid, see_other};
 use crate::app::{App, AppError};
 use crate::domain::agreements::{
     self, AgreementStatus, AgreementText, RevisitDate, Segment as Diff,
@@ -256,20 +255,13 @@ async fn propose_agreement(
     page: InSpace,
     Form(form): Form<AgreementForm>,
 ) -> Result<Response, WebError> {
-    let space = page.space();
-    match propose(&page, &form).await {
-        Ok(agreement) => Ok(see_other(&format!(
-            "/spaces/{space}/agreements/{agreement}"
-        ))),
-        Err(err) => {
-            let error = FormError::on_form(err, &["text", "revisit"])?;
-            let shown = agreements_list(&page, form, Some(error));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response())
-        }
-    }
+    let proposed = propose(&page, &form).await;
+    answer_form(proposed, &["text", "revisit"], |error| {
+        agreements_list(&page, form, Some(error))
+    })
 }
 
-async fn propose(page: &InSpace, form: &AgreementForm) -> Result<EntryId, AppError> {
+async fn propose(page: &InSpace, form: &AgreementForm) -> Result<String, AppError> {
     let text = AgreementText::parse(&form.text).map_err(|e| AppError::invalid("text", e))?;
     let revisit =
         RevisitDate::parse_optional(&form.revisit).map_err(|e| AppError::invalid("revisit", e))?;
@@ -283,7 +275,7 @@ async fn propose(page: &InSpace, form: &AgreementForm) -> Result<EntryId, AppErr
     page.app
         .agreement(&page.session, page.space(), command)
         .await?;
-    Ok(agreement)
+    Ok(format!("/spaces/{}/agreements/{agreement}", page.space()))
 }
 
 /// Every action on an agreement: `action` says which.

@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -16,7 +15,7 @@ use super::context::{EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
 use super::events::Described;
 use super::guard::SignedIn;
-use super::view::{Chrome, FormError, Name, breach_title, invalid, quoted, see_other};
+use super::view::{Chrome, FormError, Name, answer_form, breach_title, invalid, quoted, see_other};
 use crate::app::{App, AppError};
 use crate::domain::calendar::{parse_date, utc_date};
 use crate::domain::ownup::{
@@ -157,20 +156,13 @@ impl BreachForm {
 
 /// A refused field comes back to the form, beside the field, with what was typed.
 async fn record_breach(page: InSpace, Form(form): Form<BreachForm>) -> Result<Response, WebError> {
-    match record(&page, &form).await {
-        Ok(breach) => Ok(see_other(&format!(
-            "/spaces/{}/breaches/{breach}",
-            page.space()
-        ))),
-        Err(err) => {
-            let error = FormError::on_form(err, BreachForm::FIELDS)?;
-            let shown = breaches_page(&page, form, Some(error));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response())
-        }
-    }
+    let recorded = record(&page, &form).await;
+    answer_form(recorded, BreachForm::FIELDS, |error| {
+        breaches_page(&page, form, Some(error))
+    })
 }
 
-async fn record(page: &InSpace, form: &BreachForm) -> Result<EntryId, AppError> {
+async fn record(page: &InSpace, form: &BreachForm) -> Result<String, AppError> {
     let people = &page.people;
     let title = Text::parse(&form.title, "The title", limits::TITLE)
         .map_err(|e| AppError::invalid("title", e))?;
@@ -203,7 +195,7 @@ async fn record(page: &InSpace, form: &BreachForm) -> Result<EntryId, AppError> 
             },
         )
         .await?;
-    Ok(breach)
+    Ok(format!("/spaces/{}/breaches/{breach}", page.space()))
 }
 
 #[derive(Template, WebTemplate)]

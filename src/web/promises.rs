@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -16,7 +15,7 @@ use super::context::{EntryPath, InSpace, optional_form_id};
 use super::error::{WebError, not_found};
 use super::events::Described;
 use super::guard::SignedIn;
-use super::view::{Chrome, FormError, Name, format_time, invalid, see_other};
+use super::view::{Chrome, FormError, Name, answer_form, format_time, invalid, see_other};
 use crate::app::{App, AppError};
 use crate::domain::checkin::{Zone, parse_date};
 use crate::domain::promises::{
@@ -299,20 +298,13 @@ async fn make_promise(
 ) -> Result<Response, WebError> {
     let typed = Typed::of(&fields);
     let breach = optional_form_id(&typed.breach)?;
-    match make(&page, &typed, breach).await {
-        Ok(promise) => Ok(see_other(&format!(
-            "/spaces/{}/promises/{promise}",
-            page.space()
-        ))),
-        Err(err) => {
-            let error = FormError::on_form(err, Typed::FIELDS)?;
-            let shown = promises_list(&page, typed, Some(error));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response())
-        }
-    }
+    let made = make(&page, &typed, breach).await;
+    answer_form(made, Typed::FIELDS, |error| {
+        promises_list(&page, typed, Some(error))
+    })
 }
 
-async fn make(page: &InSpace, typed: &Typed, breach: Option<EntryId>) -> Result<EntryId, AppError> {
+async fn make(page: &InSpace, typed: &Typed, breach: Option<EntryId>) -> Result<String, AppError> {
     let days: Vec<&str> = typed.days.iter().map(String::as_str).collect();
     let text =
         PromiseText::parse(&typed.text, "The promise").map_err(|e| AppError::invalid("text", e))?;
@@ -332,7 +324,7 @@ async fn make(page: &InSpace, typed: &Typed, breach: Option<EntryId>) -> Result<
     page.app
         .promise(&page.session, page.space(), command)
         .await?;
-    Ok(promise)
+    Ok(format!("/spaces/{}/promises/{promise}", page.space()))
 }
 
 pub struct OccurrenceView {

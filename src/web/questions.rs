@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -15,7 +14,9 @@ use super::context::{BreachHead, EntryPath, InSpace, OnBreach, optional_form_id}
 use super::error::{WebError, not_found};
 use super::events::Described;
 use super::guard::SignedIn;
-use super::view::{Chrome, FormError, Name, People, age, format_time, invalid, quoted, see_other};
+use super::view::{
+    Chrome, FormError, Name, People, age, answer_form, format_time, invalid, quoted, see_other,
+};
 use crate::app::{App, AppError};
 use crate::domain::ownup::{self, Command, Question, QuestionStatus, Text, Waiting, limits};
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -223,18 +224,13 @@ async fn ask(page: InSpace, Form(form): Form<AskForm>) -> Result<Response, WebEr
             page.app
                 .own_up(&page.session, space, command)
                 .await
-                .map(|()| question)
+                .map(|()| format!("/spaces/{space}/questions/{question}"))
         }
         Err(e) => Err(AppError::invalid("text", e)),
     };
-    match asked {
-        Ok(question) => Ok(see_other(&format!("/spaces/{space}/questions/{question}"))),
-        Err(err) => {
-            let error = FormError::on_form(err, &["text", "breach"])?;
-            let shown = questions_page(&page, form.breach.clone(), form.text.clone(), Some(error));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response())
-        }
-    }
+    answer_form(asked, &["text", "breach"], |error| {
+        questions_page(&page, form.breach.clone(), form.text.clone(), Some(error))
+    })
 }
 
 pub struct RoundView {

@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::context::{EntryPath, InSpace, SpacePath};
+use super::context::{EntryPath, InSpace};
 use super::error::WebError;
 use super::events::Described;
 use super::guard::SignedIn;
-use super::view::{Chrome, Name, People, format_time, invalid, see_other};
+use super::view::{Chrome, FormError, Name, People, answer_form, format_time, invalid, see_other};
 use crate::app::{App, AppError};
 use crate::domain::checkin::Zone;
 use crate::domain::reconnect::{
@@ -107,6 +107,8 @@ struct TogetherPage {
     /// Sections other capabilities add (shared goals), each rendered by its own template.
     sections: Vec<String>,
     appreciation_max: usize,
+    typed: Typed,
+    error: Option<FormError>,
 }
 
 fn plan_line(people: &People, plan: &reconnect::TimeTogether, zone: &Zone) -> PlanLine {
@@ -135,6 +137,24 @@ fn plan_line(people: &People, plan: &reconnect::TimeTogether, zone: &Zone) -> Pl
 const WEEKS: usize = 8;
 
 async fn together(page: InSpace) -> Result<Response, WebError> {
+    Ok(together_page(&page, Typed::default(), None)?.into_response())
+}
+
+/// The page's forms as typed, when one comes back with a refusal.
+#[derive(Default)]
+struct Typed {
+    appreciation: String,
+    what: String,
+    when: String,
+    phones_away: bool,
+    idea: String,
+}
+
+fn together_page(
+    page: &InSpace,
+    typed: Typed,
+    error: Option<FormError>,
+) -> Result<TogetherPage, WebError> {
     let zone = &page.zone;
     let people = &page.people;
     let me = page.me();
@@ -142,7 +162,7 @@ async fn together(page: InSpace) -> Result<Response, WebError> {
     let r: &Reconnect = &page.state.reconnect;
     let sections = super::ON_TOGETHER_PAGE
         .iter()
-        .map(|section| section(&page))
+        .map(|section| section(page))
         .collect::<Result<Vec<_>, _>>()
         .map_err(anyhow::Error::new)?;
     let ideas = IDEAS
@@ -151,6 +171,8 @@ async fn together(page: InSpace) -> Result<Response, WebError> {
         .chain(r.own_ideas.iter().map(|i| i.text.clone()))
         .collect();
     Ok(TogetherPage {
+        typed,
+        error,
         chrome: page.chrome(),
         space: page.space(),
         partner_name: people.partner_name.clone(),
@@ -188,8 +210,16 @@ async fn together(page: InSpace) -> Result<Response, WebError> {
         ideas,
         sections,
         appreciation_max: reconnect::limits::APPRECIATION,
+    })
+}
+
+/// Draws the page again with `typed`, the refusal at its field (named by the page's own
+/// field ids: the appreciation and the idea are both "text" in their forms).
+fn refused(page: &InSpace, typed: Typed, error: FormError) -> Response {
+    match together_page(page, typed, Some(error)) {
+        Ok(shown) => shown.into_response(),
+        Err(err) => err.into_response(),
     }
-    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -198,25 +228,28 @@ struct TextForm {
     text: String,
 }
 
-async fn appreciate(
-    State(app): State<App>,
-    user: SignedIn,
-    SpacePath(space): SpacePath,
-    Form(form): Form<TextForm>,
-) -> Result<Response, WebError> {
-    let text = AppreciationText::parse(&form.text).map_err(invalid("text"))?;
-    app.reconnect(
-        &user.session,
-        space,
-        Command::WriteAppreciation {
-            id: EntryId::random(),
-            text,
-        },
-    )
-    .await?;
-    Ok(see_other(&format!(
-        "/spaces/{space}/together#appreciations"
-    )))
+async fn appreciate(page: InSpace, Form(form): Form<TextForm>) -> Result<Response, WebError> {
+    let space = page.space();
+    let written = match AppreciationText::parse(&form.text) {
+        Ok(text) => {
+            let command = Command::WriteAppreciation {
+                id: EntryId::random(),
+                text,
+            };
+            page.app
+                .reconnect(&page.session, space, command)
+                .await
+                .map(|()| format!("/spaces/{space}/together#appreciations"))
+        }
+        Err(e) => Err(AppError::invalid("appreciation", e)),
+    };
+    let typed = Typed {
+        appreciation: form.text,
+        ..Typed::default()
+    };
+    answer_form(written, &["appreciation"], |error| {
+        refused(&page, typed, error)
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -227,17 +260,24 @@ struct PlanForm {
     phones_away: Option<String>,
 }
 
-async fn plan(
-    State(app): State<App>,
-    user: SignedIn,
-    SpacePath(space): SpacePath,
-    Form(form): Form<PlanForm>,
-) -> Result<Response, WebError> {
-    let what = Activity::parse(&form.what).map_err(invalid("what"))?;
+async fn plan(page: InSpace, Form(form): Form<PlanForm>) -> Result<Response, WebError> {
+    let planned = plan_time(&page, &form).await;
+    let typed = Typed {
+        what: form.what,
+        when: form.when,
+        phones_away: form.phones_away.is_some(),
+        ..Typed::default()
+    };
+    answer_form(planned, &["what", "when"], |error| {
+        refused(&page, typed, error)
+    })
+}
+
+async fn plan_time(page: &InSpace, form: &PlanForm) -> Result<String, AppError> {
+    let what = Activity::parse(&form.what).map_err(|e| AppError::invalid("what", e))?;
     // The form's local date and time, in the planner's own time zone.
-    let when_us = user
-        .session
-        .time_zone
+    let when_us = page
+        .zone
         .instant_of_local(&form.when)
         .ok_or_else(|| AppError::Invalid {
             field: "when",
@@ -249,8 +289,9 @@ async fn plan(
         when_us,
         phones_away: form.phones_away.is_some(),
     };
-    app.reconnect(&user.session, space, command).await?;
-    Ok(see_other(&format!("/spaces/{space}/together#time")))
+    let space = page.space();
+    page.app.reconnect(&page.session, space, command).await?;
+    Ok(format!("/spaces/{space}/together#time"))
 }
 
 async fn log_time(
@@ -287,21 +328,24 @@ async fn felt(
     Ok(see_other(&format!("/spaces/{space}/together#time")))
 }
 
-async fn add_idea(
-    State(app): State<App>,
-    user: SignedIn,
-    SpacePath(space): SpacePath,
-    Form(form): Form<TextForm>,
-) -> Result<Response, WebError> {
-    let text = IdeaText::parse(&form.text).map_err(invalid("text"))?;
-    app.reconnect(
-        &user.session,
-        space,
-        Command::AddIdea {
-            id: EntryId::random(),
-            text,
-        },
-    )
-    .await?;
-    Ok(see_other(&format!("/spaces/{space}/together#time")))
+async fn add_idea(page: InSpace, Form(form): Form<TextForm>) -> Result<Response, WebError> {
+    let space = page.space();
+    let added = match IdeaText::parse(&form.text) {
+        Ok(text) => {
+            let command = Command::AddIdea {
+                id: EntryId::random(),
+                text,
+            };
+            page.app
+                .reconnect(&page.session, space, command)
+                .await
+                .map(|()| format!("/spaces/{space}/together#time"))
+        }
+        Err(e) => Err(AppError::invalid("idea", e)),
+    };
+    let typed = Typed {
+        idea: form.text,
+        ..Typed::default()
+    };
+    answer_form(added, &["idea"], |error| refused(&page, typed, error))
 }

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::WebError;
@@ -100,6 +101,23 @@ impl FormError {
                 message,
             }),
             other => Err(other),
+        }
+    }
+}
+
+/// What a form's POST answers: 303 to the path it returns when the action was taken; when
+/// the refusal is about what was typed, 422 with the form's page drawn again by `again`
+/// (what was typed, and the message at its field); any other refusal its own page.
+pub fn answer_form<P: IntoResponse>(
+    result: Result<String, AppError>,
+    fields: &[&str],
+    again: impl FnOnce(FormError) -> P,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(path) => Ok(see_other(&path)),
+        Err(err) => {
+            let error = FormError::on_form(err, fields)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, again(error)).into_response())
         }
     }
 }

@@ -14,7 +14,6 @@ crate::on_both_databases!(
     nobody_outside_the_space_sees_or_does_anything,
     ids_from_another_space_are_not_found,
     bad_input_is_refused_clearly_and_writes_nothing,
-    a_refused_field_comes_back_beside_the_field_with_what_was_typed,
 );
 
 /// Who posts, where, with which fields.
@@ -854,104 +853,5 @@ async fn bad_input_is_refused_clearly_and_writes_nothing(backend: Backend) {
             .await
             .has("Your drafts"),
         "no draft was saved"
-    );
-}
-
-/// A breach with a bad field is not recorded: its form comes back with the message beside
-/// that field (tied to it for screen readers) and everything else as it was typed.
-async fn a_refused_field_comes_back_beside_the_field_with_what_was_typed(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let (_sam, alex, space) = couple(&app).await;
-    let before = event_count(&app, &space).await;
-
-    let page = alex
-        .post(
-            &format!("{space}/breaches"),
-            &[
-                ("title", ""),
-                ("kind", "secret_spending"),
-                ("broke_trust", "partner"),
-                ("discovered_on", "2026-01-05"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let at = page
-        .body
-        .find("id=\"title-error\"")
-        .expect("the message sits at the title");
-    assert!(page.body[at..].starts_with("id=\"title-error\">The title is empty"));
-    assert!(page.body.contains("aria-describedby=\"title-error\""));
-    assert_eq!(
-        page.value_of("discovered_on").as_deref(),
-        Some("2026-01-05")
-    );
-    assert!(page.body.contains("value=\"secret_spending\" selected"));
-    assert!(page.body.contains("value=\"partner\" checked"));
-
-    let page = alex
-        .post(
-            &format!("{space}/breaches"),
-            &[
-                ("title", "The card statements"),
-                ("kind", "secret_spending"),
-                ("broke_trust", "partner"),
-                ("discovered_on", "last week"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("id=\"discovered_on-error\""));
-    assert!(!page.body.contains("id=\"title-error\""));
-    assert_eq!(
-        page.value_of("title").as_deref(),
-        Some("The card statements")
-    );
-
-    let long_question = "Why? ".repeat(300);
-    let page = alex
-        .post(&format!("{space}/questions"), &[("text", &long_question)])
-        .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("id=\"text-error\""));
-    assert!(
-        page.has(long_question.trim_end()),
-        "the question as typed is kept"
-    );
-
-    let page = alex
-        .post(
-            &format!("{space}/agreements"),
-            &[("text", "We tell each other first."), ("revisit", "soon")],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        page.body
-            .contains("id=\"revisit-error\">Please give the revisit date")
-    );
-    assert!(page.has("We tell each other first."));
-
-    let page = alex
-        .post(
-            &format!("{space}/promises"),
-            &[
-                ("text", "I will say goodnight before I sleep."),
-                ("every", "weekdays"),
-                ("days", "friday"),
-                ("first", "2027-01-01"),
-                ("at", "twenty past nine"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("id=\"at-error\""));
-    assert!(page.has("I will say goodnight before I sleep."));
-    assert!(page.body.contains("value=\"friday\" checked"));
-    assert!(page.body.contains("value=\"weekdays\" selected"));
-    assert_eq!(
-        event_count(&app, &space).await,
-        before,
-        "nothing was recorded"
     );
 }
