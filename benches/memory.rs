@@ -1,12 +1,16 @@
 //! Resident memory with many space states cached (DESIGN.md: under 100 MB with 10,000
 //! spaces cached). States are folded from generated demo records of different lengths and
 //! held the way the app's cache holds them; resident memory is read from /proc before and
-//! after. Prints figures; asserts nothing.
+//! after. Then the same states are put in a `StateCache` with the default budget, to show
+//! how many of them it keeps and how its estimate of a state's bytes (which the budget
+//! counts) compares with the resident memory measured. Prints figures; asserts nothing.
 //!
 //! Run: `cargo bench --bench memory`.
 
 use std::sync::Arc;
 
+use goldseam::app::StateCache;
+use goldseam::config::DEFAULT_STATE_CACHE_MIB;
 use goldseam::demo;
 use goldseam::domain::SpaceId;
 use goldseam::domain::space::{self, SpaceState};
@@ -77,5 +81,18 @@ fn main() {
         states.len(),
         after.saturating_sub(before) / 1024,
         per_space * 10_000.0 / 1024.0
+    );
+    let cache = StateCache::default();
+    let started = std::time::Instant::now();
+    for state in &states {
+        cache.put(state.clone());
+    }
+    let put = started.elapsed() / u32::try_from(states.len()).unwrap_or(u32::MAX).max(1);
+    let estimate_kb = cache.weight() as f64 / cache.len().max(1) as f64 / 1024.0;
+    println!(
+        "  the default state cache ({DEFAULT_STATE_CACHE_MIB} MiB) keeps {} of them ({:.1} MiB estimated): {estimate_kb:.1} KB estimated per space, {:.2}× the resident figure; a put (estimate included) takes {put:?}",
+        cache.len(),
+        cache.weight() as f64 / 1024.0 / 1024.0,
+        estimate_kb / per_space.max(f64::MIN_POSITIVE)
     );
 }

@@ -76,7 +76,26 @@ pub struct ServeArgs {
     /// Log out a session this many hours after it began, however active.
     #[arg(long, env = "GOLDSEAM_SESSION_MAX_HOURS", default_value_t = 336)]
     pub session_max_hours: u64,
+
+    /// Memory for cached space states, in MiB (estimated from what they hold). A space that
+    /// does not fit is folded again from its record when it is read; 0 caches nothing.
+    #[arg(
+        long,
+        env = "GOLDSEAM_STATE_CACHE_MIB",
+        default_value_t = DEFAULT_STATE_CACHE_MIB,
+        value_parser = clap::value_parser!(u64).range(0..=1024 * 1024)
+    )]
+    pub state_cache_mib: u64,
 }
+
+/// The state cache's default budget. DESIGN.md's target is under 100 MB resident with
+/// 10,000 spaces cached; the rest of a running server (code, runtime, database pools, and
+/// up to two argon2 hashes at 19 MiB each while people log in) takes about half of that,
+/// so the cache gets the other half: 10,000 spaces of a few weeks' use, or a few hundred
+/// of a year's. A space that does not fit costs a fold from its record (milliseconds).
+pub const DEFAULT_STATE_CACHE_MIB: u64 = 48;
+
+const MIB: u64 = 1024 * 1024;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -162,6 +181,8 @@ pub struct Settings {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub invite_ttl: Duration,
+    /// What cached space states may hold, in bytes (see `app::StateCache`).
+    pub state_cache_bytes: u64,
 }
 
 impl Settings {
@@ -180,6 +201,7 @@ impl Settings {
             session_idle: Duration::from_secs(args.session_idle_minutes.saturating_mul(60)),
             session_max: Duration::from_secs(args.session_max_hours.saturating_mul(3600)),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
+            state_cache_bytes: args.state_cache_mib.saturating_mul(MIB),
         }
     }
 }
@@ -193,6 +215,7 @@ impl Default for Settings {
             session_idle: Duration::from_secs(480 * 60),
             session_max: Duration::from_secs(336 * 3600),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
+            state_cache_bytes: DEFAULT_STATE_CACHE_MIB * MIB,
         }
     }
 }

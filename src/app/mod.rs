@@ -54,10 +54,10 @@ impl App {
         let decoy_hash = accounts::hash_password_now(&random_token())?;
         Ok(Self {
             inner: Arc::new(Inner {
+                cache: StateCache::new(settings.state_cache_bytes),
                 store,
                 settings,
                 clock,
-                cache: StateCache::new(20_000),
                 hashing: tokio::sync::Semaphore::new(2),
                 decoy_hash,
             }),

@@ -7,13 +7,21 @@
 //! write a fixed colour into every element and know nothing of `<title>`/`<desc>` or
 //! `aria-*`, so we would have drawn each chart twice and patched its markup afterwards. The
 //! four chart shapes we need (lines, a heat map, stacked and grouped bars) are a few hundred
-//! lines with tests; every text that reaches the markup is escaped.
+//! lines with tests.
+//!
+//! This module computes only geometry: where each mark goes, its size, its CSS class and
+//! its text, as plain values in [`Svg`]. The markup comes from `templates/chart.svg`, which
+//! askama checks at compile time and which escapes every text it writes (titles,
+//! descriptions and legends carry display names), so nothing here builds or escapes markup.
 //!
 //! Every mark carries both a class (for the page's stylesheet: light, dark, print) and a
 //! presentation attribute (for the SVG opened on its own), since CSS beats the attribute.
 
-use std::fmt::Write;
+use std::fmt;
 
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 
 use crate::domain::PersonId;
@@ -37,35 +45,132 @@ pub struct Chart {
     pub name: &'static str,
     pub title: String,
     pub description: String,
-    /// The SVG markup, every text in it escaped.
-    pub svg: String,
+    /// The chart itself; a page includes it as `{{ chart.svg }}`, and it answers a request
+    /// for the chart alone as an SVG file.
+    pub svg: Svg,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
     /// Said instead of the table when there is nothing to show.
     pub empty: Option<String>,
 }
 
+/// One chart's SVG: its accessible name and description, its size, and its marks in the
+/// order they are drawn (later marks paint over earlier ones).
+#[derive(Debug, Clone, Template)]
+#[template(path = "chart.svg")]
+pub struct Svg {
+    name: &'static str,
+    title: String,
+    desc: String,
+    width: Num,
+    height: Num,
+    marks: Vec<Mark>,
+}
+
+/// Rendered by its own template, which escapes every text in it, so a page including it
+/// must not escape it again (that would show the markup as text). This marks the type, not
+/// a value, as safe: nothing but the template can produce its output.
+impl askama::filters::HtmlSafe for Svg {}
+
+impl IntoResponse for Svg {
+    fn into_response(self) -> Response {
+        match self.render() {
+            Ok(svg) => (
+                [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+                svg,
+            )
+                .into_response(),
+            // Only a failing writer could fail a render; String never does. Logged, opaque.
+            Err(e) => {
+                tracing::error!(error = %e, chart = self.name, "a chart did not render");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    }
+}
+
+/// Something drawn, as the element it becomes.
+#[derive(Debug, Clone)]
+enum Mark {
+    /// A horizontal grid line.
+    Grid {
+        x1: Num,
+        x2: Num,
+        y: Num,
+    },
+    Text(Text),
+    Rect(Rect),
+    /// A series as a line through its points.
+    Line(Line),
+    /// One point of a series.
+    Dot {
+        series: &'static str,
+        x: Num,
+        y: Num,
+        colour: &'static str,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Text {
+    x: Num,
+    y: Num,
+    /// `text-anchor`: start, middle or end; the SVG default (start) when `None`.
+    anchor: Option<&'static str>,
+    size: u8,
+    text: String,
+}
+
+#[derive(Debug, Clone)]
+struct Rect {
+    /// What the rectangle is (`bar`, `heat`), if it is more than a legend swatch.
+    kind: Option<&'static str>,
+    /// Its series or level, which the stylesheet colours.
+    class: &'static str,
+    x: Num,
+    y: Num,
+    width: Num,
+    height: Num,
+    fill: &'static str,
+    stroke: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    series: &'static str,
+    points: Vec<(Num, Num)>,
+    colour: &'static str,
+    dash: Option<&'static str>,
+}
+
+/// A number in the markup. Positions computed from the data are written to a tenth of a
+/// unit (finer is invisible and only makes the page longer); the chart's fixed measures are
+/// written as they are.
+#[derive(Debug, Clone, Copy)]
+enum Num {
+    Tenth(f64),
+    Exact(f64),
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Tenth(v) => write!(f, "{v:.1}"),
+            Self::Exact(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// A number's text is digits, a point, a minus sign, `inf` or `NaN`: nothing to escape.
+impl askama::filters::HtmlSafe for Num {}
+
+use Num::{Exact, Tenth};
+
 const W: f64 = 640.0;
 const H: f64 = 220.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 34.0;
 const RIGHT: f64 = 12.0;
-
-/// Escapes text for SVG/HTML element content and attribute values.
-pub fn escape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A partner's display name; "A partner" for anyone the space does not know.
 pub(super) fn name_of(state: &SpaceState, person: PersonId) -> String {
@@ -92,57 +197,109 @@ fn short_label(d: Date) -> String {
     d.strftime("%-d %b").to_string()
 }
 
-/// The opening of a chart's SVG: its accessible name and description, and a background.
-fn open(out: &mut String, name: &str, title: &str, desc: &str, height: f64) {
-    let _ = write!(
-        out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {W} {height}" role="img" aria-labelledby="chart-{name}-title chart-{name}-desc"><title id="chart-{name}-title">{}</title><desc id="chart-{name}-desc">{}</desc><rect class="chart-bg" x="0" y="0" width="{W}" height="{height}" fill="#ffffff"/>"##,
-        escape(title),
-        escape(desc)
-    );
-}
-
-/// Horizontal grid lines and their labels, for values from 0 to `max`.
-fn y_axis(out: &mut String, left: f64, max: f64, ticks: &[f64]) {
-    let plot_h = H - TOP - BOTTOM;
-    for &t in ticks {
-        let y = TOP + plot_h * (1.0 - t / max);
-        let _ = write!(
-            out,
-            r##"<line class="grid" x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#d4d0c8"/><text class="axis" x="{}" y="{:.1}" text-anchor="end" fill="#3d3a33" font-size="11">{t}</text>"##,
-            W - RIGHT,
-            left - 6.0,
-            y + 4.0
-        );
+impl Svg {
+    /// An empty chart of the full width: its accessible name and description, and (in the
+    /// template) a background.
+    fn new(name: &'static str, title: &str, desc: &str, height: f64) -> Self {
+        Self {
+            name,
+            title: title.to_owned(),
+            desc: desc.to_owned(),
+            width: Exact(W),
+            height: Exact(height),
+            marks: Vec::new(),
+        }
     }
-}
 
-/// Week labels along the bottom, at most about seven of them.
-fn x_labels(out: &mut String, weeks: &[Date], x_of: impl Fn(usize) -> f64) {
-    let step = weeks.len().div_ceil(7).max(1);
-    for (i, w) in weeks.iter().enumerate().step_by(step) {
-        let _ = write!(
-            out,
-            r##"<text class="axis" x="{:.1}" y="{}" text-anchor="middle" fill="#3d3a33" font-size="11">{}</text>"##,
-            x_of(i),
-            H - BOTTOM + 16.0,
-            escape(&short_label(*w))
-        );
+    fn text(&mut self, x: Num, y: Num, anchor: Option<&'static str>, size: u8, text: String) {
+        self.marks.push(Mark::Text(Text {
+            x,
+            y,
+            anchor,
+            size,
+            text,
+        }));
     }
-}
 
-/// A legend line at the bottom: a swatch and a label per series.
-fn legend(out: &mut String, y: f64, items: &[(&str, &str, &str)]) {
-    let mut x = 40.0;
-    for (class, colour, label) in items {
-        let _ = write!(
-            out,
-            r##"<rect class="{class}" x="{x}" y="{}" width="12" height="12" fill="{colour}" stroke="{colour}"/><text class="axis" x="{}" y="{y}" fill="#3d3a33" font-size="12">{}</text>"##,
-            y - 10.0,
-            x + 16.0,
-            escape(label)
-        );
-        x += 24.0 + 7.0 * label.chars().count() as f64;
+    /// Horizontal grid lines and their labels, for values from 0 to `max`.
+    fn y_axis(&mut self, left: f64, max: f64, ticks: &[f64]) {
+        let plot_h = H - TOP - BOTTOM;
+        for &t in ticks {
+            let y = TOP + plot_h * (1.0 - t / max);
+            self.marks.push(Mark::Grid {
+                x1: Exact(left),
+                x2: Exact(W - RIGHT),
+                y: Tenth(y),
+            });
+            self.text(
+                Exact(left - 6.0),
+                Tenth(y + 4.0),
+                Some("end"),
+                11,
+                t.to_string(),
+            );
+        }
+    }
+
+    /// Week labels along the bottom, at most about seven of them.
+    fn x_labels(&mut self, weeks: &[Date], x_of: impl Fn(usize) -> f64) {
+        let step = weeks.len().div_ceil(7).max(1);
+        for (i, w) in weeks.iter().enumerate().step_by(step) {
+            self.text(
+                Tenth(x_of(i)),
+                Exact(H - BOTTOM + 16.0),
+                Some("middle"),
+                11,
+                short_label(*w),
+            );
+        }
+    }
+
+    /// A legend line at the bottom: a swatch and a label per series, (class, colour, label);
+    /// `kind` is what the swatches stand for (e.g. `heat`), if the series' classes need it.
+    fn legend(
+        &mut self,
+        y: f64,
+        kind: Option<&'static str>,
+        items: &[(&'static str, &'static str, &str)],
+    ) {
+        let mut x = 40.0;
+        for &(class, colour, label) in items {
+            self.marks.push(Mark::Rect(Rect {
+                kind,
+                class,
+                x: Exact(x),
+                y: Exact(y - 10.0),
+                width: Exact(12.0),
+                height: Exact(12.0),
+                fill: colour,
+                stroke: Some(colour),
+            }));
+            self.text(Exact(x + 16.0), Exact(y), None, 12, label.to_owned());
+            x += 24.0 + 7.0 * label.chars().count() as f64;
+        }
+    }
+
+    /// A bar of a bar chart: from the data, so every measure to a tenth.
+    fn bar(
+        &mut self,
+        class: &'static str,
+        x: f64,
+        y: f64,
+        width: f64,
+        height: f64,
+        fill: &'static str,
+    ) {
+        self.marks.push(Mark::Rect(Rect {
+            kind: Some("bar"),
+            class,
+            x: Tenth(x),
+            y: Tenth(y),
+            width: Tenth(width),
+            height: Tenth(height),
+            fill,
+            stroke: None,
+        }));
     }
 }
 
@@ -204,11 +361,9 @@ pub fn trust(state: &SpaceState, trends: &Trends, which: usize) -> Option<Chart>
             }
         )
     };
-    let mut svg = String::new();
-    let height = H + 22.0;
-    open(&mut svg, name, &title, &description, height);
+    let mut svg = Svg::new(name, &title, &description, H + 22.0);
     let left = 34.0;
-    y_axis(&mut svg, left, 10.0, &[0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+    svg.y_axis(left, 10.0, &[0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
     let first_day = trends.range.from;
     let span = f64::from(
         first_day
@@ -227,46 +382,40 @@ pub fn trust(state: &SpaceState, trends: &Trends, which: usize) -> Option<Chart>
         _ => t.faith.get(),
     };
     for (i, (class, colour, _)) in DIMENSIONS.iter().enumerate() {
-        let points: Vec<(f64, f64)> = line
+        let points: Vec<(Num, Num)> = line
             .points
             .iter()
-            .map(|(d, t)| (x_of_date((*d).max(first_day)), y_of(level(t, i))))
+            .map(|(d, t)| {
+                (
+                    Tenth(x_of_date((*d).max(first_day))),
+                    Tenth(y_of(level(t, i))),
+                )
+            })
             .collect();
-        let dash = [
-            "",
-            r#" stroke-dasharray="6 4""#,
-            r#" stroke-dasharray="2 3""#,
-        ][i];
+        let dots = points.iter().map(|&(x, y)| Mark::Dot {
+            series: class,
+            x,
+            y,
+            colour,
+        });
+        let dots: Vec<Mark> = dots.collect();
         if points.len() > 1 {
-            let _ = write!(
-                svg,
-                r#"<polyline class="line {class}" points="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
-                points
-                    .iter()
-                    .map(|(x, y)| format!("{x:.1},{y:.1}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            );
+            svg.marks.push(Mark::Line(Line {
+                series: class,
+                points,
+                colour,
+                dash: [None, Some("6 4"), Some("2 3")][i],
+            }));
         }
-        for (x, y) in &points {
-            let _ = write!(
-                svg,
-                r#"<circle class="dot {class}" cx="{x:.1}" cy="{y:.1}" r="2.5" fill="{colour}"/>"#
-            );
-        }
+        svg.marks.extend(dots);
     }
-    x_labels(&mut svg, &trends.weeks, |i| {
+    svg.x_labels(&trends.weeks, |i| {
         trends
             .weeks
             .get(i)
             .map_or(left, |d| x_of_date(*d).max(left))
     });
-    legend(
-        &mut svg,
-        H + 14.0,
-        &DIMENSIONS.map(|(c, col, l)| (c, col, l)),
-    );
-    svg.push_str("</svg>");
+    svg.legend(H + 14.0, None, &DIMENSIONS);
     let rows: Vec<Vec<String>> = line
         .points
         .iter()
@@ -324,41 +473,36 @@ pub fn feelings(state: &SpaceState, trends: &Trends, which: usize) -> Option<Cha
     let left = 96.0;
     let row_h = 16.0;
     let height = (TOP + row_h * named.len().max(1) as f64 + BOTTOM + 22.0).max(90.0);
-    let mut svg = String::new();
-    open(&mut svg, name, &title, &description, height);
+    let mut svg = Svg::new(name, &title, &description, height);
     let weeks = grid.weeks.len().max(1);
     let cell_w = (W - left - RIGHT) / weeks as f64;
-    const SHADES: [&str; 5] = ["#e8dcc0", "#d4b877", "#b88d2e", "#8a6414", "#553b05"];
+    /// By level: not named, then intensities 1 to 5.
+    const SHADES: [&str; 6] = [
+        "#f4f1ea", "#e8dcc0", "#d4b877", "#b88d2e", "#8a6414", "#553b05",
+    ];
+    const LEVELS: [&str; 6] = ["h0", "h1", "h2", "h3", "h4", "h5"];
     for (row, (i, feeling)) in named.iter().enumerate() {
         let y = TOP + row_h * row as f64;
-        let _ = write!(
-            svg,
-            r##"<text class="axis" x="{}" y="{:.1}" text-anchor="end" fill="#3d3a33" font-size="11">{}</text>"##,
-            left - 6.0,
-            y + 12.0,
-            escape(feeling.label())
+        svg.text(
+            Exact(left - 6.0),
+            Tenth(y + 12.0),
+            Some("end"),
+            11,
+            feeling.label().to_owned(),
         );
         for (w, cells) in grid.weeks.iter().enumerate() {
-            let x = left + cell_w * w as f64;
-            match cells[*i] {
-                Some(n) => {
-                    let shade = SHADES[usize::from(n.clamp(1, 5)) - 1];
-                    let _ = write!(
-                        svg,
-                        r#"<rect class="heat h{n}" x="{x:.1}" y="{y:.1}" width="{:.1}" height="{}" fill="{shade}"/>"#,
-                        (cell_w - 1.0).max(0.5),
-                        row_h - 2.0
-                    );
-                }
-                None => {
-                    let _ = write!(
-                        svg,
-                        r##"<rect class="heat h0" x="{x:.1}" y="{y:.1}" width="{:.1}" height="{}" fill="#f4f1ea"/>"##,
-                        (cell_w - 1.0).max(0.5),
-                        row_h - 2.0
-                    );
-                }
-            }
+            // Intensities are 1 to 5; level 0 is a week in which the feeling was not named.
+            let level = cells[*i].map_or(0, |n| usize::from(n.clamp(1, 5)));
+            svg.marks.push(Mark::Rect(Rect {
+                kind: Some("heat"),
+                class: LEVELS[level],
+                x: Tenth(left + cell_w * w as f64),
+                y: Tenth(y),
+                width: Tenth((cell_w - 1.0).max(0.5)),
+                height: Exact(row_h - 2.0),
+                fill: SHADES[level],
+                stroke: None,
+            }));
         }
     }
     let bottom = TOP + row_h * named.len().max(1) as f64;
@@ -368,23 +512,18 @@ pub fn feelings(state: &SpaceState, trends: &Trends, which: usize) -> Option<Cha
         .enumerate()
         .step_by(weeks.div_ceil(7).max(1))
     {
-        let _ = write!(
-            svg,
-            r##"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="start" fill="#3d3a33" font-size="11">{}</text>"##,
-            left + cell_w * i as f64,
-            bottom + 14.0,
-            escape(&short_label(*w))
+        svg.text(
+            Tenth(left + cell_w * i as f64),
+            Tenth(bottom + 14.0),
+            Some("start"),
+            11,
+            short_label(*w),
         );
     }
-    let swatches: Vec<(String, &str, String)> = (1..=5)
-        .map(|n| (format!("heat h{n}"), SHADES[n - 1], format!("{n}")))
+    let items: Vec<(&str, &str, &str)> = (1..=5)
+        .map(|n| (LEVELS[n], SHADES[n], &"012345"[n..=n]))
         .collect();
-    let items: Vec<(&str, &str, &str)> = swatches
-        .iter()
-        .map(|(c, col, l)| (c.as_str(), *col, l.as_str()))
-        .collect();
-    legend(&mut svg, height - 8.0, &items);
-    svg.push_str("</svg>");
+    svg.legend(height - 8.0, Some("heat"), &items);
     let rows: Vec<Vec<String>> = trends
         .weeks
         .iter()
@@ -421,19 +560,19 @@ pub fn feelings(state: &SpaceState, trends: &Trends, which: usize) -> Option<Cha
 const BAR_LEFT: f64 = 34.0;
 
 /// What both bar charts share: the opening (with room for the legend), a round scale for
-/// `max` with its axis, and the width of one week's slot. Returns (top of scale, slot).
+/// `max` with its axis, and the width of one week's slot. Returns (chart, top of scale,
+/// slot).
 fn bar_frame(
-    svg: &mut String,
-    name: &str,
+    name: &'static str,
     title: &str,
     description: &str,
     max: usize,
     weeks: usize,
-) -> (f64, f64) {
+) -> (Svg, f64, f64) {
     let (top, ticks) = scale(max);
-    open(svg, name, title, description, H + 22.0);
-    y_axis(svg, BAR_LEFT, top, &ticks);
-    (top, (W - BAR_LEFT - RIGHT) / weeks.max(1) as f64)
+    let mut svg = Svg::new(name, title, description, H + 22.0);
+    svg.y_axis(BAR_LEFT, top, &ticks);
+    (svg, top, (W - BAR_LEFT - RIGHT) / weeks.max(1) as f64)
 }
 
 const OUTCOMES: [(&str, &str); 5] = [
@@ -466,8 +605,7 @@ pub fn promises(trends: &Trends) -> Chart {
             .join(", ")
     );
     let max = totals.iter().map(|t| t.iter().sum()).max().unwrap_or(0);
-    let mut svg = String::new();
-    let (top, slot) = bar_frame(&mut svg, name, &title, &description, max, totals.len());
+    let (mut svg, top, slot) = bar_frame(name, &title, &description, max, totals.len());
     let (left, plot_h) = (BAR_LEFT, H - TOP - BOTTOM);
     for (w, week) in totals.iter().enumerate() {
         let mut base = 0usize;
@@ -478,25 +616,24 @@ pub fn promises(trends: &Trends) -> Chart {
             let (class, colour) = OUTCOMES[i];
             let y = TOP + plot_h * (1.0 - (base + n) as f64 / top);
             let h = plot_h * *n as f64 / top;
-            let _ = write!(
-                svg,
-                r#"<rect class="bar {class}" x="{:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}" fill="{colour}"/>"#,
+            svg.bar(
+                class,
                 left + slot * w as f64 + slot * 0.1,
-                slot * 0.8
+                y,
+                slot * 0.8,
+                h,
+                colour,
             );
             base += n;
         }
     }
-    x_labels(&mut svg, &trends.weeks, |i| {
-        left + slot * i as f64 + slot / 2.0
-    });
-    let items: Vec<(&str, &str, &str)> = OUTCOMES
+    svg.x_labels(&trends.weeks, |i| left + slot * i as f64 + slot / 2.0);
+    let items: Vec<(&'static str, &'static str, &str)> = OUTCOMES
         .iter()
         .zip(CHARTED.iter())
         .map(|((c, col), (_, l))| (*c, *col, *l))
         .collect();
-    legend(&mut svg, H + 14.0, &items);
-    svg.push_str("</svg>");
+    svg.legend(H + 14.0, None, &items);
     let rows: Vec<Vec<String>> = trends
         .weeks
         .iter()
@@ -541,9 +678,8 @@ pub fn together(trends: &Trends) -> Chart {
         .map(|t| t.time_together.max(t.appreciations))
         .max()
         .unwrap_or(0);
-    let mut svg = String::new();
     let weeks = trends.together.len();
-    let (top, slot) = bar_frame(&mut svg, name, &title, &description, max, weeks);
+    let (mut svg, top, slot) = bar_frame(name, &title, &description, max, weeks);
     let (left, plot_h) = (BAR_LEFT, H - TOP - BOTTOM);
     let series = [("t1", "#6b3f8b"), ("t2", "#b8860b")];
     for (w, week) in trends.together.iter().enumerate() {
@@ -553,27 +689,25 @@ pub fn together(trends: &Trends) -> Chart {
             }
             let (class, colour) = series[i];
             let h = plot_h * *n as f64 / top;
-            let _ = write!(
-                svg,
-                r#"<rect class="bar {class}" x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}" fill="{colour}"/>"#,
+            svg.bar(
+                class,
                 left + slot * w as f64 + slot * (0.1 + 0.4 * i as f64),
                 TOP + plot_h - h,
-                slot * 0.4
+                slot * 0.4,
+                h,
+                colour,
             );
         }
     }
-    x_labels(&mut svg, &trends.weeks, |i| {
-        left + slot * i as f64 + slot / 2.0
-    });
-    legend(
-        &mut svg,
+    svg.x_labels(&trends.weeks, |i| left + slot * i as f64 + slot / 2.0);
+    svg.legend(
         H + 14.0,
+        None,
         &[
             ("t1", "#6b3f8b", "Time together"),
             ("t2", "#b8860b", "Appreciations"),
         ],
     );
-    svg.push_str("</svg>");
     let rows: Vec<Vec<String>> = trends
         .weeks
         .iter()
@@ -712,22 +846,20 @@ mod tests {
     fn a_display_name_reaches_the_chart_escaped() {
         let state = couple(&["<script>alert(1)</script>", "Alex"]);
         let chart = trust(&state, &trends(&state), 0).expect("a trust chart");
-        assert!(!chart.svg.contains("<script>"), "{}", chart.svg);
-        assert!(
-            chart
-                .svg
-                .contains("&lt;script&gt;alert(1)&lt;/script&gt; trusts Alex")
-        );
+        let svg = chart.svg.render().expect("renders");
+        assert!(!svg.contains("<script>"), "{svg}");
+        assert!(svg.contains("&#60;script&#62;alert(1)&#60;/script&#62; trusts Alex"));
     }
 
     #[test]
     fn trust_draws_a_point_per_check_in_and_dimension_with_the_numbers_beside_it() {
         let state = couple(&["Sam", "Alex"]);
         let chart = trust(&state, &trends(&state), 1).expect("a trust chart");
+        let svg = chart.svg.render().expect("renders");
         assert_eq!(chart.title, "How much Alex trusts Sam");
-        assert_eq!(chart.svg.matches("<circle").count(), 6);
-        assert_eq!(chart.svg.matches("<polyline").count(), 3);
-        assert!(chart.svg.contains(r#"role="img""#) && chart.svg.contains("<desc id="));
+        assert_eq!(svg.matches("<circle").count(), 6);
+        assert_eq!(svg.matches("<polyline").count(), 3);
+        assert!(svg.contains(r#"role="img""#) && svg.contains("<desc id="));
         assert_eq!(chart.rows[1], ["9 Mar 2026", "3", "3", "5"]);
         assert!(chart.description.contains("predictability 2 to 3"));
         assert!(chart.empty.is_none());
@@ -737,9 +869,10 @@ mod tests {
     fn the_heat_map_has_a_row_per_feeling_named_and_a_cell_per_week() {
         let state = couple(&["Sam", "Alex"]);
         let chart = feelings(&state, &trends(&state), 0).expect("a heat map");
+        let svg = chart.svg.render().expect("renders");
         // One row (anxiety) of three weeks, plus five legend swatches.
-        assert_eq!(chart.svg.matches(r#"class="heat h5""#).count(), 2 + 1);
-        assert_eq!(chart.svg.matches(r#"class="heat h0""#).count(), 1);
+        assert_eq!(svg.matches(r#"class="heat h5""#).count(), 2 + 1);
+        assert_eq!(svg.matches(r#"class="heat h0""#).count(), 1);
         assert_eq!(chart.rows.len(), 2, "weeks with nothing named are left out");
         assert_eq!(chart.rows[0][1], "Anxiety 5");
     }
@@ -748,17 +881,14 @@ mod tests {
     fn promise_bars_stack_to_their_week_s_total_on_a_round_scale() {
         let state = couple(&["Sam", "Alex"]);
         let chart = promises(&trends(&state));
+        let svg = chart.svg.render().expect("renders");
         // Week 1: kept; week 2: kept, missed, not reported; week 3: nothing.
-        assert_eq!(chart.svg.matches(r#"class="bar o1""#).count(), 2);
-        assert_eq!(chart.svg.matches(r#"class="bar o2""#).count(), 1);
-        assert_eq!(chart.svg.matches(r#"class="bar o5""#).count(), 1);
+        assert_eq!(svg.matches(r#"class="bar o1""#).count(), 2);
+        assert_eq!(svg.matches(r#"class="bar o2""#).count(), 1);
+        assert_eq!(svg.matches(r#"class="bar o5""#).count(), 1);
         // The tallest week (4) fills the plot: the scale tops out at 4.
         let plot_h = H - TOP - BOTTOM;
-        assert!(
-            chart.svg.contains(&format!(r#"height="{plot_h:.1}""#)),
-            "{}",
-            chart.svg
-        );
+        assert!(svg.contains(&format!(r#"height="{plot_h:.1}""#)), "{svg}");
         assert_eq!(chart.rows.len(), 2);
         assert_eq!(chart.rows[1], ["9 Mar 2026", "2", "1", "0", "0", "1"]);
         assert!(chart.description.contains("6 kept, 1 missed"));
@@ -782,10 +912,13 @@ mod tests {
 
     #[test]
     fn text_reaching_the_markup_is_escaped() {
-        assert_eq!(
-            escape(r#"<script>alert("x")</script> & 'y'"#),
-            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
-        );
+        let state = couple(&[r#"<script>alert("x")</script> & 'y'"#, "Alex"]);
+        let chart = trust(&state, &trends(&state), 0).expect("a trust chart");
+        let svg = chart.svg.render().expect("renders");
+        let escaped = "&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; &#39;y&#39;";
+        // In the title and the description, as askama's HTML escaper spells it.
+        assert_eq!(svg.matches(escaped).count(), 2, "{svg}");
+        assert!(!svg.contains("alert(\"x\")"), "{svg}");
     }
 
     #[test]
