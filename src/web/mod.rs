@@ -6,7 +6,6 @@ mod agreements;
 mod apologies;
 mod assets;
 mod breaches;
-pub mod charts;
 mod checkins;
 mod context;
 mod disclosure;
@@ -208,7 +207,7 @@ mod tests {
     use std::path::Path;
 
     /// The modules of `web` that every capability may use: they know no capability.
-    const SHARED: &[&str] = &["context", "error", "events", "guard", "view", "charts"];
+    const SHARED: &[&str] = &["context", "error", "events", "guard", "view"];
 
     /// What a source file names through `super::`, with how many levels up:
     /// `super::view::Chrome` → (1, "view"), `super::super::{view, WAITING}` → (2, "view"),

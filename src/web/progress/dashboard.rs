@@ -8,12 +8,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use super::super::WAITING;
-use super::super::charts::{self, Chart};
 use super::super::context::SpacePath;
 use super::super::error::WebError;
 use super::super::events::{self, EventLine};
 use super::super::guard::SignedIn;
 use super::super::view::{Chrome, format_time};
+use super::charts::{self, Chart};
 use super::{
     DISCLAIMER, MilestoneView, SignalView, celebrated, dashboard_range, range_text, signals,
     stage_and_pace,

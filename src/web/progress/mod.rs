@@ -2,6 +2,7 @@
 //! charts, and what they share: signals that suggest a counsellor, with their evidence, and
 //! milestones celebrated once.
 
+mod charts;
 mod dashboard;
 mod summary;
 

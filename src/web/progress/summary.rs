@@ -6,10 +6,10 @@ use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::super::charts::{self, Chart};
 use super::super::context::{ChartPath, InSpace};
 use super::super::error::{WebError, error_page};
 use super::super::view::{Chrome, display_name};
+use super::charts::{self, Chart};
 use super::{
     DISCLAIMER, MilestoneView, RangeQuery, SignalView, celebrated, life, range_of, signals,
     stage_and_pace,

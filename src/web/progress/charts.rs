@@ -24,6 +24,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 
+use super::super::view::display_name;
 use crate::domain::PersonId;
 use crate::domain::checkin::{Feeling, Trust};
 use crate::domain::space::SpaceState;
@@ -171,15 +172,6 @@ const H: f64 = 220.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 34.0;
 const RIGHT: f64 = 12.0;
-
-/// A partner's display name; "A partner" for anyone the space does not know.
-pub(super) fn name_of(state: &SpaceState, person: PersonId) -> String {
-    state
-        .partners
-        .iter()
-        .find(|p| p.person == person)
-        .map_or_else(|| "A partner".to_owned(), |p| p.display_name.clone())
-}
 
 fn other_name(state: &SpaceState, person: PersonId) -> String {
     state
@@ -330,7 +322,7 @@ const DIMENSIONS: [(&str, &str, &str); 3] = [
 pub fn trust(state: &SpaceState, trends: &Trends, which: usize) -> Option<Chart> {
     let line = trends.trust.get(which)?;
     let name = NAMES[which];
-    let who = name_of(state, line.person);
+    let who = display_name(state, line.person);
     let whom = other_name(state, line.person);
     let title = format!("How much {who} trusts {whom}");
     let description = if line.points.is_empty() {
@@ -449,7 +441,7 @@ pub fn trust(state: &SpaceState, trends: &Trends, which: usize) -> Option<Chart>
 pub fn feelings(state: &SpaceState, trends: &Trends, which: usize) -> Option<Chart> {
     let grid = trends.feelings.get(which)?;
     let name = NAMES[2 + which];
-    let who = name_of(state, grid.person);
+    let who = display_name(state, grid.person);
     let named = grid.named();
     let title = format!("{who}'s feelings by week");
     let description = if named.is_empty() {
