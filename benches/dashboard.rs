@@ -15,7 +15,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use goldseam::demo::{self, Demo};
-use goldseam::domain::checkin::Zone;
+use goldseam::domain::checkins::Zone;
 use goldseam::domain::progress;
 use goldseam::domain::record::{self, Draft, RecordedEvent};
 use goldseam::domain::space::{self, Command, SpaceState};
@@ -40,7 +40,8 @@ fn celebrated(state: SpaceState, viewer: PersonId, now_us: i64) -> SpaceState {
         actor: viewer,
         now_us,
     };
-    let Ok(events) = space::decide(&state, Command::CelebrateMilestones, &ctx) else {
+    let reached = progress::reached_but_not_shown(&state, now_us);
+    let Ok(events) = space::decide(&state, Command::CelebrateMilestones(reached), &ctx) else {
         return state;
     };
     if events.is_empty() {

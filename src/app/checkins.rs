@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::{App, AppError, Session};
 use crate::domain::SpaceId;
-use crate::domain::checkin::{self, CheckInError};
+use crate::domain::checkins::{self, CheckInError};
 use crate::domain::space::{Command, SpaceState};
 
 impl From<CheckInError> for AppError {
@@ -24,7 +24,7 @@ impl App {
         &self,
         session: &Session,
         space: SpaceId,
-        command: checkin::Command,
+        command: checkins::Command,
     ) -> Result<(), AppError> {
         self.act(session, space, || Command::CheckIn(command.clone()))
             .await

@@ -3,14 +3,15 @@
 //! these and nothing below them.
 
 mod accounts;
+mod agreements;
 mod cache;
 mod checkins;
 mod clock;
-mod demo;
+mod demo_space;
 mod error;
-mod keepword;
 mod ownup;
 mod progress;
+mod promises;
 mod reconnect;
 mod spaces;
 
@@ -22,7 +23,7 @@ use sha2::{Digest, Sha256};
 pub use accounts::{LoginInput, NewSession, Session, SignUpInput};
 pub use cache::StateCache;
 pub use clock::Clock;
-pub use demo::{DemoPartner, DemoSpace};
+pub use demo_space::{DemoPartner, DemoSpace};
 pub use error::{AppError, InviteProblem};
 pub use ownup::LetterDraft;
 pub use progress::{Dashboard, RECENT_EVENTS};

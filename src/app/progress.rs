@@ -35,11 +35,17 @@ impl App {
     ) -> Result<Dashboard, AppError> {
         let mut state = self.space_for(session.person, space).await?;
         let now_us = self.clock().now_us();
-        if state.is_full() && !progress::reached_but_not_shown(&state, now_us).is_empty() {
+        let reached = progress::reached_but_not_shown(&state, now_us);
+        if state.is_full() && !reached.is_empty() {
             // Best effort: a busy record must not keep anyone from their page; the next
             // visit records what this one could not.
             match self
-                .record(space, session.person, || Command::CelebrateMilestones, &[])
+                .record(
+                    space,
+                    session.person,
+                    || Command::CelebrateMilestones(reached.clone()),
+                    &[],
+                )
                 .await
             {
                 Ok(()) => state = self.space_for(session.person, space).await?,

@@ -30,10 +30,11 @@ macro_rules! event_kinds {
 
 pub mod agreements;
 pub mod calendar;
-pub mod checkin;
+pub mod checkins;
 pub mod checks;
 pub mod ids;
 pub mod input;
+pub mod milestones;
 pub mod ownup;
 pub mod passwords;
 pub mod progress;
@@ -43,6 +44,7 @@ pub mod record;
 pub mod space;
 pub mod trends;
 
+pub use checkins as checkin; // structure-merge: old path, the web imports domain::checkin
 pub use ids::{EntryId, PersonId, SpaceId};
 pub use record::{Hash, RecordedEvent};
 

@@ -7,10 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::agreements::{self, Agreements, AgreementsError};
-use super::checkin::{self, CheckInError, CheckIns};
+use super::checkins::{self, CheckInError, CheckIns};
 use super::input::{DisplayName, SpaceName};
+use super::milestones::{self, Celebrations, Milestone};
 use super::ownup::{self, OwnUp, OwnUpError};
-use super::progress::{self, Celebrations};
 use super::promises::{self, PromiseError, Promises};
 use super::reconnect::{self, Reconnect, ReconnectError};
 use super::record::{GENESIS_PREV, Hash, RecordedEvent};
@@ -25,11 +25,11 @@ pub enum SpaceEvent {
     SpaceCreated(SpaceCreated),
     PartnerJoined(PartnerJoined),
     OwnUp(ownup::Event),
-    CheckIn(checkin::Event),
+    CheckIn(checkins::Event),
     Reconnect(reconnect::Event),
     Promise(promises::Event),
     Agreement(agreements::Event),
-    Milestone(progress::Event),
+    Milestone(milestones::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,11 +82,11 @@ impl SpaceEvent {
             "partner.joined" => serde_json::from_str(body).ok().map(Self::PartnerJoined),
             other => ownup::Event::parse(other, body)
                 .map(Self::OwnUp)
-                .or_else(|| checkin::Event::parse(other, body).map(Self::CheckIn))
+                .or_else(|| checkins::Event::parse(other, body).map(Self::CheckIn))
                 .or_else(|| reconnect::Event::parse(other, body).map(Self::Reconnect))
                 .or_else(|| promises::Event::parse(other, body).map(Self::Promise))
                 .or_else(|| agreements::Event::parse(other, body).map(Self::Agreement))
-                .or_else(|| progress::Event::parse(other, body).map(Self::Milestone)),
+                .or_else(|| milestones::Event::parse(other, body).map(Self::Milestone)),
         }
     }
 }
@@ -188,7 +188,7 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
             ownup::apply(&mut state.own_up, person, other, event.at_us, e);
         }
         (Some(SpaceEvent::CheckIn(e)), Some(person)) if state.is_partner(person) => {
-            checkin::apply(&mut state.check_ins, person, event.at_us, e);
+            checkins::apply(&mut state.check_ins, person, event.at_us, e);
         }
         (Some(SpaceEvent::Reconnect(e)), Some(person)) if state.is_partner(person) => {
             let other = state.partner_of(person).map(|p| p.person);
@@ -203,7 +203,7 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
             agreements::apply(&mut state.agreements, person, other, event.at_us, e);
         }
         (Some(SpaceEvent::Milestone(e)), Some(person)) if state.is_partner(person) => {
-            progress::apply(&mut state.milestones, event.at_us, e);
+            milestones::apply(&mut state.milestones, event.at_us, e);
         }
         _ => {}
     }
@@ -234,12 +234,12 @@ pub fn withheld_from(
         return false;
     };
     let (Some(parsed), Ok(author)) = (
-        checkin::Event::parse(&event.kind, body),
+        checkins::Event::parse(&event.kind, body),
         event.author.parse::<PersonId>(),
     ) else {
         return true;
     };
-    checkin::is_sealed_for(&state.check_ins, author, &parsed, viewer, now_us)
+    checkins::is_sealed_for(&state.check_ins, author, &parsed, viewer, now_us)
 }
 
 /// What a person asks of a space.
@@ -253,12 +253,13 @@ pub enum Command {
         display_name: DisplayName,
     },
     OwnUp(ownup::Command),
-    CheckIn(checkin::Command),
+    CheckIn(checkins::Command),
     Reconnect(reconnect::Command),
     Promise(promises::Command),
     Agreement(agreements::Command),
-    /// Marks as shown the milestones reached and not yet celebrated.
-    CelebrateMilestones,
+    /// Marks as shown those of the milestones reached (as `progress` reads them from the
+    /// state) that are not yet celebrated.
+    CelebrateMilestones(Vec<Milestone>),
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -327,7 +328,7 @@ pub fn decide(
                 return Err(SpaceError::NotCreated);
             }
             let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events = checkin::decide(&state.check_ins, partner, command, ctx)?;
+            let events = checkins::decide(&state.check_ins, partner, command, ctx)?;
             Ok(events.into_iter().map(SpaceEvent::CheckIn).collect())
         }
         Command::Reconnect(command) => {
@@ -355,11 +356,11 @@ pub fn decide(
                 agreements::decide(&state.agreements, &state.own_up, partner, command, ctx)?;
             Ok(events.into_iter().map(SpaceEvent::Agreement).collect())
         }
-        Command::CelebrateMilestones => {
+        Command::CelebrateMilestones(reached) => {
             if !state.is_partner(ctx.actor) {
                 return Err(SpaceError::NotCreated);
             }
-            let events = progress::decide(state, ctx.now_us);
+            let events = milestones::decide(&state.milestones, &reached);
             Ok(events.into_iter().map(SpaceEvent::Milestone).collect())
         }
     }

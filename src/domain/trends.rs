@@ -16,7 +16,7 @@ use jiff::civil::Date;
 
 use super::PersonId;
 use super::calendar::{date_of_day, day_index, parse_date, utc_date};
-use super::checkin::{Feeling, Own, Trust};
+use super::checkins::{Feeling, Own, Trust};
 use super::promises::{Counts, Status};
 use super::space::SpaceState;
 
@@ -363,7 +363,7 @@ pub fn count_of(counts: &Counts, status: Status) -> usize {
 mod tests {
     use super::*;
     use crate::domain::EntryId;
-    use crate::domain::checkin::Feeling;
+    use crate::domain::checkins::Feeling;
     use crate::domain::progress::tests::{
         Couple, DAY, HOUR, START, WEEK, angry, calm, check_in, day,
     };

@@ -192,7 +192,7 @@ async fn partner_view_after_sealed_answer(backend: Backend, helped: &str) -> Vec
 
 async fn a_sealed_answer_changes_nothing_the_partner_can_see(backend: Backend) {
     let short = partner_view_after_sealed_answer(backend, "x").await;
-    let longest = "x".repeat(goldseam::domain::checkin::limits::NOTE);
+    let longest = "x".repeat(goldseam::domain::checkins::limits::NOTE);
     let long = partner_view_after_sealed_answer(backend, &longest).await;
     for (a, b) in short.iter().zip(&long) {
         assert_eq!(

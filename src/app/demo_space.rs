@@ -1,5 +1,5 @@
 //! A demo space to try Goldseam with: two real accounts, signed up the normal way, and a
-//! generated history (see [`crate::demo`]) written to their shared record.
+//! generated story (see [`crate::demo`]) written to their shared record.
 //!
 //! The accounts are ordinary ones, so anyone holding the printed passphrases can log in;
 //! the emails use the reserved `.invalid` domain so nothing is ever sent to them.

@@ -27,7 +27,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
 
 use crate::domain::agreements::{self, AgreementText, ReportText, ResponseText, RevisitDate};
-use crate::domain::checkin::{
+use crate::domain::checkins::{
     self, CheckIn, Feeling, Felt, Intensity, Rhythm, Trust, TrustLevel, Zone,
 };
 use crate::domain::input::{DisplayName, SpaceName};
@@ -931,7 +931,7 @@ impl Script {
     /// then late, rarely not at all (and never two weeks running).
     fn check_ins(&mut self) {
         let t = self.at(1, 20 * 60);
-        let cadence = Some(Command::CheckIn(checkin::Command::SetCadence {
+        let cadence = Some(Command::CheckIn(checkins::Command::SetCadence {
             rhythm: Rhythm::Weekly {
                 on: Weekday::Sunday,
             },
@@ -974,7 +974,7 @@ impl Script {
                 let t = self.at(day, minute).map(|t| t.max(set_at + 20 * MINUTE_US));
                 let hard = start >= final_from;
                 let cmd = self.answer(who, day, hard).map(|check_in| {
-                    Command::CheckIn(checkin::Command::Answer { period, check_in })
+                    Command::CheckIn(checkins::Command::Answer { period, check_in })
                 });
                 self.push(t, who, cmd);
             }
@@ -2084,8 +2084,9 @@ mod tests {
     use std::sync::OnceLock;
 
     use super::*;
+    use crate::domain::milestones::MilestoneKind;
     use crate::domain::ownup::QuestionStatus;
-    use crate::domain::progress::{self, MilestoneKind};
+    use crate::domain::progress;
 
     /// 1 June 2026, 20:30 in Berlin.
     fn end() -> i64 {
