@@ -15,7 +15,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use goldseam::demo::{self, Demo};
-use goldseam::domain::checkins::Zone;
+use goldseam::domain::calendar::Zone;
 use goldseam::domain::progress;
 use goldseam::domain::record::{self, Draft, RecordedEvent};
 use goldseam::domain::space::{self, Command, SpaceState};

@@ -8,7 +8,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 
 use super::{App, AppError, random_token, token_hash};
 use crate::domain::PersonId;
-use crate::domain::checkins::Zone;
+use crate::domain::calendar::Zone;
 use crate::domain::input::{DisplayName, Email, NewPassword};
 use crate::store::{NewPerson, SessionRow};
 

@@ -27,9 +27,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
 
 use crate::domain::agreements::{self, AgreementText, ReportText, ResponseText, RevisitDate};
-use crate::domain::checkins::{
-    self, CheckIn, Feeling, Felt, Intensity, Rhythm, Trust, TrustLevel, Zone,
-};
+use crate::domain::calendar::Zone;
+use crate::domain::checkins::{self, CheckIn, Feeling, Felt, Intensity, Rhythm, Trust, TrustLevel};
 use crate::domain::input::{DisplayName, SpaceName};
 use crate::domain::ownup::{self, ApologyResponseKind, ApologySections, BreachKind, limits};
 use crate::domain::promises::{

@@ -36,7 +36,7 @@ use super::calendar::{DAY_US, add_days, date_text, days_between};
 use super::input::{InputError, Lines, clean_text};
 use super::{Ctx, PersonId};
 
-pub use super::calendar::{Zone, parse_date}; // structure-merge: old path, web imports them from here
+use super::calendar::{Zone, parse_date};
 
 /// Limits for each answer. Shown on the pages beside each field.
 pub mod limits {

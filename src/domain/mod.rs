@@ -44,7 +44,6 @@ pub mod record;
 pub mod space;
 pub mod trends;
 
-pub use checkins as checkin; // structure-merge: old path, the web imports domain::checkin
 pub use ids::{EntryId, PersonId, SpaceId};
 pub use record::{Hash, RecordedEvent};
 

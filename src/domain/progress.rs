@@ -29,17 +29,12 @@ use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
 
 use super::checkins::{Answer, CheckIns, Feeling, Felt, Own, Period, Trust};
+use super::milestones::{CHECK_INS_IN_A_ROW, DAYS_KEPT, Event, Milestone, MilestoneKind};
 use super::ownup::{ApologyResponseKind, BreachKind};
 use super::promises::{Occurrence, Promises, Review, Status};
 use super::reconnect::Stage;
 use super::space::SpaceState;
 use super::{EntryId, PersonId};
-
-// structure-merge: old paths, the web and the demo import these from here.
-pub use super::milestones::{
-    CHECK_INS_IN_A_ROW, Celebrated, Celebrations, DAYS_KEPT, Event, Milestone, MilestoneKind,
-    MilestoneShown,
-};
 
 const DAY_US: i64 = 86_400_000_000;
 
@@ -943,7 +938,8 @@ fn months_after(state: &SpaceState, months: i64) -> Option<i64> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::domain::checkins::{self, CheckIn, Intensity, Rhythm, TrustLevel, Zone};
+    use crate::domain::calendar::Zone;
+    use crate::domain::checkins::{self, CheckIn, Intensity, Rhythm, TrustLevel};
     use crate::domain::input::{DisplayName, SpaceName};
     use crate::domain::ownup::{self, ApologySections, Text};
     use crate::domain::promises::{self, Outcome, PromiseText, Repeat, TimeOfDay};

@@ -16,9 +16,10 @@ use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, see_other};
 use crate::app::{App, AppError};
-use crate::domain::checkin::{
+use crate::domain::calendar::{Zone, parse_date};
+use crate::domain::checkins::{
     self, Answer, CheckIn, Every, Feeling, Own, Partner, Period, RawCheckIn, Rhythm, Timing, Trust,
-    Zone, limits,
+    limits,
 };
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{PersonId, SpaceId};
@@ -60,11 +61,11 @@ pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Describe
         return None;
     };
     let what = match event {
-        checkin::Event::CadenceSet(e) => format!(
+        checkins::Event::CadenceSet(e) => format!(
             "set the check-in rhythm: {}",
             e.every.label().to_lowercase()
         ),
-        checkin::Event::Answered(_) => "answered a check-in".to_owned(),
+        checkins::Event::Answered(_) => "answered a check-in".to_owned(),
     };
     Some((what, Some(format!("{base}/checkins"))))
 }
@@ -260,7 +261,7 @@ async fn set_cadence(
     app.check_in(
         &user.session,
         space,
-        checkin::Command::SetCadence { rhythm, zone },
+        checkins::Command::SetCadence { rhythm, zone },
     )
     .await?;
     Ok(see_other(&format!("/spaces/{space}/checkins")))
@@ -278,7 +279,7 @@ async fn answer(
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str())
     };
-    let period = checkin::parse_date(field("period")).ok_or(AppError::NotFound)?;
+    let period = parse_date(field("period")).ok_or(AppError::NotFound)?;
     let feelings: Vec<(&str, &str)> = fields
         .iter()
         .filter_map(|(k, v)| k.strip_prefix("feeling_").map(|name| (name, v.as_str())))
@@ -297,7 +298,7 @@ async fn answer(
     app.check_in(
         &user.session,
         space,
-        checkin::Command::Answer { period, check_in },
+        checkins::Command::Answer { period, check_in },
     )
     .await?;
     Ok(see_other(&format!("/spaces/{space}/checkins")))

@@ -15,7 +15,7 @@ use super::error::WebError;
 use super::guard::SignedIn;
 use super::view::{Chrome, Name, People};
 use crate::app::{App, AppError, Session};
-use crate::domain::checkin::Zone;
+use crate::domain::calendar::Zone;
 use crate::domain::ownup::Breach;
 use crate::domain::space::SpaceState;
 use crate::domain::{EntryId, PersonId, SpaceId};

@@ -5,7 +5,7 @@
 use super::DESCRIBE;
 use super::view::{Name, format_time};
 use crate::domain::PersonId;
-use crate::domain::checkin::Zone;
+use crate::domain::calendar::Zone;
 use crate::domain::record::{self, RecordedEvent};
 use crate::domain::space::{SpaceEvent, SpaceState};
 

@@ -17,7 +17,7 @@ use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, FormError, Name, answer_form, format_time, invalid, see_other};
 use crate::app::{App, AppError};
-use crate::domain::checkin::{Zone, parse_date};
+use crate::domain::calendar::{Zone, parse_date};
 use crate::domain::promises::{
     self, Counts, Note, Outcome, PromiseText, Reason, Repeat, Review, Status, TimeOfDay,
 };

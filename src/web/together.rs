@@ -16,7 +16,7 @@ use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, FormError, Name, People, answer_form, format_time, invalid, see_other};
 use crate::app::{App, AppError};
-use crate::domain::checkin::Zone;
+use crate::domain::calendar::Zone;
 use crate::domain::reconnect::{
     self, Activity, AppreciationText, Command, FeltNote, IDEAS, IdeaText, Rating, Reconnect,
 };

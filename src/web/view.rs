@@ -11,7 +11,7 @@ use super::error::WebError;
 use super::guard::Viewer;
 use crate::app::AppError;
 use crate::domain::PersonId;
-use crate::domain::checkin::Zone;
+use crate::domain::calendar::Zone;
 use crate::domain::space::SpaceState;
 
 /// What the layout needs on every page.

@@ -26,7 +26,7 @@ use jiff::civil::Date;
 
 use super::super::view::display_name;
 use crate::domain::PersonId;
-use crate::domain::checkin::{Feeling, Trust};
+use crate::domain::checkins::{Feeling, Trust};
 use crate::domain::space::SpaceState;
 use crate::domain::trends::{CHARTED, Trends, count_of};
 
@@ -752,7 +752,7 @@ pub fn by_name(state: &SpaceState, trends: &Trends, name: &str) -> Option<Chart>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::checkin::{Trust, TrustLevel};
+    use crate::domain::checkins::{Trust, TrustLevel};
     use crate::domain::promises::Counts;
     use crate::domain::space::Partner;
     use crate::domain::trends::{FeelingGrid, Range, TogetherWeek, TrustLine};

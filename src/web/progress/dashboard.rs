@@ -19,7 +19,7 @@ use super::{
     stage_and_pace,
 };
 use crate::app::App;
-use crate::domain::checkin::Zone;
+use crate::domain::calendar::Zone;
 use crate::domain::record::{self as chain, RecordedEvent};
 use crate::domain::space::SpaceState;
 use crate::domain::trends::Trends;

@@ -16,8 +16,9 @@ pub use dashboard::dashboard_html;
 use super::events::Described;
 use super::view::{Name, display_name, format_time};
 use crate::app::App;
-use crate::domain::checkin::Zone;
-use crate::domain::progress::{self, Evidence, MilestoneKind, NOT_A_DIAGNOSIS, Thresholds};
+use crate::domain::calendar::Zone;
+use crate::domain::milestones::{self, MilestoneKind};
+use crate::domain::progress::{self, Evidence, NOT_A_DIAGNOSIS, Thresholds};
 use crate::domain::reconnect::Readiness;
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::trends::{DASHBOARD_WEEKS, Range, RangeError};
@@ -221,7 +222,7 @@ fn date_text(zone: &Zone, at_us: i64) -> String {
 
 /// The milestone marker as the record page lists it.
 pub fn describe(_state: &SpaceState, _base: &str, event: &SpaceEvent) -> Described {
-    let SpaceEvent::Milestone(progress::Event::Shown(e)) = event else {
+    let SpaceEvent::Milestone(milestones::Event::Shown(e)) = event else {
         return None;
     };
     let title = MilestoneKind::from_key(&e.milestone).map_or("a milestone", |k| k.title());
