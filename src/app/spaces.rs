@@ -56,7 +56,17 @@ impl App {
         }
         let base = cached.map_or_else(|| SpaceState::empty(space), |s| (*s).clone());
         let events = self.store().events_after(space, base.head_seq).await?;
+        let seen = base.unreadable.count;
         let state = Arc::new(space::fold(base, &events));
+        // Said once, when the fold first meets them: the cache keeps the state past them.
+        // Kind and seq only; never the body.
+        for seq in state.unreadable.since(seen) {
+            let kind = events
+                .iter()
+                .find(|e| e.seq == seq)
+                .map(|e| e.kind.as_str());
+            tracing::warn!(%space, seq, kind, "an event this version cannot read is kept and skipped");
+        }
         self.cache().put(state.clone());
         Ok(Some(state))
     }

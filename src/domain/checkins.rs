@@ -910,6 +910,9 @@ pub enum Event {
 }
 
 impl Event {
+    /// Every kind this module records.
+    pub const KINDS: &'static [&'static str] = &["checkin.cadence_set", "checkin.answered"];
+
     pub fn kind(&self) -> &'static str {
         match self {
             Self::CadenceSet(_) => "checkin.cadence_set",

@@ -8,6 +8,9 @@
 macro_rules! event_kinds {
     ($($variant:ident => $kind:literal),* $(,)?) => {
         impl Event {
+            /// Every kind this module records: what a reader of this version can read.
+            pub const KINDS: &'static [&'static str] = &[$($kind),*];
+
             pub fn kind(&self) -> &'static str {
                 match self { $(Self::$variant(_) => $kind,)* }
             }

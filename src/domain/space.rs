@@ -115,6 +115,8 @@ pub struct SpaceState {
     pub agreements: Agreements,
     /// Milestones already shown, so each is celebrated once.
     pub milestones: Celebrations,
+    /// Events this version could not read: kept in the chain, folded past, reported.
+    pub unreadable: Unreadable,
 }
 
 impl SpaceState {
@@ -133,6 +135,7 @@ impl SpaceState {
             promises: Promises::default(),
             agreements: Agreements::default(),
             milestones: Celebrations::default(),
+            unreadable: Unreadable::default(),
         }
     }
 
@@ -162,6 +165,11 @@ impl SpaceState {
 pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
     state.head_seq = event.seq;
     state.head_hash = event.hash;
+    if let Err(Unread::UnknownKind | Unread::NotReadable) =
+        SpaceEvent::read(&event.kind, event.body.as_deref())
+    {
+        state.unreadable.note(event.seq);
+    }
     let author = event.author.parse::<PersonId>().ok();
     match (
         SpaceEvent::parse(&event.kind, event.body.as_deref()),
@@ -366,6 +374,77 @@ pub fn decide(
     }
 }
 
+// ---- events this version cannot read ---------------------------------------------------
+
+/// Why a recorded event did not become a [`SpaceEvent`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// Its body is not here: redacted by its author, or withheld from this viewer (a
+    /// sealed check-in answer). Expected; nothing to report.
+    ContentRemoved,
+    /// A kind this version does not know, e.g. written by a newer version.
+    UnknownKind,
+    /// A known kind whose body this version cannot read.
+    NotReadable,
+}
+
+impl SpaceEvent {
+    /// Every kind this version can read.
+    pub fn knows(kind: &str) -> bool {
+        matches!(kind, "space.created" | "partner.joined")
+            || [
+                ownup::Event::KINDS,
+                checkins::Event::KINDS,
+                reconnect::Event::KINDS,
+                promises::Event::KINDS,
+                agreements::Event::KINDS,
+                milestones::Event::KINDS,
+            ]
+            .iter()
+            .any(|kinds| kinds.contains(&kind))
+    }
+
+    /// Reads a recorded event back, or says why it cannot.
+    pub fn read(kind: &str, body: Option<&str>) -> Result<Self, Unread> {
+        if body.is_none() {
+            return Err(Unread::ContentRemoved);
+        }
+        match Self::parse(kind, body) {
+            Some(event) => Ok(event),
+            None if Self::knows(kind) => Err(Unread::NotReadable),
+            None => Err(Unread::UnknownKind),
+        }
+    }
+}
+
+/// The events of a space that this version could not read. The fold goes past them (the
+/// rest of the state stays right, the chain is checked on the stored bytes) and pages say
+/// so; they are never dropped from the record or the export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unreadable {
+    /// How many there are.
+    pub count: u64,
+    /// The first [`Unreadable::KEPT`] of them by seq, so a record full of them costs little.
+    pub seqs: Vec<u64>,
+}
+
+impl Unreadable {
+    pub const KEPT: usize = 100;
+
+    fn note(&mut self, seq: u64) {
+        self.count += 1;
+        if self.seqs.len() < Self::KEPT {
+            self.seqs.push(seq);
+        }
+    }
+
+    /// The seqs noted after the first `before` of them: what a fold just met.
+    pub fn since(&self, before: u64) -> impl Iterator<Item = u64> + '_ {
+        let skip = usize::try_from(before).unwrap_or(usize::MAX);
+        self.seqs.iter().skip(skip).copied()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,5 +589,54 @@ mod tests {
         let after = apply(before.clone(), &odd);
         assert_eq!((after.head_seq, after.head_hash), (2, [2; 32]));
         assert_eq!(after.partners, before.partners);
+    }
+
+    /// given: a space, then an event of a kind from a newer version and a known kind whose
+    /// body this version cannot read; when: folded; then: both are counted, the partner
+    /// who joined after them is still folded, and the chain still verifies.
+    #[test]
+    fn events_this_version_cannot_read_are_reported_and_folded_past() {
+        let (sam, alex) = (PersonId::random(), PersonId::random());
+        let drafts = vec![
+            Draft {
+                at_us: 1_000,
+                author: sam.to_string(),
+                kind: "space.created".into(),
+                body: created("Sam").body(),
+            },
+            Draft {
+                at_us: 1_001,
+                author: sam.to_string(),
+                kind: "future.thing".into(),
+                body: r#"{"new":"shape"}"#.into(),
+            },
+            Draft {
+                at_us: 1_002,
+                author: sam.to_string(),
+                kind: "question.asked".into(),
+                body: r#"{"not":"a question"}"#.into(),
+            },
+            Draft {
+                at_us: 1_003,
+                author: alex.to_string(),
+                kind: "partner.joined".into(),
+                body: joined("Alex").body(),
+            },
+        ];
+        let recorded = seal_all((0, GENESIS_PREV), drafts, || [0; 16]).expect("seals");
+        let state = fold(SpaceState::empty(SpaceId::random()), &recorded);
+        assert_eq!(state.unreadable.count, 2);
+        assert_eq!(state.unreadable.seqs, vec![2, 3]);
+        assert!(state.is_partner(alex), "the fold goes on past them");
+        assert_eq!(state.head_seq, 4);
+        assert!(crate::domain::record::verify(&recorded).is_ok());
+        assert_eq!(
+            SpaceEvent::read("future.thing", Some("{}")),
+            Err(Unread::UnknownKind)
+        );
+        assert_eq!(
+            SpaceEvent::read("question.asked", None),
+            Err(Unread::ContentRemoved)
+        );
     }
 }

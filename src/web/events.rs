@@ -7,7 +7,7 @@ use super::view::{Name, format_time};
 use crate::domain::PersonId;
 use crate::domain::calendar::Zone;
 use crate::domain::record::{self, RecordedEvent};
-use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::space::{SpaceEvent, SpaceState, Unread};
 
 /// A recorded event in words, and where on the site it lives: what each capability's
 /// `describe` gives for its own events, `None` for anyone else's.
@@ -39,21 +39,21 @@ pub fn describe(
         Name::Named(state.name_of(&event.author).unwrap_or("Someone").to_owned())
     };
     let base = format!("/spaces/{}", state.id);
-    let described = SpaceEvent::parse(&event.kind, event.body.as_deref()).map(|parsed| {
-        DESCRIBE
+    let (what, link) = match SpaceEvent::read(&event.kind, event.body.as_deref()) {
+        Ok(parsed) => DESCRIBE
             .iter()
             .find_map(|describe| describe(state, &base, &parsed))
-            .unwrap_or_else(|| (event.kind.clone(), None))
-    });
-    let (what, link) = match described {
-        Some(described) => described,
+            .unwrap_or_else(|| (event.kind.clone(), None)),
         // The same words whether the answer is sealed or not, and whatever it says.
-        None if event.kind == "checkin.answered" => (
+        Err(Unread::ContentRemoved) if event.kind == "checkin.answered" => (
             "answered a check-in".to_owned(),
             Some(format!("{base}/checkins")),
         ),
-        None if event.body.is_none() => (format!("{} (content removed)", event.kind), None),
-        None => (event.kind.clone(), None),
+        Err(Unread::ContentRemoved) => (format!("{} (content removed)", event.kind), None),
+        Err(Unread::UnknownKind | Unread::NotReadable) => (
+            format!("{}: not readable by this version", event.kind),
+            None,
+        ),
     };
     EventLine {
         mine: event.author == viewer.to_string(),

@@ -33,6 +33,8 @@ struct RecordPage {
     lines: Vec<EventLine>,
     fingerprint: String,
     verified: bool,
+    /// Events this version could not read (kept in the record and the export).
+    unreadable: u64,
 }
 
 async fn record(
@@ -53,6 +55,7 @@ async fn record(
             .collect(),
         fingerprint: record::fingerprint(&head),
         verified,
+        unreadable: state.unreadable.count,
     }
     .into_response())
 }

@@ -8,6 +8,7 @@ crate::on_both_databases!(
     the_record_page_lists_every_event_with_its_short_hash,
     an_export_verifies_and_a_hand_edited_one_names_the_event,
     the_first_events_are_space_created_and_partner_joined,
+    an_event_this_version_cannot_read_is_kept_and_said_so,
 );
 
 async fn the_record_page_lists_every_event_with_its_short_hash(backend: Backend) {
@@ -85,4 +86,72 @@ async fn the_first_events_are_space_created_and_partner_joined(backend: Backend)
     assert!(goldseam::domain::record::verify(&events).is_ok());
     // Each event's body is salted: the same content never produces the same digest.
     assert!(events.iter().all(|e| e.salt.is_some_and(|s| s != [0; 16])));
+}
+
+/// A record holding an event this version does not know (say, written by a newer one) and
+/// a known kind whose body it cannot read: the pages still work, both events are named as
+/// not readable on the record page, the fold goes on past them, and the export verifies.
+async fn an_event_this_version_cannot_read_is_kept_and_said_so(backend: Backend) {
+    use goldseam::domain::record::{self, Draft};
+
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    let id = space
+        .trim_start_matches("/spaces/")
+        .parse()
+        .expect("space id");
+    let store = app.app.store();
+    let events = store.events_after(id, 0).await.expect("events");
+    let head = events.last().map(|e| (e.seq, e.hash)).expect("a head");
+    let author = events[0].author.clone();
+    let drafts = vec![
+        Draft {
+            at_us: events.last().map_or(0, |e| e.at_us) + 1,
+            author: author.clone(),
+            kind: "future.kind".into(),
+            body: r#"{"from":"a newer version"}"#.into(),
+        },
+        Draft {
+            at_us: events.last().map_or(0, |e| e.at_us) + 2,
+            author,
+            kind: "question.asked".into(),
+            body: r#"{"not":"what a question looks like"}"#.into(),
+        },
+    ];
+    let sealed = record::seal_all(head, drafts, || [7; 16]).expect("seal");
+    store.append(id, head, &sealed, &[]).await.expect("append");
+
+    let page = sam.get(&format!("{space}/record")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.reads("future.kind: not readable by this version"),
+        "{}",
+        page.body
+    );
+    assert!(page.reads("question.asked: not readable by this version"));
+    assert!(page.reads("2 entries were written by another version"));
+    assert!(page.has("The chain checks out."));
+    assert_eq!(sam.get(&space).await.status, StatusCode::OK);
+
+    // The fold went on: what comes after still lands.
+    crate::helpers::ok(
+        &alex,
+        &format!("{space}/questions"),
+        &[("text", "Can we talk on Sunday?")],
+    )
+    .await;
+    let questions = sam.get(&format!("{space}/questions")).await;
+    assert!(questions.has("Can we talk on Sunday?"));
+
+    let export = sam.get(&format!("{space}/export")).await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.body.contains("future.kind"));
+    let file = app.dir.path().join("export.json");
+    std::fs::write(&file, &export.body).expect("write export");
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_goldseam"))
+        .arg("verify")
+        .arg(&file)
+        .output()
+        .expect("run goldseam verify");
+    assert!(verify.status.success(), "{verify:?}");
 }
