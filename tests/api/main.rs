@@ -16,3 +16,4 @@ mod record;
 mod security;
 mod spaces;
 mod store;
+mod templates;
