@@ -16,4 +16,5 @@ mod record;
 mod security;
 mod spaces;
 mod store;
+mod templates;
 mod together_and_repair;
