@@ -27,6 +27,25 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
         .into_response()
 }
 
+/// The body limit's 413 is a bare text line from tower-http; people get our page instead.
+pub async fn too_large_page(response: Response) -> Response {
+    let bare = response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && !response
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+    if !bare {
+        return response;
+    }
+    error_page(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "That was more than we can take at once",
+        "Nothing was saved. The text is longer than any field here allows; please go back, \
+         copy what you wrote somewhere safe, and shorten it or split it in two.",
+    )
+}
+
 /// The error type of handlers.
 #[derive(Debug)]
 pub struct WebError(pub AppError);

@@ -131,8 +131,10 @@ fn routes() -> Router<App> {
         .fallback(error::fallback)
 }
 
-/// Request bodies larger than this are refused with 413.
-pub const BODY_LIMIT: usize = 64 * 1024;
+/// Request bodies larger than this are refused with 413. The largest form (an apology: five
+/// sections at their character limit) must fit when every character takes four bytes in
+/// UTF-8 and each byte three when percent-encoded, with room for the other fields.
+pub const BODY_LIMIT: usize = 5 * crate::domain::ownup::limits::APOLOGY_SECTION * 4 * 3 + 16 * 1024;
 
 /// No inline script or style, nothing from elsewhere, no framing, no plugins.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
@@ -145,15 +147,13 @@ pub fn router(app: App) -> Router {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
     };
-    // Over HTTPS, browsers are told to never fall back to plain HTTP for this site.
-    let routes = if app.settings().secure_cookies {
-        routes.layer(header(
-            header::STRICT_TRANSPORT_SECURITY,
-            "max-age=31536000",
-        ))
-    } else {
-        routes
-    };
+    // Over HTTPS, browsers are told to never fall back to plain HTTP for this site. Like
+    // the other security headers it is set outside everything else, so the guard's
+    // refusals and the body limit's answers carry it too.
+    let hsts = app
+        .settings()
+        .secure_cookies
+        .then(|| header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"));
     routes
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -161,6 +161,14 @@ pub fn router(app: App) -> Router {
         ))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::map_response(error::too_large_page))
+        // Nothing a person sees is kept by the browser or a proxy, unless a route says
+        // otherwise (the static assets do).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(tower::util::option_layer(hsts))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))

@@ -10,6 +10,8 @@ crate::on_both_databases!(
     every_response_carries_the_security_headers,
     session_cookies_are_http_only_lax_and_secure_when_configured,
     oversized_bodies_are_refused_and_write_nothing,
+    fields_at_their_limit_in_four_byte_characters_fit_the_body_limit,
+    refusals_carry_no_store_and_hsts,
 );
 
 async fn a_form_without_a_valid_csrf_token_is_refused_and_writes_nothing(backend: Backend) {
@@ -172,8 +174,74 @@ async fn session_cookies_are_http_only_lax_and_secure_when_configured(backend: B
 async fn oversized_bodies_are_refused_and_write_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let sam = app.person("Sam").await;
-    let name = "x".repeat(70 * 1024);
+    let name = "x".repeat(goldseam::web::BODY_LIMIT + 1);
     let page = sam.post("/spaces", &[("name", &name)]).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.has("Nothing was saved"), "our own page: {}", page.body);
+    assert_eq!(
+        page.headers
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("no-store")
+    );
+    assert!(page.headers.get("content-security-policy").is_some());
     assert!(sam.get("/").await.has("You don't have a shared space yet"));
+}
+
+/// Every field holds its documented number of characters even when each is four bytes
+/// (emoji, many CJK characters): a full letter and a full apology get through the limit.
+async fn fields_at_their_limit_in_four_byte_characters_fit_the_body_limit(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = crate::helpers::couple(&app).await;
+    let letter = "🌧".repeat(goldseam::domain::ownup::limits::LETTER);
+    let page = alex
+        .post(
+            &format!("{space}/letters"),
+            &[("text", &letter), ("action", "send_anyway")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let breach = crate::helpers::ok(
+        &alex,
+        &format!("{space}/breaches"),
+        &[
+            ("title", "The messages"),
+            ("kind", "lying"),
+            ("broke_trust", "partner"),
+            ("discovered_on", "2026-01-01"),
+        ],
+    )
+    .await;
+    let section = "悔".repeat(goldseam::domain::ownup::limits::APOLOGY_SECTION);
+    let page = sam
+        .post(
+            &format!("{breach}/apology"),
+            &[
+                ("what_i_did", &section),
+                ("how_it_affected_you", &section),
+                ("responsibility", &section),
+                ("changing", &section),
+                ("asking", &section),
+                ("action", "send_anyway"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+}
+
+/// The guard's refusals carry the same headers as any page: no-store, and HSTS over HTTPS.
+async fn refusals_carry_no_store_and_hsts(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.secure_cookies = true).await;
+    let page = app
+        .client()
+        .post_raw("/spaces", &[("name", "No token")])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        page.headers
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("no-store")
+    );
+    assert!(page.headers.get("strict-transport-security").is_some());
 }
