@@ -227,6 +227,66 @@ impl App {
         Ok(session)
     }
 
+    /// Changes the viewer's password: the current one first (throttled like a log-in, so a
+    /// borrowed session cannot guess it), the new one under the rules of sign-up; every
+    /// other session of theirs ends, so whoever else holds one is logged out.
+    #[tracing::instrument(skip_all)]
+    pub async fn change_password(
+        &self,
+        session: &Session,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AppError> {
+        let me = self.whoami(session).await?;
+        if current.is_empty() {
+            return Err(AppError::Invalid {
+                field: "current_password",
+                message: "Please enter your current password.".into(),
+            });
+        }
+        let new = NewPassword::parse(new, &[me.email.as_str(), me.display_name.as_str()])
+            .map_err(|e| AppError::invalid("new_password", e))?;
+        let _permit = self.hashing_permit().await?;
+        let key = format!("password:{}", session.person);
+        let now = self.clock().now_secs();
+        let wait = self.throttle_wait(&key, now, FREE_FAILURES).await?;
+        if wait > 0 {
+            return Err(AppError::Throttled {
+                wait_secs: wait.unsigned_abs(),
+            });
+        }
+        let phc = self
+            .store()
+            .password_hash(session.person)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let current = current.to_owned();
+        let matches = tokio::task::spawn_blocking(move || verify_password_now(&current, &phc))
+            .await
+            .context("password verification task")?;
+        if !matches {
+            self.store()
+                .record_login_failure(&[key.as_str()], now, now - FAILURE_WINDOW_SECS)
+                .await?;
+            return Err(AppError::Invalid {
+                field: "current_password",
+                message: "That isn't your current password. Please try again.".into(),
+            });
+        }
+        self.store().clear_login_failures(&key).await?;
+        let to_hash = new.expose().to_owned();
+        let hash = tokio::task::spawn_blocking(move || hash_password_now(&to_hash))
+            .await
+            .context("password hashing task")??;
+        self.store()
+            .set_password_hash(session.person, &hash)
+            .await?;
+        self.store()
+            .delete_other_sessions(session.person, &session.id_hash)
+            .await?;
+        Ok(())
+    }
+
     async fn hashing_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
         self.inner
             .hashing

@@ -339,6 +339,9 @@ impl App {
         viewer: PersonId,
         space: SpaceId,
     ) -> Result<(Arc<SpaceState>, Vec<RecordedEvent>), AppError> {
+        // Membership first: an outsider's request costs one indexed read, whatever the
+        // size of the record, so its timing says nothing about the space.
+        self.space_for(viewer, space).await?;
         let mut events = self.store().events_after(space, 0).await?;
         // The state is loaded after the events, so it has seen at least as much as they show.
         let state = self.space_for(viewer, space).await?;

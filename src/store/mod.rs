@@ -293,6 +293,46 @@ impl Store {
         Ok(())
     }
 
+    /// Ends every session of `person` but the one whose hash is `keep`.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_other_sessions(
+        &self,
+        person: PersonId,
+        keep: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND id_hash <> $2")
+                .bind(person.to_string())
+                .bind(keep)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn password_hash(&self, person: PersonId) -> Result<Option<String>, StoreError> {
+        let hash: Option<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT password_hash FROM persons WHERE id = $1")
+                .bind(person.to_string())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(hash.map(|(h,)| h))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn set_password_hash(&self, person: PersonId, hash: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE persons SET password_hash = $2 WHERE id = $1")
+                .bind(person.to_string())
+                .bind(hash)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
     // ---- known devices ----------------------------------------------------------------
 
     #[tracing::instrument(skip_all)]

@@ -17,7 +17,7 @@ use super::guard::{
     DEVICE_COOKIE, SESSION_COOKIE, SignedIn, Viewer, client_ip, cookie_value, is_local_path,
     set_cookie,
 };
-use super::view::Chrome;
+use super::view::{Chrome, FormError};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -27,6 +27,7 @@ pub fn routes() -> Router<App> {
         .route("/logout/everywhere", post(logout_everywhere))
         .route("/account", get(account))
         .route("/account/time-zone", post(set_time_zone))
+        .route("/account/password", post(change_password))
 }
 use crate::app::{App, AppError, LoginInput, NewSession, SignUpInput};
 use crate::domain::input::NewPassword;
@@ -54,12 +55,6 @@ impl Next {
             .unwrap_or("")
             .to_owned()
     }
-}
-
-/// An error shown on a form, attached to the field it concerns.
-pub struct FormError {
-    pub field: &'static str,
-    pub message: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -269,9 +264,23 @@ struct AccountPage {
     email: String,
     time_zone: String,
     now: String,
+    min_password: usize,
+    error: Option<FormError>,
+    password_changed: bool,
 }
 
 async fn account(State(app): State<App>, user: SignedIn) -> Result<Response, WebError> {
+    Ok(account_page(&app, &user, None, false)
+        .await?
+        .into_response())
+}
+
+async fn account_page(
+    app: &App,
+    user: &SignedIn,
+    error: Option<FormError>,
+    password_changed: bool,
+) -> Result<AccountPage, WebError> {
     let me = app.whoami(&user.session).await?;
     Ok(AccountPage {
         chrome: Chrome::signed_in(&user.csrf),
@@ -279,8 +288,37 @@ async fn account(State(app): State<App>, user: SignedIn) -> Result<Response, Web
         email: me.email,
         time_zone: user.session.time_zone.name().to_owned(),
         now: user.session.time_zone.local_text(app.clock().now_us()),
+        min_password: NewPassword::MIN,
+        error,
+        password_changed,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+/// A refused change comes back with its message at its field (the passwords are never
+/// sent back); a change made shows the page again, saying so.
+async fn change_password(
+    State(app): State<App>,
+    user: SignedIn,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let changed = app
+        .change_password(&user.session, &form.current_password, &form.new_password)
+        .await;
+    match changed {
+        Ok(()) => Ok(account_page(&app, &user, None, true).await?.into_response()),
+        Err(err) => {
+            let error = FormError::on_form(err, &["current_password", "new_password"])?;
+            let page = account_page(&app, &user, Some(error), false).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
     }
-    .into_response())
 }
 
 #[derive(Deserialize, Default)]

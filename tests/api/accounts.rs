@@ -23,6 +23,7 @@ crate::on_both_databases!(
     times_show_in_each_persons_own_time_zone,
     failures_from_one_address_slow_down_guesses_across_accounts,
     pages_that_need_an_account_send_you_to_log_in_and_back,
+    a_password_is_changed_with_the_current_one_and_other_sessions_end,
 );
 
 async fn sign_up_logs_in_and_greets_by_name(backend: Backend) {
@@ -564,4 +565,69 @@ async fn times_show_in_each_persons_own_time_zone(backend: Backend) {
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// The account page changes the password: only with the current one (a wrong one is
+/// refused at its field and changes nothing), only to one the sign-up rules allow, and every
+/// other session ends while this one goes on.
+async fn a_password_is_changed_with_the_current_one_and_other_sessions_end(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let phone = app.person("Sam").await;
+    let laptop = app.client();
+    laptop.login(&phone.email(), PASSWORD).await;
+    assert!(laptop.get("/").await.has("Hello, Sam"));
+    let new = "a river of quiet lanterns at dusk";
+
+    let page = phone
+        .post(
+            "/account/password",
+            &[
+                ("current_password", "not my password at all"),
+                ("new_password", new),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.text()
+            .contains("id=\"current_password-error\">That isn't your current password")
+    );
+    assert!(!page.body.contains(new), "a password is never sent back");
+    assert!(laptop.get("/").await.has("Hello, Sam"), "nothing changed");
+
+    let page = phone
+        .post(
+            "/account/password",
+            &[("current_password", PASSWORD), ("new_password", "short")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"new_password-error\""));
+
+    let page = phone
+        .post(
+            "/account/password",
+            &[("current_password", PASSWORD), ("new_password", new)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    assert!(page.has("Your password is changed"));
+    assert!(
+        phone.get("/").await.has("Hello, Sam"),
+        "this session goes on"
+    );
+    assert!(
+        !laptop.get("/").await.has("Hello, Sam"),
+        "the other one ended"
+    );
+
+    let fresh = app.client();
+    let page = fresh.login(&phone.email(), PASSWORD).await;
+    assert_ne!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "the old password is gone"
+    );
+    let page = app.client().login(&phone.email(), new).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "the new one works");
 }
