@@ -1,5 +1,5 @@
-//! Agreements and proactive reports: the use case for every agreement or report action. The
-//! rules are in `domain::agreements` (reports share its events and state for now).
+//! Agreements: the use case for every agreement action. The rules are in
+//! `domain::agreements`.
 
 use super::{App, AppError, Session};
 use crate::domain::SpaceId;
@@ -18,7 +18,7 @@ impl From<AgreementsError> for AppError {
 }
 
 impl App {
-    /// One agreement or proactive-report action in a space the viewer is a partner in.
+    /// One agreement action in a space the viewer is a partner in.
     #[tracing::instrument(skip_all, fields(space = %space))]
     pub async fn agreement(
         &self,

@@ -81,9 +81,11 @@ impl From<SpaceError> for AppError {
             SpaceError::Full => Self::Invite(InviteProblem::Full),
             SpaceError::OwnUp(e) => e.into(),
             SpaceError::CheckIn(e) => e.into(),
-            SpaceError::Reconnect(e) => e.into(),
+            SpaceError::Together(e) => e.into(),
+            SpaceError::Repair(e) => e.into(),
             SpaceError::Promise(e) => e.into(),
             SpaceError::Agreement(e) => e.into(),
+            SpaceError::Report(e) => e.into(),
             other => Self::Refused(other.to_string()),
         }
     }

@@ -12,8 +12,10 @@ mod error;
 mod ownup;
 mod progress;
 mod promises;
-mod reconnect;
+mod repair;
+mod reports;
 mod spaces;
+mod together;
 
 use std::sync::Arc;
 

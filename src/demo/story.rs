@@ -26,7 +26,7 @@ use jiff::{Span, Timestamp};
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
 
-use crate::domain::agreements::{self, AgreementText, ReportText, ResponseText, RevisitDate};
+use crate::domain::agreements::{self, AgreementText, RevisitDate};
 use crate::domain::calendar::Zone;
 use crate::domain::checkins::{self, CheckIn, Feeling, Felt, Intensity, Rhythm, Trust, TrustLevel};
 use crate::domain::input::{DisplayName, SpaceName};
@@ -34,12 +34,13 @@ use crate::domain::ownup::{self, ApologyResponseKind, ApologySections, BreachKin
 use crate::domain::promises::{
     self, Note, Outcome, PromiseText, Reason, Repeat, TimeOfDay, Weekdays,
 };
-use crate::domain::reconnect::{
-    self, Activity, AppreciationText, Direction, FeltNote, GoalText, IdeaText, Rating, Readiness,
-    TargetDate, Topic, TopicText,
-};
 use crate::domain::record::{self, Draft, RecordedEvent, SealError};
+use crate::domain::repair::{self, Direction, Readiness, Topic, TopicText};
+use crate::domain::reports::{self, ReportText, ResponseText};
 use crate::domain::space::{self, Command, SpaceState};
+use crate::domain::together::{
+    self, Activity, AppreciationText, FeltNote, GoalText, IdeaText, Rating, TargetDate,
+};
 use crate::domain::{Ctx, EntryId, PersonId, SpaceId};
 
 /// The partner who was hurt, who creates the space.
@@ -727,7 +728,7 @@ impl Script {
         let id = self.id();
         let breach = self.breach;
         let filed = report_text(text)
-            .map(|text| Command::Agreement(agreements::Command::FileReport { id, breach, text }));
+            .map(|text| Command::Report(reports::Command::File { id, breach, text }));
         let t = self.push(at, Who::Broke, filed);
         let wait = self.between(45, 26 * 60);
         let t = self.later(t, wait);
@@ -1092,7 +1093,7 @@ impl Script {
         out
     }
 
-    // ---- reconnecting ----
+    // ---- together and repair ----
 
     fn appreciations(&mut self) {
         for d in 3..=self.last {
@@ -1110,7 +1111,7 @@ impl Script {
                     let text = self.pick(pool);
                     let t = self.at(d, minute);
                     let cmd = AppreciationText::parse(text).ok().map(|text| {
-                        Command::Reconnect(reconnect::Command::WriteAppreciation { id, text })
+                        Command::Together(together::Command::WriteAppreciation { id, text })
                     });
                     self.push(t, who, cmd);
                     minute += self.between(20, 80);
@@ -1130,7 +1131,7 @@ impl Script {
             let t = self.at(day, 21 * 60 + 35);
             let cmd = IdeaText::parse(idea)
                 .ok()
-                .map(|text| Command::Reconnect(reconnect::Command::AddIdea { id, text }));
+                .map(|text| Command::Together(together::Command::AddIdea { id, text }));
             self.push(t, who, cmd);
         }
         let final_from = self.final_from();
@@ -1154,7 +1155,7 @@ impl Script {
             let what = self.pick(pool);
             let phones_away = self.chance(0.85);
             let cmd = when.zip(Activity::parse(what).ok()).map(|(when_us, what)| {
-                Command::Reconnect(reconnect::Command::PlanTime {
+                Command::Together(together::Command::PlanTime {
                     id: plan,
                     what,
                     when_us,
@@ -1173,7 +1174,7 @@ impl Script {
                 let logged = self.push(
                     logged,
                     logger,
-                    Some(Command::Reconnect(reconnect::Command::LogTime { plan })),
+                    Some(Command::Together(together::Command::LogTime { plan })),
                 );
                 let days = d as f64;
                 for (who, wait) in [(logger, (5, 120)), (logger.other(), (60, 25 * 60))] {
@@ -1212,7 +1213,7 @@ impl Script {
         ];
         let t = self.at(45, 21 * 60 + 10);
         let added = TopicText::parse(CUSTOM_TOPIC).ok().map(|text| {
-            Command::Reconnect(reconnect::Command::AddPaceTopic {
+            Command::Repair(repair::Command::AddPaceTopic {
                 breach,
                 id: custom,
                 text,
@@ -1230,7 +1231,7 @@ impl Script {
             self.push(
                 t,
                 Who::Hurt,
-                Some(Command::Reconnect(reconnect::Command::SetPace {
+                Some(Command::Repair(repair::Command::SetPace {
                     breach,
                     topic,
                     readiness,
@@ -1245,7 +1246,7 @@ impl Script {
         self.push(
             t,
             Who::Broke,
-            Some(Command::Reconnect(reconnect::Command::ProposeStage {
+            Some(Command::Repair(repair::Command::ProposeStage {
                 breach,
                 id: proposal,
                 direction: Direction::On,
@@ -1255,7 +1256,7 @@ impl Script {
         self.push(
             t,
             Who::Hurt,
-            Some(Command::Reconnect(reconnect::Command::ConfirmStage {
+            Some(Command::Repair(repair::Command::ConfirmStage {
                 breach,
                 proposal,
             })),
@@ -1266,7 +1267,7 @@ impl Script {
         self.push(
             t,
             Who::Hurt,
-            Some(Command::Reconnect(reconnect::Command::ProposeStage {
+            Some(Command::Repair(repair::Command::ProposeStage {
                 breach,
                 id: proposal,
                 direction: Direction::On,
@@ -1293,7 +1294,7 @@ impl Script {
                 .and_then(|d| self.day(d))
                 .and_then(|d| TargetDate::parse(&d.to_string()).ok());
             let cmd = GoalText::parse(text).ok().map(|text| {
-                Command::Reconnect(reconnect::Command::SetGoal {
+                Command::Together(together::Command::SetGoal {
                     id: goal,
                     text,
                     target,
@@ -1306,7 +1307,7 @@ impl Script {
                 self.push(
                     t,
                     marker,
-                    Some(Command::Reconnect(reconnect::Command::MarkGoalReached {
+                    Some(Command::Together(together::Command::MarkGoalReached {
                         goal,
                     })),
                 );
@@ -1314,7 +1315,7 @@ impl Script {
                 self.push(
                     t,
                     who,
-                    Some(Command::Reconnect(reconnect::Command::ConfirmGoal { goal })),
+                    Some(Command::Together(together::Command::ConfirmGoal { goal })),
                 );
             }
         }
@@ -1353,7 +1354,7 @@ impl Script {
         let goal = self.id();
         let t = self.at(self.last - 12, 21 * 60 + 20);
         let cmd = GoalText::parse(OPEN_GOAL).ok().map(|text| {
-            Command::Reconnect(reconnect::Command::SetGoal {
+            Command::Together(together::Command::SetGoal {
                 id: goal,
                 text,
                 target: None,
@@ -1542,7 +1543,7 @@ fn acknowledge(report: EntryId, response: Option<&str>) -> Option<Command> {
         Some(text) => Some(ResponseText::parse(text).ok()?),
         None => None,
     };
-    Some(Command::Agreement(agreements::Command::AcknowledgeReport {
+    Some(Command::Report(reports::Command::Acknowledge {
         report,
         response,
     }))
@@ -1617,7 +1618,7 @@ fn rated(plan: EntryId, rating: u8, note: Option<&str>) -> Option<Command> {
         Some(text) => Some(FeltNote::parse(text).ok()?),
         None => None,
     };
-    Some(Command::Reconnect(reconnect::Command::SayHowItFelt {
+    Some(Command::Together(together::Command::SayHowItFelt {
         plan,
         felt,
         note,

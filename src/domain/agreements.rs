@@ -1,11 +1,8 @@
-//! Keeping your word, part one: agreements (the boundaries a couple sets together) and
-//! proactive reports.
+//! Keeping your word, part one: agreements (the boundaries a couple sets together).
 //!
-//! This module owns agreements, their versions, reviews and retirement, and the reports the
-//! partner who broke trust files before being asked. It reads breaches (and who broke trust
-//! and who was hurt in each) from [`OwnUp`] and never changes them; promises live in
-//! `promises`. Nothing here reads the clock or does I/O: the present arrives as `now_us` in
-//! [`Ctx`].
+//! This module owns agreements, their versions, reviews and retirement; proactive reports
+//! live in `reports`, promises in `promises`. Nothing here reads the clock or does I/O: the
+//! present arrives as `now_us` in [`Ctx`].
 //!
 //! Why the rules are what they are:
 //! - An agreement binds two people, so it holds only when both have said yes: one partner
@@ -37,10 +34,6 @@
 //!   must agree on goes through an amendment.
 //! - Retiring an agreement also needs both: one proposes, the other accepts (or declines);
 //!   the proposer may withdraw. A retired agreement keeps its whole history.
-//! - Proactive reports belong to a breach: only the partner who broke trust in it files
-//!   them (openness offered, not extracted), and only the partner who was hurt in it
-//!   acknowledges each one, once, with an optional response. Acknowledging is receiving,
-//!   not grading, so there is no second answer to give.
 //!
 //! Dates: a revisit date is a calendar date (`YYYY-MM-DD`). "Today" is the UTC calendar date
 //! of `now_us`, for now: a revisit date may not be before UTC today nor more than ten years
@@ -51,18 +44,13 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{parse_date, utc_date, years_after};
-use super::input::{InputError, Lines, clean_text};
-use super::ownup::OwnUp;
+use super::input::{InputError, Lines};
 use super::{Ctx, EntryId, PersonId};
 
 /// Limits for each kind of input. Shown on the pages beside each field.
 pub mod limits {
     /// The text of an agreement, in characters.
     pub const AGREEMENT: usize = 1_000;
-    /// A proactive report, in characters.
-    pub const REPORT: usize = 2_000;
-    /// The hurt partner's response to a report, in characters.
-    pub const RESPONSE: usize = 1_000;
     /// How far ahead a revisit date may be: a boundary nobody will look at for longer than
     /// that is not being revisited, and a typo like 2205 is caught.
     pub const REVISIT_AHEAD_YEARS: i32 = 10;
@@ -70,56 +58,13 @@ pub mod limits {
 
 // ---- validated input ---------------------------------------------------------------------
 
-macro_rules! text_type {
-    ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct $name(String);
-
-        impl $name {
-            pub const MAX: usize = $max;
-
-            pub fn parse(raw: &str) -> Result<Self, InputError> {
-                clean_text(raw, $what, 1, Self::MAX, Lines::Many).map(Self)
-            }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-    };
-}
-
 text_type!(
     /// The words of an agreement, as proposed.
     AgreementText,
     "The agreement",
-    limits::AGREEMENT
+    limits::AGREEMENT,
+    Lines::Many
 );
-text_type!(
-    /// What the partner who broke trust reports before being asked.
-    ReportText,
-    "Your report",
-    limits::REPORT
-);
-text_type!(
-    /// The hurt partner's response when acknowledging a report.
-    ResponseText,
-    "Your response",
-    limits::RESPONSE
-);
-
-impl ResponseText {
-    /// The response is optional: an empty field means none.
-    pub fn parse_optional(raw: &str) -> Result<Option<Self>, InputError> {
-        if raw.trim().is_empty() {
-            Ok(None)
-        } else {
-            Self::parse(raw).map(Some)
-        }
-    }
-}
-
 /// The date an agreement is to be looked at again, as `YYYY-MM-DD` (what a date field sends,
 /// and how it is recorded). Parsing checks only the form; whether the date is too early or
 /// too late depends on today, so [`decide`] checks that.
@@ -491,35 +436,13 @@ impl Agreement {
     }
 }
 
-// ---- proactive reports -------------------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportAcknowledgment {
-    pub response: Option<String>,
-    pub at_us: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Report {
-    pub id: EntryId,
-    pub breach: EntryId,
-    /// The partner who broke trust in the breach.
-    pub author: PersonId,
-    /// The partner who was hurt in it.
-    pub recipient: PersonId,
-    pub text: String,
-    pub filed_at_us: i64,
-    pub acknowledged: Option<ReportAcknowledgment>,
-}
-
 // ---- the state ---------------------------------------------------------------------------
 
-/// Agreements and proactive reports in one space, folded from its events. Lists are in
+/// The agreements in one space, folded from its events. Lists are in
 /// record order (oldest first); the queries give the orders pages want.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Agreements {
     pub agreements: Vec<Agreement>,
-    pub reports: Vec<Report>,
 }
 
 /// Something a partner is asked to act on.
@@ -538,8 +461,6 @@ pub enum Waiting {
         agreement: EntryId,
         proposal: EntryId,
     },
-    /// A report about a breach in which this partner was hurt, not acknowledged yet.
-    AcknowledgeReport(EntryId),
 }
 
 impl Agreements {
@@ -559,21 +480,8 @@ impl Agreements {
             .filter(move |a| a.due_for_review(now_us))
     }
 
-    pub fn report(&self, id: EntryId) -> Option<&Report> {
-        self.reports.iter().find(|r| r.id == id)
-    }
-
-    /// The reports about one breach, newest first.
-    pub fn reports_on(&self, breach: EntryId) -> Vec<&Report> {
-        self.reports
-            .iter()
-            .rev()
-            .filter(|r| r.breach == breach)
-            .collect()
-    }
-
     /// What is waiting for `person` to act on at `now_us`: proposals to answer, reviews,
-    /// retire proposals, then reports to acknowledge (oldest first within each).
+    /// then retire proposals (oldest first within each).
     pub fn waiting_for(&self, person: PersonId, now_us: i64) -> Vec<Waiting> {
         let proposals = self.agreements.iter().filter_map(|a| {
             let p = a.open_proposal().filter(|p| p.by != person)?;
@@ -601,16 +509,7 @@ impl Agreements {
                 proposal: p.id,
             })
         });
-        let reports = self
-            .reports
-            .iter()
-            .filter(|r| r.recipient == person && r.acknowledged.is_none())
-            .map(|r| Waiting::AcknowledgeReport(r.id));
-        proposals
-            .chain(reviews)
-            .chain(retire)
-            .chain(reports)
-            .collect()
+        proposals.chain(reviews).chain(retire).collect()
     }
 
     fn agreement_mut(&mut self, id: EntryId) -> Option<&mut Agreement> {
@@ -672,20 +571,7 @@ pub struct RetireProposed {
     pub proposal: EntryId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportFiled {
-    pub report: EntryId,
-    pub breach: EntryId,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportAcknowledged {
-    pub report: EntryId,
-    pub response: Option<String>,
-}
-
-/// The agreement and report events, by kind.
+/// The agreement events, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     AgreementProposed(AgreementProposed),
@@ -700,8 +586,6 @@ pub enum Event {
     Retired(ProposalAnswered),
     RetireDeclined(ProposalAnswered),
     RetireWithdrawn(ProposalAnswered),
-    ReportFiled(ReportFiled),
-    ReportAcknowledged(ReportAcknowledged),
 }
 
 event_kinds!(
@@ -717,19 +601,11 @@ event_kinds!(
     Retired => "agreement.retired",
     RetireDeclined => "agreement.retire_declined",
     RetireWithdrawn => "agreement.retire_withdrawn",
-    ReportFiled => "report.filed",
-    ReportAcknowledged => "report.acknowledged",
 );
 
-/// Folds one event, written by `author` (whose partner is `other`) at `at_us`. Events that
-/// do not fit the state (which `decide` never produces) change nothing.
-pub fn apply(
-    state: &mut Agreements,
-    author: PersonId,
-    other: Option<PersonId>,
-    at_us: i64,
-    event: Event,
-) {
+/// Folds one event, written by `author` at `at_us`. Events that do not fit the state (which
+/// `decide` never produces) change nothing.
+pub fn apply(state: &mut Agreements, author: PersonId, at_us: i64, event: Event) {
     let outcome = |kind| Outcome {
         kind,
         by: author,
@@ -898,31 +774,6 @@ pub fn apply(
                 p.outcome = Some(outcome(OutcomeKind::Withdrawn));
             }
         }
-        Event::ReportFiled(e) => {
-            if let Some(recipient) = other
-                && state.report(e.report).is_none()
-            {
-                state.reports.push(Report {
-                    id: e.report,
-                    breach: e.breach,
-                    author,
-                    recipient,
-                    text: e.text,
-                    filed_at_us: at_us,
-                    acknowledged: None,
-                });
-            }
-        }
-        Event::ReportAcknowledged(e) => {
-            if let Some(r) = state.reports.iter_mut().find(|r| r.id == e.report)
-                && r.acknowledged.is_none()
-            {
-                r.acknowledged = Some(ReportAcknowledgment {
-                    response: e.response,
-                    at_us,
-                });
-            }
-        }
     }
 }
 
@@ -993,21 +844,12 @@ pub enum Command {
         agreement: EntryId,
         proposal: EntryId,
     },
-    FileReport {
-        id: EntryId,
-        breach: EntryId,
-        text: ReportText,
-    },
-    AcknowledgeReport {
-        report: EntryId,
-        response: Option<ResponseText>,
-    },
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AgreementsError {
-    /// The agreement, proposal, breach or report is not in this space.
+    /// The agreement or proposal is not in this space.
     #[error("That isn't in this space.")]
     NotFound,
     /// The actor's role does not allow this.
@@ -1061,17 +903,10 @@ pub const REVISIT_PAST: &str =
 pub const REVISIT_TOO_FAR: &str = "That revisit date is more than ten years ahead. Please choose a nearer date: boundaries are meant to be looked at again.";
 pub const NEXT_REVISIT_TODAY: &str =
     "The next revisit date needs to be after today, or the review would begin again at once.";
-pub const REPORT_NOT_YOURS: &str =
-    "Reports about a breach are offered by the partner who broke trust in it.";
-pub const ACKNOWLEDGE_NOT_YOURS: &str =
-    "Only the partner who was hurt in this breach acknowledges reports about it.";
-pub const ALREADY_ACKNOWLEDGED: &str = "This report has already been acknowledged.";
 
-/// The events a command produces. `own_up` says which breaches exist and who broke trust
-/// and who was hurt in each; `partner` is the other partner (who must have joined).
+/// The events a command produces. `partner` is the other partner (who must have joined).
 pub fn decide(
     state: &Agreements,
-    own_up: &OwnUp,
     partner: Option<PersonId>,
     command: Command,
     ctx: &Ctx,
@@ -1282,33 +1117,6 @@ pub fn decide(
                 proposal,
             })
         }
-        Command::FileReport { id, breach, text } => {
-            let b = own_up.breach(breach).ok_or(AgreementsError::NotFound)?;
-            if b.broke_trust != me {
-                return Err(AgreementsError::NotYours(REPORT_NOT_YOURS));
-            }
-            if state.report(id).is_some() {
-                return Err(AgreementsError::NotNow(ALREADY_RECORDED));
-            }
-            Event::ReportFiled(ReportFiled {
-                report: id,
-                breach,
-                text: text.0,
-            })
-        }
-        Command::AcknowledgeReport { report, response } => {
-            let r = state.report(report).ok_or(AgreementsError::NotFound)?;
-            if r.recipient != me {
-                return Err(AgreementsError::NotYours(ACKNOWLEDGE_NOT_YOURS));
-            }
-            if r.acknowledged.is_some() {
-                return Err(AgreementsError::NotNow(ALREADY_ACKNOWLEDGED));
-            }
-            Event::ReportAcknowledged(ReportAcknowledged {
-                report,
-                response: response.map(|r| r.0),
-            })
-        }
     };
     Ok(vec![event])
 }
@@ -1383,57 +1191,29 @@ fn check_revisit(revisit: Option<RevisitDate>, now_us: i64) -> Result<(), Agreem
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ownup::{self, BreachKind, BreachRecorded};
 
     /// Wednesday 2026-11-18, 10:00 UTC.
     const START_US: i64 = 1_794_996_000_000_000;
     const HOUR_US: i64 = 3_600_000_000;
     const DAY_US: i64 = 86_400_000_000;
 
-    /// A couple with one breach, in which `hurt` was hurt by `broke`.
+    /// A couple: `hurt` was hurt by `broke` (the names the tests use; agreements do not
+    /// depend on a breach).
     struct Couple {
         hurt: PersonId,
         broke: PersonId,
-        breach: EntryId,
-        own_up: OwnUp,
         state: Agreements,
         now_us: i64,
     }
 
     impl Couple {
         fn new() -> Self {
-            let hurt = PersonId::random();
-            let broke = PersonId::random();
-            let mut c = Self {
-                hurt,
-                broke,
-                breach: EntryId::random(),
-                own_up: OwnUp::default(),
+            Self {
+                hurt: PersonId::random(),
+                broke: PersonId::random(),
                 state: Agreements::default(),
                 now_us: START_US,
-            };
-            c.breach = c.given_breach(broke, hurt);
-            c
-        }
-
-        /// given: a breach in which `hurt` was hurt by `broke`.
-        fn given_breach(&mut self, broke: PersonId, hurt: PersonId) -> EntryId {
-            let id = EntryId::random();
-            ownup::apply(
-                &mut self.own_up,
-                hurt,
-                Some(broke),
-                self.now_us,
-                ownup::Event::BreachRecorded(BreachRecorded {
-                    breach: id,
-                    title: "The messages".into(),
-                    kind: BreachKind::Lying,
-                    broke_trust: broke,
-                    hurt,
-                    discovered_on: "2026-10-02".into(),
-                }),
-            );
-            id
+            }
         }
 
         fn partner_of(&self, actor: PersonId) -> PersonId {
@@ -1455,15 +1235,9 @@ mod tests {
                 now_us: self.now_us,
             };
             let partner = self.partner_of(actor);
-            let events = decide(&self.state, &self.own_up, Some(partner), command, &ctx)?;
+            let events = decide(&self.state, Some(partner), command, &ctx)?;
             for e in &events {
-                apply(
-                    &mut self.state,
-                    actor,
-                    Some(partner),
-                    self.now_us,
-                    e.clone(),
-                );
+                apply(&mut self.state, actor, self.now_us, e.clone());
             }
             Ok(events)
         }
@@ -1575,37 +1349,6 @@ mod tests {
             let id = EntryId::random();
             self.when(actor, Command::ProposeRetire { agreement, id })?;
             Ok(id)
-        }
-
-        fn report(&mut self, actor: PersonId, breach: EntryId) -> Result<EntryId, AgreementsError> {
-            let id = EntryId::random();
-            self.when(
-                actor,
-                Command::FileReport {
-                    id,
-                    breach,
-                    text: ReportText::parse(
-                        "She messaged me today. I did not reply and blocked the number.",
-                    )
-                    .expect("valid"),
-                },
-            )?;
-            Ok(id)
-        }
-
-        fn acknowledge(
-            &mut self,
-            actor: PersonId,
-            report: EntryId,
-            response: Option<&str>,
-        ) -> Result<Vec<Event>, AgreementsError> {
-            self.when(
-                actor,
-                Command::AcknowledgeReport {
-                    report,
-                    response: response.map(|r| ResponseText::parse(r).expect("valid")),
-                },
-            )
         }
 
         fn agreement(&self, id: EntryId) -> &Agreement {
@@ -2589,11 +2332,6 @@ mod tests {
             ),
             Err(AgreementsError::NotNow(ALREADY_RECORDED))
         );
-        assert_eq!(
-            c.acknowledge(c.hurt, unknown, None),
-            Err(AgreementsError::NotFound)
-        );
-        assert_eq!(c.report(c.broke, unknown), Err(AgreementsError::NotFound));
     }
 
     #[test]
@@ -2603,133 +2341,18 @@ mod tests {
             actor: c.broke,
             now_us: c.now_us,
         };
-        let commands = [
-            Command::Propose {
-                id: EntryId::random(),
-                proposal: EntryId::random(),
-                text: text("x"),
-                revisit: None,
-            },
-            Command::FileReport {
-                id: EntryId::random(),
-                breach: c.breach,
-                text: ReportText::parse("x").expect("valid"),
-            },
-        ];
+        let commands = [Command::Propose {
+            id: EntryId::random(),
+            proposal: EntryId::random(),
+            text: text("x"),
+            revisit: None,
+        }];
         for command in commands {
             assert_eq!(
-                decide(&c.state, &c.own_up, None, command, &ctx),
+                decide(&c.state, None, command, &ctx),
                 Err(AgreementsError::NotNow(NO_PARTNER))
             );
         }
-    }
-
-    // ---- proactive reports ----
-
-    #[test]
-    fn a_report_is_filed_by_the_partner_who_broke_trust_and_acknowledged_by_the_hurt_partner() {
-        let mut c = Couple::new();
-        let r = c.report(c.broke, c.breach).expect("filed");
-        assert_eq!(
-            c.state.waiting_for(c.hurt, c.now_us),
-            vec![Waiting::AcknowledgeReport(r)]
-        );
-        assert_eq!(c.state.waiting_for(c.broke, c.now_us), vec![]);
-        c.now_us += HOUR_US;
-        c.acknowledge(c.hurt, r, Some("Thank you for telling me straight away."))
-            .expect("acknowledged");
-        let report = c.state.report(r).expect("report");
-        assert_eq!((report.author, report.recipient), (c.broke, c.hurt));
-        assert_eq!(
-            report.acknowledged,
-            Some(ReportAcknowledgment {
-                response: Some("Thank you for telling me straight away.".into()),
-                at_us: START_US + HOUR_US
-            })
-        );
-        assert_eq!(c.state.waiting_for(c.hurt, c.now_us), vec![]);
-    }
-
-    #[test]
-    fn a_report_filed_by_the_wrong_partner_is_refused() {
-        let mut c = Couple::new();
-        assert_eq!(
-            c.report(c.hurt, c.breach),
-            Err(AgreementsError::NotYours(REPORT_NOT_YOURS))
-        );
-        assert!(c.state.reports.is_empty());
-        // Roles belong to a breach: in another breach the roles are the other way round.
-        let other = c.given_breach(c.hurt, c.broke);
-        c.report(c.hurt, other)
-            .expect("the partner who broke trust in that breach reports on it");
-        assert_eq!(
-            c.report(c.broke, other),
-            Err(AgreementsError::NotYours(REPORT_NOT_YOURS))
-        );
-    }
-
-    #[test]
-    fn a_report_acknowledged_by_the_wrong_partner_is_refused() {
-        let mut c = Couple::new();
-        let r = c.report(c.broke, c.breach).expect("filed");
-        assert_eq!(
-            c.acknowledge(c.broke, r, None),
-            Err(AgreementsError::NotYours(ACKNOWLEDGE_NOT_YOURS))
-        );
-        assert!(c.state.report(r).expect("report").acknowledged.is_none());
-    }
-
-    #[test]
-    fn a_report_is_acknowledged_once() {
-        let mut c = Couple::new();
-        let r = c.report(c.broke, c.breach).expect("filed");
-        c.acknowledge(c.hurt, r, None)
-            .expect("acknowledged without a response");
-        assert_eq!(
-            c.acknowledge(c.hurt, r, Some("And one more thing")),
-            Err(AgreementsError::NotNow(ALREADY_ACKNOWLEDGED))
-        );
-        assert_eq!(
-            c.state.report(r).and_then(|r| r.acknowledged.clone()),
-            Some(ReportAcknowledgment {
-                response: None,
-                at_us: START_US
-            }),
-            "the first acknowledgment stands"
-        );
-    }
-
-    #[test]
-    fn reports_are_listed_per_breach_newest_first() {
-        let mut c = Couple::new();
-        let other = c.given_breach(c.broke, c.hurt);
-        let first = c.report(c.broke, c.breach).expect("first");
-        c.now_us += HOUR_US;
-        let elsewhere = c.report(c.broke, other).expect("other breach");
-        c.now_us += HOUR_US;
-        let second = c.report(c.broke, c.breach).expect("second");
-        let ids = |b| {
-            c.state
-                .reports_on(b)
-                .iter()
-                .map(|r| r.id)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(ids(c.breach), vec![second, first]);
-        assert_eq!(ids(other), vec![elsewhere]);
-        assert_eq!(ids(EntryId::random()), vec![]);
-    }
-
-    #[test]
-    fn bad_report_input_is_refused() {
-        assert!(ReportText::parse("").is_err());
-        assert!(ReportText::parse(&"a".repeat(limits::REPORT + 1)).is_err());
-        assert!(ReportText::parse(&"a".repeat(limits::REPORT)).is_ok());
-        assert!(ReportText::parse("escape\u{1b}[2J").is_err());
-        assert!(ResponseText::parse(&"a".repeat(limits::RESPONSE + 1)).is_err());
-        assert!(ResponseText::parse("bell\u{7}").is_err());
-        assert_eq!(ResponseText::parse_optional(" "), Ok(None));
-        assert!(ResponseText::parse_optional("Thank you").is_ok_and(|r| r.is_some()));
     }
 
     // ---- waiting ----
@@ -2741,7 +2364,6 @@ mod tests {
         let due = c.given_active("Phones away at dinner.", Some("2026-11-18"));
         let retiring = c.given_active("No late calls.", None);
         let r = c.propose_retire(c.hurt, retiring).expect("retire proposed");
-        let report = c.report(c.broke, c.breach).expect("filed");
         assert_eq!(
             c.state.waiting_for(c.broke, c.now_us),
             vec![
@@ -2758,7 +2380,7 @@ mod tests {
         );
         assert_eq!(
             c.state.waiting_for(c.hurt, c.now_us),
-            vec![Waiting::Review(due), Waiting::AcknowledgeReport(report)],
+            vec![Waiting::Review(due)],
             "a partner's own proposals wait for the other, not for them"
         );
     }
@@ -2848,22 +2470,13 @@ mod tests {
             Event::Retired(answered.clone()),
             Event::RetireDeclined(answered.clone()),
             Event::RetireWithdrawn(answered),
-            Event::ReportFiled(ReportFiled {
-                report: q,
-                breach: p,
-                text: "She called; I didn't answer.".into(),
-            }),
-            Event::ReportAcknowledged(ReportAcknowledged {
-                report: q,
-                response: Some("Thank you.".into()),
-            }),
         ];
         let mut kinds = std::collections::HashSet::new();
         for e in events {
             assert!(kinds.insert(e.kind()), "kinds are distinct");
             assert_eq!(Event::parse(e.kind(), &e.body()), Some(e));
         }
-        assert_eq!(kinds.len(), 14);
+        assert_eq!(kinds.len(), 12);
         assert_eq!(Event::parse("agreement.proposed", "{\"nonsense\":1}"), None);
         assert_eq!(Event::parse("agreement.unknown", "{}"), None);
     }

@@ -23,6 +23,11 @@ pub enum Lines {
     Many,
 }
 
+/// Compares texts the way a person would: "Walks" and " walks " are the same idea.
+pub fn same_words(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
 /// Trims `raw` and checks it for length (in characters) and control characters.
 /// `what` names the field in messages ("Your name", "The title" …).
 pub fn clean_text(

@@ -8,7 +8,8 @@
 macro_rules! event_kinds {
     ($($variant:ident => $kind:literal),* $(,)?) => {
         impl Event {
-            /// Every kind this module records: what a reader of this version can read.
+            /// Every kind this module records: what this version can read (and a test
+            /// checks no two modules share one).
             pub const KINDS: &'static [&'static str] = &[$($kind),*];
 
             pub fn kind(&self) -> &'static str {
@@ -31,6 +32,28 @@ macro_rules! event_kinds {
     };
 }
 
+/// Gives a module a validated text type: trimmed, 1 to `$max` characters, no control
+/// characters (and one line, or many). `$what` names the field in refusals.
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr, $lines:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX: usize = $max;
+
+            pub fn parse(raw: &str) -> Result<Self, $crate::domain::input::InputError> {
+                $crate::domain::input::clean_text(raw, $what, 1, Self::MAX, $lines).map(Self)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
 pub mod agreements;
 pub mod calendar;
 pub mod checkins;
@@ -42,9 +65,11 @@ pub mod ownup;
 pub mod passwords;
 pub mod progress;
 pub mod promises;
-pub mod reconnect;
 pub mod record;
+pub mod repair;
+pub mod reports;
 pub mod space;
+pub mod together;
 pub mod trends;
 
 pub use ids::{EntryId, PersonId, SpaceId};

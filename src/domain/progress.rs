@@ -32,7 +32,7 @@ use super::checkins::{Answer, CheckIns, Feeling, Felt, Own, Period, Trust};
 use super::milestones::{CHECK_INS_IN_A_ROW, DAYS_KEPT, Event, Milestone, MilestoneKind};
 use super::ownup::{ApologyResponseKind, BreachKind};
 use super::promises::{Occurrence, Promises, Review, Status};
-use super::reconnect::Stage;
+use super::repair::Stage;
 use super::space::SpaceState;
 use super::{EntryId, PersonId};
 
@@ -792,7 +792,7 @@ fn reached_of(
                 MilestoneKind::QuestionsSettled => questions_settled(state),
                 MilestoneKind::StageMovedOn => stage_moved_on(state),
                 MilestoneKind::GoalReached => state
-                    .reconnect
+                    .together
                     .goals
                     .iter()
                     .filter_map(|g| g.reached_at_us)
@@ -912,7 +912,7 @@ fn questions_settled(state: &SpaceState) -> Option<i64> {
 /// The first time any breach moved forward to Attune or Attach.
 fn stage_moved_on(state: &SpaceState) -> Option<i64> {
     state
-        .reconnect
+        .repair
         .stages
         .iter()
         .flat_map(|track| track.changes())
@@ -943,9 +943,10 @@ pub(crate) mod tests {
     use crate::domain::input::{DisplayName, SpaceName};
     use crate::domain::ownup::{self, ApologySections, Text};
     use crate::domain::promises::{self, Outcome, PromiseText, Repeat, TimeOfDay};
-    use crate::domain::reconnect::{self, Direction, GoalText};
     use crate::domain::record::{Draft, seal_all};
+    use crate::domain::repair::{self, Direction};
     use crate::domain::space::{self, Command, SpaceEvent};
+    use crate::domain::together::{self, GoalText};
     use crate::domain::{Ctx, SpaceId};
     use jiff::civil::{Weekday, date};
 
@@ -1200,10 +1201,14 @@ pub(crate) mod tests {
             );
         }
 
-        // ---- reconnecting ----
+        // ---- together and repair ----
 
-        pub(crate) fn reconnect(&mut self, actor: PersonId, command: reconnect::Command) {
-            self.when(actor, Command::Reconnect(command));
+        pub(crate) fn together(&mut self, actor: PersonId, command: together::Command) {
+            self.when(actor, Command::Together(command));
+        }
+
+        pub(crate) fn repair(&mut self, actor: PersonId, command: repair::Command) {
+            self.when(actor, Command::Repair(command));
         }
     }
 
@@ -1976,9 +1981,9 @@ pub(crate) mod tests {
         let mut c = Couple::new();
         let breach = c.breach(BreachKind::Lying);
         let proposal = EntryId::random();
-        c.reconnect(
+        c.repair(
             c.broke,
-            reconnect::Command::ProposeStage {
+            repair::Command::ProposeStage {
                 breach,
                 id: proposal,
                 direction: Direction::On,
@@ -1987,10 +1992,7 @@ pub(crate) mod tests {
         assert_eq!(c.milestone(MilestoneKind::StageMovedOn), None, "proposed");
 
         c.now_us += DAY;
-        c.reconnect(
-            c.hurt,
-            reconnect::Command::ConfirmStage { breach, proposal },
-        );
+        c.repair(c.hurt, repair::Command::ConfirmStage { breach, proposal });
         assert_eq!(c.milestone(MilestoneKind::StageMovedOn), Some(c.now_us));
     }
 
@@ -1998,15 +2000,15 @@ pub(crate) mod tests {
     fn a_goal_both_say_is_reached_is_a_milestone() {
         let mut c = Couple::new();
         let goal = EntryId::random();
-        c.reconnect(
+        c.together(
             c.hurt,
-            reconnect::Command::SetGoal {
+            together::Command::SetGoal {
                 id: goal,
                 text: GoalText::parse("A weekend away, just us").expect("valid"),
                 target: None,
             },
         );
-        c.reconnect(c.hurt, reconnect::Command::MarkGoalReached { goal });
+        c.together(c.hurt, together::Command::MarkGoalReached { goal });
         assert_eq!(
             c.milestone(MilestoneKind::GoalReached),
             None,
@@ -2014,7 +2016,7 @@ pub(crate) mod tests {
         );
 
         c.now_us += HOUR;
-        c.reconnect(c.broke, reconnect::Command::ConfirmGoal { goal });
+        c.together(c.broke, together::Command::ConfirmGoal { goal });
         assert_eq!(c.milestone(MilestoneKind::GoalReached), Some(c.now_us));
     }
 

@@ -12,8 +12,10 @@ use super::input::{DisplayName, SpaceName};
 use super::milestones::{self, Celebrations, Milestone};
 use super::ownup::{self, OwnUp, OwnUpError};
 use super::promises::{self, PromiseError, Promises};
-use super::reconnect::{self, Reconnect, ReconnectError};
 use super::record::{GENESIS_PREV, Hash, RecordedEvent};
+use super::repair::{self, Repair, RepairError};
+use super::reports::{self, Reports, ReportsError};
+use super::together::{self, Together, TogetherError};
 use super::{Ctx, PersonId, SpaceId};
 
 /// How many partners a space holds.
@@ -26,9 +28,11 @@ pub enum SpaceEvent {
     PartnerJoined(PartnerJoined),
     OwnUp(ownup::Event),
     CheckIn(checkins::Event),
-    Reconnect(reconnect::Event),
+    Together(together::Event),
+    Repair(repair::Event),
     Promise(promises::Event),
     Agreement(agreements::Event),
+    Report(reports::Event),
     Milestone(milestones::Event),
 }
 
@@ -50,9 +54,11 @@ impl SpaceEvent {
             Self::PartnerJoined(_) => "partner.joined",
             Self::OwnUp(e) => e.kind(),
             Self::CheckIn(e) => e.kind(),
-            Self::Reconnect(e) => e.kind(),
+            Self::Together(e) => e.kind(),
+            Self::Repair(e) => e.kind(),
             Self::Promise(e) => e.kind(),
             Self::Agreement(e) => e.kind(),
+            Self::Report(e) => e.kind(),
             Self::Milestone(e) => e.kind(),
         }
     }
@@ -64,9 +70,11 @@ impl SpaceEvent {
             Self::PartnerJoined(e) => serde_json::to_string(e),
             Self::OwnUp(e) => return e.body(),
             Self::CheckIn(e) => return e.body(),
-            Self::Reconnect(e) => return e.body(),
+            Self::Together(e) => return e.body(),
+            Self::Repair(e) => return e.body(),
             Self::Promise(e) => return e.body(),
             Self::Agreement(e) => return e.body(),
+            Self::Report(e) => return e.body(),
             Self::Milestone(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
@@ -83,9 +91,11 @@ impl SpaceEvent {
             other => ownup::Event::parse(other, body)
                 .map(Self::OwnUp)
                 .or_else(|| checkins::Event::parse(other, body).map(Self::CheckIn))
-                .or_else(|| reconnect::Event::parse(other, body).map(Self::Reconnect))
+                .or_else(|| together::Event::parse(other, body).map(Self::Together))
+                .or_else(|| repair::Event::parse(other, body).map(Self::Repair))
                 .or_else(|| promises::Event::parse(other, body).map(Self::Promise))
                 .or_else(|| agreements::Event::parse(other, body).map(Self::Agreement))
+                .or_else(|| reports::Event::parse(other, body).map(Self::Report))
                 .or_else(|| milestones::Event::parse(other, body).map(Self::Milestone)),
         }
     }
@@ -110,9 +120,11 @@ pub struct SpaceState {
     pub partners: Vec<Partner>,
     pub own_up: OwnUp,
     pub check_ins: CheckIns,
-    pub reconnect: Reconnect,
+    pub together: Together,
+    pub repair: Repair,
     pub promises: Promises,
     pub agreements: Agreements,
+    pub reports: Reports,
     /// Milestones already shown, so each is celebrated once.
     pub milestones: Celebrations,
     /// Events this version could not read: kept in the chain, folded past, reported.
@@ -131,9 +143,11 @@ impl SpaceState {
             partners: Vec::new(),
             own_up: OwnUp::default(),
             check_ins: CheckIns::default(),
-            reconnect: Reconnect::default(),
+            together: Together::default(),
+            repair: Repair::default(),
             promises: Promises::default(),
             agreements: Agreements::default(),
+            reports: Reports::default(),
             milestones: Celebrations::default(),
             unreadable: Unreadable::default(),
         }
@@ -198,17 +212,23 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
         (Some(SpaceEvent::CheckIn(e)), Some(person)) if state.is_partner(person) => {
             checkins::apply(&mut state.check_ins, person, event.at_us, e);
         }
-        (Some(SpaceEvent::Reconnect(e)), Some(person)) if state.is_partner(person) => {
+        (Some(SpaceEvent::Together(e)), Some(person)) if state.is_partner(person) => {
             let other = state.partner_of(person).map(|p| p.person);
-            reconnect::apply(&mut state.reconnect, person, other, event.at_us, e);
+            together::apply(&mut state.together, person, other, event.at_us, e);
+        }
+        (Some(SpaceEvent::Repair(e)), Some(person)) if state.is_partner(person) => {
+            repair::apply(&mut state.repair, person, event.at_us, e);
         }
         (Some(SpaceEvent::Promise(e)), Some(person)) if state.is_partner(person) => {
             let other = state.partner_of(person).map(|p| p.person);
             promises::apply(&mut state.promises, person, other, event.at_us, e);
         }
         (Some(SpaceEvent::Agreement(e)), Some(person)) if state.is_partner(person) => {
+            agreements::apply(&mut state.agreements, person, event.at_us, e);
+        }
+        (Some(SpaceEvent::Report(e)), Some(person)) if state.is_partner(person) => {
             let other = state.partner_of(person).map(|p| p.person);
-            agreements::apply(&mut state.agreements, person, other, event.at_us, e);
+            reports::apply(&mut state.reports, person, other, event.at_us, e);
         }
         (Some(SpaceEvent::Milestone(e)), Some(person)) if state.is_partner(person) => {
             milestones::apply(&mut state.milestones, event.at_us, e);
@@ -262,9 +282,11 @@ pub enum Command {
     },
     OwnUp(ownup::Command),
     CheckIn(checkins::Command),
-    Reconnect(reconnect::Command),
+    Together(together::Command),
+    Repair(repair::Command),
     Promise(promises::Command),
     Agreement(agreements::Command),
+    Report(reports::Command),
     /// Marks as shown those of the milestones reached (as `progress` reads them from the
     /// state) that are not yet celebrated.
     CelebrateMilestones(Vec<Milestone>),
@@ -286,11 +308,15 @@ pub enum SpaceError {
     #[error("{0}")]
     CheckIn(#[from] CheckInError),
     #[error("{0}")]
-    Reconnect(#[from] ReconnectError),
+    Together(#[from] TogetherError),
+    #[error("{0}")]
+    Repair(#[from] RepairError),
     #[error("{0}")]
     Promise(#[from] PromiseError),
     #[error("{0}")]
     Agreement(#[from] AgreementsError),
+    #[error("{0}")]
+    Report(#[from] ReportsError),
 }
 
 /// The events `command` produces in `state`, or why it is refused.
@@ -339,13 +365,21 @@ pub fn decide(
             let events = checkins::decide(&state.check_ins, partner, command, ctx)?;
             Ok(events.into_iter().map(SpaceEvent::CheckIn).collect())
         }
-        Command::Reconnect(command) => {
+        Command::Together(command) => {
             if !state.is_partner(ctx.actor) {
                 return Err(SpaceError::NotCreated);
             }
             let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events = reconnect::decide(&state.reconnect, &state.own_up, partner, command, ctx)?;
-            Ok(events.into_iter().map(SpaceEvent::Reconnect).collect())
+            let events = together::decide(&state.together, partner, command, ctx)?;
+            Ok(events.into_iter().map(SpaceEvent::Together).collect())
+        }
+        Command::Repair(command) => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            let partner = state.partner_of(ctx.actor).map(|p| p.person);
+            let events = repair::decide(&state.repair, &state.own_up, partner, command, ctx)?;
+            Ok(events.into_iter().map(SpaceEvent::Repair).collect())
         }
         Command::Promise(command) => {
             if !state.is_partner(ctx.actor) {
@@ -360,9 +394,16 @@ pub fn decide(
                 return Err(SpaceError::NotCreated);
             }
             let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events =
-                agreements::decide(&state.agreements, &state.own_up, partner, command, ctx)?;
+            let events = agreements::decide(&state.agreements, partner, command, ctx)?;
             Ok(events.into_iter().map(SpaceEvent::Agreement).collect())
+        }
+        Command::Report(command) => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            let partner = state.partner_of(ctx.actor).map(|p| p.person);
+            let events = reports::decide(&state.reports, &state.own_up, partner, command, ctx)?;
+            Ok(events.into_iter().map(SpaceEvent::Report).collect())
         }
         Command::CelebrateMilestones(reached) => {
             if !state.is_partner(ctx.actor) {
@@ -395,9 +436,11 @@ impl SpaceEvent {
             || [
                 ownup::Event::KINDS,
                 checkins::Event::KINDS,
-                reconnect::Event::KINDS,
+                together::Event::KINDS,
+                repair::Event::KINDS,
                 promises::Event::KINDS,
                 agreements::Event::KINDS,
+                reports::Event::KINDS,
                 milestones::Event::KINDS,
             ]
             .iter()
@@ -569,6 +612,38 @@ mod tests {
         ]);
         assert_eq!(state.partners.len(), 2);
         assert_eq!(state.head_seq, 3);
+    }
+
+    #[test]
+    fn every_kind_belongs_to_exactly_one_module() {
+        let kinds = [
+            &["space.created", "partner.joined"][..],
+            ownup::Event::KINDS,
+            checkins::Event::KINDS,
+            together::Event::KINDS,
+            repair::Event::KINDS,
+            promises::Event::KINDS,
+            agreements::Event::KINDS,
+            reports::Event::KINDS,
+            milestones::Event::KINDS,
+        ]
+        .concat();
+        let mut seen = std::collections::HashSet::new();
+        for kind in &kinds {
+            assert!(seen.insert(kind), "{kind} is read by two modules");
+        }
+        // The kinds that moved when `reconnect` split and reports left `agreements`: each is
+        // still read, by the module that now owns it.
+        for (kind, module) in [
+            ("appreciation.written", together::Event::KINDS),
+            ("goal.confirmed", together::Event::KINDS),
+            ("pace.set", repair::Event::KINDS),
+            ("stage.withdrawn", repair::Event::KINDS),
+            ("report.filed", reports::Event::KINDS),
+            ("report.acknowledged", reports::Event::KINDS),
+        ] {
+            assert!(module.contains(&kind), "{kind}");
+        }
     }
 
     #[test]

@@ -298,7 +298,7 @@ impl Trends {
         let mut together = vec![TogetherWeek::default(); weeks.len()];
         // Plans are kept in the order they were made, not by when they happen, so every one
         // is looked at; a comparison of instants keeps that cheap.
-        for moment in &state.reconnect.time_together {
+        for moment in &state.together.time_together {
             if moment.logged.is_none() || moment.when_us < from_us || moment.when_us >= until_us {
                 continue;
             }
@@ -306,7 +306,7 @@ impl Trends {
                 together[w].time_together += 1;
             }
         }
-        for appreciation in state.reconnect.appreciations.iter().rev() {
+        for appreciation in state.together.appreciations.iter().rev() {
             let Some(day) = utc_date(appreciation.at_us) else {
                 continue;
             };
@@ -368,7 +368,7 @@ mod tests {
         Couple, DAY, HOUR, START, WEEK, angry, calm, check_in, day,
     };
     use crate::domain::promises::Outcome;
-    use crate::domain::reconnect;
+    use crate::domain::together;
     use jiff::Span;
     use jiff::civil::date;
 
@@ -490,20 +490,19 @@ mod tests {
     fn appreciations_and_time_together_fall_in_their_week_and_nothing_before_the_range() {
         let mut c = Couple::new();
         c.now_us = START + 2 * DAY;
-        c.reconnect(
+        c.together(
             c.hurt,
-            reconnect::Command::WriteAppreciation {
+            together::Command::WriteAppreciation {
                 id: EntryId::random(),
-                text: reconnect::AppreciationText::parse("Thank you for the tea.").expect("valid"),
+                text: together::AppreciationText::parse("Thank you for the tea.").expect("valid"),
             },
         );
         c.now_us = START + WEEK + DAY;
-        c.reconnect(
+        c.together(
             c.broke,
-            reconnect::Command::WriteAppreciation {
+            together::Command::WriteAppreciation {
                 id: EntryId::random(),
-                text: reconnect::AppreciationText::parse("Thank you for listening.")
-                    .expect("valid"),
+                text: together::AppreciationText::parse("Thank you for listening.").expect("valid"),
             },
         );
         let t = Trends::of(&c.state, range(day(7), day(13)), c.now_us);

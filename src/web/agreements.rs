@@ -44,19 +44,18 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
         .agreements
         .waiting_for(viewer, now_us)
         .into_iter()
-        .filter_map(|w| match w {
+        .map(|w| match w {
             A::AnswerProposal { agreement, .. } => {
-                Some(("Answer a proposed agreement".to_owned(), link(agreement)))
+                ("Answer a proposed agreement".to_owned(), link(agreement))
             }
-            A::Review(agreement) => Some((
+            A::Review(agreement) => (
                 "Review an agreement that is due".to_owned(),
                 link(agreement),
-            )),
-            A::AnswerRetire { agreement, .. } => Some((
+            ),
+            A::AnswerRetire { agreement, .. } => (
                 "Answer a proposal to retire an agreement".to_owned(),
                 link(agreement),
-            )),
-            A::AcknowledgeReport(_) => None,
+            ),
         })
         .collect()
 }
@@ -80,7 +79,6 @@ pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Describe
         E::Retired(e) => ("agreed to retire an agreement", e.agreement),
         E::RetireDeclined(e) => ("declined retiring an agreement", e.agreement),
         E::RetireWithdrawn(e) => ("withdrew a proposal to retire an agreement", e.agreement),
-        E::ReportFiled(_) | E::ReportAcknowledged(_) => return None,
     };
     Some((
         what.to_owned(),

@@ -15,8 +15,8 @@ use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, invalid, see_other};
 use crate::app::App;
-use crate::domain::reconnect::{self, Command, GoalStatus, GoalText, TargetDate};
 use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::together::{self, Command, GoalStatus, GoalText, TargetDate};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
 pub fn routes() -> Router<App> {
@@ -34,12 +34,12 @@ pub fn routes() -> Router<App> {
 
 /// A goal the other partner marked reached, to confirm.
 pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(String, String)> {
-    use reconnect::Waiting as R;
+    use together::Waiting as T;
     state
-        .reconnect
-        .waiting_for(viewer, &state.own_up)
+        .together
+        .waiting_for(viewer)
         .into_iter()
-        .filter(|w| matches!(w, R::ConfirmGoal(_)))
+        .filter(|w| matches!(w, T::ConfirmGoal(_)))
         .map(|_| {
             (
                 "Confirm a goal your partner marked reached".to_owned(),
@@ -51,11 +51,11 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(Strin
 
 /// Record-page wording for goals.
 pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
-    use reconnect::Event as E;
+    use together::Event as E;
     let what = match event {
-        SpaceEvent::Reconnect(E::GoalSet(_)) => "set a shared goal",
-        SpaceEvent::Reconnect(E::GoalMarkedReached(_)) => "marked a goal reached",
-        SpaceEvent::Reconnect(E::GoalConfirmed(_)) => "confirmed a goal reached",
+        SpaceEvent::Together(E::GoalSet(_)) => "set a shared goal",
+        SpaceEvent::Together(E::GoalMarkedReached(_)) => "marked a goal reached",
+        SpaceEvent::Together(E::GoalConfirmed(_)) => "confirmed a goal reached",
         _ => return None,
     };
     Some((what.to_owned(), Some(format!("{base}/together"))))
@@ -69,7 +69,7 @@ pub struct GoalLine {
     pub marked_by_me: bool,
 }
 
-fn goal_line(me: PersonId, goal: &reconnect::Goal) -> GoalLine {
+fn goal_line(me: PersonId, goal: &together::Goal) -> GoalLine {
     GoalLine {
         id: goal.id,
         text: goal.text.clone(),
@@ -93,7 +93,7 @@ struct GoalsSection {
 /// Shared goals, as a section of the Together page.
 pub fn on_together(page: &InSpace) -> Result<String, askama::Error> {
     let me = page.me();
-    let r = &page.state.reconnect;
+    let r = &page.state.together;
     GoalsSection {
         chrome: page.chrome(),
         space: page.space(),
@@ -124,7 +124,7 @@ async fn set_goal(
 ) -> Result<Response, WebError> {
     let text = GoalText::parse(&form.text).map_err(invalid("text"))?;
     let target = TargetDate::parse_optional(&form.target).map_err(invalid("target"))?;
-    app.reconnect(
+    app.together(
         &user.session,
         space,
         Command::SetGoal {
@@ -142,7 +142,7 @@ async fn mark_goal(
     user: SignedIn,
     EntryPath(space, goal): EntryPath,
 ) -> Result<Response, WebError> {
-    app.reconnect(&user.session, space, Command::MarkGoalReached { goal })
+    app.together(&user.session, space, Command::MarkGoalReached { goal })
         .await?;
     Ok(see_other(&format!("/spaces/{space}/together#goals")))
 }
@@ -152,7 +152,7 @@ async fn confirm_goal(
     user: SignedIn,
     EntryPath(space, goal): EntryPath,
 ) -> Result<Response, WebError> {
-    app.reconnect(&user.session, space, Command::ConfirmGoal { goal })
+    app.together(&user.session, space, Command::ConfirmGoal { goal })
         .await?;
     Ok(see_other(&format!("/spaces/{space}/together#goals")))
 }

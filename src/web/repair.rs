@@ -17,7 +17,7 @@ use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, format_time, invalid, see_other};
 use crate::app::{App, AppError};
-use crate::domain::reconnect::{self, Command, Direction, Readiness, Stage, Topic, TopicText};
+use crate::domain::repair::{self, Command, Direction, Readiness, Stage, Topic, TopicText};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
@@ -31,25 +31,24 @@ pub fn routes() -> Router<App> {
 
 /// A proposed change of stage for the hurt partner to answer.
 pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(String, String)> {
-    use reconnect::Waiting as R;
+    use repair::Waiting as R;
     state
-        .reconnect
+        .repair
         .waiting_for(viewer, &state.own_up)
         .into_iter()
-        .filter_map(|w| match w {
-            R::ConfirmStage { breach, .. } => Some((
+        .map(|w| match w {
+            R::ConfirmStage { breach, .. } => (
                 "Answer a proposed change of stage".to_owned(),
                 format!("/spaces/{}/breaches/{breach}#stage", state.id),
-            )),
-            _ => None,
+            ),
         })
         .collect()
 }
 
 /// Record-page wording for pace and stages.
 pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
-    use reconnect::Event as E;
-    let SpaceEvent::Reconnect(event) = event else {
+    use repair::Event as E;
+    let SpaceEvent::Repair(event) = event else {
         return None;
     };
     let (what, breach, anchor) = match event {
@@ -59,7 +58,6 @@ pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Describe
         E::StageConfirmed(e) => ("confirmed a change of stage", e.breach, "stage"),
         E::StageDeclined(e) => ("declined a change of stage", e.breach, "stage"),
         E::StageWithdrawn(e) => ("withdrew a stage proposal", e.breach, "stage"),
-        _ => return None,
     };
     Some((
         what.to_owned(),
@@ -125,7 +123,7 @@ struct BreachRepairSection {
 }
 
 fn breach_repair(page: &InSpace, breach: EntryId) -> BreachRepair {
-    let r = &page.state.reconnect;
+    let r = &page.state.repair;
     let zone = &page.zone;
     let me = page.me();
     let base = page.base();
@@ -200,7 +198,7 @@ async fn set_pace(
 ) -> Result<Response, WebError> {
     let topic = Topic::parse(&form.topic).map_err(invalid("topic"))?;
     let readiness = Readiness::parse(&form.readiness).map_err(invalid("readiness"))?;
-    app.reconnect(
+    app.repair(
         &user.session,
         space,
         Command::SetPace {
@@ -222,7 +220,7 @@ async fn add_topic(
     Form(form): Form<TextForm>,
 ) -> Result<Response, WebError> {
     let text = TopicText::parse(&form.text).map_err(invalid("text"))?;
-    app.reconnect(
+    app.repair(
         &user.session,
         space,
         Command::AddPaceTopic {
@@ -275,7 +273,7 @@ async fn stage(
             }
         }
     };
-    app.reconnect(&user.session, space, command).await?;
+    app.repair(&user.session, space, command).await?;
     Ok(see_other(&format!(
         "/spaces/{space}/breaches/{breach}#stage"
     )))

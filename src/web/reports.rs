@@ -15,7 +15,7 @@ use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, format_time, invalid, see_other};
 use crate::app::App;
-use crate::domain::agreements::{self, ReportText, ResponseText};
+use crate::domain::reports::{self, ReportText, ResponseText};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId};
 
@@ -29,35 +29,34 @@ pub fn routes() -> Router<App> {
 }
 
 /// Reports waiting to be acknowledged.
-pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String, String)> {
-    use agreements::Waiting as A;
+pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(String, String)> {
+    use reports::Waiting as R;
     state
-        .agreements
-        .waiting_for(viewer, now_us)
+        .reports
+        .waiting_for(viewer)
         .into_iter()
-        .filter_map(|w| match w {
-            A::AcknowledgeReport(report) => {
+        .map(|w| match w {
+            R::AcknowledgeReport(report) => {
                 let breach = state
-                    .agreements
+                    .reports
                     .report(report)
                     .map(|r| r.breach.to_string())
                     .unwrap_or_default();
-                Some((
+                (
                     "Acknowledge something your partner reported".to_owned(),
                     format!("/spaces/{}/breaches/{breach}#reports", state.id),
-                ))
+                )
             }
-            _ => None,
         })
         .collect()
 }
 
 /// Record-page wording for reports.
 pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
-    use agreements::Event as E;
+    use reports::Event as E;
     let what = match event {
-        SpaceEvent::Agreement(E::ReportFiled(_)) => "reported something before being asked",
-        SpaceEvent::Agreement(E::ReportAcknowledged(_)) => "acknowledged a report",
+        SpaceEvent::Report(E::ReportFiled(_)) => "reported something before being asked",
+        SpaceEvent::Report(E::ReportAcknowledged(_)) => "acknowledged a report",
         _ => return None,
     };
     Some((what.to_owned(), Some(format!("{base}/breaches"))))
@@ -85,7 +84,7 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
     let reports = on
         .page
         .state
-        .agreements
+        .reports
         .reports_on(on.breach.id)
         .into_iter()
         .map(|r| ReportView {
@@ -119,10 +118,10 @@ async fn file_report(
     Form(form): Form<ReportForm>,
 ) -> Result<Response, WebError> {
     let text = ReportText::parse(&form.text).map_err(invalid("text"))?;
-    app.agreement(
+    app.report(
         &user.session,
         space,
-        agreements::Command::FileReport {
+        reports::Command::File {
             id: EntryId::random(),
             breach,
             text,
@@ -148,15 +147,15 @@ async fn acknowledge_report(
     let response = ResponseText::parse_optional(&form.response).map_err(invalid("response"))?;
     let breach = page
         .state
-        .agreements
+        .reports
         .report(report)
         .map(|r| r.breach)
         .ok_or_else(not_found)?;
     page.app
-        .agreement(
+        .report(
             &page.session,
             space,
-            agreements::Command::AcknowledgeReport { report, response },
+            reports::Command::Acknowledge { report, response },
         )
         .await?;
     Ok(see_other(&format!(

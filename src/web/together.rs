@@ -17,10 +17,10 @@ use super::guard::SignedIn;
 use super::view::{Chrome, FormError, Name, People, answer_form, format_time, invalid, see_other};
 use crate::app::{App, AppError};
 use crate::domain::calendar::Zone;
-use crate::domain::reconnect::{
-    self, Activity, AppreciationText, Command, FeltNote, IDEAS, IdeaText, Rating, Reconnect,
-};
 use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::together::{
+    self, Activity, AppreciationText, Command, FeltNote, IDEAS, IdeaText, Rating, Together,
+};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
 pub fn routes() -> Router<App> {
@@ -35,13 +35,13 @@ pub fn routes() -> Router<App> {
 
 /// Time together to say how it felt, and today's appreciation.
 pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String, String)> {
-    use reconnect::Waiting as R;
+    use together::Waiting as T;
     let base = format!("/spaces/{}", state.id);
     let felt = state
-        .reconnect
-        .waiting_for(viewer, &state.own_up)
+        .together
+        .waiting_for(viewer)
         .into_iter()
-        .filter(|w| matches!(w, R::SayHowItFelt(_)))
+        .filter(|w| matches!(w, T::SayHowItFelt(_)))
         .map(|_| {
             (
                 "Say how your time together felt".to_owned(),
@@ -49,7 +49,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
             )
         });
     let appreciation =
-        (!state.reconnect.wrote_appreciation_today(viewer, now_us) && state.is_full()).then(|| {
+        (!state.together.wrote_appreciation_today(viewer, now_us) && state.is_full()).then(|| {
             (
                 "Write today's appreciation: something you valued about your partner".to_owned(),
                 format!("{base}/together#appreciations"),
@@ -60,8 +60,8 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
 
 /// Record-page wording for appreciations and time together.
 pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Described {
-    use reconnect::Event as E;
-    let SpaceEvent::Reconnect(event) = event else {
+    use together::Event as E;
+    let SpaceEvent::Together(event) = event else {
         return None;
     };
     let what = match event {
@@ -111,7 +111,7 @@ struct TogetherPage {
     error: Option<FormError>,
 }
 
-fn plan_line(people: &People, plan: &reconnect::TimeTogether, zone: &Zone) -> PlanLine {
+fn plan_line(people: &People, plan: &together::TimeTogether, zone: &Zone) -> PlanLine {
     PlanLine {
         id: plan.id,
         what: plan.what.clone(),
@@ -159,7 +159,7 @@ fn together_page(
     let people = &page.people;
     let me = page.me();
     let now = page.now_us;
-    let r: &Reconnect = &page.state.reconnect;
+    let r: &Together = &page.state.together;
     let sections = super::ON_TOGETHER_PAGE
         .iter()
         .map(|section| section(page))
@@ -209,7 +209,7 @@ fn together_page(
             .collect(),
         ideas,
         sections,
-        appreciation_max: reconnect::limits::APPRECIATION,
+        appreciation_max: together::limits::APPRECIATION,
     })
 }
 
@@ -237,7 +237,7 @@ async fn appreciate(page: InSpace, Form(form): Form<TextForm>) -> Result<Respons
                 text,
             };
             page.app
-                .reconnect(&page.session, space, command)
+                .together(&page.session, space, command)
                 .await
                 .map(|()| format!("/spaces/{space}/together#appreciations"))
         }
@@ -290,7 +290,7 @@ async fn plan_time(page: &InSpace, form: &PlanForm) -> Result<String, AppError> 
         phones_away: form.phones_away.is_some(),
     };
     let space = page.space();
-    page.app.reconnect(&page.session, space, command).await?;
+    page.app.together(&page.session, space, command).await?;
     Ok(format!("/spaces/{space}/together#time"))
 }
 
@@ -299,7 +299,7 @@ async fn log_time(
     user: SignedIn,
     EntryPath(space, plan): EntryPath,
 ) -> Result<Response, WebError> {
-    app.reconnect(&user.session, space, Command::LogTime { plan })
+    app.together(&user.session, space, Command::LogTime { plan })
         .await?;
     Ok(see_other(&format!("/spaces/{space}/together#time")))
 }
@@ -319,7 +319,7 @@ async fn felt(
 ) -> Result<Response, WebError> {
     let felt = Rating::parse(&form.felt).map_err(invalid("felt"))?;
     let note = FeltNote::parse_optional(&form.note).map_err(invalid("note"))?;
-    app.reconnect(
+    app.together(
         &user.session,
         space,
         Command::SayHowItFelt { plan, felt, note },
@@ -337,7 +337,7 @@ async fn add_idea(page: InSpace, Form(form): Form<TextForm>) -> Result<Response,
                 text,
             };
             page.app
-                .reconnect(&page.session, space, command)
+                .together(&page.session, space, command)
                 .await
                 .map(|()| format!("/spaces/{space}/together#time"))
         }

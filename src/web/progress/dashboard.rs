@@ -123,13 +123,13 @@ fn dashboard_page(
             })
             .collect(),
         upcoming: state
-            .reconnect
+            .together
             .upcoming(now_us)
             .into_iter()
             .map(|p| format!("{}, {}", p.what, format_time(p.when_us, zone)))
             .collect(),
         celebrated: state
-            .reconnect
+            .together
             .reached_goals()
             .into_iter()
             .map(|g| g.text.clone())

@@ -19,7 +19,7 @@ use crate::app::App;
 use crate::domain::calendar::Zone;
 use crate::domain::milestones::{self, MilestoneKind};
 use crate::domain::progress::{self, Evidence, NOT_A_DIAGNOSIS, Thresholds};
-use crate::domain::reconnect::Readiness;
+use crate::domain::repair::Readiness;
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::trends::{DASHBOARD_WEEKS, Range, RangeError};
 use crate::domain::{EntryId, PersonId};
@@ -243,13 +243,13 @@ pub(super) fn life(state: &SpaceState, zone: &Zone, now_us: i64) -> (Date, Date)
 
 /// A breach's stage and pace as pages show them, e.g. ("Atone", "2 of 4 topics ready").
 pub fn stage_and_pace(state: &SpaceState, breach: EntryId) -> (String, String) {
-    let topics = state.reconnect.pace_topics(breach);
+    let topics = state.repair.pace_topics(breach);
     let ready = topics
         .iter()
         .filter(|t| t.readiness == Some(Readiness::Ready))
         .count();
     (
-        state.reconnect.stage(breach).name().to_owned(),
+        state.repair.stage(breach).name().to_owned(),
         format!("{ready} of {} topics ready", topics.len()),
     )
 }

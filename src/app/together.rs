@@ -1,0 +1,32 @@
+//! Together: the use case for appreciations, time together, ideas and shared goals. The
+//! rules are in `domain::together`.
+
+use super::{App, AppError, Session};
+use crate::domain::SpaceId;
+use crate::domain::space::Command;
+use crate::domain::together::{self, TogetherError};
+
+impl From<TogetherError> for AppError {
+    fn from(err: TogetherError) -> Self {
+        match err {
+            TogetherError::NotFound => Self::NotFound,
+            TogetherError::NotYours(message) => Self::Forbidden(message.to_owned()),
+            TogetherError::NotNow(message) => Self::Refused(message.to_owned()),
+            TogetherError::Invalid(message) => Self::Invalid { field: "", message },
+        }
+    }
+}
+
+impl App {
+    /// One appreciation, time-together or goal action in a space the viewer is a partner in.
+    #[tracing::instrument(skip_all, fields(space = %space))]
+    pub async fn together(
+        &self,
+        session: &Session,
+        space: SpaceId,
+        command: together::Command,
+    ) -> Result<(), AppError> {
+        self.act(session, space, || Command::Together(command.clone()))
+            .await
+    }
+}
