@@ -128,14 +128,18 @@ impl DisplayName {
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         let name = clean_text(raw, "Your name", 1, Self::MAX, Lines::One)?;
+        // A direction control would let a name reorder the sentence around it on a page
+        // ("uoY" behind a right-to-left override reads "You").
+        if name.chars().any(is_bidi_control) {
+            return Err(InputError::new(
+                "Please write your name without direction marks or overrides.",
+            ));
+        }
         // Pages call the viewer "You"; a partner named so could pass their actions off as
-        // the viewer's own.
-        let folded: String = name
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect();
-        if ["you", "me", "yourself", "myself"].contains(&folded.as_str()) {
+        // the viewer's own. Compared as a reader sees it: compatibility forms folded
+        // (full-width ＹＯＵ), case folded, and letters from other scripts that look the
+        // same taken as what they look like (Unicode TR39 skeletons: "Yоu" with a Cyrillic о).
+        if reads_as_you(&name) {
             return Err(InputError::new(
                 "Please use your own name: pages already call each of you “you”.",
             ));
@@ -146,6 +150,27 @@ impl DisplayName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The characters that change the direction of the text around them (Unicode's explicit
+/// bidirectional formatting characters and marks).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether a name would read as the pages' own word for the viewer.
+fn reads_as_you(name: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization as _;
+    let folded: String = name
+        .nfkc()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let looks = |s: &str| unicode_security::skeleton(s).collect::<String>();
+    let seen = looks(&folded);
+    ["you", "me", "yourself", "myself"]
+        .iter()
+        .any(|word| seen == looks(word) || folded == *word)
 }
 
 /// An optional label for a space, e.g. "Sam & Alex".
@@ -266,6 +291,26 @@ mod tests {
             assert!(DisplayName::parse(name).is_err(), "{name}");
         }
         assert!(DisplayName::parse("Yoused").is_ok());
+    }
+
+    /// The spoofs an outside probe found: a right-to-left override before "uoY", full-width
+    /// letters, and a Cyrillic о inside "You". Names from other scripts stay welcome.
+    #[test]
+    fn names_that_only_look_like_you_are_refused_too() {
+        for name in [
+            "\u{202E}uoY",
+            "Sam\u{2067}",
+            "ＹＯＵ",
+            "Ｙｏｕ",
+            "Y\u{043E}u",
+            "\u{0423}ou",
+            "m\u{0435}",
+        ] {
+            assert!(DisplayName::parse(name).is_err(), "{name:?}");
+        }
+        for name in ["Youssef", "Yuki", "Юлия", "محمد", "李雷", "Zoë", "Mé"] {
+            assert!(DisplayName::parse(name).is_ok(), "{name:?}");
+        }
     }
 
     #[test]

@@ -506,6 +506,24 @@ async fn a_display_name_that_reads_as_you_is_refused(backend: Backend) {
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.has("Please use your own name"));
+    // What an outside probe got through: an override that reverses "uoY", full-width
+    // letters, a Cyrillic о. None creates an account.
+    for (n, name) in ["\u{202E}uoY", "ＹＯＵ", "Y\u{043E}u"].iter().enumerate() {
+        let page = app
+            .client()
+            .signup(&format!("mallory{n}@example.org"), name, PASSWORD)
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        let log_in = app
+            .client()
+            .login(&format!("mallory{n}@example.org"), PASSWORD)
+            .await;
+        assert_ne!(
+            log_in.status,
+            StatusCode::SEE_OTHER,
+            "{name:?} made no account"
+        );
+    }
 }
 
 async fn times_show_in_each_persons_own_time_zone(backend: Backend) {

@@ -343,6 +343,24 @@ impl Client {
         Self::read(response).await
     }
 
+    /// Posts a form with the CSRF token on a connection that closes afterwards: a body the
+    /// server refuses unread (413) leaves the connection unusable, and the next request
+    /// must not land on it.
+    pub async fn post_closing(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONNECTION, "close")
+            .form(&form)
+            .send()
+            .await
+            .expect("POST");
+        Self::read(response).await
+    }
+
     /// Posts a body as is, as a form.
     pub async fn post_bytes(&self, path: &str, body: Vec<u8>) -> Page {
         let response = self

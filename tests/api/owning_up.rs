@@ -111,7 +111,7 @@ async fn a_couple_owns_up_end_to_end(backend: Backend) {
     )
     .await;
     let page = alex.get(&breach).await;
-    assert!(page.has("Sam sees it differently:") && page.has("It was one card, not two."));
+    assert!(page.reads("Sam sees it differently:") && page.has("It was one card, not two."));
 
     // Sam's account, over two days; the later entry corrects the first and says so.
     ok(

@@ -175,7 +175,7 @@ async fn oversized_bodies_are_refused_and_write_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let sam = app.person("Sam").await;
     let name = "x".repeat(goldseam::web::BODY_LIMIT + 1);
-    let page = sam.post("/spaces", &[("name", &name)]).await;
+    let page = sam.post_closing("/spaces", &[("name", &name)]).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(page.has("Nothing was saved"), "our own page: {}", page.body);
     assert_eq!(
