@@ -4,18 +4,8 @@ use std::sync::Arc;
 
 use super::{App, AppError, Session};
 use crate::domain::SpaceId;
-use crate::domain::checkins::{self, CheckInError};
+use crate::domain::checkins;
 use crate::domain::space::{Command, SpaceState};
-
-impl From<CheckInError> for AppError {
-    fn from(err: CheckInError) -> Self {
-        match err {
-            CheckInError::NotFound => Self::NotFound,
-            CheckInError::NotNow(message) => Self::Refused(message.to_owned()),
-            CheckInError::Invalid(message) => Self::Invalid { field: "", message },
-        }
-    }
-}
 
 impl App {
     /// Sets the rhythm, or answers a check-in, in a space the viewer is a partner in.

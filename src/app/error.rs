@@ -1,6 +1,7 @@
 //! The one error type of the use cases. Each variant a person can cause carries a calm,
 //! specific message; `Internal` is logged once by `web` and shown as an opaque 500.
 
+use crate::domain::Refusal;
 use crate::domain::input::InputError;
 use crate::domain::space::SpaceError;
 use crate::store::StoreError;
@@ -75,18 +76,53 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// Every part of a space refuses the same way, so this is the one place a refusal becomes a
+/// response: not found stays a 404 that reveals nothing, and an invalid input keeps its field
+/// so the form shows the message there.
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound => Self::NotFound,
+            Refusal::NotYours(message) => Self::Forbidden(message.to_owned()),
+            Refusal::NotNow(message) => Self::Refused(message.to_owned()),
+            Refusal::Invalid { field, message } => Self::Invalid { field, message },
+        }
+    }
+}
+
 impl From<SpaceError> for AppError {
     fn from(err: SpaceError) -> Self {
         match err {
             SpaceError::Full => Self::Invite(InviteProblem::Full),
-            SpaceError::OwnUp(e) => e.into(),
-            SpaceError::CheckIn(e) => e.into(),
-            SpaceError::Together(e) => e.into(),
-            SpaceError::Repair(e) => e.into(),
-            SpaceError::Promise(e) => e.into(),
-            SpaceError::Agreement(e) => e.into(),
-            SpaceError::Report(e) => e.into(),
+            SpaceError::Refused(refusal) => refusal.into(),
             other => Self::Refused(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_keeps_its_kind_and_its_field_on_the_way_to_the_form() {
+        let app = |refusal: Refusal| AppError::from(SpaceError::from(refusal));
+        assert!(matches!(app(Refusal::NotFound), AppError::NotFound));
+        assert!(
+            matches!(app(Refusal::NotYours("theirs")), AppError::Forbidden(m) if m == "theirs")
+        );
+        assert!(matches!(app(Refusal::NotNow("later")), AppError::Refused(m) if m == "later"));
+        assert!(matches!(
+            app(Refusal::invalid("when", "Too long ago.")),
+            AppError::Invalid { field: "when", message } if message == "Too long ago."
+        ));
+        assert!(matches!(
+            AppError::from(SpaceError::Full),
+            AppError::Invite(InviteProblem::Full)
+        ));
+        assert!(matches!(
+            AppError::from(SpaceError::NotCreated),
+            AppError::Refused(m) if m == "This space doesn't exist yet."
+        ));
     }
 }

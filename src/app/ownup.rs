@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{App, AppError, Session};
-use crate::domain::ownup::{self, OwnUpError, Text, limits};
+use crate::domain::ownup::{self, Text, limits};
 use crate::domain::space::{Command, SpaceState};
 use crate::domain::{EntryId, SpaceId};
 use crate::store::{DraftRow, StoreError};
@@ -17,17 +17,6 @@ pub struct LetterDraft {
     pub id: EntryId,
     pub text: String,
     pub updated_at: i64,
-}
-
-impl From<OwnUpError> for AppError {
-    fn from(err: OwnUpError) -> Self {
-        match err {
-            OwnUpError::NotFound => Self::NotFound,
-            OwnUpError::NotYours(message) => Self::Forbidden(message.to_owned()),
-            OwnUpError::NotNow(message) => Self::Refused(message.to_owned()),
-            OwnUpError::Invalid(message) => Self::Invalid { field: "", message },
-        }
-    }
 }
 
 impl App {

@@ -3,19 +3,8 @@
 
 use super::{App, AppError, Session};
 use crate::domain::SpaceId;
-use crate::domain::promises::{self, PromiseError};
+use crate::domain::promises;
 use crate::domain::space::Command;
-
-impl From<PromiseError> for AppError {
-    fn from(err: PromiseError) -> Self {
-        match err {
-            PromiseError::NotFound => Self::NotFound,
-            PromiseError::NotYours(message) => Self::Forbidden(message.to_owned()),
-            PromiseError::NotNow(message) => Self::Refused(message.to_owned()),
-            PromiseError::Invalid(message) => Self::Invalid { field: "", message },
-        }
-    }
-}
 
 impl App {
     /// One promise action in a space the viewer is a partner in.

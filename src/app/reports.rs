@@ -3,19 +3,8 @@
 
 use super::{App, AppError, Session};
 use crate::domain::SpaceId;
-use crate::domain::reports::{self, ReportsError};
+use crate::domain::reports;
 use crate::domain::space::Command;
-
-impl From<ReportsError> for AppError {
-    fn from(err: ReportsError) -> Self {
-        match err {
-            ReportsError::NotFound => Self::NotFound,
-            ReportsError::NotYours(message) => Self::Forbidden(message.to_owned()),
-            ReportsError::NotNow(message) => Self::Refused(message.to_owned()),
-            ReportsError::Invalid(message) => Self::Invalid { field: "", message },
-        }
-    }
-}
 
 impl App {
     /// One proactive-report action in a space the viewer is a partner in.

@@ -4,18 +4,7 @@
 use super::{App, AppError, Session};
 use crate::domain::SpaceId;
 use crate::domain::space::Command;
-use crate::domain::together::{self, TogetherError};
-
-impl From<TogetherError> for AppError {
-    fn from(err: TogetherError) -> Self {
-        match err {
-            TogetherError::NotFound => Self::NotFound,
-            TogetherError::NotYours(message) => Self::Forbidden(message.to_owned()),
-            TogetherError::NotNow(message) => Self::Refused(message.to_owned()),
-            TogetherError::Invalid(message) => Self::Invalid { field: "", message },
-        }
-    }
-}
+use crate::domain::together;
 
 impl App {
     /// One appreciation, time-together or goal action in a space the viewer is a partner in.

@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{parse_date, utc_date, years_after};
 use super::input::{InputError, Lines};
-use super::{Ctx, EntryId, PersonId};
+use super::{Ctx, EntryId, PersonId, Refusal};
 
 /// Limits for each kind of input. Shown on the pages beside each field.
 pub mod limits {
@@ -846,28 +846,6 @@ pub enum Command {
     },
 }
 
-/// Why a command was refused. Messages are shown to the person as they are.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AgreementsError {
-    /// The agreement or proposal is not in this space.
-    #[error("That isn't in this space.")]
-    NotFound,
-    /// The actor's role does not allow this.
-    #[error("{0}")]
-    NotYours(&'static str),
-    /// The thing is in a state that does not allow this now.
-    #[error("{0}")]
-    NotNow(&'static str),
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl From<InputError> for AgreementsError {
-    fn from(e: InputError) -> Self {
-        Self::Invalid(e.0)
-    }
-}
-
 // Refusals, shown to the person as they are; public so pages and tests can match on them.
 pub const NO_PARTNER: &str = "Your partner needs to join the space first.";
 pub const ALREADY_RECORDED: &str = "This has already been recorded.";
@@ -910,10 +888,10 @@ pub fn decide(
     partner: Option<PersonId>,
     command: Command,
     ctx: &Ctx,
-) -> Result<Vec<Event>, AgreementsError> {
-    partner.ok_or(AgreementsError::NotNow(NO_PARTNER))?;
+) -> Result<Vec<Event>, Refusal> {
+    partner.ok_or(Refusal::NotNow(NO_PARTNER))?;
     let me = ctx.actor;
-    let find = |id| state.agreement(id).ok_or(AgreementsError::NotFound);
+    let find = |id| state.agreement(id).ok_or(Refusal::NotFound);
     let event = match command {
         Command::Propose {
             id,
@@ -922,7 +900,7 @@ pub fn decide(
             revisit,
         } => {
             if state.agreement(id).is_some() || proposal == id {
-                return Err(AgreementsError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             check_revisit(revisit, ctx.now_us)?;
             Event::AgreementProposed(AgreementProposed {
@@ -942,13 +920,13 @@ pub fn decide(
             let a = find(agreement)?;
             let p = open_proposal(a, proposal)?;
             if p.by == me {
-                return Err(AgreementsError::NotYours(COUNTER_OWN));
+                return Err(Refusal::NotYours(COUNTER_OWN));
             }
             if a.uses(id) {
-                return Err(AgreementsError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             if p.text == text.0 && p.revisit == revisit {
-                return Err(AgreementsError::Invalid(COUNTER_UNCHANGED.into()));
+                return Err(Refusal::invalid("text", COUNTER_UNCHANGED));
             }
             check_revisit(revisit, ctx.now_us)?;
             Event::AgreementCountered(AgreementCountered {
@@ -965,14 +943,14 @@ pub fn decide(
         } => {
             let p = open_proposal(find(agreement)?, proposal)?;
             if p.by == me {
-                return Err(AgreementsError::NotYours(OWN_PROPOSAL));
+                return Err(Refusal::NotYours(OWN_PROPOSAL));
             }
             // Terms can wait on the table for a while; accepting a date already gone would
             // make the agreement due for review the moment it begins.
             if let Some(revisit) = p.revisit
                 && revisit.0 < today(ctx.now_us)?
             {
-                return Err(AgreementsError::NotNow(REVISIT_PASSED));
+                return Err(Refusal::NotNow(REVISIT_PASSED));
             }
             Event::AgreementAccepted(ProposalAnswered {
                 agreement,
@@ -985,7 +963,7 @@ pub fn decide(
         } => {
             let p = open_proposal(find(agreement)?, proposal)?;
             if p.by == me {
-                return Err(AgreementsError::NotYours(DECLINE_OWN));
+                return Err(Refusal::NotYours(DECLINE_OWN));
             }
             Event::AgreementDeclined(ProposalAnswered {
                 agreement,
@@ -998,7 +976,7 @@ pub fn decide(
         } => {
             let p = open_proposal(find(agreement)?, proposal)?;
             if p.by != me {
-                return Err(AgreementsError::NotYours(WITHDRAW_NOT_YOURS));
+                return Err(Refusal::NotYours(WITHDRAW_NOT_YOURS));
             }
             Event::AgreementWithdrawn(ProposalAnswered {
                 agreement,
@@ -1015,12 +993,12 @@ pub fn decide(
             let current = active(a)?;
             nothing_open(a)?;
             if a.uses(id) {
-                return Err(AgreementsError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             // Compared with what is in force: a review may have renewed the revisit date
             // since the current version was accepted.
             if current.text == text.0 && a.revisit == revisit {
-                return Err(AgreementsError::Invalid(AMENDMENT_UNCHANGED.into()));
+                return Err(Refusal::invalid("text", AMENDMENT_UNCHANGED));
             }
             check_revisit(revisit, ctx.now_us)?;
             Event::AmendmentProposed(AmendmentProposed {
@@ -1034,7 +1012,7 @@ pub fn decide(
             let a = find(agreement)?;
             active(a)?;
             if a.due_for_review(ctx.now_us) {
-                return Err(AgreementsError::NotNow(ALREADY_DUE));
+                return Err(Refusal::NotNow(ALREADY_DUE));
             }
             Event::ReviewRequested(ReviewRequested { agreement })
         }
@@ -1045,20 +1023,20 @@ pub fn decide(
             let a = find(agreement)?;
             active(a)?;
             if !a.due_for_review(ctx.now_us) {
-                return Err(AgreementsError::NotNow(NOT_DUE));
+                return Err(Refusal::NotNow(NOT_DUE));
             }
             // An open amendment is this review's other answer; it is settled first.
             nothing_open(a)?;
             if a.has_kept(me) {
-                return Err(AgreementsError::NotNow(ALREADY_KEPT));
+                return Err(Refusal::NotNow(ALREADY_KEPT));
             }
             if let Some(next) = next_revisit {
                 if a.review.kept.is_empty() {
-                    return Err(AgreementsError::Invalid(DATE_WITH_FIRST_KEEP.into()));
+                    return Err(Refusal::invalid("revisit", DATE_WITH_FIRST_KEEP));
                 }
                 check_revisit(Some(next), ctx.now_us)?;
                 if next.0 <= today(ctx.now_us)? {
-                    return Err(AgreementsError::Invalid(NEXT_REVISIT_TODAY.into()));
+                    return Err(Refusal::invalid("revisit", NEXT_REVISIT_TODAY));
                 }
             }
             Event::AgreementReviewed(AgreementReviewed {
@@ -1071,7 +1049,7 @@ pub fn decide(
             active(a)?;
             nothing_open(a)?;
             if a.uses(id) {
-                return Err(AgreementsError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             Event::RetireProposed(RetireProposed {
                 agreement,
@@ -1084,7 +1062,7 @@ pub fn decide(
         } => {
             let p = open_retire(find(agreement)?, proposal)?;
             if p.by == me {
-                return Err(AgreementsError::NotYours(RETIRE_OWN));
+                return Err(Refusal::NotYours(RETIRE_OWN));
             }
             Event::Retired(ProposalAnswered {
                 agreement,
@@ -1097,7 +1075,7 @@ pub fn decide(
         } => {
             let p = open_retire(find(agreement)?, proposal)?;
             if p.by == me {
-                return Err(AgreementsError::NotYours(DECLINE_OWN));
+                return Err(Refusal::NotYours(DECLINE_OWN));
             }
             Event::RetireDeclined(ProposalAnswered {
                 agreement,
@@ -1110,7 +1088,7 @@ pub fn decide(
         } => {
             let p = open_retire(find(agreement)?, proposal)?;
             if p.by != me {
-                return Err(AgreementsError::NotYours(WITHDRAW_NOT_YOURS));
+                return Err(Refusal::NotYours(WITHDRAW_NOT_YOURS));
             }
             Event::RetireWithdrawn(ProposalAnswered {
                 agreement,
@@ -1123,67 +1101,65 @@ pub fn decide(
 
 /// The proposal with this id, if it still waits for an answer: `NotFound` if there never
 /// was one, `NotNow` saying what became of it otherwise (a page opened before the answer).
-fn open_proposal(a: &Agreement, id: EntryId) -> Result<&Proposal, AgreementsError> {
-    let p = a.proposal(id).ok_or(AgreementsError::NotFound)?;
+fn open_proposal(a: &Agreement, id: EntryId) -> Result<&Proposal, Refusal> {
+    let p = a.proposal(id).ok_or(Refusal::NotFound)?;
     match p.outcome.map(|o| o.kind) {
         None => Ok(p),
-        Some(OutcomeKind::Accepted) => Err(AgreementsError::NotNow(ALREADY_ACCEPTED)),
-        Some(OutcomeKind::Countered) => Err(AgreementsError::NotNow(COUNTERED)),
-        Some(OutcomeKind::Declined) => Err(AgreementsError::NotNow(DECLINED)),
-        Some(OutcomeKind::Withdrawn) => Err(AgreementsError::NotNow(WITHDRAWN)),
+        Some(OutcomeKind::Accepted) => Err(Refusal::NotNow(ALREADY_ACCEPTED)),
+        Some(OutcomeKind::Countered) => Err(Refusal::NotNow(COUNTERED)),
+        Some(OutcomeKind::Declined) => Err(Refusal::NotNow(DECLINED)),
+        Some(OutcomeKind::Withdrawn) => Err(Refusal::NotNow(WITHDRAWN)),
     }
 }
 
 /// The retire proposal with this id, if it still waits for an answer.
-fn open_retire(a: &Agreement, id: EntryId) -> Result<&RetireProposal, AgreementsError> {
-    let p = a.retire_proposal(id).ok_or(AgreementsError::NotFound)?;
+fn open_retire(a: &Agreement, id: EntryId) -> Result<&RetireProposal, Refusal> {
+    let p = a.retire_proposal(id).ok_or(Refusal::NotFound)?;
     match p.outcome.map(|o| o.kind) {
         None => Ok(p),
-        Some(OutcomeKind::Accepted) => Err(AgreementsError::NotNow(RETIRED)),
-        Some(OutcomeKind::Declined) => Err(AgreementsError::NotNow(DECLINED)),
-        Some(OutcomeKind::Withdrawn | OutcomeKind::Countered) => {
-            Err(AgreementsError::NotNow(WITHDRAWN))
-        }
+        Some(OutcomeKind::Accepted) => Err(Refusal::NotNow(RETIRED)),
+        Some(OutcomeKind::Declined) => Err(Refusal::NotNow(DECLINED)),
+        Some(OutcomeKind::Withdrawn | OutcomeKind::Countered) => Err(Refusal::NotNow(WITHDRAWN)),
     }
 }
 
 /// The current version of an active agreement, or why the agreement is not active.
-fn active(a: &Agreement) -> Result<&Version, AgreementsError> {
+fn active(a: &Agreement) -> Result<&Version, Refusal> {
     match a.status() {
-        AgreementStatus::Active => a.current().ok_or(AgreementsError::NotNow(NOT_ACTIVE_YET)),
-        AgreementStatus::Proposed => Err(AgreementsError::NotNow(NOT_ACTIVE_YET)),
-        AgreementStatus::NotAgreed => Err(AgreementsError::NotNow(NOT_AGREED)),
-        AgreementStatus::Retired => Err(AgreementsError::NotNow(RETIRED)),
+        AgreementStatus::Active => a.current().ok_or(Refusal::NotNow(NOT_ACTIVE_YET)),
+        AgreementStatus::Proposed => Err(Refusal::NotNow(NOT_ACTIVE_YET)),
+        AgreementStatus::NotAgreed => Err(Refusal::NotNow(NOT_AGREED)),
+        AgreementStatus::Retired => Err(Refusal::NotNow(RETIRED)),
     }
 }
 
 /// One open question per agreement: no amendment and no retire proposal waiting.
-fn nothing_open(a: &Agreement) -> Result<(), AgreementsError> {
+fn nothing_open(a: &Agreement) -> Result<(), Refusal> {
     if a.open_proposal().is_some() {
-        return Err(AgreementsError::NotNow(PROPOSAL_WAITING));
+        return Err(Refusal::NotNow(PROPOSAL_WAITING));
     }
     if a.open_retire().is_some() {
-        return Err(AgreementsError::NotNow(RETIRE_WAITING));
+        return Err(Refusal::NotNow(RETIRE_WAITING));
     }
     Ok(())
 }
 
 /// The UTC calendar date of `now_us`, which is what "today" means for revisit dates.
-fn today(now_us: i64) -> Result<Date, AgreementsError> {
-    utc_date(now_us).ok_or_else(|| AgreementsError::Invalid("The clock is out of range.".into()))
+fn today(now_us: i64) -> Result<Date, Refusal> {
+    utc_date(now_us).ok_or_else(|| Refusal::invalid_input("The clock is out of range."))
 }
 
 /// A revisit date may not be before UTC today nor more than ten years after it.
-fn check_revisit(revisit: Option<RevisitDate>, now_us: i64) -> Result<(), AgreementsError> {
+fn check_revisit(revisit: Option<RevisitDate>, now_us: i64) -> Result<(), Refusal> {
     let Some(revisit) = revisit else {
         return Ok(());
     };
     let today = today(now_us)?;
     if revisit.0 < today {
-        return Err(AgreementsError::Invalid(REVISIT_PAST.into()));
+        return Err(Refusal::invalid("revisit", REVISIT_PAST));
     }
     if revisit.0 > years_after(today, limits::REVISIT_AHEAD_YEARS) {
-        return Err(AgreementsError::Invalid(REVISIT_TOO_FAR.into()));
+        return Err(Refusal::invalid("revisit", REVISIT_TOO_FAR));
     }
     Ok(())
 }
@@ -1225,11 +1201,7 @@ mod tests {
         }
 
         /// when: `actor` issues `command`; the produced events are applied (so later steps see them).
-        fn when(
-            &mut self,
-            actor: PersonId,
-            command: Command,
-        ) -> Result<Vec<Event>, AgreementsError> {
+        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
             let ctx = Ctx {
                 actor,
                 now_us: self.now_us,
@@ -1248,7 +1220,7 @@ mod tests {
             actor: PersonId,
             words: &str,
             revisit: Option<&str>,
-        ) -> Result<(EntryId, EntryId), AgreementsError> {
+        ) -> Result<(EntryId, EntryId), Refusal> {
             let (id, proposal) = (EntryId::random(), EntryId::random());
             self.when(
                 actor,
@@ -1267,7 +1239,7 @@ mod tests {
             actor: PersonId,
             agreement: EntryId,
             proposal: EntryId,
-        ) -> Result<Vec<Event>, AgreementsError> {
+        ) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::Accept {
@@ -1284,7 +1256,7 @@ mod tests {
             proposal: EntryId,
             words: &str,
             revisit: Option<&str>,
-        ) -> Result<EntryId, AgreementsError> {
+        ) -> Result<EntryId, Refusal> {
             let id = EntryId::random();
             self.when(
                 actor,
@@ -1312,7 +1284,7 @@ mod tests {
             agreement: EntryId,
             words: &str,
             revisit: Option<&str>,
-        ) -> Result<EntryId, AgreementsError> {
+        ) -> Result<EntryId, Refusal> {
             let id = EntryId::random();
             self.when(
                 actor,
@@ -1331,7 +1303,7 @@ mod tests {
             actor: PersonId,
             agreement: EntryId,
             next_revisit: Option<&str>,
-        ) -> Result<Vec<Event>, AgreementsError> {
+        ) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::KeepAsIs {
@@ -1345,7 +1317,7 @@ mod tests {
             &mut self,
             actor: PersonId,
             agreement: EntryId,
-        ) -> Result<EntryId, AgreementsError> {
+        ) -> Result<EntryId, Refusal> {
             let id = EntryId::random();
             self.when(actor, Command::ProposeRetire { agreement, id })?;
             Ok(id)
@@ -1364,8 +1336,8 @@ mod tests {
         RevisitDate::parse(s).expect("valid date")
     }
 
-    fn invalid<T: std::fmt::Debug>(result: Result<T, AgreementsError>) -> bool {
-        matches!(result, Err(AgreementsError::Invalid(_)))
+    fn invalid<T: std::fmt::Debug>(result: Result<T, Refusal>) -> bool {
+        matches!(result, Err(Refusal::Invalid { .. }))
     }
 
     // ---- proposing and accepting ----
@@ -1427,10 +1399,7 @@ mod tests {
         let (a, p) = c
             .propose(c.hurt, "Phones away at dinner.", None)
             .expect("proposed");
-        assert_eq!(
-            c.accept(c.hurt, a, p),
-            Err(AgreementsError::NotYours(OWN_PROPOSAL))
-        );
+        assert_eq!(c.accept(c.hurt, a, p), Err(Refusal::NotYours(OWN_PROPOSAL)));
         assert_eq!(
             c.agreement(a).status(),
             AgreementStatus::Proposed,
@@ -1454,10 +1423,7 @@ mod tests {
         )
         .expect("withdrawn");
         assert_eq!(c.agreement(a).status(), AgreementStatus::NotAgreed);
-        assert_eq!(
-            c.accept(c.broke, a, p),
-            Err(AgreementsError::NotNow(WITHDRAWN))
-        );
+        assert_eq!(c.accept(c.broke, a, p), Err(Refusal::NotNow(WITHDRAWN)));
         assert_eq!(
             c.when(
                 c.hurt,
@@ -1466,7 +1432,7 @@ mod tests {
                     proposal: p
                 }
             ),
-            Err(AgreementsError::NotNow(WITHDRAWN))
+            Err(Refusal::NotNow(WITHDRAWN))
         );
 
         let (b, q) = c
@@ -1475,7 +1441,7 @@ mod tests {
         c.accept(c.broke, b, q).expect("accepted");
         assert_eq!(
             c.accept(c.broke, b, q),
-            Err(AgreementsError::NotNow(ALREADY_ACCEPTED))
+            Err(Refusal::NotNow(ALREADY_ACCEPTED))
         );
         assert_eq!(c.agreement(b).versions.len(), 1, "still one version");
     }
@@ -1494,7 +1460,7 @@ mod tests {
                     proposal: p
                 }
             ),
-            Err(AgreementsError::NotYours(WITHDRAW_NOT_YOURS))
+            Err(Refusal::NotYours(WITHDRAW_NOT_YOURS))
         );
         assert_eq!(
             c.when(
@@ -1504,7 +1470,7 @@ mod tests {
                     proposal: p
                 }
             ),
-            Err(AgreementsError::NotYours(DECLINE_OWN))
+            Err(Refusal::NotYours(DECLINE_OWN))
         );
         c.when(
             c.broke,
@@ -1524,13 +1490,10 @@ mod tests {
             })
         );
         assert_eq!(c.agreement(a).status(), AgreementStatus::NotAgreed);
-        assert_eq!(
-            c.accept(c.broke, a, p),
-            Err(AgreementsError::NotNow(DECLINED))
-        );
+        assert_eq!(c.accept(c.broke, a, p), Err(Refusal::NotNow(DECLINED)));
         assert_eq!(
             c.amend(c.hurt, a, "x", None),
-            Err(AgreementsError::NotNow(NOT_AGREED))
+            Err(Refusal::NotNow(NOT_AGREED))
         );
     }
 
@@ -1552,12 +1515,12 @@ mod tests {
             .expect("countered");
         assert_eq!(
             c.accept(c.broke, a, counter),
-            Err(AgreementsError::NotYours(OWN_PROPOSAL)),
+            Err(Refusal::NotYours(OWN_PROPOSAL)),
             "the counter-proposer can't accept their own counter"
         );
         assert_eq!(
             c.accept(c.broke, a, p),
-            Err(AgreementsError::NotNow(COUNTERED)),
+            Err(Refusal::NotNow(COUNTERED)),
             "the first terms are off the table"
         );
         let changes = c.agreement(a).proposal_changes(counter).expect("changes");
@@ -1608,17 +1571,17 @@ mod tests {
         let (a, p) = c.propose(c.hurt, "Home by ten.", None).expect("proposed");
         assert_eq!(
             c.counter(c.hurt, a, p, "Home by nine.", None),
-            Err(AgreementsError::NotYours(COUNTER_OWN))
+            Err(Refusal::NotYours(COUNTER_OWN))
         );
         assert_eq!(
             c.counter(c.broke, a, p, "  Home by ten. ", None),
-            Err(AgreementsError::Invalid(COUNTER_UNCHANGED.into()))
+            Err(Refusal::invalid("text", COUNTER_UNCHANGED))
         );
         c.counter(c.broke, a, p, "Home by ten.", Some("2027-01-01"))
             .expect("changing only the revisit date is a change");
         assert_eq!(
             c.counter(c.broke, a, EntryId::random(), "x", None),
-            Err(AgreementsError::NotFound)
+            Err(Refusal::NotFound)
         );
     }
 
@@ -1637,7 +1600,7 @@ mod tests {
                     proposal: counter
                 }
             ),
-            Err(AgreementsError::NotYours(WITHDRAW_NOT_YOURS))
+            Err(Refusal::NotYours(WITHDRAW_NOT_YOURS))
         );
         c.when(
             c.broke,
@@ -1652,10 +1615,7 @@ mod tests {
             c.agreement(a).open_proposal().is_none(),
             "the first terms don't come back"
         );
-        assert_eq!(
-            c.accept(c.broke, a, p),
-            Err(AgreementsError::NotNow(COUNTERED))
-        );
+        assert_eq!(c.accept(c.broke, a, p), Err(Refusal::NotNow(COUNTERED)));
     }
 
     // ---- amendments and versions ----
@@ -1681,7 +1641,7 @@ mod tests {
         assert_eq!(c.agreement(a).text(), "I tell you when she contacts me.");
         assert_eq!(
             c.accept(c.broke, a, p),
-            Err(AgreementsError::NotYours(OWN_PROPOSAL))
+            Err(Refusal::NotYours(OWN_PROPOSAL))
         );
         c.accept(c.hurt, a, p).expect("accepted");
         let agreement = c.agreement(a);
@@ -1773,26 +1733,26 @@ mod tests {
         let (pending, _) = c.propose(c.hurt, "Home by ten.", None).expect("proposed");
         assert_eq!(
             c.amend(c.hurt, pending, "Home by nine.", None),
-            Err(AgreementsError::NotNow(NOT_ACTIVE_YET))
+            Err(Refusal::NotNow(NOT_ACTIVE_YET))
         );
         let a = c.given_active("Home by ten.", Some("2027-05-01"));
         assert_eq!(
             c.amend(c.broke, a, "Home by ten.", Some("2027-05-01")),
-            Err(AgreementsError::Invalid(AMENDMENT_UNCHANGED.into()))
+            Err(Refusal::invalid("text", AMENDMENT_UNCHANGED))
         );
         c.amend(c.broke, a, "Home by eleven.", Some("2027-05-01"))
             .expect("first amendment");
         assert_eq!(
             c.amend(c.hurt, a, "Home by nine.", None),
-            Err(AgreementsError::NotNow(PROPOSAL_WAITING))
+            Err(Refusal::NotNow(PROPOSAL_WAITING))
         );
         assert_eq!(
             c.propose_retire(c.hurt, a),
-            Err(AgreementsError::NotNow(PROPOSAL_WAITING))
+            Err(Refusal::NotNow(PROPOSAL_WAITING))
         );
         assert_eq!(
             c.amend(c.hurt, EntryId::random(), "x", None),
-            Err(AgreementsError::NotFound)
+            Err(Refusal::NotFound)
         );
     }
 
@@ -1803,10 +1763,7 @@ mod tests {
         let mut c = Couple::new();
         let a = c.given_active("Phones away at dinner.", Some("2026-12-01"));
         assert!(!c.agreement(a).due_for_review(c.now_us));
-        assert_eq!(
-            c.keep(c.hurt, a, None),
-            Err(AgreementsError::NotNow(NOT_DUE))
-        );
+        assert_eq!(c.keep(c.hurt, a, None), Err(Refusal::NotNow(NOT_DUE)));
 
         c.now_us = START_US + 13 * DAY_US; // 2026-12-01, 10:00 UTC
         assert!(c.agreement(a).due_for_review(c.now_us));
@@ -1827,10 +1784,7 @@ mod tests {
         );
 
         c.keep(c.hurt, a, None).expect("first keep");
-        assert_eq!(
-            c.keep(c.hurt, a, None),
-            Err(AgreementsError::NotNow(ALREADY_KEPT))
-        );
+        assert_eq!(c.keep(c.hurt, a, None), Err(Refusal::NotNow(ALREADY_KEPT)));
         assert!(
             c.agreement(a).due_for_review(c.now_us),
             "still due: one has reviewed"
@@ -1890,20 +1844,20 @@ mod tests {
         let a = c.given_active("Phones away at dinner.", Some("2026-11-18"));
         assert_eq!(
             c.keep(c.hurt, a, Some("2027-06-01")),
-            Err(AgreementsError::Invalid(DATE_WITH_FIRST_KEEP.into()))
+            Err(Refusal::invalid("revisit", DATE_WITH_FIRST_KEEP))
         );
         c.keep(c.hurt, a, None).expect("first");
         assert_eq!(
             c.keep(c.broke, a, Some("2026-11-18")),
-            Err(AgreementsError::Invalid(NEXT_REVISIT_TODAY.into()))
+            Err(Refusal::invalid("revisit", NEXT_REVISIT_TODAY))
         );
         assert_eq!(
             c.keep(c.broke, a, Some("2026-11-17")),
-            Err(AgreementsError::Invalid(REVISIT_PAST.into()))
+            Err(Refusal::invalid("revisit", REVISIT_PAST))
         );
         assert_eq!(
             c.keep(c.broke, a, Some("2036-11-19")),
-            Err(AgreementsError::Invalid(REVISIT_TOO_FAR.into()))
+            Err(Refusal::invalid("revisit", REVISIT_TOO_FAR))
         );
         assert_eq!(c.agreement(a).review.kept.len(), 1, "nothing is written");
     }
@@ -1924,7 +1878,7 @@ mod tests {
         );
         assert_eq!(
             c.when(c.hurt, Command::RequestReview { agreement: a }),
-            Err(AgreementsError::NotNow(ALREADY_DUE))
+            Err(Refusal::NotNow(ALREADY_DUE))
         );
         c.keep(c.broke, a, None).expect("first");
         c.keep(c.hurt, a, Some("2027-03-01")).expect("second");
@@ -1951,7 +1905,7 @@ mod tests {
             .expect("the other proposes an amendment instead");
         assert_eq!(
             c.keep(c.broke, a, None),
-            Err(AgreementsError::NotNow(PROPOSAL_WAITING)),
+            Err(Refusal::NotNow(PROPOSAL_WAITING)),
             "the amendment is this partner's review"
         );
         assert_eq!(
@@ -2005,11 +1959,11 @@ mod tests {
         assert!(!c.agreement(a).due_for_review(c.now_us), "not agreed yet");
         assert_eq!(
             c.when(c.hurt, Command::RequestReview { agreement: a }),
-            Err(AgreementsError::NotNow(NOT_ACTIVE_YET))
+            Err(Refusal::NotNow(NOT_ACTIVE_YET))
         );
         assert_eq!(
             c.keep(c.hurt, a, None),
-            Err(AgreementsError::NotNow(NOT_ACTIVE_YET))
+            Err(Refusal::NotNow(NOT_ACTIVE_YET))
         );
     }
 
@@ -2028,7 +1982,7 @@ mod tests {
                     proposal: r
                 }
             ),
-            Err(AgreementsError::NotYours(RETIRE_OWN))
+            Err(Refusal::NotYours(RETIRE_OWN))
         );
         assert_eq!(c.agreement(a).status(), AgreementStatus::Active);
         assert_eq!(
@@ -2040,11 +1994,11 @@ mod tests {
         );
         assert_eq!(
             c.propose_retire(c.hurt, a),
-            Err(AgreementsError::NotNow(RETIRE_WAITING))
+            Err(Refusal::NotNow(RETIRE_WAITING))
         );
         assert_eq!(
             c.amend(c.hurt, a, "No contact.", None),
-            Err(AgreementsError::NotNow(RETIRE_WAITING))
+            Err(Refusal::NotNow(RETIRE_WAITING))
         );
         c.now_us += HOUR_US;
         c.when(
@@ -2068,20 +2022,17 @@ mod tests {
                     proposal: r
                 }
             ),
-            Err(AgreementsError::NotNow(RETIRED))
+            Err(Refusal::NotNow(RETIRED))
         );
         assert_eq!(
             c.amend(c.hurt, a, "No contact.", None),
-            Err(AgreementsError::NotNow(RETIRED))
+            Err(Refusal::NotNow(RETIRED))
         );
         assert_eq!(
             c.when(c.hurt, Command::RequestReview { agreement: a }),
-            Err(AgreementsError::NotNow(RETIRED))
+            Err(Refusal::NotNow(RETIRED))
         );
-        assert_eq!(
-            c.propose_retire(c.hurt, a),
-            Err(AgreementsError::NotNow(RETIRED))
-        );
+        assert_eq!(c.propose_retire(c.hurt, a), Err(Refusal::NotNow(RETIRED)));
         assert_eq!(c.state.waiting_for(c.hurt, c.now_us), vec![]);
     }
 
@@ -2098,7 +2049,7 @@ mod tests {
                     proposal: r
                 }
             ),
-            Err(AgreementsError::NotYours(WITHDRAW_NOT_YOURS))
+            Err(Refusal::NotYours(WITHDRAW_NOT_YOURS))
         );
         c.when(
             c.hurt,
@@ -2116,7 +2067,7 @@ mod tests {
                     proposal: r
                 }
             ),
-            Err(AgreementsError::NotNow(WITHDRAWN))
+            Err(Refusal::NotNow(WITHDRAWN))
         );
         let s = c.propose_retire(c.hurt, a).expect("again");
         assert_eq!(
@@ -2127,7 +2078,7 @@ mod tests {
                     proposal: s
                 }
             ),
-            Err(AgreementsError::NotYours(DECLINE_OWN))
+            Err(Refusal::NotYours(DECLINE_OWN))
         );
         c.when(
             c.broke,
@@ -2148,7 +2099,7 @@ mod tests {
                     proposal: EntryId::random()
                 }
             ),
-            Err(AgreementsError::NotFound)
+            Err(Refusal::NotFound)
         );
     }
 
@@ -2158,7 +2109,7 @@ mod tests {
         let (a, _) = c.propose(c.hurt, "Home by ten.", None).expect("proposed");
         assert_eq!(
             c.propose_retire(c.broke, a),
-            Err(AgreementsError::NotNow(NOT_ACTIVE_YET))
+            Err(Refusal::NotNow(NOT_ACTIVE_YET))
         );
     }
 
@@ -2205,21 +2156,15 @@ mod tests {
     fn revisit_dates_run_from_today_to_ten_years_ahead() {
         let mut c = Couple::new();
         for (raw, expected) in [
-            (
-                "2026-11-17",
-                Err(AgreementsError::Invalid(REVISIT_PAST.into())),
-            ),
-            (
-                "1999-01-01",
-                Err(AgreementsError::Invalid(REVISIT_PAST.into())),
-            ),
+            ("2026-11-17", Err(Refusal::invalid("revisit", REVISIT_PAST))),
+            ("1999-01-01", Err(Refusal::invalid("revisit", REVISIT_PAST))),
             (
                 "2036-11-19",
-                Err(AgreementsError::Invalid(REVISIT_TOO_FAR.into())),
+                Err(Refusal::invalid("revisit", REVISIT_TOO_FAR)),
             ),
             (
                 "9999-12-31",
-                Err(AgreementsError::Invalid(REVISIT_TOO_FAR.into())),
+                Err(Refusal::invalid("revisit", REVISIT_TOO_FAR)),
             ),
         ] {
             assert_eq!(
@@ -2272,7 +2217,7 @@ mod tests {
         c.now_us += 1;
         assert_eq!(
             c.propose(c.hurt, "x", Some("2026-11-18")).map(|_| ()),
-            Err(AgreementsError::Invalid(REVISIT_PAST.into())),
+            Err(Refusal::invalid("revisit", REVISIT_PAST)),
             "after midnight UTC the 18th is yesterday"
         );
     }
@@ -2286,7 +2231,7 @@ mod tests {
         c.now_us += 3 * DAY_US;
         assert_eq!(
             c.accept(c.broke, a, p),
-            Err(AgreementsError::NotNow(REVISIT_PASSED))
+            Err(Refusal::NotNow(REVISIT_PASSED))
         );
         let counter = c
             .counter(c.broke, a, p, "Home by ten.", Some("2027-01-01"))
@@ -2298,15 +2243,9 @@ mod tests {
     fn unknown_things_are_not_found_and_ids_are_not_reused() {
         let mut c = Couple::new();
         let unknown = EntryId::random();
-        assert_eq!(
-            c.accept(c.broke, unknown, unknown),
-            Err(AgreementsError::NotFound)
-        );
+        assert_eq!(c.accept(c.broke, unknown, unknown), Err(Refusal::NotFound));
         let (a, p) = c.propose(c.hurt, "Home by ten.", None).expect("proposed");
-        assert_eq!(
-            c.accept(c.broke, a, unknown),
-            Err(AgreementsError::NotFound)
-        );
+        assert_eq!(c.accept(c.broke, a, unknown), Err(Refusal::NotFound));
         assert_eq!(
             c.when(
                 c.hurt,
@@ -2317,7 +2256,7 @@ mod tests {
                     revisit: None
                 }
             ),
-            Err(AgreementsError::NotNow(ALREADY_RECORDED))
+            Err(Refusal::NotNow(ALREADY_RECORDED))
         );
         assert_eq!(
             c.when(
@@ -2330,7 +2269,7 @@ mod tests {
                     revisit: None
                 }
             ),
-            Err(AgreementsError::NotNow(ALREADY_RECORDED))
+            Err(Refusal::NotNow(ALREADY_RECORDED))
         );
     }
 
@@ -2350,7 +2289,7 @@ mod tests {
         for command in commands {
             assert_eq!(
                 decide(&c.state, None, command, &ctx),
-                Err(AgreementsError::NotNow(NO_PARTNER))
+                Err(Refusal::NotNow(NO_PARTNER))
             );
         }
     }

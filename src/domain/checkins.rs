@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{DAY_US, add_days, date_text, days_between};
 use super::input::{InputError, Lines, clean_text};
-use super::{Ctx, PersonId};
+use super::{Ctx, PersonId, Refusal};
 
 use super::calendar::{Zone, parse_date};
 
@@ -804,19 +804,19 @@ impl CheckIns {
         period: &Period,
         person: PersonId,
         now_us: i64,
-    ) -> Result<Timing, CheckInError> {
+    ) -> Result<Timing, Refusal> {
         if !period.has_begun(now_us) {
-            return Err(CheckInError::NotNow(NOT_BEGUN));
+            return Err(Refusal::NotNow(NOT_BEGUN));
         }
         if self
             .answers_to(period.starts_on)
             .iter()
             .any(|a| a.author == person)
         {
-            return Err(CheckInError::NotNow(ALREADY_ANSWERED));
+            return Err(Refusal::NotNow(ALREADY_ANSWERED));
         }
         if now_us >= period.late_until_us {
-            return Err(CheckInError::NotNow(CLOSED));
+            return Err(Refusal::NotNow(CLOSED));
         }
         Ok(if period.has_ended(now_us) {
             Timing::Late
@@ -1033,19 +1033,6 @@ pub enum Command {
     Answer { period: Date, check_in: CheckIn },
 }
 
-/// Why a command was refused. Messages are shown to the person as they are.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CheckInError {
-    /// No period of the couple's rhythm begins on that date.
-    #[error("That isn't one of your check-ins.")]
-    NotFound,
-    /// The check-in is in a state that does not allow this now.
-    #[error("{0}")]
-    NotNow(&'static str),
-    #[error("{0}")]
-    Invalid(String),
-}
-
 // Refusals, shown to the person as they are; public so pages and tests can match on them.
 pub const NO_PARTNER: &str = "Your partner needs to join the space first.";
 pub const NO_CADENCE: &str = "Please choose how often you want to check in first.";
@@ -1060,16 +1047,16 @@ pub fn decide(
     partner: Option<PersonId>,
     command: Command,
     ctx: &Ctx,
-) -> Result<Vec<Event>, CheckInError> {
-    partner.ok_or(CheckInError::NotNow(NO_PARTNER))?;
+) -> Result<Vec<Event>, Refusal> {
+    partner.ok_or(Refusal::NotNow(NO_PARTNER))?;
     let event = match command {
         Command::SetCadence { rhythm, zone } => {
             if state.cadence().is_some_and(|c| c.follows(rhythm, &zone)) {
-                return Err(CheckInError::NotNow(SAME_CADENCE));
+                return Err(Refusal::NotNow(SAME_CADENCE));
             }
             let begins_on = state
                 .begins_on(rhythm, &zone, ctx.now_us)
-                .ok_or_else(|| CheckInError::Invalid("The clock is out of range.".into()))?;
+                .ok_or_else(|| Refusal::invalid_input("The clock is out of range."))?;
             Event::CadenceSet(CadenceSet {
                 every: rhythm.every(),
                 begins_on,
@@ -1078,9 +1065,9 @@ pub fn decide(
         }
         Command::Answer { period, check_in } => {
             if state.cadence().is_none() {
-                return Err(CheckInError::NotNow(NO_CADENCE));
+                return Err(Refusal::NotNow(NO_CADENCE));
             }
-            let p = state.period(period).ok_or(CheckInError::NotFound)?;
+            let p = state.period(period).ok_or(Refusal::NotFound)?;
             state.answer_window(&p, ctx.actor, ctx.now_us)?;
             Event::Answered(Answered { period, check_in })
         }
@@ -1176,7 +1163,7 @@ mod tests {
             c
         }
 
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, CheckInError> {
+        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
             let ctx = Ctx {
                 actor,
                 now_us: self.now_us,
@@ -1189,7 +1176,7 @@ mod tests {
             Ok(events)
         }
 
-        fn set(&mut self, rhythm: Rhythm, zone_name: &str) -> Result<Vec<Event>, CheckInError> {
+        fn set(&mut self, rhythm: Rhythm, zone_name: &str) -> Result<Vec<Event>, Refusal> {
             self.when(
                 self.a,
                 Command::SetCadence {
@@ -1199,7 +1186,7 @@ mod tests {
             )
         }
 
-        fn answer(&mut self, actor: PersonId, period: Date) -> Result<Vec<Event>, CheckInError> {
+        fn answer(&mut self, actor: PersonId, period: Date) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::Answer {
@@ -1580,7 +1567,7 @@ mod tests {
 
         // when b tries at midnight, as the period after next begins, then it is closed.
         c.now_us = local("Europe/Berlin", 2026, 3, 15, 0, 0);
-        assert_eq!(c.answer(c.b, week), Err(CheckInError::NotNow(CLOSED)));
+        assert_eq!(c.answer(c.b, week), Err(Refusal::NotNow(CLOSED)));
         assert_eq!(c.view(week, c.b).can_answer, None);
         assert_eq!(c.view(week, c.b).own, Own::Missed);
         assert_eq!(c.state.answers_to(week).len(), 1, "nothing written");
@@ -1591,16 +1578,16 @@ mod tests {
         let mut c = Couple::weekly_in_berlin();
         assert_eq!(
             c.answer(c.a, date(2026, 3, 8)),
-            Err(CheckInError::NotNow(NOT_BEGUN))
+            Err(Refusal::NotNow(NOT_BEGUN))
         );
         assert_eq!(
             c.answer(c.a, date(2026, 3, 9)),
-            Err(CheckInError::NotFound),
+            Err(Refusal::NotFound),
             "no period begins on a Monday"
         );
         assert_eq!(
             c.answer(c.a, date(2026, 2, 22)),
-            Err(CheckInError::NotFound),
+            Err(Refusal::NotFound),
             "nor before the rhythm began"
         );
         // The next week opens at its local midnight, not a moment before.
@@ -1616,10 +1603,7 @@ mod tests {
         let week = date(2026, 3, 1);
         c.answer(c.a, week).expect("first");
         c.now_us += HOUR_US;
-        assert_eq!(
-            c.answer(c.a, week),
-            Err(CheckInError::NotNow(ALREADY_ANSWERED))
-        );
+        assert_eq!(c.answer(c.a, week), Err(Refusal::NotNow(ALREADY_ANSWERED)));
         assert_eq!(c.state.answers_to(week).len(), 1);
         assert_eq!(
             c.view(week, c.b).partner,
@@ -1637,7 +1621,7 @@ mod tests {
         c.now_us = local("Europe/Berlin", 2026, 3, 4, 20, 0);
         assert_eq!(
             c.answer(c.a, date(2026, 3, 1)),
-            Err(CheckInError::NotNow(NO_CADENCE))
+            Err(Refusal::NotNow(NO_CADENCE))
         );
         let ctx = Ctx {
             actor: c.a,
@@ -1651,7 +1635,7 @@ mod tests {
         };
         assert_eq!(
             decide(&c.state, None, set, &ctx),
-            Err(CheckInError::NotNow(NO_PARTNER))
+            Err(Refusal::NotNow(NO_PARTNER))
         );
     }
 
@@ -1690,7 +1674,7 @@ mod tests {
                 },
                 "Europe/Berlin"
             ),
-            Err(CheckInError::NotNow(SAME_CADENCE))
+            Err(Refusal::NotNow(SAME_CADENCE))
         );
 
         // when they switch to every other Wednesday on Wednesday 4 March, then the week that

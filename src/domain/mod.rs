@@ -66,6 +66,7 @@ pub mod passwords;
 pub mod progress;
 pub mod promises;
 pub mod record;
+pub mod refusal;
 pub mod repair;
 pub mod reports;
 pub mod space;
@@ -74,6 +75,7 @@ pub mod trends;
 
 pub use ids::{EntryId, PersonId, SpaceId};
 pub use record::{Hash, RecordedEvent};
+pub use refusal::Refusal;
 
 /// What a decision needs from the outside world, handed in so decisions stay deterministic.
 #[derive(Debug, Clone, Copy)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{day_index, utc_date};
 use super::input::{InputError, Lines, clean_text};
-use super::{Ctx, EntryId, PersonId};
+use super::{Ctx, EntryId, PersonId, Refusal};
 
 /// Limits, in characters, for each kind of text. Shown on the pages beside each field.
 pub mod limits {
@@ -625,32 +625,16 @@ pub enum Command {
     },
 }
 
-/// Why a command was refused. Messages are shown to the person as they are.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OwnUpError {
-    /// The breach, question or apology is not in this space.
-    #[error("That isn't in this space.")]
-    NotFound,
-    /// The actor's role does not allow this.
-    #[error("{0}")]
-    NotYours(&'static str),
-    /// The thing is in a state that does not allow this now.
-    #[error("{0}")]
-    NotNow(&'static str),
-    #[error("{0}")]
-    Invalid(String),
-}
-
 /// The events a command produces. `partner` is the other partner (who must have joined).
 pub fn decide(
     state: &OwnUp,
     partner: Option<PersonId>,
     command: Command,
     ctx: &Ctx,
-) -> Result<Vec<Event>, OwnUpError> {
+) -> Result<Vec<Event>, Refusal> {
     let me = ctx.actor;
     let needs_partner = || {
-        partner.ok_or(OwnUpError::NotNow(
+        partner.ok_or(Refusal::NotNow(
             "Your partner needs to join the space first.",
         ))
     };
@@ -668,18 +652,23 @@ pub fn decide(
             } else if broke_trust == other {
                 me
             } else {
-                return Err(OwnUpError::Invalid("Please choose who broke trust.".into()));
+                return Err(Refusal::invalid(
+                    "broke_trust",
+                    "Please choose who broke trust.",
+                ));
             };
-            let today = utc_date(ctx.now_us)
-                .ok_or(OwnUpError::Invalid("The clock is out of range.".into()))?;
+            let today =
+                utc_date(ctx.now_us).ok_or(Refusal::invalid_input("The clock is out of range."))?;
             if discovered_on > today {
-                return Err(OwnUpError::Invalid(
-                    "The date it came to light can't be in the future.".into(),
+                return Err(Refusal::invalid(
+                    "discovered_on",
+                    "The date it came to light can't be in the future.",
                 ));
             }
             if discovered_on.year() < 1900 {
-                return Err(OwnUpError::Invalid(
-                    "Please check the year of the date it came to light.".into(),
+                return Err(Refusal::invalid(
+                    "discovered_on",
+                    "Please check the year of the date it came to light.",
                 ));
             }
             Event::BreachRecorded(BreachRecorded {
@@ -695,14 +684,14 @@ pub fn decide(
             breach,
             sees_differently,
         } => {
-            let b = state.breach(breach).ok_or(OwnUpError::NotFound)?;
+            let b = state.breach(breach).ok_or(Refusal::NotFound)?;
             if b.broke_trust != me {
-                return Err(OwnUpError::NotYours(
+                return Err(Refusal::NotYours(
                     "Only the partner who is said to have broken trust answers this.",
                 ));
             }
             if b.acknowledgment != Acknowledgment::Pending {
-                return Err(OwnUpError::NotNow("This has already been answered."));
+                return Err(Refusal::NotNow("This has already been answered."));
             }
             Event::BreachAcknowledged(BreachAcknowledged {
                 breach,
@@ -715,16 +704,16 @@ pub fn decide(
             text,
             corrects,
         } => {
-            let b = state.breach(breach).ok_or(OwnUpError::NotFound)?;
+            let b = state.breach(breach).ok_or(Refusal::NotFound)?;
             if b.broke_trust != me {
-                return Err(OwnUpError::NotYours(
+                return Err(Refusal::NotYours(
                     "Only the partner who broke trust writes the account of it.",
                 ));
             }
             if let Some(old) = corrects
                 && !b.disclosure.iter().any(|e| e.id == old)
             {
-                return Err(OwnUpError::NotFound);
+                return Err(Refusal::NotFound);
             }
             Event::DisclosureAdded(DisclosureAdded {
                 breach,
@@ -736,9 +725,9 @@ pub fn decide(
         Command::AskQuestion { id, breach, text } => {
             needs_partner()?;
             if let Some(breach) = breach {
-                let b = state.breach(breach).ok_or(OwnUpError::NotFound)?;
+                let b = state.breach(breach).ok_or(Refusal::NotFound)?;
                 if b.hurt != me {
-                    return Err(OwnUpError::NotYours(
+                    return Err(Refusal::NotYours(
                         "Questions about a breach are asked by the partner who was hurt.",
                     ));
                 }
@@ -750,20 +739,20 @@ pub fn decide(
             })
         }
         Command::AnswerQuestion { question, text } => {
-            let q = state.question(question).ok_or(OwnUpError::NotFound)?;
+            let q = state.question(question).ok_or(Refusal::NotFound)?;
             if q.asker == me {
-                return Err(OwnUpError::NotYours(
+                return Err(Refusal::NotYours(
                     "Your partner answers the questions you ask.",
                 ));
             }
             match q.status() {
                 QuestionStatus::Settled => {
-                    return Err(OwnUpError::NotNow(
+                    return Err(Refusal::NotNow(
                         "This question is settled, so it takes no more answers.",
                     ));
                 }
                 QuestionStatus::Answered => {
-                    return Err(OwnUpError::NotNow("This round is already answered."));
+                    return Err(Refusal::NotNow("This round is already answered."));
                 }
                 QuestionStatus::WaitingForAnswer => {}
             }
@@ -774,32 +763,32 @@ pub fn decide(
             })
         }
         Command::SettleQuestion { question } => {
-            let q = state.question(question).ok_or(OwnUpError::NotFound)?;
+            let q = state.question(question).ok_or(Refusal::NotFound)?;
             if q.asker != me {
-                return Err(OwnUpError::NotYours(
+                return Err(Refusal::NotYours(
                     "Only the partner who asked can say a question is settled.",
                 ));
             }
             if q.status() == QuestionStatus::Settled {
-                return Err(OwnUpError::NotNow("This question is already settled."));
+                return Err(Refusal::NotNow("This question is already settled."));
             }
             Event::QuestionSettled(QuestionSettled { question })
         }
         Command::AskAgain { question, text } => {
-            let q = state.question(question).ok_or(OwnUpError::NotFound)?;
+            let q = state.question(question).ok_or(Refusal::NotFound)?;
             if q.asker != me {
-                return Err(OwnUpError::NotYours(
+                return Err(Refusal::NotYours(
                     "Only the partner who asked can ask again.",
                 ));
             }
             match q.status() {
                 QuestionStatus::Settled => {
-                    return Err(OwnUpError::NotNow(
+                    return Err(Refusal::NotNow(
                         "This question is settled. You can ask a new one at any time.",
                     ));
                 }
                 QuestionStatus::WaitingForAnswer => {
-                    return Err(OwnUpError::NotNow("This round hasn't been answered yet."));
+                    return Err(Refusal::NotNow("This round hasn't been answered yet."));
                 }
                 QuestionStatus::Answered => {}
             }
@@ -813,9 +802,9 @@ pub fn decide(
             breach,
             sections,
         } => {
-            let b = state.breach(breach).ok_or(OwnUpError::NotFound)?;
+            let b = state.breach(breach).ok_or(Refusal::NotFound)?;
             if b.broke_trust != me {
-                return Err(OwnUpError::NotYours(
+                return Err(Refusal::NotYours(
                     "The apology for a breach comes from the partner who broke trust.",
                 ));
             }
@@ -830,17 +819,18 @@ pub fn decide(
             response,
             missing,
         } => {
-            let a = state.apology(apology).ok_or(OwnUpError::NotFound)?;
+            let a = state.apology(apology).ok_or(Refusal::NotFound)?;
             if a.recipient != me {
-                return Err(OwnUpError::NotYours(
+                return Err(Refusal::NotYours(
                     "Only the partner the apology was written to can respond to it.",
                 ));
             }
             let missing = match (response, missing) {
                 (ApologyResponseKind::SomethingMissing, Some(text)) => Some(text.0),
                 (ApologyResponseKind::SomethingMissing, None) => {
-                    return Err(OwnUpError::Invalid(
-                        "Please say what feels missing, so your partner can understand.".into(),
+                    return Err(Refusal::invalid(
+                        "missing",
+                        "Please say what feels missing, so your partner can understand.",
                     ));
                 }
                 (_, _) => None,
@@ -894,7 +884,7 @@ mod tests {
         }
 
         /// when: `actor` issues `command`; the produced events are applied (so later steps see them).
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, OwnUpError> {
+        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
             let ctx = Ctx {
                 actor,
                 now_us: self.now_us,
@@ -975,7 +965,7 @@ mod tests {
                     sees_differently: None
                 }
             ),
-            Err(OwnUpError::NotNow("This has already been answered."))
+            Err(Refusal::NotNow("This has already been answered."))
         );
     }
 
@@ -1012,7 +1002,7 @@ mod tests {
                     sees_differently: None
                 }
             ),
-            Err(OwnUpError::NotYours(_))
+            Err(Refusal::NotYours(_))
         ));
     }
 
@@ -1029,7 +1019,7 @@ mod tests {
                 discovered_on: jiff::civil::date(2027, 1, 1),
             },
         );
-        assert!(matches!(result, Err(OwnUpError::Invalid(_))));
+        assert!(matches!(result, Err(Refusal::Invalid { .. })));
         assert!(c.state.breaches.is_empty());
     }
 
@@ -1046,7 +1036,7 @@ mod tests {
         };
         assert!(matches!(
             decide(&c.state, None, cmd, &ctx),
-            Err(OwnUpError::NotNow(_))
+            Err(Refusal::NotNow(_))
         ));
     }
 
@@ -1075,7 +1065,7 @@ mod tests {
                     corrects: None
                 }
             ),
-            Err(OwnUpError::NotYours(_))
+            Err(Refusal::NotYours(_))
         ));
         c.now_us += 2 * DAY_US;
         let second = EntryId::random();
@@ -1116,7 +1106,7 @@ mod tests {
                     corrects: Some(EntryId::random())
                 }
             ),
-            Err(OwnUpError::NotFound)
+            Err(Refusal::NotFound)
         );
     }
 
@@ -1174,11 +1164,11 @@ mod tests {
                     text: text("me")
                 }
             ),
-            Err(OwnUpError::NotYours(_))
+            Err(Refusal::NotYours(_))
         ));
         assert!(matches!(
             c.when(c.broke, Command::SettleQuestion { question: q }),
-            Err(OwnUpError::NotYours(_))
+            Err(Refusal::NotYours(_))
         ));
         c.when(
             c.broke,
@@ -1196,7 +1186,7 @@ mod tests {
                     text: text("b")
                 }
             ),
-            Err(OwnUpError::NotYours(_))
+            Err(Refusal::NotYours(_))
         ));
     }
 
@@ -1212,7 +1202,7 @@ mod tests {
                 text: text("?"),
             },
         );
-        assert!(matches!(result, Err(OwnUpError::NotYours(_))));
+        assert!(matches!(result, Err(Refusal::NotYours(_))));
         let unknown = c.when(
             c.hurt,
             Command::AskQuestion {
@@ -1221,7 +1211,7 @@ mod tests {
                 text: text("?"),
             },
         );
-        assert_eq!(unknown, Err(OwnUpError::NotFound));
+        assert_eq!(unknown, Err(Refusal::NotFound));
     }
 
     #[test]
@@ -1238,7 +1228,7 @@ mod tests {
                     text: text("late")
                 }
             ),
-            Err(OwnUpError::NotNow(_))
+            Err(Refusal::NotNow(_))
         ));
         assert!(matches!(
             c.when(
@@ -1248,11 +1238,11 @@ mod tests {
                     text: text("more")
                 }
             ),
-            Err(OwnUpError::NotNow(_))
+            Err(Refusal::NotNow(_))
         ));
         assert!(matches!(
             c.when(c.hurt, Command::SettleQuestion { question: q }),
-            Err(OwnUpError::NotNow(_))
+            Err(Refusal::NotNow(_))
         ));
     }
 
@@ -1268,7 +1258,7 @@ mod tests {
                     text: text("?")
                 }
             ),
-            Err(OwnUpError::NotNow(_))
+            Err(Refusal::NotNow(_))
         ));
         c.when(
             c.broke,
@@ -1286,7 +1276,7 @@ mod tests {
                     text: text("b")
                 }
             ),
-            Err(OwnUpError::NotNow(_))
+            Err(Refusal::NotNow(_))
         ));
     }
 
@@ -1313,7 +1303,7 @@ mod tests {
                     sections: sections()
                 }
             ),
-            Err(OwnUpError::NotYours(_))
+            Err(Refusal::NotYours(_))
         ));
         let a = EntryId::random();
         c.when(
@@ -1333,11 +1323,11 @@ mod tests {
         };
         assert!(matches!(
             c.when(c.broke, respond(ApologyResponseKind::Received, None)),
-            Err(OwnUpError::NotYours(_))
+            Err(Refusal::NotYours(_))
         ));
         assert!(matches!(
             c.when(c.hurt, respond(ApologyResponseKind::SomethingMissing, None)),
-            Err(OwnUpError::Invalid(_))
+            Err(Refusal::Invalid { .. })
         ));
         c.when(c.hurt, respond(ApologyResponseKind::NotReady, None))
             .expect("not ready");

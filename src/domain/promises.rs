@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{Zone, date_text, optional_date_text, parse_date};
 use super::input::{InputError, Lines, clean_text};
-use super::{Ctx, EntryId, PersonId};
+use super::{Ctx, EntryId, PersonId, Refusal};
 
 /// Limits for each field. Shown on the pages beside each field.
 pub mod limits {
@@ -348,7 +348,7 @@ impl Repeat {
     }
 
     /// Refuses a schedule that could never be kept as written.
-    fn check(self) -> Result<(), PromiseError> {
+    fn check(self) -> Result<(), Refusal> {
         let years = limits::YEAR_MIN..=limits::YEAR_MAX;
         let until = match self {
             Self::Once { .. } => None,
@@ -357,28 +357,32 @@ impl Repeat {
         if !years.contains(&self.first().year())
             || until.is_some_and(|u| !years.contains(&u.year()))
         {
-            return Err(PromiseError::Invalid(format!(
-                "Please choose dates between the years {} and {}.",
-                limits::YEAR_MIN,
-                limits::YEAR_MAX
-            )));
+            return Err(Refusal::invalid(
+                "first",
+                format!(
+                    "Please choose dates between the years {} and {}.",
+                    limits::YEAR_MIN,
+                    limits::YEAR_MAX
+                ),
+            ));
         }
         if until.is_some_and(|u| u < self.first()) {
-            return Err(PromiseError::Invalid(
-                "The end date is before the first day. Please choose an end date on or after it."
-                    .into(),
+            return Err(Refusal::invalid(
+                "until",
+                "The end date is before the first day. Please choose an end date on or after it.",
             ));
         }
         if let Self::OnWeekdays { days, .. } = self {
             if days.is_empty() {
-                return Err(PromiseError::Invalid(
-                    "Please choose at least one weekday.".into(),
+                return Err(Refusal::invalid(
+                    "days",
+                    "Please choose at least one weekday.",
                 ));
             }
             if self.on_or_after(self.first()).is_none() {
-                return Err(PromiseError::Invalid(
-                    "None of the chosen weekdays falls between the first day and the end date. Please choose other days or a later end date."
-                        .into(),
+                return Err(Refusal::invalid(
+                    "days",
+                    "None of the chosen weekdays falls between the first day and the end date. Please choose other days or a later end date.",
                 ));
             }
         }
@@ -686,48 +690,48 @@ impl Promise {
     // The rules below are shared by `decide` and `apply`, so the fold keeps only what a
     // decision could have produced.
 
-    fn check_report(&self, on: Date, who: PersonId, now_us: i64) -> Result<(), PromiseError> {
+    fn check_report(&self, on: Date, who: PersonId, now_us: i64) -> Result<(), Refusal> {
         if who != self.promiser {
-            return Err(PromiseError::NotYours(ONLY_PROMISER_REPORTS));
+            return Err(Refusal::NotYours(ONLY_PROMISER_REPORTS));
         }
-        let occurrence = self.occurrence(on, now_us).ok_or(PromiseError::NotFound)?;
+        let occurrence = self.occurrence(on, now_us).ok_or(Refusal::NotFound)?;
         match occurrence.status {
             Status::AwaitingReport => Ok(()),
-            Status::Upcoming => Err(PromiseError::NotNow(NOT_DUE_YET)),
-            Status::Renegotiated => Err(PromiseError::NotNow(WAS_RENEGOTIATED)),
-            Status::NotReported => Err(PromiseError::NotNow(REPORT_CLOSED)),
+            Status::Upcoming => Err(Refusal::NotNow(NOT_DUE_YET)),
+            Status::Renegotiated => Err(Refusal::NotNow(WAS_RENEGOTIATED)),
+            Status::NotReported => Err(Refusal::NotNow(REPORT_CLOSED)),
             Status::Kept | Status::Missed | Status::Disputed => {
-                Err(PromiseError::NotNow(ALREADY_REPORTED))
+                Err(Refusal::NotNow(ALREADY_REPORTED))
             }
         }
     }
 
     /// Confirming or disputing: only the partner, only once.
-    fn check_review(&self, on: Date, who: PersonId) -> Result<(), PromiseError> {
+    fn check_review(&self, on: Date, who: PersonId) -> Result<(), Refusal> {
         if who == self.promiser {
-            return Err(PromiseError::NotYours(OWN_REPORT));
+            return Err(Refusal::NotYours(OWN_REPORT));
         }
         if who != self.partner {
-            return Err(PromiseError::NotYours(NOT_PARTY));
+            return Err(Refusal::NotYours(NOT_PARTY));
         }
         let report = self
             .reports
             .get(&on)
-            .ok_or(PromiseError::NotNow(NOT_REPORTED_YET))?;
+            .ok_or(Refusal::NotNow(NOT_REPORTED_YET))?;
         if report.review != Review::Unconfirmed {
-            return Err(PromiseError::NotNow(ALREADY_REVIEWED));
+            return Err(Refusal::NotNow(ALREADY_REVIEWED));
         }
         Ok(())
     }
 
     /// Adding to a dispute's thread, or settling it: either partner, while it is open.
-    fn check_thread(&self, on: Date, who: PersonId) -> Result<(), PromiseError> {
+    fn check_thread(&self, on: Date, who: PersonId) -> Result<(), Refusal> {
         if !self.is_party(who) {
-            return Err(PromiseError::NotYours(NOT_PARTY));
+            return Err(Refusal::NotYours(NOT_PARTY));
         }
         match self.reports.get(&on).map(|r| r.review) {
             Some(Review::Disputed { .. }) => Ok(()),
-            _ => Err(PromiseError::NotNow(NOT_DISPUTED)),
+            _ => Err(Refusal::NotNow(NOT_DISPUTED)),
         }
     }
 
@@ -737,16 +741,16 @@ impl Promise {
         on: Date,
         who: PersonId,
         now_us: i64,
-    ) -> Result<Occurrence<'_>, PromiseError> {
+    ) -> Result<Occurrence<'_>, Refusal> {
         if who != self.promiser {
-            return Err(PromiseError::NotYours(ONLY_PROMISER_CHANGES));
+            return Err(Refusal::NotYours(ONLY_PROMISER_CHANGES));
         }
         if self.released_at_us.is_some() {
-            return Err(PromiseError::NotNow(RELEASED));
+            return Err(Refusal::NotNow(RELEASED));
         }
-        let occurrence = self.occurrence(on, now_us).ok_or(PromiseError::NotFound)?;
+        let occurrence = self.occurrence(on, now_us).ok_or(Refusal::NotFound)?;
         if now_us >= occurrence.due_us {
-            return Err(PromiseError::NotNow(ALREADY_DUE));
+            return Err(Refusal::NotNow(ALREADY_DUE));
         }
         Ok(occurrence)
     }
@@ -758,64 +762,63 @@ impl Promise {
         at: TimeOfDay,
         who: PersonId,
         now_us: i64,
-    ) -> Result<(), PromiseError> {
+    ) -> Result<(), Refusal> {
         let occurrence = self.check_change(from, who, now_us)?;
         if occurrence.terms.text == text && occurrence.terms.at == at {
-            return Err(PromiseError::NotNow(SAME_TERMS));
+            return Err(Refusal::NotNow(SAME_TERMS));
         }
         // Terms agreed now must leave this occurrence ahead, or "renegotiating" could turn a
         // due promise into one that was never due.
-        let new_due =
-            due_instant(&self.tz, from, at).ok_or(PromiseError::NotNow(NEW_TIME_PASSED))?;
+        let new_due = due_instant(&self.tz, from, at).ok_or(Refusal::NotNow(NEW_TIME_PASSED))?;
         if new_due <= now_us {
-            return Err(PromiseError::NotNow(NEW_TIME_PASSED));
+            return Err(Refusal::NotNow(NEW_TIME_PASSED));
         }
         Ok(())
     }
 
-    fn check_skip(&self, on: Date, who: PersonId, now_us: i64) -> Result<(), PromiseError> {
+    fn check_skip(&self, on: Date, who: PersonId, now_us: i64) -> Result<(), Refusal> {
         let occurrence = self.check_change(on, who, now_us)?;
         if occurrence.skipped.is_some() {
-            return Err(PromiseError::NotNow(ALREADY_SKIPPED));
+            return Err(Refusal::NotNow(ALREADY_SKIPPED));
         }
         Ok(())
     }
 
-    fn check_propose_release(&self, who: PersonId, now_us: i64) -> Result<(), PromiseError> {
+    fn check_propose_release(&self, who: PersonId, now_us: i64) -> Result<(), Refusal> {
         if !self.is_party(who) {
-            return Err(PromiseError::NotYours(NOT_PARTY));
+            return Err(Refusal::NotYours(NOT_PARTY));
         }
         if self.released_at_us.is_some() {
-            return Err(PromiseError::NotNow(RELEASED));
+            return Err(Refusal::NotNow(RELEASED));
         }
         if let Some(proposal) = self.release_proposed {
-            return Err(PromiseError::NotNow(if proposal.by == who {
+            return Err(Refusal::NotNow(if proposal.by == who {
                 RELEASE_PROPOSED_BY_YOU
             } else {
                 RELEASE_PROPOSED_BY_PARTNER
             }));
         }
         if self.next_occurrence(now_us).is_none() {
-            return Err(PromiseError::NotNow(ENDED));
+            return Err(Refusal::NotNow(ENDED));
         }
         Ok(())
     }
 
-    fn check_accept_release(&self, who: PersonId, now_us: i64) -> Result<(), PromiseError> {
+    fn check_accept_release(&self, who: PersonId, now_us: i64) -> Result<(), Refusal> {
         if !self.is_party(who) {
-            return Err(PromiseError::NotYours(NOT_PARTY));
+            return Err(Refusal::NotYours(NOT_PARTY));
         }
         if self.released_at_us.is_some() {
-            return Err(PromiseError::NotNow(RELEASED));
+            return Err(Refusal::NotNow(RELEASED));
         }
         let proposal = self
             .release_proposed
-            .ok_or(PromiseError::NotNow(NO_RELEASE_PROPOSED))?;
+            .ok_or(Refusal::NotNow(NO_RELEASE_PROPOSED))?;
         if proposal.by == who {
-            return Err(PromiseError::NotYours(OWN_RELEASE));
+            return Err(Refusal::NotYours(OWN_RELEASE));
         }
         if self.next_occurrence(now_us).is_none() {
-            return Err(PromiseError::NotNow(ENDED));
+            return Err(Refusal::NotNow(ENDED));
         }
         Ok(())
     }
@@ -827,16 +830,16 @@ fn new_promise(
     promiser: PersonId,
     partner: PersonId,
     now_us: i64,
-) -> Result<Promise, PromiseError> {
+) -> Result<Promise, Refusal> {
     made.repeat.check()?;
     let tz = rules_of(&made.time_zone)
-        .ok_or_else(|| PromiseError::Invalid("Please choose your time zone.".into()))?;
-    let today = date_at(&tz, now_us)
-        .ok_or_else(|| PromiseError::Invalid("The clock is out of range.".into()))?;
+        .ok_or_else(|| Refusal::invalid_input("Please choose your time zone."))?;
+    let today =
+        date_at(&tz, now_us).ok_or_else(|| Refusal::invalid_input("The clock is out of range."))?;
     if made.repeat.first() < today {
-        return Err(PromiseError::Invalid(
-            "That day has already passed. A promise looks ahead: please choose today or a later day."
-                .into(),
+        return Err(Refusal::invalid(
+            "first",
+            "That day has already passed. A promise looks ahead: please choose today or a later day.",
         ));
     }
     let promise = Promise {
@@ -862,9 +865,9 @@ fn new_promise(
         tz,
     };
     if promise.next_occurrence(now_us).is_none() {
-        return Err(PromiseError::Invalid(
-            "That time has already passed, so there would be nothing to keep. Please choose a time that is still ahead."
-                .into(),
+        return Err(Refusal::invalid(
+            "at",
+            "That time has already passed, so there would be nothing to keep. Please choose a time that is still ahead.",
         ));
     }
     Ok(promise)
@@ -1345,22 +1348,6 @@ pub enum Command {
     },
 }
 
-/// Why a command was refused. Messages are shown to the person as they are.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PromiseError {
-    /// The promise is not in this space, or it does not fall due on that date.
-    #[error("That promise, or that day of it, isn't in this space.")]
-    NotFound,
-    /// The actor's part in the promise does not allow this.
-    #[error("{0}")]
-    NotYours(&'static str),
-    /// The promise or occurrence is in a state that does not allow this now.
-    #[error("{0}")]
-    NotNow(&'static str),
-    #[error("{0}")]
-    Invalid(String),
-}
-
 // Refusals, shown to the person as they are; public so pages and tests can match on them.
 pub const NO_PARTNER: &str = "Your partner needs to join the space first.";
 pub const ONLY_PROMISER_REPORTS: &str = "Only the partner who made the promise reports on it.";
@@ -1397,10 +1384,10 @@ pub fn decide(
     partner: Option<PersonId>,
     command: Command,
     ctx: &Ctx,
-) -> Result<Vec<Event>, PromiseError> {
+) -> Result<Vec<Event>, Refusal> {
     let me = ctx.actor;
     let now = ctx.now_us;
-    let find = |id| state.promise(id).ok_or(PromiseError::NotFound);
+    let find = |id| state.promise(id).ok_or(Refusal::NotFound);
     let event = match command {
         Command::Make {
             id,
@@ -1410,7 +1397,7 @@ pub fn decide(
             at,
             zone,
         } => {
-            let partner = partner.ok_or(PromiseError::NotNow(NO_PARTNER))?;
+            let partner = partner.ok_or(Refusal::NotNow(NO_PARTNER))?;
             let made = PromiseMade {
                 promise: id,
                 breach,
@@ -1578,7 +1565,7 @@ mod tests {
             self.now_us = due_instant(&tz, date(y, m, d), time(h, mi)).expect("in range");
         }
 
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, PromiseError> {
+        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
             let ctx = Ctx {
                 actor,
                 now_us: self.now_us,
@@ -1595,7 +1582,7 @@ mod tests {
             Ok(events)
         }
 
-        fn try_make(&mut self, repeat: Repeat, at: TimeOfDay) -> Result<EntryId, PromiseError> {
+        fn try_make(&mut self, repeat: Repeat, at: TimeOfDay) -> Result<EntryId, Refusal> {
             let id = EntryId::random();
             self.when(
                 self.promiser,
@@ -1621,7 +1608,7 @@ mod tests {
             promise: EntryId,
             on: Date,
             outcome: Outcome,
-        ) -> Result<Vec<Event>, PromiseError> {
+        ) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::Report {
@@ -1639,7 +1626,7 @@ mod tests {
             promise: EntryId,
             on: Date,
             confirm: bool,
-        ) -> Result<Vec<Event>, PromiseError> {
+        ) -> Result<Vec<Event>, Refusal> {
             let command = if confirm {
                 Command::Confirm { promise, on }
             } else {
@@ -1657,7 +1644,7 @@ mod tests {
             actor: PersonId,
             promise: EntryId,
             on: Date,
-        ) -> Result<Vec<Event>, PromiseError> {
+        ) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::Skip {
@@ -1896,7 +1883,7 @@ mod tests {
         assert!(c.promise(p).has_ended(c.now_us));
         assert_eq!(
             c.when(c.partner, Command::ProposeRelease { promise: p }),
-            Err(PromiseError::NotNow(ENDED))
+            Err(Refusal::NotNow(ENDED))
         );
         assert_eq!(c.promise(p).calendar(c.now_us).count(), 1);
     }
@@ -1943,8 +1930,10 @@ mod tests {
     #[test]
     fn schedules_that_cannot_be_kept_are_refused_calmly() {
         let mut c = Couple::in_zone("Europe/Berlin", 2026, 3, 2, 12, 0);
-        let invalid = |r: Result<EntryId, PromiseError>, contains: &str| match r {
-            Err(PromiseError::Invalid(message)) => assert!(message.contains(contains), "{message}"),
+        let invalid = |r: Result<EntryId, Refusal>, contains: &str| match r {
+            Err(Refusal::Invalid { message, .. }) => {
+                assert!(message.contains(contains), "{message}")
+            }
             other => panic!("expected a refusal containing {contains:?}, got {other:?}"),
         };
         let weekdays = |days: &[Weekday], from: Date, until: Option<Date>| Repeat::OnWeekdays {
@@ -2023,12 +2012,12 @@ mod tests {
         c.at(2026, 3, 2, 20, 59);
         assert_eq!(
             c.report(c.promiser, p, today, Outcome::Kept),
-            Err(PromiseError::NotNow(NOT_DUE_YET))
+            Err(Refusal::NotNow(NOT_DUE_YET))
         );
         c.at(2026, 3, 2, 21, 0);
         assert_eq!(
             c.report(c.partner, p, today, Outcome::Missed),
-            Err(PromiseError::NotYours(ONLY_PROMISER_REPORTS))
+            Err(Refusal::NotYours(ONLY_PROMISER_REPORTS))
         );
         c.when(
             c.promiser,
@@ -2042,7 +2031,7 @@ mod tests {
         .expect("reported");
         assert_eq!(
             c.report(c.promiser, p, today, Outcome::Missed),
-            Err(PromiseError::NotNow(ALREADY_REPORTED))
+            Err(Refusal::NotNow(ALREADY_REPORTED))
         );
         let report = c.promise(p).reports.get(&today).expect("report");
         assert_eq!(
@@ -2051,12 +2040,12 @@ mod tests {
         );
         assert_eq!(
             c.report(c.promiser, p, date(2026, 3, 1), Outcome::Kept),
-            Err(PromiseError::NotFound),
+            Err(Refusal::NotFound),
             "not one of its days"
         );
         assert_eq!(
             c.report(c.promiser, EntryId::random(), today, Outcome::Kept),
-            Err(PromiseError::NotFound)
+            Err(Refusal::NotFound)
         );
     }
 
@@ -2085,7 +2074,7 @@ mod tests {
         assert_eq!(c.status(p, today), Some(Status::NotReported));
         assert_eq!(
             c.report(c.promiser, p, today, Outcome::Kept),
-            Err(PromiseError::NotNow(REPORT_CLOSED))
+            Err(Refusal::NotNow(REPORT_CLOSED))
         );
         assert!(
             !c.state
@@ -2114,18 +2103,18 @@ mod tests {
         c.at(2026, 3, 2, 21, 30);
         assert_eq!(
             c.review(c.partner, p, today, true),
-            Err(PromiseError::NotNow(NOT_REPORTED_YET))
+            Err(Refusal::NotNow(NOT_REPORTED_YET))
         );
         c.report(c.promiser, p, today, Outcome::Kept)
             .expect("reported");
         for confirm in [true, false] {
             assert_eq!(
                 c.review(c.promiser, p, today, confirm),
-                Err(PromiseError::NotYours(OWN_REPORT))
+                Err(Refusal::NotYours(OWN_REPORT))
             );
             assert_eq!(
                 c.review(PersonId::random(), p, today, confirm),
-                Err(PromiseError::NotYours(NOT_PARTY))
+                Err(Refusal::NotYours(NOT_PARTY))
             );
         }
         c.review(c.partner, p, today, true).expect("confirmed");
@@ -2136,7 +2125,7 @@ mod tests {
         for confirm in [true, false] {
             assert_eq!(
                 c.review(c.partner, p, today, confirm),
-                Err(PromiseError::NotNow(ALREADY_REVIEWED))
+                Err(Refusal::NotNow(ALREADY_REVIEWED))
             );
         }
     }
@@ -2168,11 +2157,11 @@ mod tests {
         .expect("message");
         assert_eq!(
             c.when(PersonId::random(), say(monday, "…")),
-            Err(PromiseError::NotYours(NOT_PARTY))
+            Err(Refusal::NotYours(NOT_PARTY))
         );
         assert_eq!(
             c.when(c.promiser, say(tuesday, "…")),
-            Err(PromiseError::NotNow(NOT_DISPUTED)),
+            Err(Refusal::NotNow(NOT_DISPUTED)),
             "no thread on an undisputed report"
         );
         // when: the promiser marks it settled
@@ -2194,11 +2183,11 @@ mod tests {
         assert_eq!(occurrence.report.map(|r| r.thread.len()), Some(3));
         assert_eq!(
             c.when(c.partner, say(monday, "One more thing.")),
-            Err(PromiseError::NotNow(NOT_DISPUTED))
+            Err(Refusal::NotNow(NOT_DISPUTED))
         );
         assert_eq!(
             c.review(c.partner, p, monday, false),
-            Err(PromiseError::NotNow(ALREADY_REVIEWED)),
+            Err(Refusal::NotNow(ALREADY_REVIEWED)),
             "disputed once"
         );
         // The partner can settle too.
@@ -2241,11 +2230,11 @@ mod tests {
         c.at(2026, 3, 4, 20, 0);
         assert_eq!(
             c.when(c.partner, renegotiate(date(2026, 3, 4), time(22, 0))),
-            Err(PromiseError::NotYours(ONLY_PROMISER_CHANGES))
+            Err(Refusal::NotYours(ONLY_PROMISER_CHANGES))
         );
         assert_eq!(
             c.when(c.promiser, renegotiate(date(2026, 3, 3), time(22, 0))),
-            Err(PromiseError::NotNow(ALREADY_DUE)),
+            Err(Refusal::NotNow(ALREADY_DUE)),
             "yesterday's is due"
         );
         c.when(c.promiser, renegotiate(date(2026, 3, 4), time(22, 0)))
@@ -2269,19 +2258,19 @@ mod tests {
         assert_eq!(c.status(p, date(2026, 3, 4)), Some(Status::Upcoming));
         assert_eq!(
             c.when(c.promiser, renegotiate(date(2026, 3, 5), time(22, 0))),
-            Err(PromiseError::NotNow(SAME_TERMS))
+            Err(Refusal::NotNow(SAME_TERMS))
         );
         // After the due time, the terms of that occurrence are what was promised.
         c.at(2026, 3, 4, 22, 0);
         assert_eq!(
             c.when(c.promiser, renegotiate(date(2026, 3, 4), time(23, 0))),
-            Err(PromiseError::NotNow(ALREADY_DUE))
+            Err(Refusal::NotNow(ALREADY_DUE))
         );
         // Moving today's occurrence to a time already gone would dodge it.
         c.at(2026, 3, 5, 21, 30);
         assert_eq!(
             c.when(c.promiser, renegotiate(date(2026, 3, 5), time(21, 0))),
-            Err(PromiseError::NotNow(NEW_TIME_PASSED))
+            Err(Refusal::NotNow(NEW_TIME_PASSED))
         );
         // Terms agreed later win over earlier plans for the days they share.
         c.when(c.promiser, renegotiate(date(2026, 3, 10), time(7, 0)))
@@ -2308,13 +2297,13 @@ mod tests {
         c.at(2026, 3, 2, 18, 0);
         assert_eq!(
             c.skip(c.partner, p, monday),
-            Err(PromiseError::NotYours(ONLY_PROMISER_CHANGES))
+            Err(Refusal::NotYours(ONLY_PROMISER_CHANGES))
         );
         c.skip(c.promiser, p, monday).expect("skipped in advance");
         assert_eq!(c.status(p, monday), Some(Status::Renegotiated));
         assert_eq!(
             c.skip(c.promiser, p, monday),
-            Err(PromiseError::NotNow(ALREADY_SKIPPED))
+            Err(Refusal::NotNow(ALREADY_SKIPPED))
         );
         // when: its time comes and goes, grace period and all
         c.at(2026, 3, 4, 12, 0);
@@ -2322,11 +2311,11 @@ mod tests {
         assert_eq!(c.status(p, monday), Some(Status::Renegotiated));
         assert_eq!(
             c.report(c.promiser, p, monday, Outcome::Kept),
-            Err(PromiseError::NotNow(WAS_RENEGOTIATED))
+            Err(Refusal::NotNow(WAS_RENEGOTIATED))
         );
         assert_eq!(
             c.skip(c.promiser, p, tuesday),
-            Err(PromiseError::NotNow(ALREADY_DUE)),
+            Err(Refusal::NotNow(ALREADY_DUE)),
             "too late to skip once it is due"
         );
         let counts = c.state.reliability(c.promiser, c.now_us).all_time;
@@ -2345,25 +2334,25 @@ mod tests {
         c.at(2026, 3, 3, 10, 0);
         assert_eq!(
             c.when(c.promiser, Command::AcceptRelease { promise: p }),
-            Err(PromiseError::NotNow(NO_RELEASE_PROPOSED))
+            Err(Refusal::NotNow(NO_RELEASE_PROPOSED))
         );
         c.when(c.partner, Command::ProposeRelease { promise: p })
             .expect("proposed");
         assert_eq!(
             c.when(c.partner, Command::AcceptRelease { promise: p }),
-            Err(PromiseError::NotYours(OWN_RELEASE))
+            Err(Refusal::NotYours(OWN_RELEASE))
         );
         assert_eq!(
             c.when(c.partner, Command::ProposeRelease { promise: p }),
-            Err(PromiseError::NotNow(RELEASE_PROPOSED_BY_YOU))
+            Err(Refusal::NotNow(RELEASE_PROPOSED_BY_YOU))
         );
         assert_eq!(
             c.when(c.promiser, Command::ProposeRelease { promise: p }),
-            Err(PromiseError::NotNow(RELEASE_PROPOSED_BY_PARTNER))
+            Err(Refusal::NotNow(RELEASE_PROPOSED_BY_PARTNER))
         );
         assert_eq!(
             c.when(PersonId::random(), Command::AcceptRelease { promise: p }),
-            Err(PromiseError::NotYours(NOT_PARTY))
+            Err(Refusal::NotYours(NOT_PARTY))
         );
         assert!(
             !c.promise(p).has_ended(c.now_us),
@@ -2381,11 +2370,11 @@ mod tests {
             .expect("still reportable");
         assert_eq!(
             c.skip(c.promiser, p, date(2026, 3, 3)),
-            Err(PromiseError::NotNow(RELEASED))
+            Err(Refusal::NotNow(RELEASED))
         );
         assert_eq!(
             c.when(c.partner, Command::AcceptRelease { promise: p }),
-            Err(PromiseError::NotNow(RELEASED))
+            Err(Refusal::NotNow(RELEASED))
         );
         c.at(2026, 3, 20, 10, 0);
         assert_eq!(c.promise(p).calendar(c.now_us).count(), 1);
@@ -2623,7 +2612,7 @@ mod tests {
         };
         assert_eq!(
             decide(&c.state, None, command, &ctx),
-            Err(PromiseError::NotNow(NO_PARTNER))
+            Err(Refusal::NotNow(NO_PARTNER))
         );
     }
 

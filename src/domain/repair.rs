@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::input::{InputError, Lines, same_words};
 use super::ownup::OwnUp;
-use super::{Ctx, EntryId, PersonId};
+use super::{Ctx, EntryId, PersonId, Refusal};
 
 /// Limits for each kind of input. Shown on the pages beside each field.
 pub mod limits {
@@ -705,28 +705,6 @@ pub enum Command {
     },
 }
 
-/// Why a command was refused. Messages are shown to the person as they are.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RepairError {
-    /// The breach, topic or proposal is not in this space.
-    #[error("That isn't in this space.")]
-    NotFound,
-    /// The actor's role does not allow this.
-    #[error("{0}")]
-    NotYours(&'static str),
-    /// The thing is in a state that does not allow this now.
-    #[error("{0}")]
-    NotNow(&'static str),
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl From<InputError> for RepairError {
-    fn from(e: InputError) -> Self {
-        Self::Invalid(e.0)
-    }
-}
-
 // Refusals, shown to the person as they are; public so pages and tests can match on them.
 pub const NO_PARTNER: &str = "Your partner needs to join the space first.";
 pub const ALREADY_RECORDED: &str = "This has already been recorded.";
@@ -748,8 +726,8 @@ pub fn decide(
     partner: Option<PersonId>,
     command: Command,
     ctx: &Ctx,
-) -> Result<Vec<Event>, RepairError> {
-    partner.ok_or(RepairError::NotNow(NO_PARTNER))?;
+) -> Result<Vec<Event>, Refusal> {
+    partner.ok_or(Refusal::NotNow(NO_PARTNER))?;
     let me = ctx.actor;
     let event = match command {
         Command::SetPace {
@@ -757,18 +735,18 @@ pub fn decide(
             topic,
             readiness,
         } => {
-            let b = own_up.breach(breach).ok_or(RepairError::NotFound)?;
+            let b = own_up.breach(breach).ok_or(Refusal::NotFound)?;
             let pace = state.pace(breach);
             if let Topic::Custom(id) = topic
                 && pace.and_then(|p| p.custom_topic(id)).is_none()
             {
-                return Err(RepairError::NotFound);
+                return Err(Refusal::NotFound);
             }
             if b.hurt != me {
-                return Err(RepairError::NotYours(PACE_NOT_YOURS));
+                return Err(Refusal::NotYours(PACE_NOT_YOURS));
             }
             if pace.and_then(|p| p.readiness(topic)) == Some(readiness) {
-                return Err(RepairError::NotNow(PACE_UNCHANGED));
+                return Err(Refusal::NotNow(PACE_UNCHANGED));
             }
             Event::PaceSet(PaceSet {
                 breach,
@@ -777,13 +755,13 @@ pub fn decide(
             })
         }
         Command::AddPaceTopic { breach, id, text } => {
-            own_up.breach(breach).ok_or(RepairError::NotFound)?;
+            own_up.breach(breach).ok_or(Refusal::NotFound)?;
             let topics = state.pace_topics(breach);
             if topics.iter().any(|t| t.topic == Topic::Custom(id)) {
-                return Err(RepairError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             if topics.iter().any(|t| same_words(t.label, &text.0)) {
-                return Err(RepairError::NotNow(TOPIC_ON_LIST));
+                return Err(Refusal::NotNow(TOPIC_ON_LIST));
             }
             Event::PaceTopicAdded(PaceTopicAdded {
                 breach,
@@ -796,18 +774,18 @@ pub fn decide(
             id,
             direction,
         } => {
-            let b = own_up.breach(breach).ok_or(RepairError::NotFound)?;
+            let b = own_up.breach(breach).ok_or(Refusal::NotFound)?;
             if state.pending_stage(breach).is_some() {
-                return Err(RepairError::NotNow(PROPOSAL_WAITING));
+                return Err(Refusal::NotNow(PROPOSAL_WAITING));
             }
             let track = state.stage_track(breach);
             if track.is_some_and(|t| t.proposals.iter().any(|p| p.id == id)) {
-                return Err(RepairError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             let from = state.stage(breach);
             let to = match direction {
-                Direction::On => from.next().ok_or(RepairError::NotNow(LAST_STAGE))?,
-                Direction::Back => from.previous().ok_or(RepairError::NotNow(FIRST_STAGE))?,
+                Direction::On => from.next().ok_or(Refusal::NotNow(LAST_STAGE))?,
+                Direction::Back => from.previous().ok_or(Refusal::NotNow(FIRST_STAGE))?,
             };
             let proposed = Event::StageProposed(StageProposed {
                 breach,
@@ -829,26 +807,26 @@ pub fn decide(
             });
         }
         Command::ConfirmStage { breach, proposal } => {
-            let b = own_up.breach(breach).ok_or(RepairError::NotFound)?;
+            let b = own_up.breach(breach).ok_or(Refusal::NotFound)?;
             pending_proposal(state, breach, proposal)?;
             if b.hurt != me {
-                return Err(RepairError::NotYours(STAGE_NOT_YOURS));
+                return Err(Refusal::NotYours(STAGE_NOT_YOURS));
             }
             Event::StageConfirmed(StageAnswered { breach, proposal })
         }
         Command::DeclineStage { breach, proposal } => {
-            let b = own_up.breach(breach).ok_or(RepairError::NotFound)?;
+            let b = own_up.breach(breach).ok_or(Refusal::NotFound)?;
             pending_proposal(state, breach, proposal)?;
             if b.hurt != me {
-                return Err(RepairError::NotYours(STAGE_NOT_YOURS));
+                return Err(Refusal::NotYours(STAGE_NOT_YOURS));
             }
             Event::StageDeclined(StageAnswered { breach, proposal })
         }
         Command::WithdrawStage { breach, proposal } => {
-            own_up.breach(breach).ok_or(RepairError::NotFound)?;
+            own_up.breach(breach).ok_or(Refusal::NotFound)?;
             let p = pending_proposal(state, breach, proposal)?;
             if p.by != me {
-                return Err(RepairError::NotYours(WITHDRAW_NOT_YOURS));
+                return Err(Refusal::NotYours(WITHDRAW_NOT_YOURS));
             }
             Event::StageWithdrawn(StageAnswered { breach, proposal })
         }
@@ -862,15 +840,15 @@ fn pending_proposal(
     state: &Repair,
     breach: EntryId,
     proposal: EntryId,
-) -> Result<&Proposal, RepairError> {
-    let track = state.stage_track(breach).ok_or(RepairError::NotFound)?;
+) -> Result<&Proposal, Refusal> {
+    let track = state.stage_track(breach).ok_or(Refusal::NotFound)?;
     let p = track
         .proposals
         .iter()
         .find(|p| p.id == proposal)
-        .ok_or(RepairError::NotFound)?;
+        .ok_or(Refusal::NotFound)?;
     if p.outcome.is_some() {
-        return Err(RepairError::NotNow(PROPOSAL_CLOSED));
+        return Err(Refusal::NotNow(PROPOSAL_CLOSED));
     }
     Ok(p)
 }
@@ -940,7 +918,7 @@ mod tests {
         }
 
         /// when: `actor` issues `command`; the produced events are applied (so later steps see them).
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, RepairError> {
+        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
             let ctx = Ctx {
                 actor,
                 now_us: self.now_us,
@@ -953,11 +931,7 @@ mod tests {
             Ok(events)
         }
 
-        fn propose(
-            &mut self,
-            actor: PersonId,
-            direction: Direction,
-        ) -> Result<EntryId, RepairError> {
+        fn propose(&mut self, actor: PersonId, direction: Direction) -> Result<EntryId, Refusal> {
             let id = EntryId::random();
             self.when(
                 actor,
@@ -970,11 +944,7 @@ mod tests {
             Ok(id)
         }
 
-        fn confirm(
-            &mut self,
-            actor: PersonId,
-            proposal: EntryId,
-        ) -> Result<Vec<Event>, RepairError> {
+        fn confirm(&mut self, actor: PersonId, proposal: EntryId) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::ConfirmStage {
@@ -989,7 +959,7 @@ mod tests {
             actor: PersonId,
             topic: Topic,
             readiness: Readiness,
-        ) -> Result<Vec<Event>, RepairError> {
+        ) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::SetPace {
@@ -1037,7 +1007,7 @@ mod tests {
         );
         assert_eq!(
             c.set_pace(c.hurt, Topic::PhysicalIntimacy, Readiness::OpenToTalk),
-            Err(RepairError::NotNow(PACE_UNCHANGED))
+            Err(Refusal::NotNow(PACE_UNCHANGED))
         );
     }
 
@@ -1046,7 +1016,7 @@ mod tests {
         let mut c = Couple::new();
         assert_eq!(
             c.set_pace(c.broke, Topic::Outings, Readiness::Ready),
-            Err(RepairError::NotYours(PACE_NOT_YOURS))
+            Err(Refusal::NotYours(PACE_NOT_YOURS))
         );
         assert_eq!(c.state.readiness(c.breach, Topic::Outings), None);
         assert!(c.state.paces.is_empty(), "nothing is written");
@@ -1066,7 +1036,7 @@ mod tests {
             .expect("hurt in the second breach");
         assert!(matches!(
             c.when(c.hurt, set(other, Readiness::NotYet)),
-            Err(RepairError::NotYours(_))
+            Err(Refusal::NotYours(_))
         ));
         assert_eq!(
             c.state.readiness(c.breach, Topic::TellingOthers),
@@ -1087,11 +1057,11 @@ mod tests {
                     readiness: Readiness::Ready
                 }
             ),
-            Err(RepairError::NotFound)
+            Err(Refusal::NotFound)
         );
         assert_eq!(
             c.set_pace(c.hurt, Topic::Custom(EntryId::random()), Readiness::Ready),
-            Err(RepairError::NotFound)
+            Err(Refusal::NotFound)
         );
         assert_eq!(
             c.when(
@@ -1102,7 +1072,7 @@ mod tests {
                     text: TopicText::parse("Holidays").expect("valid"),
                 }
             ),
-            Err(RepairError::NotFound)
+            Err(Refusal::NotFound)
         );
     }
 
@@ -1123,15 +1093,15 @@ mod tests {
                 c.hurt,
                 add(EntryId::random(), "visiting my parents together ")
             ),
-            Err(RepairError::NotNow(TOPIC_ON_LIST))
+            Err(Refusal::NotNow(TOPIC_ON_LIST))
         );
         assert_eq!(
             c.when(c.hurt, add(EntryId::random(), "Physical intimacy")),
-            Err(RepairError::NotNow(TOPIC_ON_LIST))
+            Err(Refusal::NotNow(TOPIC_ON_LIST))
         );
         assert!(matches!(
             c.set_pace(c.broke, Topic::Custom(topic), Readiness::Ready),
-            Err(RepairError::NotYours(_))
+            Err(Refusal::NotYours(_))
         ));
         c.set_pace(c.hurt, Topic::Custom(topic), Readiness::OpenToTalk)
             .expect("set");
@@ -1173,7 +1143,7 @@ mod tests {
         );
         assert_eq!(
             c.confirm(c.broke, p),
-            Err(RepairError::NotYours(STAGE_NOT_YOURS))
+            Err(Refusal::NotYours(STAGE_NOT_YOURS))
         );
         assert_eq!(c.state.stage(c.breach), Stage::Atone);
         c.now_us += HOUR_US;
@@ -1193,10 +1163,7 @@ mod tests {
                 at_us: START_US + HOUR_US
             })
         );
-        assert_eq!(
-            c.confirm(c.hurt, p),
-            Err(RepairError::NotNow(PROPOSAL_CLOSED))
-        );
+        assert_eq!(c.confirm(c.hurt, p), Err(Refusal::NotNow(PROPOSAL_CLOSED)));
     }
 
     #[test]
@@ -1251,13 +1218,13 @@ mod tests {
         let mut c = Couple::new();
         assert_eq!(
             c.propose(c.broke, Direction::Back),
-            Err(RepairError::NotNow(FIRST_STAGE))
+            Err(Refusal::NotNow(FIRST_STAGE))
         );
         c.propose(c.hurt, Direction::On).expect("attune");
         c.propose(c.hurt, Direction::On).expect("attach");
         assert_eq!(
             c.propose(c.broke, Direction::On),
-            Err(RepairError::NotNow(LAST_STAGE))
+            Err(Refusal::NotNow(LAST_STAGE))
         );
     }
 
@@ -1267,7 +1234,7 @@ mod tests {
         let p = c.propose(c.broke, Direction::On).expect("proposed");
         assert_eq!(
             c.propose(c.broke, Direction::On),
-            Err(RepairError::NotNow(PROPOSAL_WAITING))
+            Err(Refusal::NotNow(PROPOSAL_WAITING))
         );
         assert_eq!(
             c.when(
@@ -1277,7 +1244,7 @@ mod tests {
                     proposal: p
                 }
             ),
-            Err(RepairError::NotYours(STAGE_NOT_YOURS))
+            Err(Refusal::NotYours(STAGE_NOT_YOURS))
         );
         c.when(
             c.hurt,
@@ -1306,14 +1273,11 @@ mod tests {
         let withdraw = |proposal| Command::WithdrawStage { breach, proposal };
         assert_eq!(
             c.when(c.hurt, withdraw(p)),
-            Err(RepairError::NotYours(WITHDRAW_NOT_YOURS))
+            Err(Refusal::NotYours(WITHDRAW_NOT_YOURS))
         );
         c.when(c.broke, withdraw(p)).expect("withdrawn");
         assert!(c.state.pending_stage(c.breach).is_none());
-        assert_eq!(
-            c.confirm(c.hurt, p),
-            Err(RepairError::NotNow(PROPOSAL_CLOSED))
-        );
+        assert_eq!(c.confirm(c.hurt, p), Err(Refusal::NotNow(PROPOSAL_CLOSED)));
         assert_eq!(c.state.stage(c.breach), Stage::Atone);
     }
 
@@ -1329,17 +1293,11 @@ mod tests {
                     direction: Direction::On
                 }
             ),
-            Err(RepairError::NotFound)
+            Err(Refusal::NotFound)
         );
-        assert_eq!(
-            c.confirm(c.hurt, EntryId::random()),
-            Err(RepairError::NotFound)
-        );
+        assert_eq!(c.confirm(c.hurt, EntryId::random()), Err(Refusal::NotFound));
         c.propose(c.broke, Direction::On).expect("proposed");
-        assert_eq!(
-            c.confirm(c.hurt, EntryId::random()),
-            Err(RepairError::NotFound)
-        );
+        assert_eq!(c.confirm(c.hurt, EntryId::random()), Err(Refusal::NotFound));
     }
 
     #[test]
@@ -1368,7 +1326,7 @@ mod tests {
         };
         assert_eq!(
             decide(&c.state, &c.own_up, None, command, &ctx),
-            Err(RepairError::NotNow(NO_PARTNER))
+            Err(Refusal::NotNow(NO_PARTNER))
         );
     }
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::input::{InputError, Lines};
 use super::ownup::OwnUp;
-use super::{Ctx, EntryId, PersonId};
+use super::{Ctx, EntryId, PersonId, Refusal};
 
 /// Limits for each kind of input. Shown on the pages beside each field.
 pub mod limits {
@@ -194,28 +194,6 @@ pub enum Command {
     },
 }
 
-/// Why a command was refused. Messages are shown to the person as they are.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReportsError {
-    /// The breach or report is not in this space.
-    #[error("That isn't in this space.")]
-    NotFound,
-    /// The actor's role does not allow this.
-    #[error("{0}")]
-    NotYours(&'static str),
-    /// The thing is in a state that does not allow this now.
-    #[error("{0}")]
-    NotNow(&'static str),
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl From<InputError> for ReportsError {
-    fn from(e: InputError) -> Self {
-        Self::Invalid(e.0)
-    }
-}
-
 // Refusals, shown to the person as they are; public so pages and tests can match on them.
 pub const NO_PARTNER: &str = "Your partner needs to join the space first.";
 pub const ALREADY_RECORDED: &str = "This has already been recorded.";
@@ -233,17 +211,17 @@ pub fn decide(
     partner: Option<PersonId>,
     command: Command,
     ctx: &Ctx,
-) -> Result<Vec<Event>, ReportsError> {
-    partner.ok_or(ReportsError::NotNow(NO_PARTNER))?;
+) -> Result<Vec<Event>, Refusal> {
+    partner.ok_or(Refusal::NotNow(NO_PARTNER))?;
     let me = ctx.actor;
     let event = match command {
         Command::File { id, breach, text } => {
-            let b = own_up.breach(breach).ok_or(ReportsError::NotFound)?;
+            let b = own_up.breach(breach).ok_or(Refusal::NotFound)?;
             if b.broke_trust != me {
-                return Err(ReportsError::NotYours(REPORT_NOT_YOURS));
+                return Err(Refusal::NotYours(REPORT_NOT_YOURS));
             }
             if state.report(id).is_some() {
-                return Err(ReportsError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             Event::ReportFiled(ReportFiled {
                 report: id,
@@ -252,12 +230,12 @@ pub fn decide(
             })
         }
         Command::Acknowledge { report, response } => {
-            let r = state.report(report).ok_or(ReportsError::NotFound)?;
+            let r = state.report(report).ok_or(Refusal::NotFound)?;
             if r.recipient != me {
-                return Err(ReportsError::NotYours(ACKNOWLEDGE_NOT_YOURS));
+                return Err(Refusal::NotYours(ACKNOWLEDGE_NOT_YOURS));
             }
             if r.acknowledged.is_some() {
-                return Err(ReportsError::NotNow(ALREADY_ACKNOWLEDGED));
+                return Err(Refusal::NotNow(ALREADY_ACKNOWLEDGED));
             }
             Event::ReportAcknowledged(ReportAcknowledged {
                 report,
@@ -332,7 +310,7 @@ mod tests {
         }
 
         /// when: `actor` issues `command`; the produced events are applied (so later steps see them).
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, ReportsError> {
+        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
             let ctx = Ctx {
                 actor,
                 now_us: self.now_us,
@@ -351,7 +329,7 @@ mod tests {
             Ok(events)
         }
 
-        fn report(&mut self, actor: PersonId, breach: EntryId) -> Result<EntryId, ReportsError> {
+        fn report(&mut self, actor: PersonId, breach: EntryId) -> Result<EntryId, Refusal> {
             let id = EntryId::random();
             self.when(
                 actor,
@@ -372,7 +350,7 @@ mod tests {
             actor: PersonId,
             report: EntryId,
             response: Option<&str>,
-        ) -> Result<Vec<Event>, ReportsError> {
+        ) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::Acknowledge {
@@ -387,11 +365,8 @@ mod tests {
     fn unknown_things_are_not_found() {
         let mut c = Couple::new();
         let unknown = EntryId::random();
-        assert_eq!(
-            c.acknowledge(c.hurt, unknown, None),
-            Err(ReportsError::NotFound)
-        );
-        assert_eq!(c.report(c.broke, unknown), Err(ReportsError::NotFound));
+        assert_eq!(c.acknowledge(c.hurt, unknown, None), Err(Refusal::NotFound));
+        assert_eq!(c.report(c.broke, unknown), Err(Refusal::NotFound));
     }
 
     #[test]
@@ -408,7 +383,7 @@ mod tests {
         };
         assert_eq!(
             decide(&c.state, &c.own_up, None, command, &ctx),
-            Err(ReportsError::NotNow(NO_PARTNER))
+            Err(Refusal::NotNow(NO_PARTNER))
         );
     }
 
@@ -441,7 +416,7 @@ mod tests {
         let mut c = Couple::new();
         assert_eq!(
             c.report(c.hurt, c.breach),
-            Err(ReportsError::NotYours(REPORT_NOT_YOURS))
+            Err(Refusal::NotYours(REPORT_NOT_YOURS))
         );
         assert!(c.state.reports.is_empty());
         // Roles belong to a breach: in another breach the roles are the other way round.
@@ -450,7 +425,7 @@ mod tests {
             .expect("the partner who broke trust in that breach reports on it");
         assert_eq!(
             c.report(c.broke, other),
-            Err(ReportsError::NotYours(REPORT_NOT_YOURS))
+            Err(Refusal::NotYours(REPORT_NOT_YOURS))
         );
     }
 
@@ -460,7 +435,7 @@ mod tests {
         let r = c.report(c.broke, c.breach).expect("filed");
         assert_eq!(
             c.acknowledge(c.broke, r, None),
-            Err(ReportsError::NotYours(ACKNOWLEDGE_NOT_YOURS))
+            Err(Refusal::NotYours(ACKNOWLEDGE_NOT_YOURS))
         );
         assert!(c.state.report(r).expect("report").acknowledged.is_none());
     }
@@ -473,7 +448,7 @@ mod tests {
             .expect("acknowledged without a response");
         assert_eq!(
             c.acknowledge(c.hurt, r, Some("And one more thing")),
-            Err(ReportsError::NotNow(ALREADY_ACKNOWLEDGED))
+            Err(Refusal::NotNow(ALREADY_ACKNOWLEDGED))
         );
         assert_eq!(
             c.state.report(r).and_then(|r| r.acknowledged.clone()),

@@ -6,17 +6,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::agreements::{self, Agreements, AgreementsError};
-use super::checkins::{self, CheckInError, CheckIns};
+use super::agreements::{self, Agreements};
+use super::checkins::{self, CheckIns};
 use super::input::{DisplayName, SpaceName};
 use super::milestones::{self, Celebrations, Milestone};
-use super::ownup::{self, OwnUp, OwnUpError};
-use super::promises::{self, PromiseError, Promises};
+use super::ownup::{self, OwnUp};
+use super::promises::{self, Promises};
 use super::record::{GENESIS_PREV, Hash, RecordedEvent};
-use super::repair::{self, Repair, RepairError};
-use super::reports::{self, Reports, ReportsError};
-use super::together::{self, Together, TogetherError};
-use super::{Ctx, PersonId, SpaceId};
+use super::repair::{self, Repair};
+use super::reports::{self, Reports};
+use super::together::{self, Together};
+use super::{Ctx, PersonId, Refusal, SpaceId};
 
 /// How many partners a space holds.
 pub const PARTNERS: usize = 2;
@@ -293,6 +293,10 @@ pub enum Command {
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
+///
+/// The first four are about the space itself, and `Full` has its own page (the invite
+/// link's), so they stay variants of their own; every part of the space refuses with the
+/// shared [`Refusal`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SpaceError {
     #[error("This space has already been created.")]
@@ -303,20 +307,8 @@ pub enum SpaceError {
     AlreadyPartner,
     #[error("This space already has two partners, so nobody else can join it.")]
     Full,
-    #[error("{0}")]
-    OwnUp(#[from] OwnUpError),
-    #[error("{0}")]
-    CheckIn(#[from] CheckInError),
-    #[error("{0}")]
-    Together(#[from] TogetherError),
-    #[error("{0}")]
-    Repair(#[from] RepairError),
-    #[error("{0}")]
-    Promise(#[from] PromiseError),
-    #[error("{0}")]
-    Agreement(#[from] AgreementsError),
-    #[error("{0}")]
-    Report(#[from] ReportsError),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
 }
 
 /// The events `command` produces in `state`, or why it is refused.

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{DAY_US, date_of_day, day_of, parse_date};
 use super::input::{InputError, Lines, same_words};
-use super::{Ctx, EntryId, PersonId};
+use super::{Ctx, EntryId, PersonId, Refusal};
 
 /// Limits for each kind of input. Shown on the pages beside each field.
 pub mod limits {
@@ -707,28 +707,6 @@ pub enum Command {
     },
 }
 
-/// Why a command was refused. Messages are shown to the person as they are.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TogetherError {
-    /// The plan or goal is not in this space.
-    #[error("That isn't in this space.")]
-    NotFound,
-    /// The actor's role does not allow this.
-    #[error("{0}")]
-    NotYours(&'static str),
-    /// The thing is in a state that does not allow this now.
-    #[error("{0}")]
-    NotNow(&'static str),
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl From<InputError> for TogetherError {
-    fn from(e: InputError) -> Self {
-        Self::Invalid(e.0)
-    }
-}
-
 // Refusals, shown to the person as they are; public so pages and tests can match on them.
 pub const NO_PARTNER: &str = "Your partner needs to join the space first.";
 pub const ALREADY_RECORDED: &str = "This has already been recorded.";
@@ -751,16 +729,16 @@ pub fn decide(
     partner: Option<PersonId>,
     command: Command,
     ctx: &Ctx,
-) -> Result<Vec<Event>, TogetherError> {
-    partner.ok_or(TogetherError::NotNow(NO_PARTNER))?;
+) -> Result<Vec<Event>, Refusal> {
+    partner.ok_or(Refusal::NotNow(NO_PARTNER))?;
     let me = ctx.actor;
     let event = match command {
         Command::WriteAppreciation { id, text } => {
             if state.appreciations.iter().rev().any(|a| a.id == id) {
-                return Err(TogetherError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             if state.appreciations_today(me, ctx.now_us) >= limits::APPRECIATIONS_PER_DAY {
-                return Err(TogetherError::NotNow(DAILY_LIMIT));
+                return Err(Refusal::NotNow(DAILY_LIMIT));
             }
             Event::AppreciationWritten(AppreciationWritten {
                 appreciation: id,
@@ -774,18 +752,20 @@ pub fn decide(
             phones_away,
         } => {
             if state.plan(id).is_some() {
-                return Err(TogetherError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             let earliest = ctx.now_us.saturating_sub(limits::PLAN_PAST_DAYS * DAY_US);
             let latest = ctx.now_us.saturating_add(limits::PLAN_AHEAD_DAYS * DAY_US);
             if when_us < earliest {
-                return Err(TogetherError::Invalid(
-                    "That time is more than a week ago. Please choose a time from the last few days or ahead.".into(),
+                return Err(Refusal::invalid(
+                    "when",
+                    "That time is more than a week ago. Please choose a time from the last few days or ahead.",
                 ));
             }
             if when_us > latest {
-                return Err(TogetherError::Invalid(
-                    "That time is more than a year ahead. Something that far off may fit better as a shared goal.".into(),
+                return Err(Refusal::invalid(
+                    "when",
+                    "That time is more than a year ahead. Something that far off may fit better as a shared goal.",
                 ));
             }
             Event::TimePlanned(TimePlanned {
@@ -796,22 +776,22 @@ pub fn decide(
             })
         }
         Command::LogTime { plan } => {
-            let t = state.plan(plan).ok_or(TogetherError::NotFound)?;
+            let t = state.plan(plan).ok_or(Refusal::NotFound)?;
             if t.logged.is_some() {
-                return Err(TogetherError::NotNow(ALREADY_LOGGED));
+                return Err(Refusal::NotNow(ALREADY_LOGGED));
             }
             if ctx.now_us < t.when_us {
-                return Err(TogetherError::NotNow(NOT_YET_HAPPENED));
+                return Err(Refusal::NotNow(NOT_YET_HAPPENED));
             }
             Event::TimeLogged(TimeLogged { plan })
         }
         Command::SayHowItFelt { plan, felt, note } => {
-            let t = state.plan(plan).ok_or(TogetherError::NotFound)?;
+            let t = state.plan(plan).ok_or(Refusal::NotFound)?;
             if t.logged.is_none() {
-                return Err(TogetherError::NotNow(NOT_LOGGED));
+                return Err(Refusal::NotNow(NOT_LOGGED));
             }
             if t.felt_by(me).is_some() {
-                return Err(TogetherError::NotNow(ALREADY_FELT));
+                return Err(Refusal::NotNow(ALREADY_FELT));
             }
             Event::TimeRated(TimeRated {
                 plan,
@@ -821,14 +801,14 @@ pub fn decide(
         }
         Command::AddIdea { id, text } => {
             if state.own_ideas.iter().any(|i| i.id == id) {
-                return Err(TogetherError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             let known = IDEAS
                 .iter()
                 .copied()
                 .chain(state.own_ideas.iter().map(|i| i.text.as_str()));
             if known.into_iter().any(|idea| same_words(idea, &text.0)) {
-                return Err(TogetherError::NotNow(IDEA_ON_LIST));
+                return Err(Refusal::NotNow(IDEA_ON_LIST));
             }
             Event::IdeaAdded(IdeaAdded {
                 idea: id,
@@ -837,7 +817,7 @@ pub fn decide(
         }
         Command::SetGoal { id, text, target } => {
             if state.goal(id).is_some() {
-                return Err(TogetherError::NotNow(ALREADY_RECORDED));
+                return Err(Refusal::NotNow(ALREADY_RECORDED));
             }
             if let Some(target) = target {
                 check_target(target, ctx.now_us)?;
@@ -849,23 +829,23 @@ pub fn decide(
             })
         }
         Command::MarkGoalReached { goal } => {
-            let g = state.goal(goal).ok_or(TogetherError::NotFound)?;
+            let g = state.goal(goal).ok_or(Refusal::NotFound)?;
             match g.status() {
-                GoalStatus::Reached => return Err(TogetherError::NotNow(GOAL_REACHED)),
-                GoalStatus::Marked => return Err(TogetherError::NotNow(GOAL_MARKED)),
+                GoalStatus::Reached => return Err(Refusal::NotNow(GOAL_REACHED)),
+                GoalStatus::Marked => return Err(Refusal::NotNow(GOAL_MARKED)),
                 GoalStatus::Open => {}
             }
             Event::GoalMarkedReached(GoalNamed { goal })
         }
         Command::ConfirmGoal { goal } => {
-            let g = state.goal(goal).ok_or(TogetherError::NotFound)?;
+            let g = state.goal(goal).ok_or(Refusal::NotFound)?;
             let mark = match (g.status(), g.marked) {
-                (GoalStatus::Reached, _) => return Err(TogetherError::NotNow(GOAL_REACHED)),
-                (_, None) => return Err(TogetherError::NotNow(GOAL_NOT_MARKED)),
+                (GoalStatus::Reached, _) => return Err(Refusal::NotNow(GOAL_REACHED)),
+                (_, None) => return Err(Refusal::NotNow(GOAL_NOT_MARKED)),
                 (_, Some(mark)) => mark,
             };
             if mark.by == me {
-                return Err(TogetherError::NotYours(OWN_MARK));
+                return Err(Refusal::NotYours(OWN_MARK));
             }
             Event::GoalConfirmed(GoalNamed { goal })
         }
@@ -875,17 +855,19 @@ pub fn decide(
 
 /// A target date may not lie in the past. "Yesterday" in UTC is still allowed, because the
 /// person's own today can be UTC's yesterday (in the Americas, in the evening).
-fn check_target(target: TargetDate, now_us: i64) -> Result<(), TogetherError> {
+fn check_target(target: TargetDate, now_us: i64) -> Result<(), Refusal> {
     let today = date_of_day(day_of(now_us))
-        .ok_or_else(|| TogetherError::Invalid("The clock is out of range.".into()))?;
+        .ok_or_else(|| Refusal::invalid_input("The clock is out of range."))?;
     if target.date() < today.yesterday().unwrap_or(today) {
-        return Err(TogetherError::Invalid(
-            "That target date has already passed. Please choose a date from today on.".into(),
+        return Err(Refusal::invalid(
+            "target",
+            "That target date has already passed. Please choose a date from today on.",
         ));
     }
     if i32::from(target.date().year()) > i32::from(today.year()) + limits::TARGET_AHEAD_YEARS {
-        return Err(TogetherError::Invalid(
-            "Please check the year of the target date.".into(),
+        return Err(Refusal::invalid(
+            "target",
+            "Please check the year of the target date.",
         ));
     }
     Ok(())
@@ -927,7 +909,7 @@ mod tests {
         }
 
         /// when: `actor` issues `command`; the produced events are applied (so later steps see them).
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, TogetherError> {
+        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
             let ctx = Ctx {
                 actor,
                 now_us: self.now_us,
@@ -946,7 +928,7 @@ mod tests {
             Ok(events)
         }
 
-        fn appreciate(&mut self, actor: PersonId) -> Result<Vec<Event>, TogetherError> {
+        fn appreciate(&mut self, actor: PersonId) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::WriteAppreciation {
@@ -977,7 +959,7 @@ mod tests {
             actor: PersonId,
             plan: EntryId,
             rating: &str,
-        ) -> Result<Vec<Event>, TogetherError> {
+        ) -> Result<Vec<Event>, Refusal> {
             self.when(
                 actor,
                 Command::SayHowItFelt {
@@ -988,7 +970,7 @@ mod tests {
             )
         }
 
-        fn goal(&mut self, target: Option<&str>) -> Result<EntryId, TogetherError> {
+        fn goal(&mut self, target: Option<&str>) -> Result<EntryId, Refusal> {
             let id = EntryId::random();
             self.when(
                 self.hurt,
@@ -1011,10 +993,7 @@ mod tests {
             c.appreciate(c.broke).expect("within the daily limit");
             c.now_us += HOUR_US;
         }
-        assert_eq!(
-            c.appreciate(c.broke),
-            Err(TogetherError::NotNow(DAILY_LIMIT))
-        );
+        assert_eq!(c.appreciate(c.broke), Err(Refusal::NotNow(DAILY_LIMIT)));
         assert_eq!(c.state.appreciations.len(), 3, "nothing is written");
         c.appreciate(c.hurt)
             .expect("each partner has their own limit");
@@ -1134,12 +1113,9 @@ mod tests {
         );
         assert_eq!(
             c.when(c.hurt, Command::LogTime { plan }),
-            Err(TogetherError::NotNow(NOT_YET_HAPPENED))
+            Err(Refusal::NotNow(NOT_YET_HAPPENED))
         );
-        assert_eq!(
-            c.felt(c.hurt, plan, "4"),
-            Err(TogetherError::NotNow(NOT_LOGGED))
-        );
+        assert_eq!(c.felt(c.hurt, plan, "4"), Err(Refusal::NotNow(NOT_LOGGED)));
         c.now_us = evening + 2 * HOUR_US;
         assert_eq!(
             c.state
@@ -1153,7 +1129,7 @@ mod tests {
             .expect("either partner logs, not only the planner");
         assert_eq!(
             c.when(c.broke, Command::LogTime { plan }),
-            Err(TogetherError::NotNow(ALREADY_LOGGED))
+            Err(Refusal::NotNow(ALREADY_LOGGED))
         );
         assert_eq!(
             c.state.waiting_for(c.broke),
@@ -1182,7 +1158,7 @@ mod tests {
         c.felt(c.hurt, plan, "2").expect("first");
         assert_eq!(
             c.felt(c.hurt, plan, "5"),
-            Err(TogetherError::NotNow(ALREADY_FELT))
+            Err(Refusal::NotNow(ALREADY_FELT))
         );
         let t = c.state.plan(plan).expect("plan");
         assert_eq!(t.felt.len(), 1);
@@ -1195,9 +1171,9 @@ mod tests {
         let unknown = EntryId::random();
         assert_eq!(
             c.when(c.hurt, Command::LogTime { plan: unknown }),
-            Err(TogetherError::NotFound)
+            Err(Refusal::NotFound)
         );
-        assert_eq!(c.felt(c.hurt, unknown, "3"), Err(TogetherError::NotFound));
+        assert_eq!(c.felt(c.hurt, unknown, "3"), Err(Refusal::NotFound));
     }
 
     #[test]
@@ -1211,15 +1187,15 @@ mod tests {
         };
         assert!(matches!(
             c.when(c.hurt, plan(START_US - 8 * DAY_US)),
-            Err(TogetherError::Invalid(_))
+            Err(Refusal::Invalid { .. })
         ));
         assert!(matches!(
             c.when(c.hurt, plan(START_US + 400 * DAY_US)),
-            Err(TogetherError::Invalid(_))
+            Err(Refusal::Invalid { .. })
         ));
         assert!(matches!(
             c.when(c.hurt, plan(i64::MIN)),
-            Err(TogetherError::Invalid(_))
+            Err(Refusal::Invalid { .. })
         ));
         assert!(c.state.time_together.is_empty());
         c.when(c.hurt, plan(START_US - 2 * HOUR_US))
@@ -1245,11 +1221,11 @@ mod tests {
         assert_eq!(c.state.own_ideas[0].added_by, c.hurt);
         assert_eq!(
             c.when(c.broke, add("pancakes on sunday MORNING")),
-            Err(TogetherError::NotNow(IDEA_ON_LIST))
+            Err(Refusal::NotNow(IDEA_ON_LIST))
         );
         assert_eq!(
             c.when(c.broke, add(IDEAS[0])),
-            Err(TogetherError::NotNow(IDEA_ON_LIST))
+            Err(Refusal::NotNow(IDEA_ON_LIST))
         );
     }
 
@@ -1261,17 +1237,17 @@ mod tests {
         let g = c.goal(Some("2027-06-01")).expect("set");
         assert_eq!(
             c.when(c.hurt, Command::ConfirmGoal { goal: g }),
-            Err(TogetherError::NotNow(GOAL_NOT_MARKED))
+            Err(Refusal::NotNow(GOAL_NOT_MARKED))
         );
         c.when(c.hurt, Command::MarkGoalReached { goal: g })
             .expect("marked");
         assert_eq!(
             c.when(c.hurt, Command::MarkGoalReached { goal: g }),
-            Err(TogetherError::NotNow(GOAL_MARKED))
+            Err(Refusal::NotNow(GOAL_MARKED))
         );
         assert_eq!(
             c.when(c.hurt, Command::ConfirmGoal { goal: g }),
-            Err(TogetherError::NotYours(OWN_MARK))
+            Err(Refusal::NotYours(OWN_MARK))
         );
         assert!(c.state.reached_goals().is_empty());
         assert_eq!(c.state.waiting_for(c.broke), vec![Waiting::ConfirmGoal(g)]);
@@ -1288,7 +1264,7 @@ mod tests {
         assert_eq!(c.state.open_goals().count(), 0);
         assert_eq!(
             c.when(c.broke, Command::MarkGoalReached { goal: g }),
-            Err(TogetherError::NotNow(GOAL_REACHED))
+            Err(Refusal::NotNow(GOAL_REACHED))
         );
     }
 
@@ -1319,7 +1295,7 @@ mod tests {
                 goal: EntryId::random(),
             },
         ] {
-            assert_eq!(c.when(c.hurt, command), Err(TogetherError::NotFound));
+            assert_eq!(c.when(c.hurt, command), Err(Refusal::NotFound));
         }
     }
 
@@ -1341,11 +1317,11 @@ mod tests {
         let mut c = Couple::new();
         assert!(matches!(
             c.goal(Some("2026-11-01")),
-            Err(TogetherError::Invalid(_))
+            Err(Refusal::Invalid { .. })
         ));
         assert!(matches!(
             c.goal(Some("2099-01-01")),
-            Err(TogetherError::Invalid(_))
+            Err(Refusal::Invalid { .. })
         ));
         assert!(c.state.goals.is_empty());
         c.goal(Some("2026-11-17"))
@@ -1373,7 +1349,7 @@ mod tests {
         for command in commands {
             assert_eq!(
                 decide(&c.state, None, command, &ctx),
-                Err(TogetherError::NotNow(NO_PARTNER))
+                Err(Refusal::NotNow(NO_PARTNER))
             );
         }
     }

@@ -6,7 +6,10 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Backend, couple, event_count, spawn_app};
 
-crate::on_both_databases!(a_refused_field_comes_back_beside_the_field_with_what_was_typed);
+crate::on_both_databases!(
+    a_refused_field_comes_back_beside_the_field_with_what_was_typed,
+    a_refusal_by_the_rules_comes_back_beside_the_field_it_concerns,
+);
 
 /// A breach with a bad field is not recorded: its form comes back with the message beside
 /// that field (tied to it for screen readers) and everything else as it was typed.
@@ -132,6 +135,74 @@ async fn a_refused_field_comes_back_beside_the_field_with_what_was_typed(backend
         Some("A walk by the river")
     );
     assert!(page.body.contains("value=\"yes\" checked"));
+    assert_eq!(
+        event_count(&app, &space).await,
+        before,
+        "nothing was recorded"
+    );
+}
+
+/// A value that parses but that the rules of the space refuse (a date in the future, a plan
+/// too long ago, a revisit date that has passed) comes back beside the field it concerns,
+/// like a value that does not parse, and nothing is written.
+async fn a_refusal_by_the_rules_comes_back_beside_the_field_it_concerns(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_sam, alex, space) = couple(&app).await;
+    let before = event_count(&app, &space).await;
+    // The message sits in the element tied to the field, and not above the form.
+    let at_field = |page: &crate::helpers::Page, field: &str, message: &str| {
+        let id = format!("id=\"{field}-error\">");
+        assert!(page.body.contains(&id), "{id}: {}", page.text());
+        assert!(page.has(message), "{message}");
+        assert!(!page.body.contains("id=\"-error\""), "not above the form");
+    };
+
+    let page = alex
+        .post(
+            &format!("{space}/breaches"),
+            &[
+                ("title", "The card statements"),
+                ("kind", "secret_spending"),
+                ("broke_trust", "partner"),
+                ("discovered_on", "2099-01-05"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    at_field(
+        &page,
+        "discovered_on",
+        "The date it came to light can't be in the future.",
+    );
+
+    let nine_days_ago = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::from_second(app.clock.now_secs() - 9 * 86_400).expect("time"))
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    let page = alex
+        .post(
+            &format!("{space}/together/plans"),
+            &[("what", "A walk by the river"), ("when", &nine_days_ago)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    at_field(&page, "when", "That time is more than a week ago.");
+
+    let page = alex
+        .post(
+            &format!("{space}/agreements"),
+            &[
+                ("text", "We tell each other first."),
+                ("revisit", "2001-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    at_field(
+        &page,
+        "revisit",
+        "That revisit date has already passed. Please choose a date from today on.",
+    );
     assert_eq!(
         event_count(&app, &space).await,
         before,
