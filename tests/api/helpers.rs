@@ -110,6 +110,16 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = fresh_store(backend, dir.path()).await;
+    spawn_app_on(store, dir, adjust).await
+}
+
+/// Starts the real server on 127.0.0.1:0 over `store` (already migrated), which lives in
+/// `dir` if it is a file.
+pub async fn spawn_app_on(
+    store: Store,
+    dir: tempfile::TempDir,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind port 0");

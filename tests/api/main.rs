@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod checkins;
 mod cli;
+mod faults;
 mod keepword;
 mod ownup;
 mod progress;
