@@ -229,6 +229,29 @@ impl Store {
         on_pool!(self, pool => pool.close().await)
     }
 
+    /// Whether the database takes writes now: it must find room for a few new pages (in a
+    /// transaction that is rolled back, so the probe never grows the file) and commit a
+    /// one-row write of its own. Real data is never touched.
+    #[tracing::instrument(skip_all)]
+    pub async fn probe_writes(&self, now: i64) -> Result<(), StoreError> {
+        // Four pages at SQLite's default page size: an append needs about as much.
+        let filler = vec![0_u8; 16 * 1024];
+        on_pool!(self, pool => transaction(pool, End::RollBack, async |tx| {
+            sqlx::query("INSERT INTO readiness_room (filler) VALUES ($1)")
+                .bind(filler.as_slice())
+                .execute(&mut *tx)
+                .await?;
+            Ok(())
+        }).await)?;
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
+            sqlx::query("UPDATE readiness SET checked_at = $1 WHERE id = 1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            Ok(())
+        }).await)
+    }
+
     // ---- persons ----------------------------------------------------------------------
 
     #[tracing::instrument(skip_all)]
@@ -769,7 +792,7 @@ impl Store {
 }
 
 /// Whether a connection coming back to the pool may serve the next caller: only if it is
-/// not, by its own count, inside a transaction. [`in_transaction`] already closes a connection
+/// not, by its own count, inside a transaction. [`transaction`] already closes a connection
 /// whose COMMIT or ROLLBACK failed; this catches what it cannot see, a request cancelled
 /// mid-transaction, whose rollback is only queued (and could fail). Such a connection is
 /// closed rather than trusted: rare, and a new one costs little.
@@ -781,15 +804,16 @@ async fn still_clean<C: sqlx::Connection>(conn: &mut C) -> Result<bool, sqlx::Er
     Ok(clean)
 }
 
+/// What happens to a transaction whose body succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Commit,
+    /// Undo it: for probes that must not leave anything behind.
+    RollBack,
+}
+
 /// Runs `body` inside a transaction that is committed (the only way anything here is
 /// written in more than one statement), on a connection of its own.
-///
-/// If BEGIN, COMMIT or ROLLBACK fails, the connection is closed, never returned to the
-/// pool. SQLite may already have rolled the transaction back by itself (a full disk does
-/// that), so sqlx's own ROLLBACK fails and it keeps counting the connection as inside a
-/// transaction; back in the pool, the next `begin()` on it would open a SAVEPOINT and its
-/// "commit" would only RELEASE it, inside a transaction that never ends: a write answered
-/// as saved that was never committed, and every other writer locked out behind it.
 async fn in_transaction<DB, T>(
     pool: &sqlx::Pool<DB>,
     body: impl AsyncFnOnce(&mut DB::Connection) -> Result<T, StoreError>,
@@ -797,18 +821,39 @@ async fn in_transaction<DB, T>(
 where
     DB: sqlx::Database,
 {
+    transaction(pool, End::Commit, body).await
+}
+
+/// Runs `body` in a transaction on a connection taken from `pool`, then ends it as `end`
+/// says (always rolling back if `body` failed).
+///
+/// If BEGIN, COMMIT or ROLLBACK fails, the connection is closed, never returned to the
+/// pool. SQLite may already have rolled the transaction back by itself (a full disk does
+/// that), so sqlx's own ROLLBACK fails and it keeps counting the connection as inside a
+/// transaction; back in the pool, the next `begin()` on it would open a SAVEPOINT and its
+/// "commit" would only RELEASE it, inside a transaction that never ends: a write answered
+/// as saved that was never committed, and every other writer locked out behind it.
+async fn transaction<DB, T>(
+    pool: &sqlx::Pool<DB>,
+    end: End,
+    body: impl AsyncFnOnce(&mut DB::Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError>
+where
+    DB: sqlx::Database,
+{
     let mut conn = pool.acquire().await?;
-    let (outcome, failed) = run_transaction::<DB, T>(&mut conn, body).await;
+    let (outcome, failed) = run_transaction::<DB, T>(&mut conn, end, body).await;
     if let Some(statement) = failed {
         discard(conn, statement).await;
     }
     outcome
 }
 
-/// The body of [`in_transaction`], on a borrowed connection; also says which statement that
+/// The body of [`transaction`], on a borrowed connection; also says which statement that
 /// ends (or begins) a transaction failed, if one did.
 async fn run_transaction<DB, T>(
     conn: &mut DB::Connection,
+    end: End,
     body: impl AsyncFnOnce(&mut DB::Connection) -> Result<T, StoreError>,
 ) -> (Result<T, StoreError>, Option<&'static str>)
 where
@@ -819,9 +864,9 @@ where
         Err(err) => return (Err(err.into()), Some("BEGIN")),
     };
     let outcome = body(&mut *tx).await;
-    let ended = match &outcome {
-        Ok(_) => tx.commit().await.map_err(|e| ("COMMIT", e)),
-        Err(_) => tx.rollback().await.map_err(|e| ("ROLLBACK", e)),
+    let ended = match (&outcome, end) {
+        (Ok(_), End::Commit) => tx.commit().await.map_err(|e| ("COMMIT", e)),
+        _ => tx.rollback().await.map_err(|e| ("ROLLBACK", e)),
     };
     match (ended, outcome) {
         (Ok(()), outcome) => (outcome, None),

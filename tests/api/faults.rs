@@ -1,7 +1,7 @@
 //! Storage faults on a real database: a full disk (SQLite's `max_page_count`, set on every
 //! connection of the pool) and a read-only one (`query_only`). Nothing that was answered as
-//! saved may be lost, nothing that was refused may appear, the person gets a calm 503, and
-//! the same process recovers once it can write.
+//! saved may be lost, nothing that was refused may appear, the person gets a calm 503, the
+//! readiness check follows the database, and the same process recovers once it can write.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,9 @@ use goldseam::store::{Effect, Store, StoreError};
 use reqwest::StatusCode;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
-use crate::helpers::spawn_app_on;
+use crate::helpers::{Backend, spawn_app, spawn_app_on};
+
+crate::on_both_databases!(readiness_answers_ready_while_writes_work);
 
 /// No cap worth the name: the database may grow as it likes.
 const ROOM: u64 = 1 << 30;
@@ -261,7 +263,8 @@ async fn all_events(store: &Store) -> i64 {
 }
 
 /// Over HTTP: with the disk full, a write answers a calm 503 that says nothing was saved,
-/// and writes nothing; with room again, the same server takes the same write.
+/// and writes nothing; `/readyz` fails while `/healthz` stays ok; with room again, the
+/// same server takes the same write and says it is ready.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_answers_a_calm_503_and_the_server_recovers_by_itself() {
     let dir = tempfile::tempdir().expect("dir");
@@ -269,6 +272,7 @@ async fn a_full_disk_answers_a_calm_503_and_the_server_recovers_by_itself() {
     let app = spawn_app_on(store, dir, |_| {}).await;
     let sam = app.person("Sam").await;
     sam.create_space("Sam & Alex").await;
+    assert_eq!(app.client().get("/readyz").await.status, StatusCode::OK);
 
     fill_disk(app.app.store(), &faults, 1).await;
     let mut refused = None;
@@ -294,15 +298,21 @@ async fn a_full_disk_answers_a_calm_503_and_the_server_recovers_by_itself() {
     assert!(page.headers.contains_key(reqwest::header::RETRY_AFTER));
     assert!(page.reads("Nothing was saved"), "{}", page.body);
     assert!(page.reads("try again in a moment"), "{}", page.body);
+    let ready = app.client().get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(ready.headers.contains_key(reqwest::header::RETRY_AFTER));
+    let live = app.client().get("/healthz").await;
+    assert_eq!((live.status, live.body.as_str()), (StatusCode::OK, "ok"));
 
     faults.max_pages.store(ROOM, Ordering::SeqCst);
+    assert_eq!(app.client().get("/readyz").await.status, StatusCode::OK);
     let before = all_events(app.app.store()).await;
     let page = sam.post("/spaces", &[("name", "Once more")]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(all_events(app.app.store()).await, before + 1);
 }
 
-/// A read-only disk: the same calm 503, and writes work again in the
+/// A read-only disk: the same calm 503 and failing readiness, and writes work again in the
 /// same process as soon as the disk is writable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_only_disk_answers_503_until_it_is_writable_again() {
@@ -321,10 +331,50 @@ async fn a_read_only_disk_answers_503_until_it_is_writable_again() {
         page.body
     );
     assert!(page.reads("Nothing was saved"), "{}", page.body);
+    assert_eq!(
+        app.client().get("/readyz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 
     faults.read_only.store(false, Ordering::SeqCst);
     assert_eq!(all_events(app.app.store()).await, before, "nothing written");
+    assert_eq!(app.client().get("/readyz").await.status, StatusCode::OK);
     let page = sam.post("/spaces", &[("name", "Writable")]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(all_events(app.app.store()).await, before + 1);
+}
+
+/// The probe's transaction that looks for room is rolled back: probing never grows the
+/// database file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readiness_probe_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (store, _faults) = faulty_store(dir.path()).await;
+    store.probe_writes(1).await.expect("first probe");
+    let pages = scalar(&store, "PRAGMA page_count").await;
+    for now in 2..6 {
+        store.probe_writes(now).await.expect("probe");
+    }
+    assert_eq!(scalar(&store, "PRAGMA page_count").await, pages);
+    assert_eq!(
+        scalar(&store, "SELECT COUNT(*) FROM readiness_room").await,
+        0
+    );
+    assert_eq!(
+        scalar(&store, "SELECT checked_at FROM readiness WHERE id = 1").await,
+        5
+    );
+}
+
+async fn readiness_answers_ready_while_writes_work(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ready = app.client().get("/readyz").await;
+    assert_eq!(
+        (ready.status, ready.body.as_str()),
+        (StatusCode::OK, "ready")
+    );
+    let live = app.client().get("/healthz").await;
+    assert_eq!((live.status, live.body.as_str()), (StatusCode::OK, "ok"));
+    // The probe writes its own row, on either database.
+    app.app.store().probe_writes(42).await.expect("probe");
 }
