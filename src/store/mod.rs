@@ -200,7 +200,15 @@ impl Store {
     }
 
     pub async fn postgres(options: PgConnectOptions) -> anyhow::Result<Self> {
-        let pool = PgPoolOptions::new()
+        Self::postgres_with(options, PgPoolOptions::new()).await
+    }
+
+    /// [`Store::postgres`] with the caller's pool hooks, as [`Store::sqlite_with`].
+    pub async fn postgres_with(
+        options: PgConnectOptions,
+        pool: PgPoolOptions,
+    ) -> anyhow::Result<Self> {
+        let pool = pool
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .after_release(|conn, _| Box::pin(still_clean(conn)))

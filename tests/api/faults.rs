@@ -1,5 +1,6 @@
 //! Storage faults on a real database: a full disk (SQLite's `max_page_count`, set on every
-//! connection of the pool) and a read-only one (`query_only`). Nothing that was answered as
+//! connection of the pool) and a read-only one (SQLite's `query_only`, PostgreSQL's
+//! `default_transaction_read_only`). Nothing that was answered as
 //! saved may be lost, nothing that was refused may appear, the person gets a calm 503, the
 //! readiness check follows the database, and the same process recovers once it can write.
 
@@ -13,11 +14,15 @@ use goldseam::domain::record::{self, Draft, GENESIS_PREV};
 use goldseam::domain::{PersonId, SpaceId};
 use goldseam::store::{Effect, Store, StoreError};
 use reqwest::StatusCode;
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 use crate::helpers::{Backend, spawn_app, spawn_app_on};
 
-crate::on_both_databases!(readiness_answers_ready_while_writes_work);
+crate::on_both_databases!(
+    readiness_answers_ready_while_writes_work,
+    a_read_only_database_answers_503_until_it_is_writable_again,
+);
 
 /// No cap worth the name: the database may grow as it likes.
 const ROOM: u64 = 1 << 30;
@@ -32,50 +37,70 @@ struct Faults {
 }
 
 impl Faults {
-    fn pragmas(&self) -> [String; 2] {
-        [
-            format!(
-                "PRAGMA max_page_count = {}",
-                self.max_pages.load(Ordering::SeqCst)
-            ),
-            format!(
-                "PRAGMA query_only = {}",
-                self.read_only.load(Ordering::SeqCst)
-            ),
-        ]
+    /// What each connection runs before it serves a call, on `backend`.
+    fn statements(&self, backend: Backend) -> Vec<String> {
+        let read_only = self.read_only.load(Ordering::SeqCst);
+        match backend {
+            Backend::Sqlite => vec![
+                format!(
+                    "PRAGMA max_page_count = {}",
+                    self.max_pages.load(Ordering::SeqCst)
+                ),
+                format!("PRAGMA query_only = {read_only}"),
+            ],
+            Backend::Postgres => vec![format!(
+                "SET default_transaction_read_only = {}",
+                if read_only { "on" } else { "off" }
+            )],
+        }
     }
 }
 
-/// A migrated SQLite store in `dir` whose every connection, new or reused, takes on the
-/// current `Faults` before it serves a call.
-async fn faulty_store(dir: &Path) -> (Store, Arc<Faults>) {
+/// A migrated store (in `dir` for SQLite) whose every connection, new or reused, takes on
+/// the current `Faults` before it serves a call.
+async fn faulty_store(backend: Backend, dir: &Path) -> (Store, Arc<Faults>) {
     let faults = Arc::new(Faults {
         max_pages: AtomicU64::new(ROOM),
         read_only: AtomicBool::new(false),
     });
-    let (on_connect, on_acquire) = (faults.clone(), faults.clone());
-    let pool = SqlitePoolOptions::new()
-        .after_connect(move |conn, _| {
-            let sql = on_connect.pragmas();
-            Box::pin(async move {
-                for pragma in &sql {
-                    sqlx::query(pragma).execute(&mut *conn).await?;
-                }
-                Ok(())
-            })
-        })
-        .before_acquire(move |conn, _| {
-            let sql = on_acquire.pragmas();
-            Box::pin(async move {
-                for pragma in &sql {
-                    sqlx::query(pragma).execute(&mut *conn).await?;
-                }
-                Ok(true)
-            })
-        });
-    let store = Store::sqlite_with(SqliteConnectOptions::new().filename(db_file(dir)), pool)
+    macro_rules! with_faults {
+        ($pool:expr) => {{
+            let (on_connect, on_acquire) = (faults.clone(), faults.clone());
+            $pool
+                .after_connect(move |conn, _| {
+                    let sql = on_connect.statements(backend);
+                    Box::pin(async move {
+                        for statement in &sql {
+                            sqlx::query(statement).execute(&mut *conn).await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .before_acquire(move |conn, _| {
+                    let sql = on_acquire.statements(backend);
+                    Box::pin(async move {
+                        for statement in &sql {
+                            sqlx::query(statement).execute(&mut *conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
+        }};
+    }
+    let store = match backend {
+        Backend::Sqlite => Store::sqlite_with(
+            SqliteConnectOptions::new().filename(db_file(dir)),
+            with_faults!(SqlitePoolOptions::new()),
+        )
         .await
-        .expect("open SQLite");
+        .expect("open SQLite"),
+        Backend::Postgres => Store::postgres_with(
+            crate::helpers::fresh_postgres().await,
+            with_faults!(PgPoolOptions::new()),
+        )
+        .await
+        .expect("connect PostgreSQL"),
+    };
     store.migrate().await.expect("migrate");
     (store, faults)
 }
@@ -84,12 +109,13 @@ fn db_file(dir: &Path) -> PathBuf {
     dir.join("faulty.db")
 }
 
-/// One SQL answer from the store's SQLite pool.
+/// One number from the store's database.
 async fn scalar(store: &Store, sql: &str) -> i64 {
-    let Store::Sqlite(pool) = store else {
-        panic!("a SQLite store")
-    };
-    sqlx::query_scalar(sql).fetch_one(pool).await.expect(sql)
+    match store {
+        Store::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .expect(sql)
 }
 
 /// Leaves the "disk" room for only `pages` more pages than the database has now.
@@ -144,7 +170,7 @@ async fn append(store: &Store, space: SpaceId, author: PersonId, n: usize) -> Re
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_loses_no_acknowledged_append_and_recovers_without_a_restart() {
     let dir = tempfile::tempdir().expect("dir");
-    let (store, faults) = faulty_store(dir.path()).await;
+    let (store, faults) = faulty_store(Backend::Sqlite, dir.path()).await;
     let store = Arc::new(store);
     let author = PersonId::random();
     let space = SpaceId::random();
@@ -268,7 +294,7 @@ async fn all_events(store: &Store) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_answers_a_calm_503_and_the_server_recovers_by_itself() {
     let dir = tempfile::tempdir().expect("dir");
-    let (store, faults) = faulty_store(dir.path()).await;
+    let (store, faults) = faulty_store(Backend::Sqlite, dir.path()).await;
     let app = spawn_app_on(store, dir, |_| {}).await;
     let sam = app.person("Sam").await;
     sam.create_space("Sam & Alex").await;
@@ -312,12 +338,11 @@ async fn a_full_disk_answers_a_calm_503_and_the_server_recovers_by_itself() {
     assert_eq!(all_events(app.app.store()).await, before + 1);
 }
 
-/// A read-only disk: the same calm 503 and failing readiness, and writes work again in the
+/// A read-only database: the same calm 503 and failing readiness, and writes work again in the
 /// same process as soon as the disk is writable.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_read_only_disk_answers_503_until_it_is_writable_again() {
+async fn a_read_only_database_answers_503_until_it_is_writable_again(backend: Backend) {
     let dir = tempfile::tempdir().expect("dir");
-    let (store, faults) = faulty_store(dir.path()).await;
+    let (store, faults) = faulty_store(backend, dir.path()).await;
     let app = spawn_app_on(store, dir, |_| {}).await;
     let sam = app.person("Sam").await;
     let before = all_events(app.app.store()).await;
@@ -349,7 +374,7 @@ async fn a_read_only_disk_answers_503_until_it_is_writable_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_readiness_probe_leaves_nothing_behind() {
     let dir = tempfile::tempdir().expect("dir");
-    let (store, _faults) = faulty_store(dir.path()).await;
+    let (store, _faults) = faulty_store(Backend::Sqlite, dir.path()).await;
     store.probe_writes(1).await.expect("first probe");
     let pages = scalar(&store, "PRAGMA page_count").await;
     for now in 2..6 {

@@ -67,25 +67,29 @@ pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Store {
         Backend::Sqlite => Store::sqlite(SqliteConnectOptions::new().filename(dir.join("test.db")))
             .await
             .expect("open SQLite"),
-        Backend::Postgres => {
-            let url = std::env::var("GOLDSEAM_TEST_POSTGRES_URL").expect("postgres URL");
-            let admin = sqlx::PgPool::connect(&url)
-                .await
-                .expect("CI's PostgreSQL must be reachable");
-            let schema = format!("gs_test_{}", uuid_hex());
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin)
-                .await
-                .expect("create schema");
-            admin.close().await;
-            let options = PgConnectOptions::from_str(&url)
-                .expect("postgres URL")
-                .options([("search_path", schema.as_str())]);
-            Store::postgres(options).await.expect("connect PostgreSQL")
-        }
+        Backend::Postgres => Store::postgres(fresh_postgres().await)
+            .await
+            .expect("connect PostgreSQL"),
     };
     store.migrate().await.expect("migrate");
     store
+}
+
+/// Options for a new, empty schema on the test PostgreSQL.
+pub async fn fresh_postgres() -> PgConnectOptions {
+    let url = std::env::var("GOLDSEAM_TEST_POSTGRES_URL").expect("postgres URL");
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("CI's PostgreSQL must be reachable");
+    let schema = format!("gs_test_{}", uuid_hex());
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .expect("create schema");
+    admin.close().await;
+    PgConnectOptions::from_str(&url)
+        .expect("postgres URL")
+        .options([("search_path", schema.as_str())])
 }
 
 fn uuid_hex() -> String {
