@@ -1,5 +1,6 @@
 //! The one error type of the use cases. Each variant a person can cause carries a calm,
-//! specific message; `Internal` is logged once by `web` and shown as an opaque 500.
+//! specific message; `Unavailable` (a storage fault) is shown as a calm 503 that says nothing
+//! was saved; `Internal` is logged once by `web` and shown as an opaque 500.
 
 use crate::domain::Refusal;
 use crate::domain::input::InputError;
@@ -36,6 +37,11 @@ pub enum AppError {
     Throttled { wait_secs: u64 },
     #[error("{0}")]
     Invite(InviteProblem),
+    /// The database cannot keep anything right now (a full or read-only disk, an I/O
+    /// error, a lock held too long). Nothing was saved; the same request may work in a
+    /// moment. Logged by `web` and shown as a calm 503.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] StoreError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -72,7 +78,10 @@ impl AppError {
 
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
-        Self::Internal(anyhow::Error::new(err))
+        match err {
+            StoreError::Unavailable(_) => Self::Unavailable(err),
+            other => Self::Internal(anyhow::Error::new(other)),
+        }
     }
 }
 

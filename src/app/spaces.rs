@@ -154,7 +154,11 @@ impl App {
         self.record(space, session.person, command, &effects)
             .await?;
         tracing::info!(%space, "space created");
-        self.new_invite(session, space).await?;
+        // The space is committed now, so the answer must say so: an error here would tell
+        // the person nothing was saved. Without a link, the space page offers to make one.
+        if let Err(err) = self.new_invite(session, space).await {
+            tracing::warn!(error = %err, %space, "space created, but its first invite link was not");
+        }
         Ok(space)
     }
 

@@ -37,9 +37,72 @@ pub enum StoreError {
     Unchained,
     #[error("stored data is malformed: {0}")]
     Corrupt(&'static str),
+    /// The database cannot take writes (or answer) right now: the disk is full or
+    /// read-only, an I/O error, a lock held too long, no connection to be had. Nothing was
+    /// written; the same call may work in a moment, without a restart.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
     #[error(transparent)]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
 }
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        if is_unavailable(&err) {
+            Self::Unavailable(err)
+        } else {
+            Self::Db(err)
+        }
+    }
+}
+
+/// Whether `err` is a fault of the storage underneath (space, permissions, I/O, locks,
+/// connections) rather than of the query: the first kind passes, the second is a bug.
+fn is_unavailable(err: &sqlx::Error) -> bool {
+    use sqlx::Error as E;
+    match err {
+        E::Io(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed => true,
+        E::Database(db) => {
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // Extended result codes carry the primary code in their low byte.
+                let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+                matches!(
+                    code & 0xff,
+                    SQLITE_BUSY
+                        | SQLITE_LOCKED
+                        | SQLITE_NOMEM
+                        | SQLITE_READONLY
+                        | SQLITE_IOERR
+                        | SQLITE_FULL
+                        | SQLITE_CANTOPEN
+                        | SQLITE_PROTOCOL
+                )
+            } else {
+                // PostgreSQL's SQLSTATE: connection lost (08), out of disk, memory or
+                // connections (53), shut down or restarting (57P), a read-only server
+                // (25006), an I/O error (58030), a statement or lock timeout (57014, 55P03),
+                // and the concurrency failures a retry resolves (40001, 40P01).
+                let state = db.code().unwrap_or_default();
+                ["08", "53", "57P"]
+                    .iter()
+                    .any(|class| state.starts_with(class))
+                    || ["25006", "58030", "57014", "55P03", "40001", "40P01"]
+                        .contains(&state.as_ref())
+            }
+        }
+        _ => false,
+    }
+}
+
+// SQLite's primary result codes (https://www.sqlite.org/rescode.html).
+const SQLITE_BUSY: i32 = 5;
+const SQLITE_LOCKED: i32 = 6;
+const SQLITE_NOMEM: i32 = 7;
+const SQLITE_READONLY: i32 = 8;
+const SQLITE_IOERR: i32 = 10;
+const SQLITE_FULL: i32 = 13;
+const SQLITE_CANTOPEN: i32 = 14;
+const SQLITE_PROTOCOL: i32 = 15;
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
@@ -111,14 +174,25 @@ impl Store {
     /// `synchronous=FULL` so an append that was acknowledged survives a power cut (in WAL
     /// mode NORMAL could lose the last commits). Writers wait up to 5 s for the lock.
     pub async fn sqlite(options: SqliteConnectOptions) -> anyhow::Result<Self> {
+        Self::sqlite_with(options, SqlitePoolOptions::new()).await
+    }
+
+    /// [`Store::sqlite`] with the caller's pool hooks (`after_connect`, `before_acquire`):
+    /// how tests put a real database into a fault. The connection settings, the pool size
+    /// and `after_release` are always ours.
+    pub async fn sqlite_with(
+        options: SqliteConnectOptions,
+        pool: SqlitePoolOptions,
+    ) -> anyhow::Result<Self> {
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
+        let pool = pool
             .max_connections(8)
+            .after_release(|conn, _| Box::pin(still_clean(conn)))
             .connect_with(options)
             .await
             .context("opening the SQLite database")?;
@@ -126,9 +200,18 @@ impl Store {
     }
 
     pub async fn postgres(options: PgConnectOptions) -> anyhow::Result<Self> {
-        let pool = PgPoolOptions::new()
+        Self::postgres_with(options, PgPoolOptions::new()).await
+    }
+
+    /// [`Store::postgres`] with the caller's pool hooks, as [`Store::sqlite_with`].
+    pub async fn postgres_with(
+        options: PgConnectOptions,
+        pool: PgPoolOptions,
+    ) -> anyhow::Result<Self> {
+        let pool = pool
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
+            .after_release(|conn, _| Box::pin(still_clean(conn)))
             .connect_with(options)
             .await
             .context("connecting to PostgreSQL")?;
@@ -152,6 +235,29 @@ impl Store {
 
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
+    }
+
+    /// Whether the database takes writes now: it must find room for a few new pages (in a
+    /// transaction that is rolled back, so the probe never grows the file) and commit a
+    /// one-row write of its own. Real data is never touched.
+    #[tracing::instrument(skip_all)]
+    pub async fn probe_writes(&self, now: i64) -> Result<(), StoreError> {
+        // Four pages at SQLite's default page size: an append needs about as much.
+        let filler = vec![0_u8; 16 * 1024];
+        on_pool!(self, pool => transaction(pool, End::RollBack, async |tx| {
+            sqlx::query("INSERT INTO readiness_room (filler) VALUES ($1)")
+                .bind(filler.as_slice())
+                .execute(&mut *tx)
+                .await?;
+            Ok(())
+        }).await)?;
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
+            sqlx::query("UPDATE readiness SET checked_at = $1 WHERE id = 1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            Ok(())
+        }).await)
     }
 
     // ---- persons ----------------------------------------------------------------------
@@ -403,8 +509,7 @@ impl Store {
         at: i64,
         forget_before: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
             sqlx::query("DELETE FROM login_failures WHERE at < $1")
                 .bind(forget_before)
                 .execute(&mut *tx)
@@ -416,9 +521,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+        }).await)
     }
 
     #[tracing::instrument(skip_all)]
@@ -483,8 +587,7 @@ impl Store {
         let to_i64 = |n: u64| i64::try_from(n).map_err(|_| StoreError::Corrupt("seq out of range"));
         let (expected_seq, new_seq) = (to_i64(expected.0)?, to_i64(new_seq)?);
 
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
             let creating = effects.iter().find_map(|e| match e {
                 Effect::CreateSpace { created_at } => Some(*created_at),
                 _ => None,
@@ -573,9 +676,8 @@ impl Store {
                     }
                 }
             }
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+        }).await)
     }
 
     /// The spaces a person belongs to, oldest membership first.
@@ -598,8 +700,7 @@ impl Store {
     /// the newest link works.
     #[tracing::instrument(skip_all)]
     pub async fn replace_invite(&self, invite: &InviteRow) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
             sqlx::query("UPDATE invites SET revoked_at = $2 WHERE space_id = $1 AND used_at IS NULL AND revoked_at IS NULL")
                 .bind(&invite.space_id)
                 .bind(invite.created_at)
@@ -616,9 +717,8 @@ impl Store {
             .bind(invite.expires_at)
             .execute(&mut *tx)
             .await?;
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+        }).await)
     }
 
     #[tracing::instrument(skip_all)]
@@ -642,8 +742,7 @@ impl Store {
 
     #[tracing::instrument(skip_all)]
     pub async fn save_draft(&self, d: &DraftRow) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
             let updated = sqlx::query(
                 "UPDATE drafts SET body = $4, updated_at = $5
                  WHERE id = $1 AND person_id = $2 AND space_id = $3",
@@ -675,9 +774,8 @@ impl Store {
                     Err(e) => return Err(e.into()),
                 }
             }
-            tx.commit().await?;
-        });
-        Ok(())
+            Ok(())
+        }).await)
     }
 
     #[tracing::instrument(skip_all)]
@@ -738,6 +836,100 @@ impl Store {
                 .await?;
         });
         Ok(())
+    }
+}
+
+/// Whether a connection coming back to the pool may serve the next caller: only if it is
+/// not, by its own count, inside a transaction. [`transaction`] already closes a connection
+/// whose COMMIT or ROLLBACK failed; this catches what it cannot see, a request cancelled
+/// mid-transaction, whose rollback is only queued (and could fail). Such a connection is
+/// closed rather than trusted: rare, and a new one costs little.
+async fn still_clean<C: sqlx::Connection>(conn: &mut C) -> Result<bool, sqlx::Error> {
+    let clean = !conn.is_in_transaction();
+    if !clean {
+        tracing::warn!("closing a database connection returned inside a transaction");
+    }
+    Ok(clean)
+}
+
+/// What happens to a transaction whose body succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Commit,
+    /// Undo it: for probes that must not leave anything behind.
+    RollBack,
+}
+
+/// Runs `body` inside a transaction that is committed (the only way anything here is
+/// written in more than one statement), on a connection of its own.
+async fn in_transaction<DB, T>(
+    pool: &sqlx::Pool<DB>,
+    body: impl AsyncFnOnce(&mut DB::Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError>
+where
+    DB: sqlx::Database,
+{
+    transaction(pool, End::Commit, body).await
+}
+
+/// Runs `body` in a transaction on a connection taken from `pool`, then ends it as `end`
+/// says (always rolling back if `body` failed).
+///
+/// If BEGIN, COMMIT or ROLLBACK fails, the connection is closed, never returned to the
+/// pool. SQLite may already have rolled the transaction back by itself (a full disk does
+/// that), so sqlx's own ROLLBACK fails and it keeps counting the connection as inside a
+/// transaction; back in the pool, the next `begin()` on it would open a SAVEPOINT and its
+/// "commit" would only RELEASE it, inside a transaction that never ends: a write answered
+/// as saved that was never committed, and every other writer locked out behind it.
+async fn transaction<DB, T>(
+    pool: &sqlx::Pool<DB>,
+    end: End,
+    body: impl AsyncFnOnce(&mut DB::Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError>
+where
+    DB: sqlx::Database,
+{
+    let mut conn = pool.acquire().await?;
+    let (outcome, failed) = run_transaction::<DB, T>(&mut conn, end, body).await;
+    if let Some(statement) = failed {
+        discard(conn, statement).await;
+    }
+    outcome
+}
+
+/// The body of [`transaction`], on a borrowed connection; also says which statement that
+/// ends (or begins) a transaction failed, if one did.
+async fn run_transaction<DB, T>(
+    conn: &mut DB::Connection,
+    end: End,
+    body: impl AsyncFnOnce(&mut DB::Connection) -> Result<T, StoreError>,
+) -> (Result<T, StoreError>, Option<&'static str>)
+where
+    DB: sqlx::Database,
+{
+    let mut tx = match sqlx::Connection::begin(conn).await {
+        Ok(tx) => tx,
+        Err(err) => return (Err(err.into()), Some("BEGIN")),
+    };
+    let outcome = body(&mut *tx).await;
+    let ended = match (&outcome, end) {
+        (Ok(_), End::Commit) => tx.commit().await.map_err(|e| ("COMMIT", e)),
+        _ => tx.rollback().await.map_err(|e| ("ROLLBACK", e)),
+    };
+    match (ended, outcome) {
+        (Ok(()), outcome) => (outcome, None),
+        // A body that failed explains more than the rollback that failed after it.
+        (Err((statement, _)), Err(first)) => (Err(first), Some(statement)),
+        (Err((statement, err)), Ok(_)) => (Err(err.into()), Some(statement)),
+    }
+}
+
+/// Closes a connection whose transaction state is no longer known, so the pool opens a
+/// fresh one instead of handing it out again.
+async fn discard<DB: sqlx::Database>(conn: sqlx::pool::PoolConnection<DB>, after: &str) {
+    tracing::warn!("closing a database connection after a failed {after}");
+    if let Err(err) = conn.close().await {
+        tracing::debug!(error = %err, "closing the connection failed too");
     }
 }
 

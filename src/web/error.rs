@@ -1,9 +1,10 @@
 //! Turning use-case errors into responses: a calm page with a specific message and a 4xx
-//! status for anything a person caused; an opaque 500 (logged once, here) for the rest.
+//! status for anything a person caused; a calm 503 with `Retry-After` when storage cannot
+//! keep anything right now; an opaque 500 (logged once, here) for the rest.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::app::{AppError, InviteProblem};
@@ -73,8 +74,25 @@ pub fn status_of(err: &AppError) -> StatusCode {
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Invite(InviteProblem::Unknown) => StatusCode::NOT_FOUND,
         AppError::Invite(_) => StatusCode::GONE,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// How many seconds a 503 asks the browser (or a proxy) to wait before trying again.
+pub const RETRY_AFTER_SECS: u32 = 5;
+
+/// The calm answer to a storage fault: nothing was saved, try again in a moment.
+pub fn unavailable_page() -> Response {
+    let mut response = error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Nothing was saved",
+        "We couldn't save this just now, so nothing was kept. Please try again in a moment.",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+    response
 }
 
 impl IntoResponse for WebError {
@@ -86,6 +104,10 @@ impl IntoResponse for WebError {
                 "There is nothing here, or it isn't yours to see. Check the address, or go back to your spaces.".to_owned(),
             ),
             AppError::Invite(_) => ("This invite link can't be used", self.0.to_string()),
+            AppError::Unavailable(err) => {
+                tracing::error!(error = format!("{err:#}"), "storage unavailable");
+                return unavailable_page();
+            }
             AppError::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "request failed");
                 (

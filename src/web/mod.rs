@@ -127,8 +127,29 @@ fn routes() -> Router<App> {
         .merge(repair::routes())
         .merge(help::routes())
         .merge(assets::routes())
+        // Liveness: the process answers. Readiness: the database takes writes now.
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .fallback(error::fallback)
+}
+
+/// 200 while the database takes writes, 503 (with `Retry-After`) while it does not, so a
+/// load balancer or an operator sees a full or read-only disk before a person does. It
+/// follows the database both ways: no restart is needed once writes work again.
+async fn readyz(axum::extract::State(app): axum::extract::State<App>) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    match app.store().probe_writes(app.clock().now_secs()).await {
+        Ok(()) => "ready".into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness probe failed: the database takes no writes");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, error::RETRY_AFTER_SECS.to_string())],
+                "not ready: the database takes no writes",
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Request bodies larger than this are refused with 413. The largest form (an apology: five

@@ -67,25 +67,29 @@ pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Store {
         Backend::Sqlite => Store::sqlite(SqliteConnectOptions::new().filename(dir.join("test.db")))
             .await
             .expect("open SQLite"),
-        Backend::Postgres => {
-            let url = std::env::var("GOLDSEAM_TEST_POSTGRES_URL").expect("postgres URL");
-            let admin = sqlx::PgPool::connect(&url)
-                .await
-                .expect("CI's PostgreSQL must be reachable");
-            let schema = format!("gs_test_{}", uuid_hex());
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin)
-                .await
-                .expect("create schema");
-            admin.close().await;
-            let options = PgConnectOptions::from_str(&url)
-                .expect("postgres URL")
-                .options([("search_path", schema.as_str())]);
-            Store::postgres(options).await.expect("connect PostgreSQL")
-        }
+        Backend::Postgres => Store::postgres(fresh_postgres().await)
+            .await
+            .expect("connect PostgreSQL"),
     };
     store.migrate().await.expect("migrate");
     store
+}
+
+/// Options for a new, empty schema on the test PostgreSQL.
+pub async fn fresh_postgres() -> PgConnectOptions {
+    let url = std::env::var("GOLDSEAM_TEST_POSTGRES_URL").expect("postgres URL");
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("CI's PostgreSQL must be reachable");
+    let schema = format!("gs_test_{}", uuid_hex());
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .expect("create schema");
+    admin.close().await;
+    PgConnectOptions::from_str(&url)
+        .expect("postgres URL")
+        .options([("search_path", schema.as_str())])
 }
 
 fn uuid_hex() -> String {
@@ -110,6 +114,16 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = fresh_store(backend, dir.path()).await;
+    spawn_app_on(store, dir, adjust).await
+}
+
+/// Starts the real server on 127.0.0.1:0 over `store` (already migrated), which lives in
+/// `dir` if it is a file.
+pub async fn spawn_app_on(
+    store: Store,
+    dir: tempfile::TempDir,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind port 0");

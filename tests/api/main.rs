@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod checkins;
 mod cli;
+mod faults;
 mod forms;
 mod keeping_word;
 mod owning_up;

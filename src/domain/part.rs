@@ -1,0 +1,240 @@
+//! The one shape every part of a space has (owning up, check-ins, together, repair,
+//! promises, agreements, reports): it decides on its commands and applies its events, both
+//! pure. `space::decide` and `space::apply` reach every part through this trait, and the
+//! tests of every part use one given/when/then fixture ([`Couple`], in tests only).
+//!
+//! A part reads nothing of the space but what [`Around`] hands it, so what one part may
+//! know of another (a stage or a report belongs to a breach) is written down here.
+
+use super::agreements::{self, Agreements};
+use super::checkins::{self, CheckIns};
+use super::ownup::{self, OwnUp};
+use super::promises::{self, Promises};
+use super::repair::{self, Repair};
+use super::reports::{self, Reports};
+use super::together::{self, Together};
+use super::{Ctx, PersonId, Refusal};
+
+/// What a part is told about the space around it when it decides.
+pub struct Around<'a> {
+    /// The acting partner's partner, once they have joined.
+    pub partner: Option<PersonId>,
+    /// The breaches, for the parts whose entries belong to one.
+    pub own_up: &'a OwnUp,
+}
+
+/// A part of a space: its state is a fold of its events.
+pub trait Part {
+    type Command;
+    type Event: Clone;
+
+    /// given this state, when `ctx.actor` asks for `command`: the events it produces, or why
+    /// not. Deterministic: time and the actor come in `ctx`.
+    fn decide(
+        &self,
+        around: &Around<'_>,
+        command: Self::Command,
+        ctx: &Ctx,
+    ) -> Result<Vec<Self::Event>, Refusal>;
+
+    /// Folds one recorded event by `author` (whose partner is `other`) in at `at_us`.
+    fn apply(&mut self, author: PersonId, other: Option<PersonId>, at_us: i64, event: Self::Event);
+}
+
+/// The parts whose functions take the same arguments in the same order.
+macro_rules! part {
+    ($state:ty, $module:ident) => {
+        impl Part for $state {
+            type Command = $module::Command;
+            type Event = $module::Event;
+
+            fn decide(
+                &self,
+                around: &Around<'_>,
+                command: Self::Command,
+                ctx: &Ctx,
+            ) -> Result<Vec<Self::Event>, Refusal> {
+                $module::decide(self, around.partner, command, ctx)
+            }
+
+            fn apply(
+                &mut self,
+                author: PersonId,
+                other: Option<PersonId>,
+                at_us: i64,
+                event: Self::Event,
+            ) {
+                $module::apply(self, author, other, at_us, event);
+            }
+        }
+    };
+}
+
+part!(OwnUp, ownup);
+part!(Together, together);
+part!(Promises, promises);
+
+impl Part for CheckIns {
+    type Command = checkins::Command;
+    type Event = checkins::Event;
+
+    fn decide(
+        &self,
+        around: &Around<'_>,
+        command: Self::Command,
+        ctx: &Ctx,
+    ) -> Result<Vec<Self::Event>, Refusal> {
+        checkins::decide(self, around.partner, command, ctx)
+    }
+
+    fn apply(&mut self, author: PersonId, _: Option<PersonId>, at_us: i64, event: Self::Event) {
+        checkins::apply(self, author, at_us, event);
+    }
+}
+
+impl Part for Agreements {
+    type Command = agreements::Command;
+    type Event = agreements::Event;
+
+    fn decide(
+        &self,
+        around: &Around<'_>,
+        command: Self::Command,
+        ctx: &Ctx,
+    ) -> Result<Vec<Self::Event>, Refusal> {
+        agreements::decide(self, around.partner, command, ctx)
+    }
+
+    fn apply(&mut self, author: PersonId, _: Option<PersonId>, at_us: i64, event: Self::Event) {
+        agreements::apply(self, author, at_us, event);
+    }
+}
+
+impl Part for Repair {
+    type Command = repair::Command;
+    type Event = repair::Event;
+
+    fn decide(
+        &self,
+        around: &Around<'_>,
+        command: Self::Command,
+        ctx: &Ctx,
+    ) -> Result<Vec<Self::Event>, Refusal> {
+        repair::decide(self, around.own_up, around.partner, command, ctx)
+    }
+
+    fn apply(&mut self, author: PersonId, _: Option<PersonId>, at_us: i64, event: Self::Event) {
+        repair::apply(self, author, at_us, event);
+    }
+}
+
+impl Part for Reports {
+    type Command = reports::Command;
+    type Event = reports::Event;
+
+    fn decide(
+        &self,
+        around: &Around<'_>,
+        command: Self::Command,
+        ctx: &Ctx,
+    ) -> Result<Vec<Self::Event>, Refusal> {
+        reports::decide(self, around.own_up, around.partner, command, ctx)
+    }
+
+    fn apply(
+        &mut self,
+        author: PersonId,
+        other: Option<PersonId>,
+        at_us: i64,
+        event: Self::Event,
+    ) {
+        reports::apply(self, author, other, at_us, event);
+    }
+}
+
+#[cfg(test)]
+pub(crate) use fixture::Couple;
+
+#[cfg(test)]
+mod fixture {
+    use super::{Around, Part};
+    use crate::domain::ownup::{self, BreachKind, BreachRecorded, OwnUp};
+    use crate::domain::{Ctx, EntryId, PersonId, Refusal};
+
+    /// The one given/when/then fixture of every part: a couple (`hurt` was hurt by `broke`
+    /// in `breach`), the breaches, the part's state and a clock. `when` decides and applies,
+    /// as the app does.
+    pub(crate) struct Couple<P> {
+        pub hurt: PersonId,
+        pub broke: PersonId,
+        /// A breach recorded at the start, for the parts whose entries belong to one.
+        pub breach: EntryId,
+        pub own_up: OwnUp,
+        pub state: P,
+        pub now_us: i64,
+    }
+
+    impl<P: Part + Default> Couple<P> {
+        /// given: a couple with one breach, at `now_us`.
+        pub fn starting_at(now_us: i64) -> Self {
+            let (hurt, broke) = (PersonId::random(), PersonId::random());
+            let mut c = Self {
+                hurt,
+                broke,
+                breach: EntryId::random(),
+                own_up: OwnUp::default(),
+                state: P::default(),
+                now_us,
+            };
+            c.breach = c.given_breach(broke, hurt);
+            c
+        }
+
+        /// given: a breach in which `hurt` was hurt by `broke`.
+        pub fn given_breach(&mut self, broke: PersonId, hurt: PersonId) -> EntryId {
+            let id = EntryId::random();
+            ownup::apply(
+                &mut self.own_up,
+                hurt,
+                Some(broke),
+                self.now_us,
+                ownup::Event::BreachRecorded(BreachRecorded {
+                    breach: id,
+                    title: "The messages".into(),
+                    kind: BreachKind::Lying,
+                    broke_trust: broke,
+                    hurt,
+                    discovered_on: "2026-10-02".into(),
+                }),
+            );
+            id
+        }
+
+        pub fn partner_of(&self, actor: PersonId) -> PersonId {
+            if actor == self.hurt {
+                self.broke
+            } else {
+                self.hurt
+            }
+        }
+
+        /// when: `actor` issues `command`; the events it produces are applied (so later
+        /// steps see them), and returned for the then.
+        pub fn when(&mut self, actor: PersonId, command: P::Command) -> Result<Vec<P::Event>, Refusal> {
+            let ctx = Ctx {
+                actor,
+                now_us: self.now_us,
+            };
+            let partner = Some(self.partner_of(actor));
+            let around = Around {
+                partner,
+                own_up: &self.own_up,
+            };
+            let events = self.state.decide(&around, command, &ctx)?;
+            for e in &events {
+                self.state.apply(actor, partner, self.now_us, e.clone());
+            }
+            Ok(events)
+        }
+    }
+}
