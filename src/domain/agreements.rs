@@ -1173,45 +1173,11 @@ mod tests {
     const HOUR_US: i64 = 3_600_000_000;
     const DAY_US: i64 = 86_400_000_000;
 
-    /// A couple: `hurt` was hurt by `broke` (the names the tests use; agreements do not
-    /// depend on a breach).
-    struct Couple {
-        hurt: PersonId,
-        broke: PersonId,
-        state: Agreements,
-        now_us: i64,
-    }
+    type Couple = crate::domain::part::Couple<Agreements>;
 
     impl Couple {
         fn new() -> Self {
-            Self {
-                hurt: PersonId::random(),
-                broke: PersonId::random(),
-                state: Agreements::default(),
-                now_us: START_US,
-            }
-        }
-
-        fn partner_of(&self, actor: PersonId) -> PersonId {
-            if actor == self.hurt {
-                self.broke
-            } else {
-                self.hurt
-            }
-        }
-
-        /// when: `actor` issues `command`; the produced events are applied (so later steps see them).
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
-            let ctx = Ctx {
-                actor,
-                now_us: self.now_us,
-            };
-            let partner = self.partner_of(actor);
-            let events = decide(&self.state, Some(partner), command, &ctx)?;
-            for e in &events {
-                apply(&mut self.state, actor, self.now_us, e.clone());
-            }
-            Ok(events)
+            Self::starting_at(START_US)
         }
 
         /// `actor` proposes an agreement; returns (agreement, proposal).

@@ -1130,22 +1130,11 @@ mod tests {
         .expect("valid answer")
     }
 
-    /// A couple with a clock. `when` decides and applies, like the app does.
-    struct Couple {
-        a: PersonId,
-        b: PersonId,
-        state: CheckIns,
-        now_us: i64,
-    }
+    type Couple = crate::domain::part::Couple<CheckIns>;
 
     impl Couple {
         fn new() -> Self {
-            Self {
-                a: PersonId::random(),
-                b: PersonId::random(),
-                state: CheckIns::default(),
-                now_us: 0,
-            }
+            Self::starting_at(0)
         }
 
         /// given: a couple in Berlin who check in weekly from Sunday, set on Wednesday 4 March
@@ -1163,22 +1152,9 @@ mod tests {
             c
         }
 
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
-            let ctx = Ctx {
-                actor,
-                now_us: self.now_us,
-            };
-            let partner = if actor == self.a { self.b } else { self.a };
-            let events = decide(&self.state, Some(partner), command, &ctx)?;
-            for e in &events {
-                apply(&mut self.state, actor, self.now_us, e.clone());
-            }
-            Ok(events)
-        }
-
         fn set(&mut self, rhythm: Rhythm, zone_name: &str) -> Result<Vec<Event>, Refusal> {
             self.when(
-                self.a,
+                self.hurt,
                 Command::SetCadence {
                     rhythm,
                     zone: zone(zone_name),
@@ -1484,41 +1460,47 @@ mod tests {
     fn an_answer_is_sealed_until_both_have_answered() {
         let mut c = Couple::weekly_in_berlin();
         let week = date(2026, 3, 1);
-        c.answer(c.a, week).expect("a answers");
+        c.answer(c.hurt, week).expect("a answers");
 
         // then a sees their own answer, and b sees only that a answered.
-        assert!(matches!(c.view(week, c.a).own, Own::Answered(a) if a.author == c.a));
-        assert_eq!(c.view(week, c.a).partner, Partner::NotYet);
+        assert!(matches!(c.view(week, c.hurt).own, Own::Answered(a) if a.author == c.hurt));
+        assert_eq!(c.view(week, c.hurt).partner, Partner::NotYet);
         assert_eq!(
-            c.view(week, c.b).partner,
+            c.view(week, c.broke).partner,
             Partner::Sealed {
                 at_us: c.now_us,
                 late: false
             }
         );
-        assert_eq!(c.view(week, c.b).own, Own::NotYet);
-        assert_eq!(c.view(week, c.b).can_answer, Some(Timing::OnTime));
-        let event = c.event_of(week, c.a);
-        assert!(is_sealed_for(&c.state, c.a, &event, c.b, c.now_us));
-        assert!(!is_sealed_for(&c.state, c.a, &event, c.a, c.now_us));
+        assert_eq!(c.view(week, c.broke).own, Own::NotYet);
+        assert_eq!(c.view(week, c.broke).can_answer, Some(Timing::OnTime));
+        let event = c.event_of(week, c.hurt);
+        assert!(is_sealed_for(&c.state, c.hurt, &event, c.broke, c.now_us));
+        assert!(!is_sealed_for(&c.state, c.hurt, &event, c.hurt, c.now_us));
 
         // when b answers too, then both see both.
         c.now_us += HOUR_US;
-        c.answer(c.b, week).expect("b answers");
-        assert!(matches!(c.view(week, c.b).partner, Partner::Revealed(a) if a.author == c.a));
-        assert!(matches!(c.view(week, c.a).partner, Partner::Revealed(a) if a.author == c.b));
-        assert!(!is_sealed_for(&c.state, c.a, &event, c.b, c.now_us));
-        let b_event = c.event_of(week, c.b);
-        assert!(!is_sealed_for(&c.state, c.b, &b_event, c.a, c.now_us));
+        c.answer(c.broke, week).expect("b answers");
+        assert!(
+            matches!(c.view(week, c.broke).partner, Partner::Revealed(a) if a.author == c.hurt)
+        );
+        assert!(
+            matches!(c.view(week, c.hurt).partner, Partner::Revealed(a) if a.author == c.broke)
+        );
+        assert!(!is_sealed_for(&c.state, c.hurt, &event, c.broke, c.now_us));
+        let b_event = c.event_of(week, c.broke);
+        assert!(!is_sealed_for(
+            &c.state, c.broke, &b_event, c.hurt, c.now_us
+        ));
         assert!(!is_sealed_for(
             &c.state,
-            c.a,
+            c.hurt,
             &Event::CadenceSet(CadenceSet {
                 every: Every::Week,
                 begins_on: week,
                 time_zone: zone("Europe/Berlin")
             }),
-            c.b,
+            c.broke,
             c.now_us
         ));
     }
@@ -1527,17 +1509,19 @@ mod tests {
     fn a_lone_answer_is_revealed_when_the_period_ends() {
         let mut c = Couple::weekly_in_berlin();
         let week = date(2026, 3, 1);
-        c.answer(c.a, week).expect("a answers");
-        let event = c.event_of(week, c.a);
+        c.answer(c.hurt, week).expect("a answers");
+        let event = c.event_of(week, c.hurt);
 
         c.now_us = local("Europe/Berlin", 2026, 3, 7, 23, 59);
-        assert!(is_sealed_for(&c.state, c.a, &event, c.b, c.now_us));
+        assert!(is_sealed_for(&c.state, c.hurt, &event, c.broke, c.now_us));
         c.now_us = local("Europe/Berlin", 2026, 3, 8, 0, 0);
-        assert!(!is_sealed_for(&c.state, c.a, &event, c.b, c.now_us));
-        assert!(matches!(c.view(week, c.b).partner, Partner::Revealed(a) if a.author == c.a));
-        assert_eq!(c.view(week, c.a).partner, Partner::Missed);
-        assert_eq!(c.view(week, c.b).own, Own::Missed);
-        assert_eq!(c.view(week, c.b).can_answer, Some(Timing::Late));
+        assert!(!is_sealed_for(&c.state, c.hurt, &event, c.broke, c.now_us));
+        assert!(
+            matches!(c.view(week, c.broke).partner, Partner::Revealed(a) if a.author == c.hurt)
+        );
+        assert_eq!(c.view(week, c.hurt).partner, Partner::Missed);
+        assert_eq!(c.view(week, c.broke).own, Own::Missed);
+        assert_eq!(c.view(week, c.broke).can_answer, Some(Timing::Late));
     }
 
     #[test]
@@ -1549,27 +1533,27 @@ mod tests {
         c.now_us = local("Europe/Berlin", 2026, 3, 14, 23, 59);
         assert_eq!(
             c.state
-                .answerable(c.a, c.now_us)
+                .answerable(c.hurt, c.now_us)
                 .iter()
                 .map(|(p, t)| (p.starts_on, *t))
                 .collect::<Vec<_>>(),
             vec![(week, Timing::Late), (date(2026, 3, 8), Timing::OnTime)]
         );
-        c.answer(c.a, week).expect("late answer");
-        let view = c.view(week, c.a);
+        c.answer(c.hurt, week).expect("late answer");
+        let view = c.view(week, c.hurt);
         assert!(matches!(view.own, Own::Answered(a) if a.late));
         assert_eq!(
-            c.view(week, c.b).partner,
+            c.view(week, c.broke).partner,
             Partner::Revealed(&c.state.answers_to(week)[0]),
             "the period has ended, so it is revealed at once"
         );
-        assert!(matches!(c.view(week, c.b).partner, Partner::Revealed(a) if a.late));
+        assert!(matches!(c.view(week, c.broke).partner, Partner::Revealed(a) if a.late));
 
         // when b tries at midnight, as the period after next begins, then it is closed.
         c.now_us = local("Europe/Berlin", 2026, 3, 15, 0, 0);
-        assert_eq!(c.answer(c.b, week), Err(Refusal::NotNow(CLOSED)));
-        assert_eq!(c.view(week, c.b).can_answer, None);
-        assert_eq!(c.view(week, c.b).own, Own::Missed);
+        assert_eq!(c.answer(c.broke, week), Err(Refusal::NotNow(CLOSED)));
+        assert_eq!(c.view(week, c.broke).can_answer, None);
+        assert_eq!(c.view(week, c.broke).own, Own::Missed);
         assert_eq!(c.state.answers_to(week).len(), 1, "nothing written");
     }
 
@@ -1577,36 +1561,39 @@ mod tests {
     fn a_future_period_cannot_be_answered() {
         let mut c = Couple::weekly_in_berlin();
         assert_eq!(
-            c.answer(c.a, date(2026, 3, 8)),
+            c.answer(c.hurt, date(2026, 3, 8)),
             Err(Refusal::NotNow(NOT_BEGUN))
         );
         assert_eq!(
-            c.answer(c.a, date(2026, 3, 9)),
+            c.answer(c.hurt, date(2026, 3, 9)),
             Err(Refusal::NotFound),
             "no period begins on a Monday"
         );
         assert_eq!(
-            c.answer(c.a, date(2026, 2, 22)),
+            c.answer(c.hurt, date(2026, 2, 22)),
             Err(Refusal::NotFound),
             "nor before the rhythm began"
         );
         // The next week opens at its local midnight, not a moment before.
         c.now_us = local("Europe/Berlin", 2026, 3, 7, 23, 59);
-        assert!(c.answer(c.a, date(2026, 3, 8)).is_err());
+        assert!(c.answer(c.hurt, date(2026, 3, 8)).is_err());
         c.now_us = local("Europe/Berlin", 2026, 3, 8, 0, 0);
-        assert!(c.answer(c.a, date(2026, 3, 8)).is_ok());
+        assert!(c.answer(c.hurt, date(2026, 3, 8)).is_ok());
     }
 
     #[test]
     fn a_second_answer_for_the_same_period_is_refused() {
         let mut c = Couple::weekly_in_berlin();
         let week = date(2026, 3, 1);
-        c.answer(c.a, week).expect("first");
+        c.answer(c.hurt, week).expect("first");
         c.now_us += HOUR_US;
-        assert_eq!(c.answer(c.a, week), Err(Refusal::NotNow(ALREADY_ANSWERED)));
+        assert_eq!(
+            c.answer(c.hurt, week),
+            Err(Refusal::NotNow(ALREADY_ANSWERED))
+        );
         assert_eq!(c.state.answers_to(week).len(), 1);
         assert_eq!(
-            c.view(week, c.b).partner,
+            c.view(week, c.broke).partner,
             Partner::Sealed {
                 at_us: c.now_us - HOUR_US,
                 late: false
@@ -1620,11 +1607,11 @@ mod tests {
         let mut c = Couple::new();
         c.now_us = local("Europe/Berlin", 2026, 3, 4, 20, 0);
         assert_eq!(
-            c.answer(c.a, date(2026, 3, 1)),
+            c.answer(c.hurt, date(2026, 3, 1)),
             Err(Refusal::NotNow(NO_CADENCE))
         );
         let ctx = Ctx {
-            actor: c.a,
+            actor: c.hurt,
             now_us: c.now_us,
         };
         let set = Command::SetCadence {
@@ -1642,13 +1629,14 @@ mod tests {
     #[test]
     fn missed_periods_are_those_that_ended_without_an_answer() {
         let mut c = Couple::weekly_in_berlin();
-        c.answer(c.b, date(2026, 3, 1)).expect("b answers week 1");
+        c.answer(c.broke, date(2026, 3, 1))
+            .expect("b answers week 1");
         c.now_us = local("Europe/Berlin", 2026, 3, 25, 12, 0);
         let seen: Vec<(Date, Own<'_>, bool)> = c
             .state
             .history(c.now_us)
             .map(|p| {
-                let v = c.state.period_view(&p, c.a, c.now_us);
+                let v = c.state.period_view(&p, c.hurt, c.now_us);
                 (p.starts_on, v.own, matches!(v.partner, Partner::Missed))
             })
             .collect();
@@ -1666,7 +1654,7 @@ mod tests {
     #[test]
     fn changing_the_rhythm_waits_for_the_current_period_to_end() {
         let mut c = Couple::weekly_in_berlin();
-        c.answer(c.a, date(2026, 3, 1)).expect("answer");
+        c.answer(c.hurt, date(2026, 3, 1)).expect("answer");
         assert_eq!(
             c.set(
                 Rhythm::Weekly {
@@ -1726,8 +1714,8 @@ mod tests {
             vec![date(2026, 4, 10), date(2026, 3, 10), date(2026, 3, 1)]
         );
         assert!(matches!(
-            c.view(date(2026, 3, 1), c.b).partner,
-            Partner::Revealed(a) if a.author == c.a
+            c.view(date(2026, 3, 1), c.broke).partner,
+            Partner::Revealed(a) if a.author == c.hurt
         ));
     }
 
@@ -1918,7 +1906,7 @@ mod tests {
         // An answer for a period not yet begun, and a monthly cadence on the 31st.
         apply(
             &mut c.state,
-            c.a,
+            c.hurt,
             c.now_us,
             Event::Answered(Answered {
                 period: date(2026, 3, 8),
@@ -1927,7 +1915,7 @@ mod tests {
         );
         apply(
             &mut c.state,
-            c.a,
+            c.hurt,
             c.now_us,
             Event::CadenceSet(CadenceSet {
                 every: Every::Month,
@@ -1938,7 +1926,7 @@ mod tests {
         // A change that would redraw the running week.
         apply(
             &mut c.state,
-            c.a,
+            c.hurt,
             c.now_us,
             Event::CadenceSet(CadenceSet {
                 every: Every::ThreeDays,
@@ -1952,6 +1940,6 @@ mod tests {
             period: date(2026, 3, 9),
             check_in: answer_with("3"),
         });
-        assert!(is_sealed_for(&c.state, c.a, &stray, c.b, i64::MAX));
+        assert!(is_sealed_for(&c.state, c.hurt, &stray, c.broke, i64::MAX));
     }
 }

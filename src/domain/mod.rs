@@ -62,6 +62,7 @@ pub mod ids;
 pub mod input;
 pub mod milestones;
 pub mod ownup;
+pub mod part;
 pub mod passwords;
 pub mod progress;
 pub mod promises;

@@ -856,51 +856,13 @@ pub fn decide(
 mod tests {
     use super::*;
 
-    struct Couple {
-        hurt: PersonId,
-        broke: PersonId,
-        state: OwnUp,
-        now_us: i64,
-    }
+    type Couple = crate::domain::part::Couple<OwnUp>;
 
     const DAY_US: i64 = 86_400_000_000;
 
     impl Couple {
         fn new() -> Self {
-            Self {
-                hurt: PersonId::random(),
-                broke: PersonId::random(),
-                state: OwnUp::default(),
-                now_us: 1_795_000_000_000_000,
-            }
-        }
-
-        fn partner_of(&self, actor: PersonId) -> PersonId {
-            if actor == self.hurt {
-                self.broke
-            } else {
-                self.hurt
-            }
-        }
-
-        /// when: `actor` issues `command`; the produced events are applied (so later steps see them).
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
-            let ctx = Ctx {
-                actor,
-                now_us: self.now_us,
-            };
-            let partner = self.partner_of(actor);
-            let events = decide(&self.state, Some(partner), command, &ctx)?;
-            for e in &events {
-                apply(
-                    &mut self.state,
-                    actor,
-                    Some(partner),
-                    self.now_us,
-                    e.clone(),
-                );
-            }
-            Ok(events)
+            Self::starting_at(1_795_000_000_000_000)
         }
 
         fn breach_by(&mut self, recorder: PersonId) -> EntryId {

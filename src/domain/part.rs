@@ -141,13 +141,7 @@ impl Part for Reports {
         reports::decide(self, around.own_up, around.partner, command, ctx)
     }
 
-    fn apply(
-        &mut self,
-        author: PersonId,
-        other: Option<PersonId>,
-        at_us: i64,
-        event: Self::Event,
-    ) {
+    fn apply(&mut self, author: PersonId, other: Option<PersonId>, at_us: i64, event: Self::Event) {
         reports::apply(self, author, other, at_us, event);
     }
 }
@@ -172,6 +166,8 @@ mod fixture {
         pub own_up: OwnUp,
         pub state: P,
         pub now_us: i64,
+        /// Where the couple lives, for parts that keep local time (IANA name).
+        pub zone: &'static str,
     }
 
     impl<P: Part + Default> Couple<P> {
@@ -185,6 +181,7 @@ mod fixture {
                 own_up: OwnUp::default(),
                 state: P::default(),
                 now_us,
+                zone: "UTC",
             };
             c.breach = c.given_breach(broke, hurt);
             c
@@ -220,7 +217,11 @@ mod fixture {
 
         /// when: `actor` issues `command`; the events it produces are applied (so later
         /// steps see them), and returned for the then.
-        pub fn when(&mut self, actor: PersonId, command: P::Command) -> Result<Vec<P::Event>, Refusal> {
+        pub fn when(
+            &mut self,
+            actor: PersonId,
+            command: P::Command,
+        ) -> Result<Vec<P::Event>, Refusal> {
             let ctx = Ctx {
                 actor,
                 now_us: self.now_us,

@@ -1536,25 +1536,13 @@ mod tests {
         Repeat::Daily { from, until }
     }
 
-    /// A couple living in one zone, with a clock. `when` decides and applies, like the app.
-    struct Couple {
-        promiser: PersonId,
-        partner: PersonId,
-        zone: &'static str,
-        state: Promises,
-        now_us: i64,
-    }
+    type Couple = crate::domain::part::Couple<Promises>;
 
     impl Couple {
         /// given: a couple in `zone`, where it is `h:mi` on `y-m-d`.
         fn in_zone(zone: &'static str, y: i16, m: i8, d: i8, h: i8, mi: i8) -> Self {
-            let mut c = Self {
-                promiser: PersonId::random(),
-                partner: PersonId::random(),
-                zone,
-                state: Promises::default(),
-                now_us: 0,
-            };
+            let mut c = Self::starting_at(0);
+            c.zone = zone;
             c.at(y, m, d, h, mi);
             c
         }
@@ -1565,27 +1553,10 @@ mod tests {
             self.now_us = due_instant(&tz, date(y, m, d), time(h, mi)).expect("in range");
         }
 
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
-            let ctx = Ctx {
-                actor,
-                now_us: self.now_us,
-            };
-            let other = if actor == self.promiser {
-                self.partner
-            } else {
-                self.promiser
-            };
-            let events = decide(&self.state, Some(other), command, &ctx)?;
-            for e in &events {
-                apply(&mut self.state, actor, Some(other), self.now_us, e.clone());
-            }
-            Ok(events)
-        }
-
         fn try_make(&mut self, repeat: Repeat, at: TimeOfDay) -> Result<EntryId, Refusal> {
             let id = EntryId::random();
             self.when(
-                self.promiser,
+                self.broke,
                 Command::Make {
                     id,
                     breach: None,
@@ -1807,7 +1778,7 @@ mod tests {
             time(2, 30),
         );
         c.now_us = utc(2026, 10, 25, 0, 30);
-        c.report(c.promiser, p, date(2026, 10, 25), Outcome::Kept)
+        c.report(c.broke, p, date(2026, 10, 25), Outcome::Kept)
             .expect("due at the first 02:30");
     }
 
@@ -1878,11 +1849,11 @@ mod tests {
         );
         c.at(2026, 3, 5, 18, 0);
         assert_eq!(c.status(p, date(2026, 3, 5)), Some(Status::AwaitingReport));
-        c.report(c.promiser, p, date(2026, 3, 5), Outcome::Kept)
+        c.report(c.broke, p, date(2026, 3, 5), Outcome::Kept)
             .expect("reported");
         assert!(c.promise(p).has_ended(c.now_us));
         assert_eq!(
-            c.when(c.partner, Command::ProposeRelease { promise: p }),
+            c.when(c.hurt, Command::ProposeRelease { promise: p }),
             Err(Refusal::NotNow(ENDED))
         );
         assert_eq!(c.promise(p).calendar(c.now_us).count(), 1);
@@ -2011,16 +1982,16 @@ mod tests {
         let today = date(2026, 3, 2);
         c.at(2026, 3, 2, 20, 59);
         assert_eq!(
-            c.report(c.promiser, p, today, Outcome::Kept),
+            c.report(c.broke, p, today, Outcome::Kept),
             Err(Refusal::NotNow(NOT_DUE_YET))
         );
         c.at(2026, 3, 2, 21, 0);
         assert_eq!(
-            c.report(c.partner, p, today, Outcome::Missed),
+            c.report(c.hurt, p, today, Outcome::Missed),
             Err(Refusal::NotYours(ONLY_PROMISER_REPORTS))
         );
         c.when(
-            c.promiser,
+            c.broke,
             Command::Report {
                 promise: p,
                 on: today,
@@ -2030,7 +2001,7 @@ mod tests {
         )
         .expect("reported");
         assert_eq!(
-            c.report(c.promiser, p, today, Outcome::Missed),
+            c.report(c.broke, p, today, Outcome::Missed),
             Err(Refusal::NotNow(ALREADY_REPORTED))
         );
         let report = c.promise(p).reports.get(&today).expect("report");
@@ -2039,12 +2010,12 @@ mod tests {
             (Outcome::Kept, Some("Home at 20:40."))
         );
         assert_eq!(
-            c.report(c.promiser, p, date(2026, 3, 1), Outcome::Kept),
+            c.report(c.broke, p, date(2026, 3, 1), Outcome::Kept),
             Err(Refusal::NotFound),
             "not one of its days"
         );
         assert_eq!(
-            c.report(c.promiser, EntryId::random(), today, Outcome::Kept),
+            c.report(c.broke, EntryId::random(), today, Outcome::Kept),
             Err(Refusal::NotFound)
         );
     }
@@ -2064,7 +2035,7 @@ mod tests {
         assert_eq!(c.status(p, today), Some(Status::AwaitingReport));
         assert!(
             c.state
-                .waiting_for(c.promiser, c.now_us)
+                .waiting_for(c.broke, c.now_us)
                 .contains(&Waiting::Report {
                     promise: p,
                     on: today
@@ -2073,12 +2044,12 @@ mod tests {
         c.now_us = due + REPORT_GRACE_US;
         assert_eq!(c.status(p, today), Some(Status::NotReported));
         assert_eq!(
-            c.report(c.promiser, p, today, Outcome::Kept),
+            c.report(c.broke, p, today, Outcome::Kept),
             Err(Refusal::NotNow(REPORT_CLOSED))
         );
         assert!(
             !c.state
-                .waiting_for(c.promiser, c.now_us)
+                .waiting_for(c.broke, c.now_us)
                 .contains(&Waiting::Report {
                     promise: p,
                     on: today
@@ -2086,13 +2057,10 @@ mod tests {
         );
         // Both partners read the same status and the same counts: nothing depends on the viewer.
         assert_eq!(
-            c.state
-                .reliability(c.promiser, c.now_us)
-                .all_time
-                .not_reported,
+            c.state.reliability(c.broke, c.now_us).all_time.not_reported,
             1
         );
-        assert_eq!(c.state.waiting_for(c.partner, c.now_us), vec![]);
+        assert_eq!(c.state.waiting_for(c.hurt, c.now_us), vec![]);
     }
 
     #[test]
@@ -2102,14 +2070,14 @@ mod tests {
         let today = date(2026, 3, 2);
         c.at(2026, 3, 2, 21, 30);
         assert_eq!(
-            c.review(c.partner, p, today, true),
+            c.review(c.hurt, p, today, true),
             Err(Refusal::NotNow(NOT_REPORTED_YET))
         );
-        c.report(c.promiser, p, today, Outcome::Kept)
+        c.report(c.broke, p, today, Outcome::Kept)
             .expect("reported");
         for confirm in [true, false] {
             assert_eq!(
-                c.review(c.promiser, p, today, confirm),
+                c.review(c.broke, p, today, confirm),
                 Err(Refusal::NotYours(OWN_REPORT))
             );
             assert_eq!(
@@ -2117,14 +2085,14 @@ mod tests {
                 Err(Refusal::NotYours(NOT_PARTY))
             );
         }
-        c.review(c.partner, p, today, true).expect("confirmed");
+        c.review(c.hurt, p, today, true).expect("confirmed");
         assert!(matches!(
             c.promise(p).reports.get(&today).map(|r| r.review),
             Some(Review::Confirmed { .. })
         ));
         for confirm in [true, false] {
             assert_eq!(
-                c.review(c.partner, p, today, confirm),
+                c.review(c.hurt, p, today, confirm),
                 Err(Refusal::NotNow(ALREADY_REVIEWED))
             );
         }
@@ -2136,22 +2104,22 @@ mod tests {
         let p = c.make(daily(date(2026, 3, 2), None), time(21, 0));
         let (monday, tuesday) = (date(2026, 3, 2), date(2026, 3, 3));
         c.at(2026, 3, 2, 21, 5);
-        c.report(c.promiser, p, monday, Outcome::Kept)
+        c.report(c.broke, p, monday, Outcome::Kept)
             .expect("reported");
         c.at(2026, 3, 3, 21, 5);
-        c.report(c.promiser, p, tuesday, Outcome::Missed)
+        c.report(c.broke, p, tuesday, Outcome::Missed)
             .expect("reported");
-        c.review(c.partner, p, monday, false).expect("disputed");
+        c.review(c.hurt, p, monday, false).expect("disputed");
         assert_eq!(c.status(p, monday), Some(Status::Disputed));
         let say = |on, words: &str| Command::AddDisputeMessage {
             promise: p,
             on,
             text: note(words),
         };
-        c.when(c.promiser, say(monday, "I was home at 20:55."))
+        c.when(c.broke, say(monday, "I was home at 20:55."))
             .expect("message");
         c.when(
-            c.partner,
+            c.hurt,
             say(monday, "You texted at 21:20 that you were leaving."),
         )
         .expect("message");
@@ -2160,13 +2128,13 @@ mod tests {
             Err(Refusal::NotYours(NOT_PARTY))
         );
         assert_eq!(
-            c.when(c.promiser, say(tuesday, "…")),
+            c.when(c.broke, say(tuesday, "…")),
             Err(Refusal::NotNow(NOT_DISPUTED)),
             "no thread on an undisputed report"
         );
         // when: the promiser marks it settled
         c.when(
-            c.promiser,
+            c.broke,
             Command::SettleDispute {
                 promise: p,
                 on: monday,
@@ -2182,17 +2150,17 @@ mod tests {
         assert!(occurrence.was_disputed());
         assert_eq!(occurrence.report.map(|r| r.thread.len()), Some(3));
         assert_eq!(
-            c.when(c.partner, say(monday, "One more thing.")),
+            c.when(c.hurt, say(monday, "One more thing.")),
             Err(Refusal::NotNow(NOT_DISPUTED))
         );
         assert_eq!(
-            c.review(c.partner, p, monday, false),
+            c.review(c.hurt, p, monday, false),
             Err(Refusal::NotNow(ALREADY_REVIEWED)),
             "disputed once"
         );
         // The partner can settle too.
         c.when(
-            c.partner,
+            c.hurt,
             Command::Dispute {
                 promise: p,
                 on: tuesday,
@@ -2201,7 +2169,7 @@ mod tests {
         )
         .expect("disputed");
         c.when(
-            c.partner,
+            c.hurt,
             Command::SettleDispute {
                 promise: p,
                 on: tuesday,
@@ -2229,15 +2197,15 @@ mod tests {
         };
         c.at(2026, 3, 4, 20, 0);
         assert_eq!(
-            c.when(c.partner, renegotiate(date(2026, 3, 4), time(22, 0))),
+            c.when(c.hurt, renegotiate(date(2026, 3, 4), time(22, 0))),
             Err(Refusal::NotYours(ONLY_PROMISER_CHANGES))
         );
         assert_eq!(
-            c.when(c.promiser, renegotiate(date(2026, 3, 3), time(22, 0))),
+            c.when(c.broke, renegotiate(date(2026, 3, 3), time(22, 0))),
             Err(Refusal::NotNow(ALREADY_DUE)),
             "yesterday's is due"
         );
-        c.when(c.promiser, renegotiate(date(2026, 3, 4), time(22, 0)))
+        c.when(c.broke, renegotiate(date(2026, 3, 4), time(22, 0)))
             .expect("before it is due");
         let promise = c.promise(p);
         let earlier = promise
@@ -2257,25 +2225,25 @@ mod tests {
         assert_eq!(promise.title(), "I'll be home by ten, or call before.");
         assert_eq!(c.status(p, date(2026, 3, 4)), Some(Status::Upcoming));
         assert_eq!(
-            c.when(c.promiser, renegotiate(date(2026, 3, 5), time(22, 0))),
+            c.when(c.broke, renegotiate(date(2026, 3, 5), time(22, 0))),
             Err(Refusal::NotNow(SAME_TERMS))
         );
         // After the due time, the terms of that occurrence are what was promised.
         c.at(2026, 3, 4, 22, 0);
         assert_eq!(
-            c.when(c.promiser, renegotiate(date(2026, 3, 4), time(23, 0))),
+            c.when(c.broke, renegotiate(date(2026, 3, 4), time(23, 0))),
             Err(Refusal::NotNow(ALREADY_DUE))
         );
         // Moving today's occurrence to a time already gone would dodge it.
         c.at(2026, 3, 5, 21, 30);
         assert_eq!(
-            c.when(c.promiser, renegotiate(date(2026, 3, 5), time(21, 0))),
+            c.when(c.broke, renegotiate(date(2026, 3, 5), time(21, 0))),
             Err(Refusal::NotNow(NEW_TIME_PASSED))
         );
         // Terms agreed later win over earlier plans for the days they share.
-        c.when(c.promiser, renegotiate(date(2026, 3, 10), time(7, 0)))
+        c.when(c.broke, renegotiate(date(2026, 3, 10), time(7, 0)))
             .expect("later plan");
-        c.when(c.promiser, renegotiate(date(2026, 3, 6), time(23, 0)))
+        c.when(c.broke, renegotiate(date(2026, 3, 6), time(23, 0)))
             .expect("new plan");
         let at = |d: i8| c.promise(p).terms_on(date(2026, 3, d)).at;
         assert_eq!(
@@ -2296,13 +2264,13 @@ mod tests {
         let (monday, tuesday) = (date(2026, 3, 2), date(2026, 3, 3));
         c.at(2026, 3, 2, 18, 0);
         assert_eq!(
-            c.skip(c.partner, p, monday),
+            c.skip(c.hurt, p, monday),
             Err(Refusal::NotYours(ONLY_PROMISER_CHANGES))
         );
-        c.skip(c.promiser, p, monday).expect("skipped in advance");
+        c.skip(c.broke, p, monday).expect("skipped in advance");
         assert_eq!(c.status(p, monday), Some(Status::Renegotiated));
         assert_eq!(
-            c.skip(c.promiser, p, monday),
+            c.skip(c.broke, p, monday),
             Err(Refusal::NotNow(ALREADY_SKIPPED))
         );
         // when: its time comes and goes, grace period and all
@@ -2310,15 +2278,15 @@ mod tests {
         // then: it stays renegotiated, never missed or unreported, and takes no report.
         assert_eq!(c.status(p, monday), Some(Status::Renegotiated));
         assert_eq!(
-            c.report(c.promiser, p, monday, Outcome::Kept),
+            c.report(c.broke, p, monday, Outcome::Kept),
             Err(Refusal::NotNow(WAS_RENEGOTIATED))
         );
         assert_eq!(
-            c.skip(c.promiser, p, tuesday),
+            c.skip(c.broke, p, tuesday),
             Err(Refusal::NotNow(ALREADY_DUE)),
             "too late to skip once it is due"
         );
-        let counts = c.state.reliability(c.promiser, c.now_us).all_time;
+        let counts = c.state.reliability(c.broke, c.now_us).all_time;
         assert_eq!(
             (counts.renegotiated, counts.missed, counts.not_reported),
             (1, 0, 0)
@@ -2333,21 +2301,21 @@ mod tests {
         let p = c.make(daily(date(2026, 3, 2), None), time(21, 0));
         c.at(2026, 3, 3, 10, 0);
         assert_eq!(
-            c.when(c.promiser, Command::AcceptRelease { promise: p }),
+            c.when(c.broke, Command::AcceptRelease { promise: p }),
             Err(Refusal::NotNow(NO_RELEASE_PROPOSED))
         );
-        c.when(c.partner, Command::ProposeRelease { promise: p })
+        c.when(c.hurt, Command::ProposeRelease { promise: p })
             .expect("proposed");
         assert_eq!(
-            c.when(c.partner, Command::AcceptRelease { promise: p }),
+            c.when(c.hurt, Command::AcceptRelease { promise: p }),
             Err(Refusal::NotYours(OWN_RELEASE))
         );
         assert_eq!(
-            c.when(c.partner, Command::ProposeRelease { promise: p }),
+            c.when(c.hurt, Command::ProposeRelease { promise: p }),
             Err(Refusal::NotNow(RELEASE_PROPOSED_BY_YOU))
         );
         assert_eq!(
-            c.when(c.promiser, Command::ProposeRelease { promise: p }),
+            c.when(c.broke, Command::ProposeRelease { promise: p }),
             Err(Refusal::NotNow(RELEASE_PROPOSED_BY_PARTNER))
         );
         assert_eq!(
@@ -2358,7 +2326,7 @@ mod tests {
             !c.promise(p).has_ended(c.now_us),
             "a proposal alone changes nothing"
         );
-        c.when(c.promiser, Command::AcceptRelease { promise: p })
+        c.when(c.broke, Command::AcceptRelease { promise: p })
             .expect("released");
         // then: no more occurrences, the past ones stay, and last night's can still be reported.
         let promise = c.promise(p);
@@ -2366,14 +2334,14 @@ mod tests {
         assert!(promise.next_occurrence(c.now_us).is_none());
         assert_eq!(c.status(p, date(2026, 3, 3)), None);
         assert_eq!(c.status(p, date(2026, 3, 2)), Some(Status::AwaitingReport));
-        c.report(c.promiser, p, date(2026, 3, 2), Outcome::Kept)
+        c.report(c.broke, p, date(2026, 3, 2), Outcome::Kept)
             .expect("still reportable");
         assert_eq!(
-            c.skip(c.promiser, p, date(2026, 3, 3)),
+            c.skip(c.broke, p, date(2026, 3, 3)),
             Err(Refusal::NotNow(RELEASED))
         );
         assert_eq!(
-            c.when(c.partner, Command::AcceptRelease { promise: p }),
+            c.when(c.hurt, Command::AcceptRelease { promise: p }),
             Err(Refusal::NotNow(RELEASED))
         );
         c.at(2026, 3, 20, 10, 0);
@@ -2393,22 +2361,22 @@ mod tests {
         );
         let evening = |c: &mut Couple, d: i8, outcome: Outcome| {
             c.at(2026, 3, d, 21, 30);
-            c.report(c.promiser, p, date(2026, 3, d), outcome)
+            c.report(c.broke, p, date(2026, 3, d), outcome)
                 .expect("reported");
         };
         evening(c, 2, Outcome::Kept);
-        c.review(c.partner, p, date(2026, 3, 2), true)
+        c.review(c.hurt, p, date(2026, 3, 2), true)
             .expect("confirmed");
         evening(c, 3, Outcome::Kept);
         c.at(2026, 3, 4, 12, 10);
-        c.report(c.promiser, once, date(2026, 3, 4), Outcome::Kept)
+        c.report(c.broke, once, date(2026, 3, 4), Outcome::Kept)
             .expect("reported");
         evening(c, 4, Outcome::Missed);
         c.at(2026, 3, 5, 17, 0);
-        c.skip(c.promiser, p, date(2026, 3, 5))
+        c.skip(c.broke, p, date(2026, 3, 5))
             .expect("renegotiated in advance");
         evening(c, 6, Outcome::Kept);
-        c.review(c.partner, p, date(2026, 3, 6), false)
+        c.review(c.hurt, p, date(2026, 3, 6), false)
             .expect("disputed");
         evening(c, 7, Outcome::Kept);
         evening(c, 8, Outcome::Kept);
@@ -2428,26 +2396,26 @@ mod tests {
             not_reported: 0,
             awaiting_report: 0,
         };
-        let view = c.state.reliability(c.promiser, c.now_us);
+        let view = c.state.reliability(c.broke, c.now_us);
         assert_eq!(view.last_30_days, week);
         assert_eq!(view.all_time, week);
         // Newest first: Sunday and Saturday kept, Friday disputed (not decided), Thursday
         // renegotiated, Wednesday evening missed.
         assert_eq!(view.run_of_kept, 2);
         assert_eq!(
-            c.state.reliability(c.partner, c.now_us),
+            c.state.reliability(c.hurt, c.now_us),
             Reliability::default()
         );
         // when: the dispute is settled, the report stands as given.
         c.when(
-            c.partner,
+            c.hurt,
             Command::SettleDispute {
                 promise: p,
                 on: date(2026, 3, 6),
             },
         )
         .expect("settled");
-        let view = c.state.reliability(c.promiser, c.now_us);
+        let view = c.state.reliability(c.broke, c.now_us);
         assert_eq!((view.all_time.kept, view.all_time.disputed), (6, 0));
         assert_eq!(view.run_of_kept, 3);
     }
@@ -2463,7 +2431,7 @@ mod tests {
             time(12, 0),
         );
         c.at(2025, 12, 1, 13, 0);
-        c.report(c.promiser, old, date(2025, 12, 1), Outcome::Missed)
+        c.report(c.broke, old, date(2025, 12, 1), Outcome::Missed)
             .expect("reported");
         c.at(2026, 1, 19, 10, 0);
         c.make(
@@ -2474,7 +2442,7 @@ mod tests {
         );
         a_reported_week(&mut c);
         // then
-        let view = c.state.reliability(c.promiser, c.now_us);
+        let view = c.state.reliability(c.broke, c.now_us);
         assert_eq!(
             (
                 view.last_30_days.kept,
@@ -2515,20 +2483,20 @@ mod tests {
             match outcome {
                 Some(outcome) => {
                     c.at(2026, 3, d, 9, 30);
-                    c.report(c.promiser, p, on, outcome).expect("reported");
+                    c.report(c.broke, p, on, outcome).expect("reported");
                 }
                 None => {
                     c.at(2026, 3, d, 8, 0);
-                    c.skip(c.promiser, p, on).expect("skipped");
+                    c.skip(c.broke, p, on).expect("skipped");
                 }
             }
         }
         // The 8th is due and not reported yet: it neither adds to the run nor breaks it.
         c.at(2026, 3, 8, 10, 0);
-        assert_eq!(c.state.reliability(c.promiser, c.now_us).run_of_kept, 4);
+        assert_eq!(c.state.reliability(c.broke, c.now_us).run_of_kept, 4);
         // Left unreported past the grace period, it ends the run.
         c.at(2026, 3, 9, 9, 0);
-        assert_eq!(c.state.reliability(c.promiser, c.now_us).run_of_kept, 0);
+        assert_eq!(c.state.reliability(c.broke, c.now_us).run_of_kept, 0);
     }
 
     #[test]
@@ -2538,27 +2506,27 @@ mod tests {
         let (monday, tuesday) = (date(2026, 3, 2), date(2026, 3, 3));
         c.at(2026, 3, 2, 21, 0);
         assert_eq!(
-            c.state.waiting_for(c.promiser, c.now_us),
+            c.state.waiting_for(c.broke, c.now_us),
             vec![Waiting::Report {
                 promise: p,
                 on: monday
             }]
         );
-        assert_eq!(c.state.waiting_for(c.partner, c.now_us), vec![]);
-        c.report(c.promiser, p, monday, Outcome::Kept)
+        assert_eq!(c.state.waiting_for(c.hurt, c.now_us), vec![]);
+        c.report(c.broke, p, monday, Outcome::Kept)
             .expect("reported");
         c.at(2026, 3, 3, 21, 0);
         assert_eq!(
-            c.state.waiting_for(c.promiser, c.now_us),
+            c.state.waiting_for(c.broke, c.now_us),
             vec![Waiting::Report {
                 promise: p,
                 on: tuesday
             }]
         );
-        c.report(c.promiser, p, tuesday, Outcome::Kept)
+        c.report(c.broke, p, tuesday, Outcome::Kept)
             .expect("reported");
         assert_eq!(
-            c.state.waiting_for(c.partner, c.now_us),
+            c.state.waiting_for(c.hurt, c.now_us),
             vec![
                 Waiting::Review {
                     promise: p,
@@ -2570,12 +2538,12 @@ mod tests {
                 }
             ]
         );
-        c.review(c.partner, p, monday, false).expect("disputed");
-        c.review(c.partner, p, tuesday, true).expect("confirmed");
-        c.when(c.partner, Command::ProposeRelease { promise: p })
+        c.review(c.hurt, p, monday, false).expect("disputed");
+        c.review(c.hurt, p, tuesday, true).expect("confirmed");
+        c.when(c.hurt, Command::ProposeRelease { promise: p })
             .expect("proposed");
         assert_eq!(
-            c.state.waiting_for(c.promiser, c.now_us),
+            c.state.waiting_for(c.broke, c.now_us),
             vec![
                 Waiting::Dispute {
                     promise: p,
@@ -2585,7 +2553,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            c.state.waiting_for(c.partner, c.now_us),
+            c.state.waiting_for(c.hurt, c.now_us),
             vec![Waiting::Dispute {
                 promise: p,
                 on: monday
@@ -2597,7 +2565,7 @@ mod tests {
     fn nothing_is_promised_before_the_partner_joins() {
         let c = Couple::in_zone("Europe/Berlin", 2026, 3, 2, 8, 0);
         let ctx = Ctx {
-            actor: c.promiser,
+            actor: c.broke,
             now_us: c.now_us,
         };
         let command = Command::Make {
@@ -2622,7 +2590,7 @@ mod tests {
         let breach = EntryId::random();
         let id = EntryId::random();
         c.when(
-            c.promiser,
+            c.broke,
             Command::Make {
                 id,
                 breach: Some(breach),
@@ -2638,11 +2606,11 @@ mod tests {
         let p = c.promise(id);
         assert_eq!(
             (p.breach, p.promiser, p.partner),
-            (Some(breach), c.promiser, c.partner)
+            (Some(breach), c.broke, c.hurt)
         );
         assert_eq!(p.zone.name(), "America/New_York");
-        assert_eq!(c.state.made_by(c.promiser).count(), 1);
-        assert_eq!(c.state.made_by(c.partner).count(), 0);
+        assert_eq!(c.state.made_by(c.broke).count(), 1);
+        assert_eq!(c.state.made_by(c.hurt).count(), 0);
     }
 
     #[test]
@@ -2713,8 +2681,8 @@ mod tests {
         };
         apply(
             &mut c.state,
-            c.promiser,
-            Some(c.partner),
+            c.broke,
+            Some(c.hurt),
             c.now_us,
             Event::Made(made.clone()),
         );
@@ -2725,7 +2693,7 @@ mod tests {
         };
         apply(
             &mut c.state,
-            c.promiser,
+            c.broke,
             None,
             c.now_us,
             Event::Made(made.clone()),
@@ -2733,23 +2701,20 @@ mod tests {
         assert!(c.state.promises.is_empty(), "no partner");
         apply(
             &mut c.state,
-            c.promiser,
-            Some(c.partner),
+            c.broke,
+            Some(c.hurt),
             c.now_us,
             Event::Made(made.clone()),
         );
         apply(
             &mut c.state,
-            c.partner,
-            Some(c.promiser),
+            c.hurt,
+            Some(c.broke),
             c.now_us,
             Event::Made(made.clone()),
         );
         assert_eq!(c.state.promises.len(), 1);
-        assert_eq!(
-            c.state.promises[0].promiser, c.promiser,
-            "an id is made once"
-        );
+        assert_eq!(c.state.promises[0].promiser, c.broke, "an id is made once");
         c.at(2026, 3, 2, 21, 30);
         let report = Event::Reported(OccurrenceReported {
             promise: made.promise,
@@ -2759,8 +2724,8 @@ mod tests {
         });
         apply(
             &mut c.state,
-            c.partner,
-            Some(c.promiser),
+            c.hurt,
+            Some(c.broke),
             c.now_us,
             report.clone(),
         );
@@ -2770,8 +2735,8 @@ mod tests {
         );
         apply(
             &mut c.state,
-            c.promiser,
-            Some(c.partner),
+            c.broke,
+            Some(c.hurt),
             c.now_us - HOUR_US,
             report.clone(),
         );
@@ -2779,7 +2744,7 @@ mod tests {
             c.state.promises[0].reports.is_empty(),
             "not before it is due"
         );
-        apply(&mut c.state, c.promiser, Some(c.partner), c.now_us, report);
+        apply(&mut c.state, c.broke, Some(c.hurt), c.now_us, report);
         assert_eq!(c.state.promises[0].reports.len(), 1);
     }
 }

@@ -857,78 +857,16 @@ fn pending_proposal(
 mod tests {
     use super::*;
     use crate::domain::calendar::DAY_US;
-    use crate::domain::ownup::{self, BreachKind, BreachRecorded};
 
     /// Wednesday 2026-11-18, 10:00 UTC.
     const START_US: i64 = 1_794_996_000_000_000;
     const HOUR_US: i64 = 3_600_000_000;
 
-    /// A couple with one breach, in which `hurt` was hurt by `broke`.
-    struct Couple {
-        hurt: PersonId,
-        broke: PersonId,
-        breach: EntryId,
-        own_up: OwnUp,
-        state: Repair,
-        now_us: i64,
-    }
+    type Couple = crate::domain::part::Couple<Repair>;
 
     impl Couple {
         fn new() -> Self {
-            let hurt = PersonId::random();
-            let broke = PersonId::random();
-            let mut c = Self {
-                hurt,
-                broke,
-                breach: EntryId::random(),
-                own_up: OwnUp::default(),
-                state: Repair::default(),
-                now_us: START_US,
-            };
-            c.breach = c.given_breach(broke, hurt);
-            c
-        }
-
-        /// given: a breach in which `hurt` was hurt by `broke`.
-        fn given_breach(&mut self, broke: PersonId, hurt: PersonId) -> EntryId {
-            let id = EntryId::random();
-            ownup::apply(
-                &mut self.own_up,
-                hurt,
-                Some(broke),
-                self.now_us,
-                ownup::Event::BreachRecorded(BreachRecorded {
-                    breach: id,
-                    title: "The messages".into(),
-                    kind: BreachKind::Lying,
-                    broke_trust: broke,
-                    hurt,
-                    discovered_on: "2026-10-02".into(),
-                }),
-            );
-            id
-        }
-
-        fn partner_of(&self, actor: PersonId) -> PersonId {
-            if actor == self.hurt {
-                self.broke
-            } else {
-                self.hurt
-            }
-        }
-
-        /// when: `actor` issues `command`; the produced events are applied (so later steps see them).
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
-            let ctx = Ctx {
-                actor,
-                now_us: self.now_us,
-            };
-            let partner = self.partner_of(actor);
-            let events = decide(&self.state, &self.own_up, Some(partner), command, &ctx)?;
-            for e in &events {
-                apply(&mut self.state, actor, self.now_us, e.clone());
-            }
-            Ok(events)
+            Self::starting_at(START_US)
         }
 
         fn propose(&mut self, actor: PersonId, direction: Direction) -> Result<EntryId, Refusal> {

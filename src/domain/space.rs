@@ -11,6 +11,7 @@ use super::checkins::{self, CheckIns};
 use super::input::{DisplayName, SpaceName};
 use super::milestones::{self, Celebrations, Milestone};
 use super::ownup::{self, OwnUp};
+use super::part::{Around, Part};
 use super::promises::{self, Promises};
 use super::record::{GENESIS_PREV, Hash, RecordedEvent};
 use super::repair::{self, Repair};
@@ -185,6 +186,7 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
         state.unreadable.note(event.seq);
     }
     let author = event.author.parse::<PersonId>().ok();
+    let event_at = event.at_us;
     match (
         SpaceEvent::parse(&event.kind, event.body.as_deref()),
         author,
@@ -205,33 +207,20 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 joined_at_us: event.at_us,
             });
         }
-        (Some(SpaceEvent::OwnUp(e)), Some(person)) if state.is_partner(person) => {
+        (Some(event), Some(person)) if state.is_partner(person) => {
             let other = state.partner_of(person).map(|p| p.person);
-            ownup::apply(&mut state.own_up, person, other, event.at_us, e);
-        }
-        (Some(SpaceEvent::CheckIn(e)), Some(person)) if state.is_partner(person) => {
-            checkins::apply(&mut state.check_ins, person, event.at_us, e);
-        }
-        (Some(SpaceEvent::Together(e)), Some(person)) if state.is_partner(person) => {
-            let other = state.partner_of(person).map(|p| p.person);
-            together::apply(&mut state.together, person, other, event.at_us, e);
-        }
-        (Some(SpaceEvent::Repair(e)), Some(person)) if state.is_partner(person) => {
-            repair::apply(&mut state.repair, person, event.at_us, e);
-        }
-        (Some(SpaceEvent::Promise(e)), Some(person)) if state.is_partner(person) => {
-            let other = state.partner_of(person).map(|p| p.person);
-            promises::apply(&mut state.promises, person, other, event.at_us, e);
-        }
-        (Some(SpaceEvent::Agreement(e)), Some(person)) if state.is_partner(person) => {
-            agreements::apply(&mut state.agreements, person, event.at_us, e);
-        }
-        (Some(SpaceEvent::Report(e)), Some(person)) if state.is_partner(person) => {
-            let other = state.partner_of(person).map(|p| p.person);
-            reports::apply(&mut state.reports, person, other, event.at_us, e);
-        }
-        (Some(SpaceEvent::Milestone(e)), Some(person)) if state.is_partner(person) => {
-            milestones::apply(&mut state.milestones, event.at_us, e);
+            let at = event_at;
+            match event {
+                SpaceEvent::OwnUp(e) => state.own_up.apply(person, other, at, e),
+                SpaceEvent::CheckIn(e) => state.check_ins.apply(person, other, at, e),
+                SpaceEvent::Together(e) => state.together.apply(person, other, at, e),
+                SpaceEvent::Repair(e) => state.repair.apply(person, other, at, e),
+                SpaceEvent::Promise(e) => state.promises.apply(person, other, at, e),
+                SpaceEvent::Agreement(e) => state.agreements.apply(person, other, at, e),
+                SpaceEvent::Report(e) => state.reports.apply(person, other, at, e),
+                SpaceEvent::Milestone(e) => milestones::apply(&mut state.milestones, at, e),
+                SpaceEvent::SpaceCreated(_) | SpaceEvent::PartnerJoined(_) => {}
+            }
         }
         _ => {}
     }
@@ -312,6 +301,29 @@ pub enum SpaceError {
 }
 
 /// The events `command` produces in `state`, or why it is refused.
+/// A part's command, for a partner of the space: the part decides, told only what
+/// [`Around`] says of the rest of the space.
+fn decide_part<P: Part>(
+    state: &SpaceState,
+    part: &P,
+    command: P::Command,
+    ctx: &Ctx,
+    wrap: fn(P::Event) -> SpaceEvent,
+) -> Result<Vec<SpaceEvent>, SpaceError> {
+    if !state.is_partner(ctx.actor) {
+        return Err(SpaceError::NotCreated);
+    }
+    let around = Around {
+        partner: state.partner_of(ctx.actor).map(|p| p.person),
+        own_up: &state.own_up,
+    };
+    Ok(part
+        .decide(&around, command, ctx)?
+        .into_iter()
+        .map(wrap)
+        .collect())
+}
+
 pub fn decide(
     state: &SpaceState,
     command: Command,
@@ -342,60 +354,29 @@ pub fn decide(
             })])
         }
         Command::OwnUp(command) => {
-            if !state.is_partner(ctx.actor) {
-                return Err(SpaceError::NotCreated);
-            }
-            let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events = ownup::decide(&state.own_up, partner, command, ctx)?;
-            Ok(events.into_iter().map(SpaceEvent::OwnUp).collect())
+            decide_part(state, &state.own_up, command, ctx, SpaceEvent::OwnUp)
         }
         Command::CheckIn(command) => {
-            if !state.is_partner(ctx.actor) {
-                return Err(SpaceError::NotCreated);
-            }
-            let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events = checkins::decide(&state.check_ins, partner, command, ctx)?;
-            Ok(events.into_iter().map(SpaceEvent::CheckIn).collect())
+            decide_part(state, &state.check_ins, command, ctx, SpaceEvent::CheckIn)
         }
         Command::Together(command) => {
-            if !state.is_partner(ctx.actor) {
-                return Err(SpaceError::NotCreated);
-            }
-            let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events = together::decide(&state.together, partner, command, ctx)?;
-            Ok(events.into_iter().map(SpaceEvent::Together).collect())
+            decide_part(state, &state.together, command, ctx, SpaceEvent::Together)
         }
         Command::Repair(command) => {
-            if !state.is_partner(ctx.actor) {
-                return Err(SpaceError::NotCreated);
-            }
-            let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events = repair::decide(&state.repair, &state.own_up, partner, command, ctx)?;
-            Ok(events.into_iter().map(SpaceEvent::Repair).collect())
+            decide_part(state, &state.repair, command, ctx, SpaceEvent::Repair)
         }
         Command::Promise(command) => {
-            if !state.is_partner(ctx.actor) {
-                return Err(SpaceError::NotCreated);
-            }
-            let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events = promises::decide(&state.promises, partner, command, ctx)?;
-            Ok(events.into_iter().map(SpaceEvent::Promise).collect())
+            decide_part(state, &state.promises, command, ctx, SpaceEvent::Promise)
         }
-        Command::Agreement(command) => {
-            if !state.is_partner(ctx.actor) {
-                return Err(SpaceError::NotCreated);
-            }
-            let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events = agreements::decide(&state.agreements, partner, command, ctx)?;
-            Ok(events.into_iter().map(SpaceEvent::Agreement).collect())
-        }
+        Command::Agreement(command) => decide_part(
+            state,
+            &state.agreements,
+            command,
+            ctx,
+            SpaceEvent::Agreement,
+        ),
         Command::Report(command) => {
-            if !state.is_partner(ctx.actor) {
-                return Err(SpaceError::NotCreated);
-            }
-            let partner = state.partner_of(ctx.actor).map(|p| p.person);
-            let events = reports::decide(&state.reports, &state.own_up, partner, command, ctx)?;
-            Ok(events.into_iter().map(SpaceEvent::Report).collect())
+            decide_part(state, &state.reports, command, ctx, SpaceEvent::Report)
         }
         Command::CelebrateMilestones(reached) => {
             if !state.is_partner(ctx.actor) {

@@ -881,51 +881,11 @@ mod tests {
     const START_US: i64 = 1_794_996_000_000_000;
     const HOUR_US: i64 = 3_600_000_000;
 
-    /// A couple: `hurt` was hurt by `broke` (the names the other tests use; nothing here
-    /// depends on a breach).
-    struct Couple {
-        hurt: PersonId,
-        broke: PersonId,
-        state: Together,
-        now_us: i64,
-    }
+    type Couple = crate::domain::part::Couple<Together>;
 
     impl Couple {
         fn new() -> Self {
-            Self {
-                hurt: PersonId::random(),
-                broke: PersonId::random(),
-                state: Together::default(),
-                now_us: START_US,
-            }
-        }
-
-        fn partner_of(&self, actor: PersonId) -> PersonId {
-            if actor == self.hurt {
-                self.broke
-            } else {
-                self.hurt
-            }
-        }
-
-        /// when: `actor` issues `command`; the produced events are applied (so later steps see them).
-        fn when(&mut self, actor: PersonId, command: Command) -> Result<Vec<Event>, Refusal> {
-            let ctx = Ctx {
-                actor,
-                now_us: self.now_us,
-            };
-            let partner = self.partner_of(actor);
-            let events = decide(&self.state, Some(partner), command, &ctx)?;
-            for e in &events {
-                apply(
-                    &mut self.state,
-                    actor,
-                    Some(partner),
-                    self.now_us,
-                    e.clone(),
-                );
-            }
-            Ok(events)
+            Self::starting_at(START_US)
         }
 
         fn appreciate(&mut self, actor: PersonId) -> Result<Vec<Event>, Refusal> {
