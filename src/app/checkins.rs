@@ -4,22 +4,14 @@ use std::sync::Arc;
 
 use super::{App, AppError, Session};
 use crate::domain::SpaceId;
-use crate::domain::checkins;
-use crate::domain::space::{Command, SpaceState};
+use crate::domain::space::SpaceState;
+
+part_action! {
+    /// Sets the rhythm, or answers a check-in, in a space the viewer is a partner in.
+    check_in(checkins) => CheckIn
+}
 
 impl App {
-    /// Sets the rhythm, or answers a check-in, in a space the viewer is a partner in.
-    #[tracing::instrument(skip_all, fields(space = %space))]
-    pub async fn check_in(
-        &self,
-        session: &Session,
-        space: SpaceId,
-        command: checkins::Command,
-    ) -> Result<(), AppError> {
-        self.act(session, space, || Command::CheckIn(command.clone()))
-            .await
-    }
-
     /// The space's state with "now", for pages that read the state at one instant (check-ins,
     /// the printable summary, single charts). Nothing is recorded.
     pub async fn state_now(

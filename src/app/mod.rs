@@ -2,6 +2,28 @@
 //! once, asks `domain` to decide, and hands the result to `store`. Handlers in `web` call
 //! these and nothing below them.
 
+/// A use case that does one action of one part of the space for a partner of it:
+/// authorize, decide, append (`App::act`). Each part's module names its own, here once.
+macro_rules! part_action {
+    ($(#[$doc:meta])* $name:ident($part:ident) => $variant:ident) => {
+        impl App {
+            $(#[$doc])*
+            #[tracing::instrument(skip_all, fields(space = %space))]
+            pub async fn $name(
+                &self,
+                session: &Session,
+                space: crate::domain::SpaceId,
+                command: crate::domain::$part::Command,
+            ) -> Result<(), AppError> {
+                self.act(session, space, || {
+                    crate::domain::space::Command::$variant(command.clone())
+                })
+                .await
+            }
+        }
+    };
+}
+
 mod accounts;
 mod agreements;
 mod cache;

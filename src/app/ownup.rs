@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{App, AppError, Session};
 use crate::domain::ownup::{self, Text, limits};
-use crate::domain::space::{Command, SpaceState};
+use crate::domain::space::SpaceState;
 use crate::domain::{EntryId, SpaceId};
 use crate::store::{DraftRow, StoreError};
 
@@ -19,19 +19,12 @@ pub struct LetterDraft {
     pub updated_at: i64,
 }
 
-impl App {
+part_action! {
     /// Does one owning-up action in a space the viewer is a partner in.
-    #[tracing::instrument(skip_all, fields(space = %space))]
-    pub async fn own_up(
-        &self,
-        session: &Session,
-        space: SpaceId,
-        command: ownup::Command,
-    ) -> Result<(), AppError> {
-        self.act(session, space, || Command::OwnUp(command.clone()))
-            .await
-    }
+    own_up(ownup) => OwnUp
+}
 
+impl App {
     /// The viewer's letter drafts in a space: never anyone else's.
     pub async fn letter_drafts(
         &self,

@@ -2,20 +2,8 @@
 //! `domain::reports`.
 
 use super::{App, AppError, Session};
-use crate::domain::SpaceId;
-use crate::domain::reports;
-use crate::domain::space::Command;
 
-impl App {
+part_action! {
     /// One proactive-report action in a space the viewer is a partner in.
-    #[tracing::instrument(skip_all, fields(space = %space))]
-    pub async fn report(
-        &self,
-        session: &Session,
-        space: SpaceId,
-        command: reports::Command,
-    ) -> Result<(), AppError> {
-        self.act(session, space, || Command::Report(command.clone()))
-            .await
-    }
+    report(reports) => Report
 }

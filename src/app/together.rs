@@ -2,20 +2,8 @@
 //! rules are in `domain::together`.
 
 use super::{App, AppError, Session};
-use crate::domain::SpaceId;
-use crate::domain::space::Command;
-use crate::domain::together;
 
-impl App {
+part_action! {
     /// One appreciation, time-together or goal action in a space the viewer is a partner in.
-    #[tracing::instrument(skip_all, fields(space = %space))]
-    pub async fn together(
-        &self,
-        session: &Session,
-        space: SpaceId,
-        command: together::Command,
-    ) -> Result<(), AppError> {
-        self.act(session, space, || Command::Together(command.clone()))
-            .await
-    }
+    together(together) => Together
 }
