@@ -41,110 +41,49 @@ pub trait Part {
     fn apply(&mut self, author: PersonId, other: Option<PersonId>, at_us: i64, event: Self::Event);
 }
 
-/// The parts whose functions take the same arguments in the same order.
+/// `impl Part` for a part whose module has `decide(state, <from around…>, command, ctx)`
+/// and `apply(state, <author, other…>, at_us, event)`: each line below says what its two
+/// functions take besides.
 macro_rules! part {
-    ($state:ty, $module:ident) => {
+    (
+        $state:ty, $module:ident,
+        $around:ident => [$($d:expr),*],
+        $author:ident, $other:ident => [$($a:expr),*]
+    ) => {
         impl Part for $state {
             type Command = $module::Command;
             type Event = $module::Event;
 
             fn decide(
                 &self,
-                around: &Around<'_>,
+                $around: &Around<'_>,
                 command: Self::Command,
                 ctx: &Ctx,
             ) -> Result<Vec<Self::Event>, Refusal> {
-                $module::decide(self, around.partner, command, ctx)
+                $module::decide(self, $($d,)* command, ctx)
             }
 
+            #[allow(unused_variables)]
             fn apply(
                 &mut self,
-                author: PersonId,
-                other: Option<PersonId>,
+                $author: PersonId,
+                $other: Option<PersonId>,
                 at_us: i64,
                 event: Self::Event,
             ) {
-                $module::apply(self, author, other, at_us, event);
+                $module::apply(self, $($a,)* at_us, event);
             }
         }
     };
 }
 
-part!(OwnUp, ownup);
-part!(Together, together);
-part!(Promises, promises);
-
-impl Part for CheckIns {
-    type Command = checkins::Command;
-    type Event = checkins::Event;
-
-    fn decide(
-        &self,
-        around: &Around<'_>,
-        command: Self::Command,
-        ctx: &Ctx,
-    ) -> Result<Vec<Self::Event>, Refusal> {
-        checkins::decide(self, around.partner, command, ctx)
-    }
-
-    fn apply(&mut self, author: PersonId, _: Option<PersonId>, at_us: i64, event: Self::Event) {
-        checkins::apply(self, author, at_us, event);
-    }
-}
-
-impl Part for Agreements {
-    type Command = agreements::Command;
-    type Event = agreements::Event;
-
-    fn decide(
-        &self,
-        around: &Around<'_>,
-        command: Self::Command,
-        ctx: &Ctx,
-    ) -> Result<Vec<Self::Event>, Refusal> {
-        agreements::decide(self, around.partner, command, ctx)
-    }
-
-    fn apply(&mut self, author: PersonId, _: Option<PersonId>, at_us: i64, event: Self::Event) {
-        agreements::apply(self, author, at_us, event);
-    }
-}
-
-impl Part for Repair {
-    type Command = repair::Command;
-    type Event = repair::Event;
-
-    fn decide(
-        &self,
-        around: &Around<'_>,
-        command: Self::Command,
-        ctx: &Ctx,
-    ) -> Result<Vec<Self::Event>, Refusal> {
-        repair::decide(self, around.own_up, around.partner, command, ctx)
-    }
-
-    fn apply(&mut self, author: PersonId, _: Option<PersonId>, at_us: i64, event: Self::Event) {
-        repair::apply(self, author, at_us, event);
-    }
-}
-
-impl Part for Reports {
-    type Command = reports::Command;
-    type Event = reports::Event;
-
-    fn decide(
-        &self,
-        around: &Around<'_>,
-        command: Self::Command,
-        ctx: &Ctx,
-    ) -> Result<Vec<Self::Event>, Refusal> {
-        reports::decide(self, around.own_up, around.partner, command, ctx)
-    }
-
-    fn apply(&mut self, author: PersonId, other: Option<PersonId>, at_us: i64, event: Self::Event) {
-        reports::apply(self, author, other, at_us, event);
-    }
-}
+part!(OwnUp, ownup, around => [around.partner], author, other => [author, other]);
+part!(CheckIns, checkins, around => [around.partner], author, other => [author]);
+part!(Together, together, around => [around.partner], author, other => [author, other]);
+part!(Repair, repair, around => [around.own_up, around.partner], author, other => [author]);
+part!(Promises, promises, around => [around.partner], author, other => [author, other]);
+part!(Agreements, agreements, around => [around.partner], author, other => [author]);
+part!(Reports, reports, around => [around.own_up, around.partner], author, other => [author, other]);
 
 #[cfg(test)]
 pub(crate) use fixture::Couple;
