@@ -81,7 +81,7 @@ part!(OwnUp, ownup, around => [around.partner], author, other => [author, other]
 part!(CheckIns, checkins, around => [around.partner], author, other => [author]);
 part!(Together, together, around => [around.partner], author, other => [author, other]);
 part!(Repair, repair, around => [around.own_up, around.partner], author, other => [author]);
-part!(Promises, promises, around => [around.partner], author, other => [author, other]);
+part!(Promises, promises, around => [around.own_up, around.partner], author, other => [author, other]);
 part!(Agreements, agreements, around => [around.partner], author, other => [author]);
 part!(Reports, reports, around => [around.own_up, around.partner], author, other => [author, other]);
 

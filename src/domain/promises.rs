@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{Zone, date_text, optional_date_text, parse_date};
 use super::input::{InputError, Lines, clean_text};
+use super::ownup::OwnUp;
 use super::{Ctx, EntryId, PersonId, Refusal};
 
 /// Limits for each field. Shown on the pages beside each field.
@@ -1295,7 +1296,7 @@ pub fn apply(
 pub enum Command {
     Make {
         id: EntryId,
-        /// A breach this promise belongs to; the caller checks that it exists.
+        /// A breach this promise belongs to; it must be one of this space's.
         breach: Option<EntryId>,
         text: PromiseText,
         repeat: Repeat,
@@ -1378,9 +1379,11 @@ pub const RELEASE_PROPOSED_BY_PARTNER: &str =
     "Your partner has already proposed releasing this promise. You can accept it.";
 pub const NO_RELEASE_PROPOSED: &str = "Nobody has proposed releasing this promise.";
 
-/// The events a command produces. `partner` is the other partner (who must have joined).
+/// The events a command produces. `partner` is the other partner (who must have joined);
+/// `own_up` holds the breaches a promise may belong to.
 pub fn decide(
     state: &Promises,
+    own_up: &OwnUp,
     partner: Option<PersonId>,
     command: Command,
     ctx: &Ctx,
@@ -1398,6 +1401,12 @@ pub fn decide(
             zone,
         } => {
             let partner = partner.ok_or(Refusal::NotNow(NO_PARTNER))?;
+            // Another space's breach, or none at all, would dangle in the record for good.
+            if let Some(breach) = breach
+                && own_up.breach(breach).is_none()
+            {
+                return Err(Refusal::NotFound);
+            }
             let made = PromiseMade {
                 promise: id,
                 breach,
@@ -2579,7 +2588,7 @@ mod tests {
             zone: zone("Europe/Berlin"),
         };
         assert_eq!(
-            decide(&c.state, None, command, &ctx),
+            decide(&c.state, &c.own_up, None, command, &ctx),
             Err(Refusal::NotNow(NO_PARTNER))
         );
     }
@@ -2587,7 +2596,7 @@ mod tests {
     #[test]
     fn a_promise_keeps_its_breach_zone_and_people() {
         let mut c = Couple::in_zone("America/New_York", 2026, 3, 2, 8, 0);
-        let breach = EntryId::random();
+        let breach = c.breach;
         let id = EntryId::random();
         c.when(
             c.broke,
@@ -2611,6 +2620,28 @@ mod tests {
         assert_eq!(p.zone.name(), "America/New_York");
         assert_eq!(c.state.made_by(c.broke).count(), 1);
         assert_eq!(c.state.made_by(c.hurt).count(), 0);
+    }
+
+    /// given: a couple with one breach; when: a promise names a breach that is not theirs
+    /// (another space's, or made up); then: refused as not found, nothing made.
+    #[test]
+    fn a_promise_about_a_breach_not_in_the_space_is_refused() {
+        let mut c = Couple::in_zone("Europe/Berlin", 2026, 3, 2, 8, 0);
+        let made = c.when(
+            c.broke,
+            Command::Make {
+                id: EntryId::random(),
+                breach: Some(EntryId::random()),
+                text: text("No secret accounts."),
+                repeat: Repeat::Once {
+                    on: date(2026, 3, 31),
+                },
+                at: time(20, 0),
+                zone: zone("Europe/Berlin"),
+            },
+        );
+        assert_eq!(made, Err(Refusal::NotFound));
+        assert_eq!(c.state.made_by(c.broke).count(), 0);
     }
 
     #[test]

@@ -13,6 +13,7 @@ crate::on_both_databases!(
     agreements_are_proposed_countered_amended_reviewed_and_retired,
     proactive_reports_are_filed_and_acknowledged_by_the_right_partners,
     bad_keep_your_word_input_is_refused_and_writes_nothing,
+    a_promise_about_a_breach_not_in_the_space_is_not_found,
 );
 
 const HOUR: i64 = 3600;
@@ -565,6 +566,49 @@ async fn bad_keep_your_word_input_is_refused_and_writes_nothing(backend: Backend
     ] {
         let page = sam.post(&agreements, &fields).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+    }
+    assert_eq!(
+        event_count(&app, &space).await,
+        before,
+        "nothing was written"
+    );
+}
+
+/// A promise may belong to a breach of its own space only: another couple's breach, or an
+/// id nobody recorded, is not found and nothing is written (it would dangle in the record
+/// for good).
+async fn a_promise_about_a_breach_not_in_the_space_is_not_found(backend: Backend) {
+    let app = spawn_app_long(backend).await;
+    let (sam, _alex, space) = couple(&app).await;
+    let (_kim, lee, other) = couple(&app).await;
+    let theirs = ok(
+        &lee,
+        &format!("{other}/breaches"),
+        &[
+            ("title", "Theirs"),
+            ("kind", "lying"),
+            ("broke_trust", "partner"),
+            ("discovered_on", "2026-01-01"),
+        ],
+    )
+    .await;
+    let theirs = theirs.rsplit('/').next().unwrap_or_default().to_owned();
+    let made_up = "0b3c2a6e-1d3f-4f6a-9a1e-7c5d2b8e4f10".to_owned();
+    let before = event_count(&app, &space).await;
+    for breach in [theirs, made_up] {
+        let page = sam
+            .post(
+                &format!("{space}/promises"),
+                &[
+                    ("text", "I will tell you where I am."),
+                    ("every", "daily"),
+                    ("first", &day(&app, 1)),
+                    ("at", "21:00"),
+                    ("breach", &breach),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "breach {breach}");
     }
     assert_eq!(
         event_count(&app, &space).await,
