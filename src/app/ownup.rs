@@ -1,11 +1,8 @@
 //! Owning up: one entry point for every breach, disclosure, question, apology and letter
 //! action, plus the private letter drafts that are not part of the record.
 
-use std::sync::Arc;
-
 use super::{App, AppError, Session};
 use crate::domain::ownup::{self, Text, limits};
-use crate::domain::space::SpaceState;
 use crate::domain::{EntryId, SpaceId};
 use crate::store::{DraftRow, StoreError};
 
@@ -100,15 +97,6 @@ impl App {
                 .await?;
         }
         Ok(id)
-    }
-
-    /// The state of a space the viewer is in, for the owning-up pages.
-    pub async fn own_up_state(
-        &self,
-        session: &Session,
-        space: SpaceId,
-    ) -> Result<Arc<SpaceState>, AppError> {
-        self.space_for(session.person, space).await
     }
 }
 

@@ -648,4 +648,18 @@ async fn a_password_is_changed_with_the_current_one_and_other_sessions_end(backe
     );
     let page = app.client().login(&phone.email(), new).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "the new one works");
+
+    // Nobody but the signed-in owner changes it: an anonymous visitor (with a valid
+    // visitor CSRF token) is sent to log in, and the password stays as it is.
+    let stranger = app.client();
+    let page = stranger
+        .post(
+            "/account/password",
+            &[("current_password", new), ("new_password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().starts_with("/login"), "{}", page.location());
+    let page = app.client().login(&phone.email(), new).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "still the new password");
 }
