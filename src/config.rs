@@ -86,6 +86,27 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u64).range(0..=1024 * 1024)
     )]
     pub state_cache_mib: u64,
+
+    /// Set up a new, empty database when none is found. Needed once for a new instance
+    /// whose data folder already exists (or on PostgreSQL); without it Goldseam refuses to
+    /// start on an empty database, so a lost or emptied one is never quietly replaced.
+    #[arg(long, env = "GOLDSEAM_INIT", default_value_t = false)]
+    pub init: bool,
+
+    /// Seconds that requests in flight may take to finish after Ctrl-C or SIGTERM; then
+    /// the remaining connections are closed.
+    #[arg(long, env = "GOLDSEAM_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    pub shutdown_grace_secs: u64,
+
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "GOLDSEAM_HEADER_READ_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_secs: u64,
+
+    /// Seconds a client has to send a request's body, once its headers are in.
+    #[arg(long, env = "GOLDSEAM_BODY_READ_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_read_secs: u64,
 }
 
 /// The state cache's default budget. DESIGN.md's target is under 100 MB resident with
@@ -183,6 +204,12 @@ pub struct Settings {
     pub invite_ttl: Duration,
     /// What cached space states may hold, in bytes (see `app::StateCache`).
     pub state_cache_bytes: u64,
+    /// How long requests in flight may take to finish once a shutdown begins.
+    pub shutdown_grace: Duration,
+    /// How long a client may take to send a request's headers.
+    pub header_read: Duration,
+    /// How long a client may take to send a request's body.
+    pub body_read: Duration,
 }
 
 impl Settings {
@@ -202,6 +229,9 @@ impl Settings {
             session_max: Duration::from_secs(args.session_max_hours.saturating_mul(3600)),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             state_cache_bytes: args.state_cache_mib.saturating_mul(MIB),
+            shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+            header_read: Duration::from_secs(args.header_read_secs),
+            body_read: Duration::from_secs(args.body_read_secs),
         }
     }
 }
@@ -216,6 +246,9 @@ impl Default for Settings {
             session_max: Duration::from_secs(336 * 3600),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             state_cache_bytes: DEFAULT_STATE_CACHE_MIB * MIB,
+            shutdown_grace: Duration::from_secs(10),
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(30),
         }
     }
 }

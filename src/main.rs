@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use clap::Parser as _;
 use goldseam::app::{App, Clock};
 use goldseam::config::{Cli, Command, DemoArgs, ExportArgs, ServeArgs, Settings, VerifyArgs};
-use goldseam::store::Store;
+use goldseam::store::{Creating, Store};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -35,9 +35,26 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let store = Store::open(&args.storage).await?;
+    let creating = if args.init {
+        Creating::Allowed
+    } else {
+        Creating::OnFirstRun
+    };
+    let store = Store::open(&args.storage, creating).await?;
+    store
+        .probe_writes(Clock::System.now_secs())
+        .await
+        .map_err(|err| {
+            anyhow::anyhow!(
+                "the database does not take writes ({err}). Check that the disk has room and that \
+             this user may write to the database (and, for SQLite, to its folder)"
+            )
+        })?;
     let settings = Settings::from_args(&args);
     let app = App::new(store.clone(), settings.clone(), Clock::System)?;
+    app.check_heads()
+        .await
+        .context("checking the records' heads")?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("listening on {}", args.bind))?;
@@ -80,7 +97,7 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
         .space
         .parse()
         .map_err(|_| anyhow::anyhow!("{:?} is not a space id", args.space))?;
-    let store = Store::open(&args.storage).await?;
+    let store = Store::open(&args.storage, Creating::Never).await?;
     let events = store.events_after(space, 0).await?;
     if events.is_empty() {
         anyhow::bail!("there is no space with id {space}");
@@ -117,7 +134,7 @@ fn verify(args: &VerifyArgs) -> ExitCode {
 }
 
 async fn demo(args: DemoArgs) -> anyhow::Result<()> {
-    let store = Store::open(&args.storage()).await?;
+    let store = Store::open(&args.storage(), Creating::Allowed).await?;
     let app = App::new(store.clone(), Settings::default(), Clock::System)?;
     let seed = args.seed.unwrap_or_else(rand::random);
     let demo = app

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use goldseam::app::{App, Clock, DemoSpace, LoginInput};
 use goldseam::config::{Settings, StorageArgs};
-use goldseam::store::Store;
+use goldseam::store::{Creating, Store};
 
 pub struct Bench {
     pub app: App,
@@ -19,10 +19,13 @@ pub struct Bench {
 /// `years` of demo history in a new SQLite database, with Sam logged in.
 pub async fn demo_app(years: u32, settings: Settings) -> anyhow::Result<Bench> {
     let dir = tempfile::tempdir()?;
-    let store = Store::open(&StorageArgs {
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-    })
+    let store = Store::open(
+        &StorageArgs {
+            data_dir: dir.path().to_path_buf(),
+            database_url: None,
+        },
+        Creating::Allowed,
+    )
     .await?;
     let app = App::new(store, settings, Clock::System)?;
     let demo = app.create_demo(years, 7).await?;

@@ -141,15 +141,22 @@ impl App {
             created_at: now,
             time_zone: time_zone.name().to_owned(),
         };
-        match self.store().insert_person(&row).await {
+        let (session, session_row) = self.new_session(person);
+        let device = random_token();
+        match self
+            .store()
+            .insert_account(&row, &session_row, &token_hash(&device))
+            .await
+        {
             Ok(()) => {}
             Err(crate::store::StoreError::Duplicate) => return Err(AppError::EmailTaken),
             Err(e) => return Err(e.into()),
         }
         tracing::info!("account created");
-        let mut session = self.start_session(person).await?;
-        session.device = Some(self.remember_device(person).await?);
-        Ok(session)
+        Ok(NewSession {
+            device: Some(device),
+            ..session
+        })
     }
 
     #[tracing::instrument(skip_all)]
@@ -320,6 +327,14 @@ impl App {
     }
 
     async fn start_session(&self, person: PersonId) -> Result<NewSession, AppError> {
+        let (session, row) = self.new_session(person);
+        self.store().insert_session(&row).await?;
+        Ok(session)
+    }
+
+    /// A fresh session for `person`: the token for the cookie, and the row that keeps
+    /// only its hash.
+    fn new_session(&self, person: PersonId) -> (NewSession, SessionRow) {
         let token = random_token();
         let now = self.clock().now_secs();
         let row = SessionRow {
@@ -331,12 +346,12 @@ impl App {
             flash: None,
             time_zone: String::new(),
         };
-        self.store().insert_session(&row).await?;
-        Ok(NewSession {
+        let session = NewSession {
             token,
             person,
             device: None,
-        })
+        };
+        (session, row)
     }
 
     /// The session behind a cookie token, if it exists and has not expired. Expired
@@ -352,11 +367,17 @@ impl App {
         let max = i64::try_from(settings.session_max.as_secs()).unwrap_or(i64::MAX);
         let idle = i64::try_from(settings.session_idle.as_secs()).unwrap_or(i64::MAX);
         if now - row.created_at >= max || now - row.last_seen_at >= idle {
-            self.store().delete_session(&id_hash).await?;
+            // Expired either way; if the row cannot go now, a later visit removes it.
+            if let Err(err) = self.store().delete_session(&id_hash).await {
+                tracing::warn!(error = %err, "an expired session was not deleted this time");
+            }
             return Ok(None);
         }
         if now - row.last_seen_at >= TOUCH_EVERY_SECS {
-            self.store().touch_session(&id_hash, now).await?;
+            // Reading must not fail because the disk is full: the next request touches it.
+            if let Err(err) = self.store().touch_session(&id_hash, now).await {
+                tracing::warn!(error = %err, "a session's last activity was not updated this time");
+            }
         }
         let person = row.person_id.parse().context("stored person id")?;
         // A zone that no longer parses (a renamed IANA zone) falls back to UTC, visibly.

@@ -42,6 +42,12 @@ pub enum AppError {
     /// moment. Logged by `web` and shown as a calm 503.
     #[error("the database is unavailable")]
     Unavailable(#[source] StoreError),
+    /// So many changes to one space are waiting their turn that this one gave up waiting.
+    /// Nothing was saved; shown as a calm 503.
+    #[error(
+        "Many changes arrived at once, so this one was not saved. Please try again in a moment."
+    )]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

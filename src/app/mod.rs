@@ -72,6 +72,8 @@ struct Inner {
     /// A real argon2id hash of a random password, checked when an email is unknown so an
     /// unknown account takes the same time as a wrong password.
     decoy_hash: String,
+    /// Appends to one space take turns (see `App::record`).
+    appends: spaces::AppendLocks,
 }
 
 impl App {
@@ -85,6 +87,7 @@ impl App {
                 clock,
                 hashing: tokio::sync::Semaphore::new(2),
                 decoy_hash,
+                appends: spaces::AppendLocks::new(),
             }),
         })
     }
@@ -103,6 +106,10 @@ impl App {
 
     fn cache(&self) -> &StateCache {
         &self.inner.cache
+    }
+
+    fn appends(&self) -> &spaces::AppendLocks {
+        &self.inner.appends
     }
 }
 

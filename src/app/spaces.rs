@@ -1,8 +1,7 @@
 //! Creating a space, inviting a partner, joining, and reading the record.
 
 use std::sync::Arc;
-
-use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
 use super::{App, AppError, InviteProblem, Session, random_salt, random_token, token_hash};
 use crate::domain::input::{DisplayName, SpaceName};
@@ -12,7 +11,45 @@ use crate::domain::{Ctx, PersonId, SpaceId};
 use crate::store::{Effect, InviteRow, StoreError};
 
 /// How often an append is retried when another append to the same space got there first.
-const APPEND_ATTEMPTS: usize = 8;
+/// Within one process appends to a space take turns, so this is for another process
+/// writing to the same database.
+const APPEND_ATTEMPTS: u32 = 8;
+
+/// How long an append waits for its turn before the person is told to try again. Ordinary
+/// use never comes near it: a turn takes milliseconds.
+const APPEND_WAIT: Duration = Duration::from_secs(5);
+
+/// One lock per stripe of spaces: an append to a space holds its stripe's lock from reading
+/// the head to committing, so concurrent changes to one space queue instead of racing
+/// (and losing) on the head. A fixed number of stripes keeps memory flat however many
+/// spaces there are; two spaces that share a stripe merely take turns.
+pub(super) struct AppendLocks {
+    stripes: Vec<tokio::sync::Mutex<()>>,
+}
+
+impl AppendLocks {
+    const STRIPES: usize = 256;
+
+    pub(super) fn new() -> Self {
+        Self {
+            stripes: (0..Self::STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
+        }
+    }
+
+    /// Waits for `space`'s turn, at most [`APPEND_WAIT`].
+    async fn turn(&self, space: SpaceId) -> Result<tokio::sync::MutexGuard<'_, ()>, AppError> {
+        let stripe = usize::try_from(space.as_u128() % Self::STRIPES as u128).unwrap_or(0);
+        tokio::time::timeout(APPEND_WAIT, self.stripes[stripe].lock())
+            .await
+            .map_err(|_| AppError::Busy)
+    }
+}
+
+/// Why a space whose stored record does not check out takes nothing new.
+const DAMAGED: &str = "This space's record does not check out, so nothing new can be added to it \
+     until whoever runs this server has looked at it. Everything already here is kept.";
 
 /// A space in the list of a person's spaces.
 #[derive(Debug, Clone)]
@@ -32,32 +69,28 @@ pub struct InviteView {
     pub viewer_is_partner: bool,
 }
 
-/// The invite link kept with the inviter's session so their space page can show it; the
-/// database keeps only its hash.
-#[derive(Debug, Serialize, Deserialize)]
-struct InviteFlash {
-    space: String,
-    token: String,
-}
-
 impl App {
     /// The current state of a space, folding only the events the cache has not seen.
     /// `None` if the space does not exist.
     #[tracing::instrument(skip_all, fields(space = %space))]
     pub async fn load_state(&self, space: SpaceId) -> Result<Option<Arc<SpaceState>>, AppError> {
-        let Some(head) = self.store().head_seq(space).await? else {
+        let Some(head) = self.store().head(space).await? else {
             return Ok(None);
         };
         let cached = self.cache().get(space);
         if let Some(state) = &cached
-            && state.head_seq == head
+            && ((state.head_seq, state.head_hash) == head
+                || state.damage.stored_head == Some(head.0))
         {
             return Ok(cached);
         }
         let base = cached.map_or_else(|| SpaceState::empty(space), |s| (*s).clone());
         let events = self.store().events_after(space, base.head_seq).await?;
-        let seen = base.unreadable.count;
-        let state = Arc::new(space::fold(base, &events));
+        let (seen, damaged) = (base.unreadable.count, base.damage.clone());
+        let mut state = space::fold(base, &events);
+        if (state.head_seq, state.head_hash) != head {
+            state.damage.note_stored_head(head.0);
+        }
         // Said once, when the fold first meets them: the cache keeps the state past them.
         // Kind and seq only; never the body.
         for seq in state.unreadable.since(seen) {
@@ -67,8 +100,49 @@ impl App {
                 .map(|e| e.kind.as_str());
             tracing::warn!(%space, seq, kind, "an event this version cannot read is kept and skipped");
         }
+        if state.damage != damaged {
+            let first = state.damage.first.as_ref();
+            tracing::error!(
+                %space,
+                damaged_events = state.damage.count,
+                first_seq = first.map(|(seq, _)| *seq),
+                fault = first.map(|(_, fault)| fault.to_string()),
+                stored_head = state.damage.stored_head,
+                events_end = state.head_seq,
+                "THE STORED RECORD OF THIS SPACE DOES NOT CHECK OUT: it is shown with a warning \
+                 and takes no new entries; restore the database from a backup"
+            );
+        }
+        let state = Arc::new(state);
         self.cache().put(state.clone());
         Ok(Some(state))
+    }
+
+    /// Checks, once at start, that every space's events end where its row says they do,
+    /// and says loudly in the log which do not (they also show a warning on their pages,
+    /// found again as they are loaded). Seconds for a large instance: one pass over keys.
+    pub async fn check_heads(&self) -> Result<(), AppError> {
+        let started = std::time::Instant::now();
+        let heads = self.store().heads().await?;
+        let mut damaged = 0;
+        for row in heads.iter().filter(|row| !row.agrees()) {
+            damaged += 1;
+            tracing::error!(
+                space = %row.space_id,
+                stored_head = row.head_seq,
+                events_end = row.last_seq,
+                events = row.events,
+                "THE STORED RECORD OF THIS SPACE DOES NOT END WHERE IT SHOULD: committed entries \
+                 may be missing; restore the database from a backup"
+            );
+        }
+        tracing::info!(
+            spaces = heads.len(),
+            damaged,
+            millis = started.elapsed().as_millis(),
+            "checked where every record ends"
+        );
+        Ok(())
     }
 
     /// A space the viewer is a partner in. Anything else is "not found", whether it
@@ -93,11 +167,15 @@ impl App {
         command: impl Fn() -> Command,
         effects: &[Effect],
     ) -> Result<(), AppError> {
-        for _ in 0..APPEND_ATTEMPTS {
+        let _turn = self.appends().turn(space).await?;
+        for attempt in 0..APPEND_ATTEMPTS {
             let state = match self.load_state(space).await? {
                 Some(state) => state,
                 None => Arc::new(SpaceState::empty(space)),
             };
+            if state.damage.is_damaged() {
+                return Err(AppError::Refused(DAMAGED.into()));
+            }
             let ctx = Ctx {
                 actor,
                 now_us: self.clock().now_us(),
@@ -111,14 +189,18 @@ impl App {
             let sealed = record::seal_all(head, drafts, random_salt).map_err(anyhow::Error::new)?;
             match self.store().append(space, head, &sealed, effects).await {
                 Ok(()) => return Ok(()),
-                Err(StoreError::Conflict) => continue,
+                // Another process wrote first: back off a little, more each time, so two
+                // servers on one database do not keep colliding.
+                Err(StoreError::Conflict) => {
+                    let jitter = rand::random::<u64>() % 5;
+                    tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 5 + jitter))
+                        .await;
+                }
                 Err(StoreError::InviteGone) => return Err(AppError::Invite(InviteProblem::Used)),
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(AppError::Refused(
-            "Many changes arrived at once. Please try again.".into(),
-        ))
+        Err(AppError::Busy)
     }
 
     /// Does one action in a space the viewer is a partner in: authorize, decide, append.
@@ -133,7 +215,13 @@ impl App {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn create_space(&self, session: &Session, name: &str) -> Result<SpaceId, AppError> {
+    /// Creates a space with the viewer as its first partner, and its first invite link:
+    /// the space's id, and the link's token unless that one write failed.
+    pub async fn create_space(
+        &self,
+        session: &Session,
+        name: &str,
+    ) -> Result<(SpaceId, Option<String>), AppError> {
         let name = SpaceName::parse(name).map_err(|e| AppError::invalid("name", e))?;
         let me = self.whoami(session).await?;
         let display_name =
@@ -156,16 +244,21 @@ impl App {
         tracing::info!(%space, "space created");
         // The space is committed now, so the answer must say so: an error here would tell
         // the person nothing was saved. Without a link, the space page offers to make one.
-        if let Err(err) = self.new_invite(session, space).await {
-            tracing::warn!(error = %err, %space, "space created, but its first invite link was not");
+        match self.new_invite(session, space).await {
+            Ok(token) => Ok((space, Some(token))),
+            Err(err) => {
+                tracing::warn!(error = %err, %space, "space created, but its first invite link was not");
+                Ok((space, None))
+            }
         }
-        Ok(space)
     }
 
     /// Makes a new single-use invite link for a space that is waiting for its second
-    /// partner; any earlier link stops working. The link is kept with this session only.
+    /// partner; any earlier link stops working. Returns the link's token: the database
+    /// keeps only its hash, and the inviter's browser keeps the token to show the link
+    /// again (see [`App::pending_invite_link`]).
     #[tracing::instrument(skip_all, fields(space = %space))]
-    pub async fn new_invite(&self, session: &Session, space: SpaceId) -> Result<(), AppError> {
+    pub async fn new_invite(&self, session: &Session, space: SpaceId) -> Result<String, AppError> {
         let state = self.space_for(session.person, space).await?;
         if state.is_full() {
             return Err(AppError::Refused(
@@ -186,52 +279,29 @@ impl App {
             revoked_at: None,
         };
         self.store().replace_invite(&row).await?;
-        let flash = serde_json::to_string(&InviteFlash {
-            space: space.to_string(),
-            token,
-        })
-        .map_err(anyhow::Error::new)?;
-        self.store()
-            .set_flash(&session.id_hash, Some(&flash))
-            .await?;
-        Ok(())
+        Ok(token)
     }
 
-    /// The invite link to show on a space's page: only to the session that made it, and
-    /// only while it can still be used.
+    /// The invite link to show on a space's page, from the token the inviter's browser
+    /// kept: only while it is this space's newest link and can still be used.
     pub async fn pending_invite_link(
         &self,
-        session: &Session,
         state: &SpaceState,
+        kept_token: Option<&str>,
     ) -> Result<Option<String>, AppError> {
-        let Some(flash) = session.flash.as_deref() else {
+        let Some(token) = kept_token else {
             return Ok(None);
         };
-        let Ok(flash) = serde_json::from_str::<InviteFlash>(flash) else {
-            return Ok(None);
-        };
-        if flash.space != state.id.to_string() {
+        if state.is_full() {
             return Ok(None);
         }
-        let usable = if state.is_full() {
-            false
-        } else {
-            match self.check_invite(&flash.token).await {
-                Ok(_) => true,
-                Err(AppError::Invite(_)) => false,
-                Err(e) => return Err(e),
+        match self.check_invite(token).await {
+            Ok((row, _)) if row.space_id == state.id.to_string() => {
+                Ok(Some(format!("{}/invite/{token}", self.settings().base_url)))
             }
-        };
-        if !usable {
-            // The raw token is kept with the session only while it can still be used.
-            self.store().set_flash(&session.id_hash, None).await?;
-            return Ok(None);
+            Ok(_) | Err(AppError::Invite(_)) => Ok(None),
+            Err(e) => Err(e),
         }
-        Ok(Some(format!(
-            "{}/invite/{}",
-            self.settings().base_url,
-            flash.token
-        )))
     }
 
     /// The invite row and space behind a token, if the link can still be used.

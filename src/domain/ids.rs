@@ -16,6 +16,11 @@ macro_rules! id_type {
             pub fn random() -> Self {
                 Self(Uuid::new_v4())
             }
+
+            /// The id as one number: for spreading ids over buckets, never for display.
+            pub fn as_u128(&self) -> u128 {
+                self.0.as_u128()
+            }
         }
 
         impl fmt::Display for $name {

@@ -5,6 +5,7 @@
 //! The store does not decide anything: it keeps rows, appends already-sealed events in one
 //! transaction, and reports conflicts. Rules live in `domain`, authorization in `app`.
 
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -123,6 +124,39 @@ pub enum Effect {
     },
 }
 
+/// The SQLite file's name in the data folder.
+pub const SQLITE_FILE: &str = "goldseam.db";
+
+/// Whether [`Store::open`] may set up a new, empty database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Creating {
+    /// Only an existing Goldseam database will do (`export`).
+    Never,
+    /// Only on a first run: the default data folder does not exist yet (`serve`).
+    OnFirstRun,
+    /// The operator asked for it with `--init`, or it is a demo's own database.
+    Allowed,
+}
+
+fn missing_database(what: &str, creating: Creating) -> String {
+    match creating {
+        Creating::Never => format!("There is no Goldseam database at {what}."),
+        _ => format!(
+            "There is no Goldseam database at {what}, but its folder exists. If this is a new \
+             instance, start it once with --init; if Goldseam ran here before, its database is \
+             missing: restore it from a backup instead of starting empty."
+        ),
+    }
+}
+
+fn unusable_file(file: &Path) -> String {
+    format!(
+        "opening the SQLite database {}: check that this user may read and write the file \
+         and its folder",
+        file.display()
+    )
+}
+
 /// The database behind Goldseam.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -143,20 +177,77 @@ macro_rules! on_pool {
 
 impl Store {
     /// Opens the configured database (the SQLite file in the data folder by default) and
-    /// runs the migrations.
-    pub async fn open(storage: &StorageArgs) -> anyhow::Result<Self> {
-        let store = match &storage.database_url {
-            Some(url) => Self::connect(&url.0).await?,
+    /// runs the migrations. A database that holds nothing of Goldseam's yet is only made
+    /// ready where `creating` allows it, so a data folder that was emptied, a database file
+    /// that went missing or a PostgreSQL database that was dropped and recreated is never
+    /// quietly taken for a new instance.
+    pub async fn open(storage: &StorageArgs, creating: Creating) -> anyhow::Result<Self> {
+        let (store, may_create) = match &storage.database_url {
+            Some(url) => {
+                let may_create = creating == Creating::Allowed;
+                if !url.0.starts_with("postgres") {
+                    let options =
+                        SqliteConnectOptions::from_str(&url.0).context("reading the SQLite URL")?;
+                    let file = options.get_filename();
+                    if !may_create && file != Path::new(":memory:") && !file.exists() {
+                        anyhow::bail!(missing_database(&file.display().to_string(), creating));
+                    }
+                }
+                (Self::connect(&url.0).await?, may_create)
+            }
             None => {
-                std::fs::create_dir_all(&storage.data_dir).with_context(|| {
-                    format!("creating the data folder {}", storage.data_dir.display())
-                })?;
-                let file = storage.data_dir.join("goldseam.db");
-                Self::sqlite(SqliteConnectOptions::new().filename(file)).await?
+                let dir = &storage.data_dir;
+                // A folder that does not exist yet is a first run; one that exists has had
+                // a database in it, or was made for one (then `--init` says so).
+                let first_run = !dir.exists();
+                let may_create = creating == Creating::Allowed
+                    || (creating == Creating::OnFirstRun && first_run);
+                let file = dir.join(SQLITE_FILE);
+                if !may_create && !file.exists() {
+                    anyhow::bail!(missing_database(&file.display().to_string(), creating));
+                }
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating the data folder {}", dir.display()))?;
+                let store = Self::sqlite(SqliteConnectOptions::new().filename(&file))
+                    .await
+                    .with_context(|| unusable_file(&file))?;
+                (store, may_create)
             }
         };
+        if !store.is_initialised().await? {
+            if !may_create {
+                anyhow::bail!(
+                    "The database holds no Goldseam data. If this is a new instance, start it \
+                     once with --init; if Goldseam ran on it before, its data is gone: restore \
+                     it from a backup instead of starting empty."
+                );
+            }
+            tracing::info!(
+                database = store.backend(),
+                "no Goldseam data here yet: setting up a new, empty database"
+            );
+        }
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Whether Goldseam's tables are there (its migrations have run at least once).
+    pub async fn is_initialised(&self) -> anyhow::Result<bool> {
+        let found: Option<(i64,)> = on_pool!(self, pool => {
+            match self {
+                Store::Sqlite(_) => sqlx::query_as(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+                ),
+                Store::Postgres(_) => sqlx::query_as(
+                    "SELECT 1::BIGINT FROM pg_tables
+                     WHERE tablename = '_sqlx_migrations' AND schemaname = current_schema()",
+                ),
+            }
+            .fetch_optional(pool)
+            .await
+        })
+        .context("reading what the database holds")?;
+        Ok(found.is_some())
     }
 
     /// Connects to a `postgres://` or `sqlite:` URL (without migrating).
@@ -287,6 +378,56 @@ impl Store {
         }
     }
 
+    /// A new account, signed in on this device: the person, their first session and the
+    /// device token, all in one transaction, so a sign-up answered as failed left nothing
+    /// behind and one answered as done is whole.
+    #[tracing::instrument(skip_all)]
+    pub async fn insert_account(
+        &self,
+        p: &NewPerson,
+        session: &SessionRow,
+        device_hash: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
+            let inserted = sqlx::query(
+                "INSERT INTO persons (id, email_norm, email, display_name, password_hash, created_at, time_zone)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(p.id.to_string())
+            .bind(&p.email_norm)
+            .bind(&p.email)
+            .bind(&p.display_name)
+            .bind(&p.password_hash)
+            .bind(p.created_at)
+            .bind(&p.time_zone)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate),
+                Err(e) => return Err(e.into()),
+            }
+            sqlx::query(
+                "INSERT INTO sessions (id_hash, person_id, csrf, created_at, last_seen_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&session.id_hash)
+            .bind(&session.person_id)
+            .bind(&session.csrf)
+            .bind(session.created_at)
+            .bind(session.last_seen_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO known_devices (token_hash, person_id, created_at) VALUES ($1, $2, $3)")
+                .bind(device_hash)
+                .bind(p.id.to_string())
+                .bind(p.created_at)
+                .execute(&mut *tx)
+                .await?;
+            Ok(())
+        }).await)
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn login_by_email(&self, email_norm: &str) -> Result<Option<LoginRow>, StoreError> {
         let row: Option<LoginRow> = on_pool!(self, pool => {
@@ -362,18 +503,6 @@ impl Store {
             sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
                 .bind(id_hash)
                 .bind(now)
-                .execute(pool)
-                .await?;
-        });
-        Ok(())
-    }
-
-    #[tracing::instrument(skip_all)]
-    pub async fn set_flash(&self, id_hash: &str, flash: Option<&str>) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query("UPDATE sessions SET flash = $2 WHERE id_hash = $1")
-                .bind(id_hash)
-                .bind(flash)
                 .execute(pool)
                 .await?;
         });
@@ -546,6 +675,44 @@ impl Store {
         });
         row.map(|(seq,)| u64::try_from(seq).map_err(|_| StoreError::Corrupt("negative head seq")))
             .transpose()
+    }
+
+    /// The seq and hash of a space's newest event, as the space's row keeps them (one
+    /// indexed read). `None` if there is no such space.
+    #[tracing::instrument(skip_all)]
+    pub async fn head(&self, space: SpaceId) -> Result<Option<(u64, Hash)>, StoreError> {
+        let row: Option<(i64, Vec<u8>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT head_seq, head_hash FROM spaces WHERE id = $1")
+                .bind(space.to_string())
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(|(seq, hash)| {
+            let seq = u64::try_from(seq).map_err(|_| StoreError::Corrupt("negative head seq"))?;
+            let hash = Hash::try_from(hash.as_slice())
+                .map_err(|_| StoreError::Corrupt("head hash length"))?;
+            Ok((seq, hash))
+        })
+        .transpose()
+    }
+
+    /// Every space's head as its row keeps it, beside what its events say, for the check
+    /// at start: one pass over the events' primary key.
+    #[tracing::instrument(skip_all)]
+    pub async fn heads(&self) -> Result<Vec<HeadRow>, StoreError> {
+        let rows = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT s.id AS space_id, s.head_seq, s.head_hash,
+                        (SELECT e.hash FROM events e
+                         WHERE e.space_id = s.id AND e.seq = s.head_seq) AS hash_at_head,
+                        (SELECT MAX(e.seq) FROM events e WHERE e.space_id = s.id) AS last_seq,
+                        (SELECT COUNT(*) FROM events e WHERE e.space_id = s.id) AS events
+                 FROM spaces s ORDER BY s.id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
     }
 
     /// The events of a space after `after_seq`, in order.

@@ -116,3 +116,25 @@ impl TryFrom<EventRow> for RecordedEvent {
         })
     }
 }
+
+/// A space's head as its row keeps it, and what its events say (see `Store::heads`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HeadRow {
+    pub space_id: String,
+    pub head_seq: i64,
+    pub head_hash: Vec<u8>,
+    /// The hash of the event at `head_seq`, if there is one.
+    pub hash_at_head: Option<Vec<u8>>,
+    pub last_seq: Option<i64>,
+    pub events: i64,
+}
+
+impl HeadRow {
+    /// Whether the events end exactly where the row says: at `head_seq`, with its hash,
+    /// with one event per seq before it.
+    pub fn agrees(&self) -> bool {
+        self.hash_at_head.as_deref() == Some(self.head_hash.as_slice())
+            && self.last_seq == Some(self.head_seq)
+            && self.events == self.head_seq
+    }
+}

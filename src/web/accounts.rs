@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::error::{WebError, status_of};
 use super::guard::{
-    DEVICE_COOKIE, SESSION_COOKIE, SignedIn, Viewer, client_ip, cookie_value, is_local_path,
-    set_cookie,
+    DEVICE_COOKIE, INVITE_COOKIE, SESSION_COOKIE, SignedIn, Viewer, client_ip, cookie_value,
+    is_local_path, set_cookie,
 };
 use super::view::{Chrome, FormError};
 
@@ -240,8 +240,10 @@ async fn login(
 
 fn logged_out(secure: bool) -> Response {
     let mut response = Redirect::to("/login").into_response();
-    if let Some(cookie) = set_cookie(SESSION_COOKIE, "", 0, secure) {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
+    for name in [SESSION_COOKIE, INVITE_COOKIE] {
+        if let Some(cookie) = set_cookie(name, "", 0, secure) {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
     }
     response
 }

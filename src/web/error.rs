@@ -39,12 +39,67 @@ pub async fn too_large_page(response: Response) -> Response {
     if !bare {
         return response;
     }
+    too_large()
+}
+
+/// Our answer to a body over the limit.
+pub fn too_large() -> Response {
     error_page(
         StatusCode::PAYLOAD_TOO_LARGE,
         "That was more than we can take at once",
         "Nothing was saved. The text is longer than any field here allows; please go back, \
          copy what you wrote somewhere safe, and shorten it or split it in two.",
     )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "not_saved.html")]
+struct NotSavedPage {
+    action: String,
+    /// Fields sent back as they came: ids, choices, the CSRF token.
+    hidden: Vec<(String, String)>,
+    /// What the person wrote, in boxes they can edit, copy and send again.
+    written: Vec<(String, String)>,
+}
+
+/// A 503 for a form (`body`, sent to `action`): the answer keeps its status and headers
+/// (`Retry-After`), and its page gives back what the person typed, ready to send again,
+/// so a full disk or a busy moment never costs them their words.
+pub fn not_saved_keeping(response: Response, action: &str, body: &[u8]) -> Response {
+    if !super::guard::is_local_path(action) {
+        return response;
+    }
+    let (mut hidden, mut written) = (Vec::new(), Vec::new());
+    for (name, value) in form_urlencoded::parse(body) {
+        if value.is_empty() {
+            continue;
+        }
+        let prose =
+            value.chars().count() > 40 || value.chars().any(|c| c.is_whitespace() || !c.is_ascii());
+        let field = (name.into_owned(), value.into_owned());
+        if prose && field.0 != super::guard::CSRF_FIELD {
+            written.push(field);
+        } else {
+            hidden.push(field);
+        }
+    }
+    if written.is_empty() {
+        return response;
+    }
+    let page = NotSavedPage {
+        action: action.to_owned(),
+        hidden,
+        written,
+    };
+    let (parts, _) = response.into_parts();
+    let mut kept = page.into_response();
+    *kept.status_mut() = parts.status;
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            kept.headers_mut().insert(name, value.clone());
+        }
+    }
+    kept
 }
 
 /// The error type of handlers.
@@ -74,7 +129,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Invite(InviteProblem::Unknown) => StatusCode::NOT_FOUND,
         AppError::Invite(_) => StatusCode::GONE,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Unavailable(_) | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -84,10 +139,17 @@ pub const RETRY_AFTER_SECS: u32 = 5;
 
 /// The calm answer to a storage fault: nothing was saved, try again in a moment.
 pub fn unavailable_page() -> Response {
+    not_saved_page(
+        "We couldn't save this just now, so nothing was kept. Please try again in a moment.",
+    )
+}
+
+/// A 503 that says nothing was saved, why in `message`, and when to try again.
+fn not_saved_page(message: &str) -> Response {
     let mut response = error_page(
         StatusCode::SERVICE_UNAVAILABLE,
         "Nothing was saved",
-        "We couldn't save this just now, so nothing was kept. Please try again in a moment.",
+        message,
     );
     response
         .headers_mut()
@@ -107,6 +169,10 @@ impl IntoResponse for WebError {
             AppError::Unavailable(err) => {
                 tracing::error!(error = format!("{err:#}"), "storage unavailable");
                 return unavailable_page();
+            }
+            AppError::Busy => {
+                tracing::warn!("an append gave up waiting for its turn");
+                return not_saved_page(&self.0.to_string());
             }
             AppError::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "request failed");

@@ -17,6 +17,9 @@ use crate::app::{App, Session, random_token};
 
 pub const SESSION_COOKIE: &str = "goldseam_session";
 pub const ANON_CSRF_COOKIE: &str = "goldseam_csrf";
+/// The newest invite link's token, kept by the inviter's browser only: the database keeps
+/// its hash, so the space page can show the link again without the server holding it.
+pub const INVITE_COOKIE: &str = "goldseam_invite";
 /// Marks a browser that logged in to an account before (see `App::log_in`).
 pub const DEVICE_COOKIE: &str = "goldseam_device";
 

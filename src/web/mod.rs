@@ -21,6 +21,7 @@ mod questions;
 mod record;
 mod repair;
 mod reports;
+mod server;
 mod spaces;
 mod together;
 mod view;
@@ -180,6 +181,10 @@ pub fn router(app: App) -> Router {
             app.clone(),
             guard::guard,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.settings().body_read,
+            server::whole_body_within,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::map_response(error::too_large_page))
@@ -216,16 +221,20 @@ pub fn router(app: App) -> Router {
         .with_state(app)
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, then finishes requests in flight.
+/// Serves the application on `listener` until `shutdown` resolves, then lets requests in
+/// flight finish within the configured grace period (see `server`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let settings = app.settings();
+    let limits = server::Limits {
+        header_read: settings.header_read,
+        body_read: settings.body_read,
+        grace: settings.shutdown_grace,
+    };
+    server::serve(listener, router(app), limits, shutdown).await
 }
 
 /// How long a browser may cache the static assets.

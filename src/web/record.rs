@@ -17,6 +17,7 @@ use super::view::Chrome;
 use crate::app::App;
 use crate::domain::SpaceId;
 use crate::domain::record;
+use crate::domain::space::Damage;
 use crate::export::Export;
 
 pub fn routes() -> Router<App> {
@@ -35,6 +36,8 @@ struct RecordPage {
     verified: bool,
     /// Events this version could not read (kept in the record and the export).
     unreadable: u64,
+    /// What does not check out in the stored record, in words, if anything.
+    damage: Option<String>,
 }
 
 async fn record(
@@ -56,8 +59,35 @@ async fn record(
         fingerprint: record::fingerprint(&head),
         verified,
         unreadable: state.unreadable.count,
+        damage: damage_in_words(&state.damage),
     }
     .into_response())
+}
+
+/// What the record page says about a stored record that does not check out.
+fn damage_in_words(damage: &Damage) -> Option<String> {
+    if !damage.is_damaged() {
+        return None;
+    }
+    let mut words = Vec::new();
+    if let Some((seq, fault)) = &damage.first {
+        words.push(format!(
+            "Entry {seq} does not match what was written: {fault}."
+        ));
+        if damage.count > 1 {
+            words.push(format!(
+                "{} more entries after it do not match either.",
+                damage.count - 1
+            ));
+        }
+    }
+    if let Some(head) = damage.stored_head {
+        words.push(format!(
+            "The record should reach entry {head}, but the stored entries end elsewhere: \
+             some that were saved may be missing."
+        ));
+    }
+    Some(words.join(" "))
 }
 
 async fn export(

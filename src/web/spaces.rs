@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::context::{SpacePath, TokenPath};
 use super::error::{WebError, status_of};
 use super::events::Described;
-use super::guard::{SignedIn, Viewer};
+use super::guard::{INVITE_COOKIE, SignedIn, Viewer, set_cookie};
 use super::view::{Chrome, see_other};
 use crate::app::{App, AppError, InviteProblem, InviteView, SpaceSummary};
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -106,7 +106,11 @@ async fn create(
     Form(form): Form<CreateForm>,
 ) -> Result<Response, WebError> {
     match app.create_space(&user.session, &form.name).await {
-        Ok(space) => Ok(see_other(&format!("/spaces/{space}"))),
+        Ok((space, token)) => Ok(keeping_invite(
+            &app,
+            see_other(&format!("/spaces/{space}")),
+            token.as_deref(),
+        )),
         Err(err @ AppError::Invalid { .. }) => spaces_with_error(&app, &viewer, err).await,
         Err(err) => Err(err.into()),
     }
@@ -117,8 +121,27 @@ async fn new_invite(
     user: SignedIn,
     SpacePath(space): SpacePath,
 ) -> Result<Response, WebError> {
-    app.new_invite(&user.session, space).await?;
-    Ok(see_other(&format!("/spaces/{space}#invite")))
+    let token = app.new_invite(&user.session, space).await?;
+    Ok(keeping_invite(
+        &app,
+        see_other(&format!("/spaces/{space}#invite")),
+        Some(&token),
+    ))
+}
+
+/// `response`, with the new invite link's token kept in the inviter's browser for as long
+/// as the link lasts.
+fn keeping_invite(app: &App, mut response: Response, token: Option<&str>) -> Response {
+    let settings = app.settings();
+    let max_age = i64::try_from(settings.invite_ttl.as_secs()).unwrap_or(i64::MAX);
+    if let Some(token) = token
+        && let Some(cookie) = set_cookie(INVITE_COOKIE, token, max_age, settings.secure_cookies)
+    {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 #[derive(Template, WebTemplate)]

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use goldseam::app::{App, Clock, LoginInput};
 use goldseam::config::{DatabaseUrl, Settings, StorageArgs};
 use goldseam::domain::SpaceId;
-use goldseam::store::Store;
+use goldseam::store::{Creating, Store};
 
 use crate::helpers::{Backend, couple, spawn_app};
 
@@ -176,7 +176,9 @@ async fn demo_writes_a_space_both_partners_can_log_in_to_and_that_verifies(backe
     );
 
     // Both are real accounts, partners in the demo space.
-    let store = Store::open(&storage).await.expect("open the store");
+    let store = Store::open(&storage, Creating::Never)
+        .await
+        .expect("open the store");
     let app = App::new(store.clone(), Settings::default(), Clock::System).expect("app");
     for (email, password) in emails.iter().zip(&passphrases) {
         let session = app

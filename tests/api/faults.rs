@@ -324,6 +324,15 @@ async fn a_full_disk_answers_a_calm_503_and_the_server_recovers_by_itself() {
     assert!(page.headers.contains_key(reqwest::header::RETRY_AFTER));
     assert!(page.reads("Nothing was saved"), "{}", page.body);
     assert!(page.reads("try again in a moment"), "{}", page.body);
+    // What was typed comes back in the form, ready to send again to the same place.
+    assert!(
+        page.body
+            .contains(r#"<textarea id="kept-1" name="name" rows="6">Attempt "#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"action="/spaces""#), "{}", page.body);
+    assert!(page.csrf().is_some(), "the form can be sent again as it is");
     let ready = app.client().get("/readyz").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(ready.headers.contains_key(reqwest::header::RETRY_AFTER));

@@ -5,13 +5,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 use super::super::WAITING;
 use super::super::context::SpacePath;
 use super::super::error::WebError;
 use super::super::events::{self, EventLine};
-use super::super::guard::SignedIn;
+use super::super::guard::{INVITE_COOKIE, SignedIn, cookie_value};
 use super::super::view::{Chrome, format_time};
 use super::charts::{self, Chart};
 use super::{
@@ -48,6 +49,8 @@ struct DashboardPage {
     range: String,
     charts: Vec<Chart>,
     recent: Vec<EventLine>,
+    /// The stored record does not check out (the record page says how).
+    damaged: bool,
 }
 
 /// The dashboard loads its own state (it also records milestones and reads the newest
@@ -56,11 +59,11 @@ pub async fn show(
     State(app): State<App>,
     user: SignedIn,
     SpacePath(space): SpacePath,
+    headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let dashboard = app.dashboard(&user.session, space).await?;
-    let invite_link = app
-        .pending_invite_link(&user.session, &dashboard.state)
-        .await?;
+    let kept = cookie_value(&headers, INVITE_COOKIE, app.settings().secure_cookies);
+    let invite_link = app.pending_invite_link(&dashboard.state, kept).await?;
     let mut shown = dashboard_page(
         &dashboard.state,
         user.session.person,
@@ -104,6 +107,7 @@ fn dashboard_page(
         invite_link: None,
         fingerprint: chain::fingerprint(&state.head_hash),
         events: state.head_seq,
+        damaged: state.damage.is_damaged(),
         waiting: WAITING
             .iter()
             .flat_map(|waiting| waiting(state, viewer, now_us))
