@@ -25,23 +25,29 @@ const APPEND_WAIT: Duration = Duration::from_secs(5);
 /// spaces there are; two spaces that share a stripe merely take turns.
 pub(super) struct AppendLocks {
     stripes: Vec<tokio::sync::Mutex<()>>,
+    wait: Duration,
 }
 
 impl AppendLocks {
     const STRIPES: usize = 256;
 
     pub(super) fn new() -> Self {
+        Self::waiting(APPEND_WAIT)
+    }
+
+    fn waiting(wait: Duration) -> Self {
         Self {
             stripes: (0..Self::STRIPES)
                 .map(|_| tokio::sync::Mutex::new(()))
                 .collect(),
+            wait,
         }
     }
 
-    /// Waits for `space`'s turn, at most [`APPEND_WAIT`].
+    /// Waits for `space`'s turn, at most as long as this was made to wait.
     async fn turn(&self, space: SpaceId) -> Result<tokio::sync::MutexGuard<'_, ()>, AppError> {
         let stripe = usize::try_from(space.as_u128() % Self::STRIPES as u128).unwrap_or(0);
-        tokio::time::timeout(APPEND_WAIT, self.stripes[stripe].lock())
+        tokio::time::timeout(self.wait, self.stripes[stripe].lock())
             .await
             .map_err(|_| AppError::Busy)
     }
@@ -436,5 +442,28 @@ fn draft(ctx: &Ctx, event: &SpaceEvent) -> Draft {
         author: ctx.actor.to_string(),
         kind: event.kind().to_owned(),
         body: event.body(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_append_that_cannot_get_its_turn_in_time_is_told_so_and_others_go_on() {
+        let locks = AppendLocks::waiting(Duration::from_millis(50));
+        let space = SpaceId::random();
+        let held = locks.turn(space).await.expect("the first turn");
+        assert!(matches!(locks.turn(space).await, Err(AppError::Busy)));
+        // Another space (on another stripe) is not held up.
+        let other = std::iter::repeat_with(SpaceId::random)
+            .find(|s| s.as_u128() % 256 != space.as_u128() % 256)
+            .expect("a space on another stripe");
+        assert!(locks.turn(other).await.is_ok());
+        drop(held);
+        assert!(
+            locks.turn(space).await.is_ok(),
+            "the turn comes once it is free"
+        );
     }
 }

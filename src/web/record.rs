@@ -54,7 +54,17 @@ async fn record(
         space: state.id,
         lines: events
             .iter()
-            .map(|e| describe(&state, user.session.person, e, zone))
+            .scan((0, record::GENESIS_PREV), |head, e| {
+                let follows = record::check_link(*head, e);
+                *head = (e.seq, e.hash);
+                let mut line = describe(&state, user.session.person, e, zone);
+                if let Err(fault) = follows {
+                    // Never shown as if fine: what it says now is not what was written.
+                    line.what = format!("this entry does not match what was written ({fault})");
+                    line.link = None;
+                }
+                Some(line)
+            })
             .collect(),
         fingerprint: record::fingerprint(&head),
         verified,

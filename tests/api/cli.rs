@@ -28,6 +28,10 @@ fn help_documents_every_flag_and_its_environment_variable() {
             ("--database-url", "GOLDSEAM_DATABASE_URL"),
             ("--base-url", "GOLDSEAM_BASE_URL"),
             ("--secure-cookies", "GOLDSEAM_SECURE_COOKIES"),
+            ("--init", "GOLDSEAM_INIT"),
+            ("--shutdown-grace-secs", "GOLDSEAM_SHUTDOWN_GRACE_SECS"),
+            ("--header-read-secs", "GOLDSEAM_HEADER_READ_SECS"),
+            ("--body-read-secs", "GOLDSEAM_BODY_READ_SECS"),
         ] {
             assert!(
                 help.contains(flag) && help.contains(env),

@@ -9,6 +9,7 @@ crate::on_both_databases!(
     an_export_verifies_and_a_hand_edited_one_names_the_event,
     the_first_events_are_space_created_and_partner_joined,
     an_event_this_version_cannot_read_is_kept_and_said_so,
+    a_body_changed_in_storage_is_reported_and_the_space_takes_nothing_new,
 );
 
 async fn the_record_page_lists_every_event_with_its_short_hash(backend: Backend) {
@@ -154,4 +155,76 @@ async fn an_event_this_version_cannot_read_is_kept_and_said_so(backend: Backend)
         .output()
         .expect("run goldseam verify");
     assert!(verify.status.success(), "{verify:?}");
+}
+
+/// Someone with the database changes what an entry says. A server that loads the space
+/// finds it as it folds, says so on the home and record pages, and adds nothing to a
+/// record that no longer checks out.
+async fn a_body_changed_in_storage_is_reported_and_the_space_takes_nothing_new(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, _alex, space) = couple(&app).await;
+    let id = space.trim_start_matches("/spaces/").to_owned();
+    let store = app.app.store().clone();
+    let tamper = [
+        match backend {
+            Backend::Sqlite => "DROP TRIGGER events_refuse_update",
+            Backend::Postgres => "DROP TRIGGER events_refuse_change ON events",
+        }
+        .to_owned(),
+        format!(
+            "UPDATE events SET body = REPLACE(body, 'Alex', 'Alix') WHERE space_id = '{id}' AND seq = 2"
+        ),
+    ];
+    for sql in &tamper {
+        match &store {
+            goldseam::store::Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+            goldseam::store::Store::Postgres(pool) => {
+                sqlx::query(sql).execute(pool).await.map(drop)
+            }
+        }
+        .expect(sql);
+    }
+
+    // The next start of the server, on the same database.
+    let restarted =
+        crate::helpers::spawn_app_on(store.clone(), tempfile::tempdir().expect("dir"), |_| {})
+            .await;
+    let sam_again = restarted.client();
+    let page = sam_again
+        .login(&sam.email(), crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    let home = sam_again.get(&space).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.reads("record has been damaged where it is stored"),
+        "{}",
+        home.body
+    );
+    let record = sam_again.get(&format!("{space}/record")).await;
+    assert!(
+        record.reads("Entry 2 does not match what was written"),
+        "{}",
+        record.body
+    );
+    assert!(record.reads("The chain does not check out"));
+    assert!(
+        !record.reads("Alix joined"),
+        "changed content is not shown as fine"
+    );
+
+    let before = crate::helpers::event_count(&restarted, &space).await;
+    let refused = sam_again
+        .post(
+            &format!("{space}/questions"),
+            &[("text", "Can we talk on Sunday?")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.reads("does not check out"), "{}", refused.body);
+    assert_eq!(
+        crate::helpers::event_count(&restarted, &space).await,
+        before
+    );
 }
