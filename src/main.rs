@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use clap::Parser as _;
 use goldseam::app::{App, Clock};
 use goldseam::config::{Cli, Command, DemoArgs, ExportArgs, ServeArgs, Settings, VerifyArgs};
-use goldseam::store::{Creating, Store};
+use goldseam::store::{Creating, Store, Witness};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -52,9 +52,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         })?;
     let settings = Settings::from_args(&args);
     let app = App::new(store.clone(), settings.clone(), Clock::System)?;
-    app.check_heads()
+    let heads = app
+        .check_heads()
         .await
-        .context("checking the records' heads")?;
+        .context("checking where the records end")?;
+    if let Some(file) = goldseam::store::sqlite_file(&args.storage) {
+        let path = Witness::path_for(&file);
+        let (witness, mut seen) =
+            Witness::open(&path).with_context(|| format!("opening {}", path.display()))?;
+        if args.init && heads.is_empty() {
+            // A new instance on purpose: whatever an earlier one saw is not ours to miss.
+            seen.clear();
+        }
+        app.keep_witness(witness, &seen, heads)
+            .with_context(|| format!("rewriting {}", path.display()))?;
+    }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("listening on {}", args.bind))?;

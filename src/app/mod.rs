@@ -74,6 +74,10 @@ struct Inner {
     decoy_hash: String,
     /// Appends to one space take turns (see `App::record`).
     appends: spaces::AppendLocks,
+    /// Notes every commit beside an SQLite file, once the server has checked it at start.
+    witness: std::sync::OnceLock<crate::store::Witness>,
+    /// Spaces whose record ends before what the witness saw committed, with that seq.
+    behind: std::sync::Mutex<std::collections::HashMap<crate::domain::SpaceId, u64>>,
 }
 
 impl App {
@@ -88,6 +92,8 @@ impl App {
                 hashing: tokio::sync::Semaphore::new(2),
                 decoy_hash,
                 appends: spaces::AppendLocks::new(),
+                witness: std::sync::OnceLock::new(),
+                behind: std::sync::Mutex::default(),
             }),
         })
     }

@@ -8,7 +8,7 @@ use crate::domain::input::{DisplayName, SpaceName};
 use crate::domain::record::{self, Draft, RecordedEvent};
 use crate::domain::space::{self, Command, SpaceEvent, SpaceState};
 use crate::domain::{Ctx, PersonId, SpaceId};
-use crate::store::{Effect, InviteRow, StoreError};
+use crate::store::{Effect, InviteRow, StoreError, Witness, Witnessed};
 
 /// How often an append is retried when another append to the same space got there first.
 /// Within one process appends to a space take turns, so this is for another process
@@ -94,8 +94,21 @@ impl App {
         let events = self.store().events_after(space, base.head_seq).await?;
         let (seen, damaged) = (base.unreadable.count, base.damage.clone());
         let mut state = space::fold(base, &events);
-        if (state.head_seq, state.head_hash) != head {
+        // The head was read first, so another append may have landed since and the events
+        // may go past it; they must not stop short of it, nor reach it by another hash.
+        let reaches = match state.head_seq.cmp(&head.0) {
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => state.head_hash == head.1,
+            std::cmp::Ordering::Greater => events
+                .iter()
+                .find(|e| e.seq == head.0)
+                .is_none_or(|e| e.hash == head.1),
+        };
+        if !reaches {
             state.damage.note_stored_head(head.0);
+        }
+        if let Some(&committed) = self.behind().get(&space) {
+            state.damage.note_stored_head(committed);
         }
         // Said once, when the fold first meets them: the cache keeps the state past them.
         // Kind and seq only; never the body.
@@ -127,28 +140,84 @@ impl App {
     /// Checks, once at start, that every space's events end where its row says they do,
     /// and says loudly in the log which do not (they also show a warning on their pages,
     /// found again as they are loaded). Seconds for a large instance: one pass over keys.
-    pub async fn check_heads(&self) -> Result<(), AppError> {
+    /// Returns every space's head as the database keeps it.
+    pub async fn check_heads(&self) -> Result<Witnessed, AppError> {
         let started = std::time::Instant::now();
-        let heads = self.store().heads().await?;
+        let rows = self.store().heads().await?;
         let mut damaged = 0;
-        for row in heads.iter().filter(|row| !row.agrees()) {
-            damaged += 1;
-            tracing::error!(
-                space = %row.space_id,
-                stored_head = row.head_seq,
-                events_end = row.last_seq,
-                events = row.events,
-                "THE STORED RECORD OF THIS SPACE DOES NOT END WHERE IT SHOULD: committed entries \
-                 may be missing; restore the database from a backup"
-            );
+        let mut heads = Witnessed::new();
+        for row in &rows {
+            if !row.agrees() {
+                damaged += 1;
+                tracing::error!(
+                    space = %row.space_id,
+                    stored_head = row.head_seq,
+                    events_end = row.last_seq,
+                    events = row.events,
+                    "THE STORED RECORD OF THIS SPACE DOES NOT END WHERE IT SHOULD: committed \
+                     entries may be missing; restore the database from a backup"
+                );
+            }
+            let space = row.space_id.parse::<SpaceId>();
+            let seq = u64::try_from(row.head_seq);
+            let hash = record::Hash::try_from(row.head_hash.as_slice());
+            if let (Ok(space), Ok(seq), Ok(hash)) = (space, seq, hash) {
+                heads.insert(space, (seq, hash));
+            }
         }
         tracing::info!(
-            spaces = heads.len(),
+            spaces = rows.len(),
             damaged,
             millis = started.elapsed().as_millis(),
             "checked where every record ends"
         );
+        Ok(heads)
+    }
+
+    /// Compares what the commit witness saw (`seen`) with the database's `heads`: a space
+    /// whose record ends before what was committed, or at the same entry with another
+    /// hash, lost committed entries underneath (a truncated or damaged write-ahead log, an
+    /// older copy of the file). It is named in the log, marked damaged on its pages and
+    /// takes nothing new. Then the witness file is rewritten to the database's heads (but
+    /// its own for the spaces that went back, so the warning stays until someone restores
+    /// them), and every later commit is noted by `witness`.
+    pub fn keep_witness(
+        &self,
+        witness: Witness,
+        seen: &Witnessed,
+        mut heads: Witnessed,
+    ) -> std::io::Result<()> {
+        let mut behind = self.behind();
+        for (space, &(seq, hash)) in seen {
+            let lost = match heads.get(space) {
+                None => true,
+                Some(&(now, now_hash)) => now < seq || (now == seq && now_hash != hash),
+            };
+            if lost {
+                tracing::error!(
+                    %space,
+                    committed = seq,
+                    database_ends = heads.get(space).map(|h| h.0),
+                    "THE DATABASE HAS LOST COMMITTED ENTRIES OF THIS SPACE: its record ends \
+                     before what was saved (a truncated or damaged write-ahead log, or an older \
+                     copy of the file); restore it from a backup, then delete the witness file"
+                );
+                behind.insert(*space, seq);
+                heads.insert(*space, (seq, hash));
+            }
+        }
+        drop(behind);
+        witness.rewrite(&heads)?;
+        let _ = self.inner.witness.set(witness);
         Ok(())
+    }
+
+    /// The spaces found behind their witness at start.
+    fn behind(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<SpaceId, u64>> {
+        self.inner
+            .behind
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// A space the viewer is a partner in. Anything else is "not found", whether it
@@ -194,7 +263,12 @@ impl App {
             let head = (state.head_seq, state.head_hash);
             let sealed = record::seal_all(head, drafts, random_salt).map_err(anyhow::Error::new)?;
             match self.store().append(space, head, &sealed, effects).await {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    if let (Some(witness), Some(last)) = (self.inner.witness.get(), sealed.last()) {
+                        witness.committed(space, last.seq, &last.hash);
+                    }
+                    return Ok(());
+                }
                 // Another process wrote first: back off a little, more each time, so two
                 // servers on one database do not keep colliding.
                 Err(StoreError::Conflict) => {

@@ -453,7 +453,8 @@ pub struct Damage {
     pub count: u64,
     /// The first of them, and what is wrong with it.
     pub first: Option<(u64, ChainFault)>,
-    /// The seq the database says the record reaches, when its events stop short of it.
+    /// The seq the record is known to have reached (by the database's own row for the
+    /// space, or by what was seen committed), when its stored events stop short of it.
     pub stored_head: Option<u64>,
 }
 
@@ -465,7 +466,7 @@ impl Damage {
         }
     }
 
-    /// The database's own head for the space is `stored`, but the events end elsewhere.
+    /// The record is known to have reached `stored`, but its events end elsewhere.
     pub fn note_stored_head(&mut self, stored: u64) {
         self.stored_head = Some(stored);
     }

@@ -19,7 +19,9 @@ use crate::domain::record::{Hash, RecordedEvent, Salt};
 use crate::domain::{PersonId, SpaceId};
 
 mod rows;
+mod witness;
 pub use rows::*;
+pub use witness::{Witness, Witnessed};
 
 /// Why a store call failed in a way the caller may act on.
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +128,18 @@ pub enum Effect {
 
 /// The SQLite file's name in the data folder.
 pub const SQLITE_FILE: &str = "goldseam.db";
+
+/// The SQLite file `storage` points to, if it is a file (not PostgreSQL, not in memory).
+pub fn sqlite_file(storage: &StorageArgs) -> Option<std::path::PathBuf> {
+    match &storage.database_url {
+        None => Some(storage.data_dir.join(SQLITE_FILE)),
+        Some(url) if url.0.starts_with("postgres") => None,
+        Some(url) => SqliteConnectOptions::from_str(&url.0)
+            .ok()
+            .map(|o| o.get_filename().to_owned())
+            .filter(|file| file != Path::new(":memory:")),
+    }
+}
 
 /// Whether [`Store::open`] may set up a new, empty database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

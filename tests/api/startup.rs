@@ -261,6 +261,88 @@ async fn a_record_whose_events_stop_short_of_its_head_is_named_at_start() {
     );
 }
 
+/// Ends a server as an operator does (SIGTERM), so it checkpoints and closes cleanly.
+fn terminate(mut running: Running) {
+    let pid = running.child.id().to_string();
+    let sent = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    let status = running.child.wait().expect("wait for the server");
+    assert!(status.success(), "{status:?}");
+}
+
+/// Committed writes that only lived in the write-ahead log are lost underneath (the log
+/// cut short, as by a bad copy or a damaged disk). SQLite reads the database as if it
+/// were whole; the commit witness beside it names the loss at start, the space's pages
+/// say so, and it takes nothing new.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn committed_writes_lost_from_a_cut_write_ahead_log_are_named_at_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("goldseam-data");
+    let first = start(&[], &data_dir(&data)).await.serving();
+    let sam = Client::new(&first.base);
+    sam.signup("sam@example.com", "Sam", crate::helpers::PASSWORD)
+        .await;
+    let space = sam.create_space("Sam & Alex").await;
+    let link = sam.invite_link(&space).await;
+    let alex = Client::new(&first.base);
+    alex.signup("alex@example.com", "Alex", crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(
+        alex.post(&alex.path_of(&link), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // A clean stop: everything so far is in the database file itself.
+    terminate(first);
+
+    let second = start(&[], &data_dir(&data)).await.serving();
+    let sam = Client::new(&second.base);
+    sam.login("sam@example.com", crate::helpers::PASSWORD).await;
+    for n in 0..3 {
+        let page = sam
+            .post(
+                &format!("{space}/questions"),
+                &[("text", &format!("Question {n}, answered as saved"))],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    }
+    // Killed, so these answers live only in the write-ahead log; then the log is cut.
+    drop(second);
+    let wal = data.join("goldseam.db-wal");
+    let length = std::fs::metadata(&wal).expect("a write-ahead log").len();
+    assert!(
+        length > 4096,
+        "the log holds the questions ({length} bytes)"
+    );
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&wal)
+        .and_then(|f| f.set_len(length / 3))
+        .expect("cut the log");
+
+    let third = start(&[], &data_dir(&data)).await.serving();
+    let sam = Client::new(&third.base);
+    sam.login("sam@example.com", crate::helpers::PASSWORD).await;
+    let home = sam.get(&space).await;
+    assert!(
+        home.reads("record has been damaged where it is stored"),
+        "{}",
+        home.body
+    );
+    let refused = sam
+        .post(&format!("{space}/questions"), &[("text", "One more")])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    let log = stop(third);
+    assert!(
+        log.contains("THE DATABASE HAS LOST COMMITTED ENTRIES"),
+        "{log}"
+    );
+}
+
 /// A fresh schema on the test PostgreSQL, as a URL the binary takes.
 async fn postgres_schema() -> String {
     let url = std::env::var("GOLDSEAM_TEST_POSTGRES_URL").expect("postgres URL");
