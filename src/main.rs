@@ -9,6 +9,9 @@ use goldseam::config::{Cli, Command, DemoArgs, ExportArgs, ServeArgs, Settings, 
 use goldseam::store::{Creating, Store, Witness};
 use tracing_subscriber::EnvFilter;
 
+/// How long closing the database may take once serving has stopped.
+const SHUTDOWN_CLOSE: std::time::Duration = std::time::Duration::from_secs(5);
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -74,7 +77,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     goldseam::web::serve(listener, app, shutdown_signal())
         .await
         .context("serving")?;
-    store.close().await;
+    // Connections cut at the end of the grace period may still hold database connections
+    // for a moment; the process does not wait on them for long.
+    if tokio::time::timeout(SHUTDOWN_CLOSE, store.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still busy at exit are dropped");
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -269,8 +269,15 @@ fn terminate(mut running: Running) {
         .status()
         .expect("run kill");
     assert!(sent.success());
-    let status = running.child.wait().expect("wait for the server");
-    assert!(status.success(), "{status:?}");
+    // Far longer than any grace period here: a server still running then never stops.
+    for _ in 0..300 {
+        if let Some(status) = running.child.try_wait().expect("poll the server") {
+            assert!(status.success(), "{status:?}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the server was still running 30 s after SIGTERM");
 }
 
 /// Committed writes that only lived in the write-ahead log are lost underneath (the log
@@ -341,6 +348,40 @@ async fn committed_writes_lost_from_a_cut_write_ahead_log_are_named_at_start() {
         log.contains("THE DATABASE HAS LOST COMMITTED ENTRIES"),
         "{log}"
     );
+}
+
+/// SIGTERM while a client is half-way through sending a request: the binary exits once
+/// its grace period is over, instead of waiting for the client for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_a_slow_client_still_stops_the_server() {
+    use tokio::io::AsyncWriteExt as _;
+
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("goldseam-data");
+    let running = start(
+        &[
+            "--shutdown-grace-secs",
+            "1",
+            "--header-read-secs",
+            "600",
+            "--body-read-secs",
+            "600",
+        ],
+        &data_dir(&data),
+    )
+    .await
+    .serving();
+    let mut slow = tokio::net::TcpStream::connect(running.base.trim_start_matches("http://"))
+        .await
+        .expect("connect");
+    slow.write_all(
+        b"POST /login HTTP/1.1\r\nHost: goldseam\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+          Content-Length: 100\r\n\r\nemail=",
+    )
+    .await
+    .expect("write");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    terminate(running);
 }
 
 /// A fresh schema on the test PostgreSQL, as a URL the binary takes.
