@@ -15,7 +15,9 @@
 //! `GOLDSEAM_CRASH_RUNS` sets the kill cycles per database (default 50);
 //! `GOLDSEAM_CRASH_SEED` replays a run's choices (how many writers, when to kill; not the
 //! machine's timing), printed at the start and in every failure. PostgreSQL runs when
-//! `GOLDSEAM_TEST_POSTGRES_URL` is set, and must be set in CI.
+//! `GOLDSEAM_TEST_POSTGRES_URL` is set, and must be set in CI. A failed run keeps its data
+//! and the server's log (at `info`; `GOLDSEAM_CRASH_LOG` adds directives, such as
+//! `tower_http=debug` for every request).
 
 mod client;
 mod server;
@@ -568,8 +570,10 @@ async fn check(reader: &Partner, ledger: &Ledger, context: &str) -> Record {
     assert_eq!(
         page.status,
         StatusCode::OK,
-        "{context}: the export: {}",
-        page.body
+        "{context}: the export answered {} {:?}: {}",
+        page.status,
+        page.location,
+        what_it_says(&page.body)
     );
     if let Err(err) = goldseam::export::verify(&page.body) {
         panic!("{context}: the export does not verify: {err}");

@@ -1,7 +1,7 @@
 //! The real `goldseam` binary as a child process on a port of its own, killed when dropped
 //! (also when a test panics), so no server outlives its test.
 
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::os::unix::process::ExitStatusExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -23,12 +23,14 @@ pub struct Server {
     child: Child,
     pub base: String,
     log: PathBuf,
+    /// Where this start's lines begin in the log (every start appends to one file).
+    from: u64,
 }
 
 impl Server {
-    /// Starts `goldseam` on `storage` and waits until `/readyz` answers 200. The port is one
-    /// the kernel just handed out; if another process takes it first, the server exits and
-    /// is started again on another.
+    /// Starts `goldseam` on `storage` and waits until it is ready. The port is one the
+    /// kernel just handed out; if another process takes it first, the server exits and is
+    /// started again on another.
     pub async fn start(storage: &Storage, log: &Path, init: bool) -> Server {
         for _ in 0..5 {
             let port = free_port();
@@ -39,8 +41,15 @@ impl Server {
                     command.env_remove(key);
                 }
             }
+            // At least `info`: its "Goldseam is running" line tells our server from another
+            // on the same port. GOLDSEAM_CRASH_LOG adds directives (`tower_http=debug` logs
+            // every request).
+            let filter = match std::env::var("GOLDSEAM_CRASH_LOG") {
+                Ok(more) => format!("info,{more}"),
+                Err(_) => "info".to_owned(),
+            };
             command
-                .env("GOLDSEAM_LOG", "warn")
+                .env("GOLDSEAM_LOG", filter)
                 .arg("--bind")
                 .arg(format!("127.0.0.1:{port}"));
             match storage {
@@ -55,6 +64,7 @@ impl Server {
                 .append(true)
                 .open(log)
                 .expect("open the server log");
+            let from = stderr.metadata().map(|m| m.len()).unwrap_or(0);
             let child = command
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
@@ -65,31 +75,40 @@ impl Server {
                 child,
                 base: format!("http://127.0.0.1:{port}"),
                 log: log.to_owned(),
+                from,
             };
-            match server.wait_ready().await {
+            match server.wait_ready(port).await {
                 Ok(()) => return server,
-                Err(status) if log_tail(log).contains("listening on") => {
+                Err(status) if server.said().contains("listening on") => {
                     eprintln!("port {port} was taken ({status}); starting again on another");
                 }
                 Err(status) => panic!(
                     "goldseam exited while starting ({status}):\n{}",
-                    log_tail(log)
+                    tail(&server.said())
                 ),
             }
         }
         panic!(
             "goldseam could not get a port in five tries:\n{}",
-            log_tail(log)
+            tail(&String::from_utf8_lossy(
+                &std::fs::read(log).unwrap_or_default()
+            ))
         );
     }
 
-    /// Polls `/readyz` until it answers 200, or returns how the process ended.
-    async fn wait_ready(&mut self) -> Result<(), ExitStatus> {
+    /// Waits until `/readyz` answers 200 from this server, or returns how it ended.
+    ///
+    /// The port was free when picked, but between releasing it and the server binding it
+    /// (after opening and checking its database) another server may take it, even the
+    /// other database's in this suite: its 200 must not count. Ours logs that it is
+    /// running, with its address, after binding and before answering anything.
+    async fn wait_ready(&mut self, port: u16) -> Result<(), ExitStatus> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
             .build()
             .expect("an HTTP client");
         let url = format!("{}/readyz", self.base);
+        let running = format!("127.0.0.1:{port}");
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("poll the server") {
@@ -97,16 +116,27 @@ impl Server {
             }
             if let Ok(answer) = http.get(&url).send().await
                 && answer.status() == reqwest::StatusCode::OK
+                && self
+                    .said()
+                    .lines()
+                    .any(|line| line.contains("Goldseam is running") && line.contains(&running))
             {
                 return Ok(());
             }
             assert!(
                 started.elapsed() < START_HANG,
                 "goldseam did not become ready:\n{}",
-                log_tail(&self.log)
+                tail(&self.said())
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+
+    /// What this start has logged so far.
+    fn said(&self) -> String {
+        let text = std::fs::read(&self.log).unwrap_or_default();
+        let from = usize::try_from(self.from).map_or(text.len(), |from| from.min(text.len()));
+        String::from_utf8_lossy(&text[from..]).into_owned()
     }
 
     /// SIGKILL, and a check that it was the kill that ended the process: a server that
@@ -118,7 +148,7 @@ impl Server {
             status.signal(),
             Some(9),
             "goldseam ended by itself ({status}) before it was killed:\n{}",
-            log_tail(&self.log)
+            tail(&self.said())
         );
     }
 }
@@ -137,14 +167,8 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// The last lines the server wrote, for failure messages.
-pub fn log_tail(log: &Path) -> String {
-    let text = File::open(log)
-        .and_then(|mut file| {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut file, &mut text).map(|_| text)
-        })
-        .unwrap_or_default();
+/// The last lines of a log, for failure messages.
+fn tail(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(40)..].join("\n")
 }
