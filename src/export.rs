@@ -83,6 +83,21 @@ pub enum VerifyError {
         "every event verifies, but the head in the file ({claimed}) is not the last event's hash ({actual}): the file was edited or events were cut from the end"
     )]
     HeadMismatch { claimed: String, actual: String },
+    /// `at` is only for people, but a file that shows them another time than the one it
+    /// records is not the record.
+    #[error(
+        "event #{position} (seq {seq}): its time {shown:?} is not the instant it records ({recorded}): the file was edited"
+    )]
+    TimeMismatch {
+        position: usize,
+        seq: u64,
+        shown: String,
+        recorded: String,
+    },
+    #[error(
+        "every event verifies, but the fingerprint in the file ({claimed}) is not the head's ({actual}): the file was edited"
+    )]
+    FingerprintMismatch { claimed: String, actual: String },
 }
 
 /// What a successful verification found.
@@ -114,6 +129,25 @@ pub fn verify(json: &str) -> Result<Verified, VerifyError> {
         return Err(VerifyError::HeadMismatch {
             claimed: export.head,
             actual: hex::encode(head),
+        });
+    }
+    // What the file shows people must be what it records: each time as its `at_us`, the
+    // fingerprint as the head's.
+    for (i, e) in export.events.iter().enumerate() {
+        let recorded = rfc3339_us(e.at_us);
+        if e.at != recorded {
+            return Err(VerifyError::TimeMismatch {
+                position: i + 1,
+                seq: e.seq,
+                shown: e.at.clone(),
+                recorded,
+            });
+        }
+    }
+    if export.fingerprint != record::fingerprint(&head) {
+        return Err(VerifyError::FingerprintMismatch {
+            claimed: export.fingerprint,
+            actual: record::fingerprint(&head),
         });
     }
     Ok(Verified {
@@ -207,6 +241,31 @@ mod tests {
         export.events.pop();
         let err = verify(&serde_json::to_string(&export).expect("json")).expect_err("cut");
         assert!(matches!(err, VerifyError::HeadMismatch { .. }));
+    }
+
+    /// Found by the export fuzz target: an edited `at` (which no hash covers) or fingerprint
+    /// passed as verified, so the file could show people another time or fingerprint than
+    /// the record it carries.
+    #[test]
+    fn an_edited_time_or_fingerprint_is_named() {
+        let (space, events) = sample();
+        let mut export = Export::new(space, &events, 0);
+        export.events[1].at = "2025-12-03T19:00:19Z".into();
+        let err = verify(&export.to_json()).expect_err("edited time");
+        assert!(
+            err.to_string().starts_with(
+                "event #2 (seq 2): its time \"2025-12-03T19:00:19Z\" is not the instant it records (2026-11-18T"
+            ),
+            "{err}"
+        );
+
+        let mut export = Export::new(space, &events, 0);
+        export.fingerprint = "0000 0000 0000 0000".into();
+        let err = verify(&export.to_json()).expect_err("edited fingerprint");
+        assert!(
+            matches!(err, VerifyError::FingerprintMismatch { .. }),
+            "{err}"
+        );
     }
 
     #[test]

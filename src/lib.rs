@@ -9,5 +9,8 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod export;
+#[cfg(any(test, fuzzing))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod store;
 pub mod web;

@@ -58,6 +58,8 @@ pub mod agreements;
 pub mod calendar;
 pub mod checkins;
 pub mod checks;
+#[cfg(test)]
+mod fold_properties;
 pub mod ids;
 pub mod input;
 pub mod milestones;

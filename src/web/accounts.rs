@@ -40,7 +40,7 @@ pub struct Next {
 
 impl Next {
     /// The page to go to afterwards: `next` if it is a local path, else home.
-    fn target(&self) -> String {
+    pub(super) fn target(&self) -> String {
         self.next
             .as_deref()
             .filter(|p| is_local_path(p))
@@ -298,7 +298,7 @@ async fn account_page(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct PasswordForm {
+pub(super) struct PasswordForm {
     current_password: String,
     new_password: String,
 }

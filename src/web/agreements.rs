@@ -241,7 +241,7 @@ async fn agreement_page(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Re
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct AgreementForm {
+pub(super) struct AgreementForm {
     text: String,
     revisit: String,
     proposal: String,
@@ -276,6 +276,71 @@ async fn propose(page: &InSpace, form: &AgreementForm) -> Result<String, AppErro
     Ok(format!("/spaces/{}/agreements/{agreement}", page.space()))
 }
 
+impl AgreementForm {
+    /// What the form asks of `agreement`: `action` says which.
+    pub(super) fn command(&self, agreement: EntryId) -> Result<agreements::Command, WebError> {
+        use agreements::Command as C;
+        let proposal = || form_id(&self.proposal);
+        let text = || AgreementText::parse(&self.text).map_err(invalid("text"));
+        let revisit = || RevisitDate::parse_optional(&self.revisit).map_err(invalid("revisit"));
+        Ok(match self.action.as_str() {
+            "accept" => C::Accept {
+                agreement,
+                proposal: proposal()?,
+            },
+            "decline" => C::Decline {
+                agreement,
+                proposal: proposal()?,
+            },
+            "withdraw" => C::Withdraw {
+                agreement,
+                proposal: proposal()?,
+            },
+            "counter" => C::Counter {
+                agreement,
+                proposal: proposal()?,
+                id: EntryId::random(),
+                text: text()?,
+                revisit: revisit()?,
+            },
+            "amend" => C::ProposeAmendment {
+                agreement,
+                id: EntryId::random(),
+                text: text()?,
+                revisit: revisit()?,
+            },
+            "request_review" => C::RequestReview { agreement },
+            "keep" => C::KeepAsIs {
+                agreement,
+                next_revisit: revisit()?,
+            },
+            "retire" => C::ProposeRetire {
+                agreement,
+                id: EntryId::random(),
+            },
+            "accept_retire" => C::AcceptRetire {
+                agreement,
+                proposal: proposal()?,
+            },
+            "decline_retire" => C::DeclineRetire {
+                agreement,
+                proposal: proposal()?,
+            },
+            "withdraw_retire" => C::WithdrawRetire {
+                agreement,
+                proposal: proposal()?,
+            },
+            _ => {
+                return Err(AppError::Invalid {
+                    field: "action",
+                    message: "Please choose what to do.".into(),
+                }
+                .into());
+            }
+        })
+    }
+}
+
 /// Every action on an agreement: `action` says which.
 async fn agreement_action(
     State(app): State<App>,
@@ -283,65 +348,7 @@ async fn agreement_action(
     EntryPath(space, agreement): EntryPath,
     Form(form): Form<AgreementForm>,
 ) -> Result<Response, WebError> {
-    use agreements::Command as C;
-    let proposal = || form_id(&form.proposal);
-    let text = || AgreementText::parse(&form.text).map_err(invalid("text"));
-    let revisit = || RevisitDate::parse_optional(&form.revisit).map_err(invalid("revisit"));
-    let command = match form.action.as_str() {
-        "accept" => C::Accept {
-            agreement,
-            proposal: proposal()?,
-        },
-        "decline" => C::Decline {
-            agreement,
-            proposal: proposal()?,
-        },
-        "withdraw" => C::Withdraw {
-            agreement,
-            proposal: proposal()?,
-        },
-        "counter" => C::Counter {
-            agreement,
-            proposal: proposal()?,
-            id: EntryId::random(),
-            text: text()?,
-            revisit: revisit()?,
-        },
-        "amend" => C::ProposeAmendment {
-            agreement,
-            id: EntryId::random(),
-            text: text()?,
-            revisit: revisit()?,
-        },
-        "request_review" => C::RequestReview { agreement },
-        "keep" => C::KeepAsIs {
-            agreement,
-            next_revisit: revisit()?,
-        },
-        "retire" => C::ProposeRetire {
-            agreement,
-            id: EntryId::random(),
-        },
-        "accept_retire" => C::AcceptRetire {
-            agreement,
-            proposal: proposal()?,
-        },
-        "decline_retire" => C::DeclineRetire {
-            agreement,
-            proposal: proposal()?,
-        },
-        "withdraw_retire" => C::WithdrawRetire {
-            agreement,
-            proposal: proposal()?,
-        },
-        _ => {
-            return Err(AppError::Invalid {
-                field: "action",
-                message: "Please choose what to do.".into(),
-            }
-            .into());
-        }
-    };
+    let command = form.command(agreement)?;
     app.agreement(&user.session, space, command).await?;
     Ok(see_other(&format!(
         "/spaces/{space}/agreements/{agreement}"

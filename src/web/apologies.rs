@@ -175,7 +175,7 @@ impl ApologyFormPage {
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
-struct ApologyForm {
+pub(super) struct ApologyForm {
     what_i_did: String,
     how_it_affected_you: String,
     responsibility: String,
@@ -185,7 +185,7 @@ struct ApologyForm {
 }
 
 impl ApologyForm {
-    fn sections(&self) -> Result<ApologySections, crate::domain::input::InputError> {
+    pub(super) fn sections(&self) -> Result<ApologySections, crate::domain::input::InputError> {
         let section = |raw: &str, what| {
             Text::parse(raw, what, limits::APOLOGY_SECTION).map(|t| t.as_str().to_owned())
         };
@@ -311,7 +311,7 @@ async fn apology(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response,
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct RespondForm {
+pub(super) struct RespondForm {
     response: String,
     missing: String,
 }

@@ -143,7 +143,7 @@ fn breaches_page(page: &InSpace, typed: BreachForm, error: Option<FormError>) ->
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct BreachForm {
+pub(super) struct BreachForm {
     title: String,
     kind: String,
     broke_trust: String,
@@ -244,7 +244,7 @@ async fn breach(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response, 
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct AcknowledgeForm {
+pub(super) struct AcknowledgeForm {
     response: String,
     account: String,
 }

@@ -237,7 +237,7 @@ async fn page(page: InSpace) -> Result<Response, WebError> {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct CadenceForm {
+pub(super) struct CadenceForm {
     every: String,
     weekday: String,
     month_day: String,
@@ -251,20 +251,23 @@ async fn set_cadence(
     SpacePath(space): SpacePath,
     Form(form): Form<CadenceForm>,
 ) -> Result<Response, WebError> {
-    let anchor = match form.every.as_str() {
-        "month" => &form.month_day,
-        "three_days" => &form.start,
-        _ => &form.weekday,
-    };
-    let rhythm = Rhythm::parse(&form.every, anchor).map_err(|e| AppError::invalid("every", e))?;
-    let zone = Zone::parse(&form.zone).map_err(|e| AppError::invalid("zone", e))?;
-    app.check_in(
-        &user.session,
-        space,
-        checkins::Command::SetCadence { rhythm, zone },
-    )
-    .await?;
+    app.check_in(&user.session, space, form.command()?).await?;
     Ok(see_other(&format!("/spaces/{space}/checkins")))
+}
+
+impl CadenceForm {
+    /// The rhythm as chosen: the anchor field that goes with `every`, and the zone.
+    pub(super) fn command(&self) -> Result<checkins::Command, AppError> {
+        let anchor = match self.every.as_str() {
+            "month" => &self.month_day,
+            "three_days" => &self.start,
+            _ => &self.weekday,
+        };
+        let rhythm =
+            Rhythm::parse(&self.every, anchor).map_err(|e| AppError::invalid("every", e))?;
+        let zone = Zone::parse(&self.zone).map_err(|e| AppError::invalid("zone", e))?;
+        Ok(checkins::Command::SetCadence { rhythm, zone })
+    }
 }
 
 async fn answer(
@@ -273,6 +276,14 @@ async fn answer(
     SpacePath(space): SpacePath,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let command = answer_command(&fields)?;
+    app.check_in(&user.session, space, command).await?;
+    Ok(see_other(&format!("/spaces/{space}/checkins")))
+}
+
+/// The answer form as sent: the period it answers, the trust levels, each chosen feeling
+/// as `feeling_<name>` with its intensity, and the notes.
+pub(super) fn answer_command(fields: &[(String, String)]) -> Result<checkins::Command, AppError> {
     let field = |name: &str| {
         fields
             .iter()
@@ -295,11 +306,5 @@ async fn answer(
         need: field("need"),
     };
     let check_in = CheckIn::parse(&raw).map_err(|e| AppError::invalid("check_in", e))?;
-    app.check_in(
-        &user.session,
-        space,
-        checkins::Command::Answer { period, check_in },
-    )
-    .await?;
-    Ok(see_other(&format!("/spaces/{space}/checkins")))
+    Ok(checkins::Command::Answer { period, check_in })
 }

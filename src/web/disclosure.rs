@@ -87,7 +87,7 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct DisclosureForm {
+pub(super) struct DisclosureForm {
     text: String,
     corrects: String,
 }

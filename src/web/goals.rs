@@ -111,7 +111,7 @@ pub fn on_together(page: &InSpace) -> Result<String, askama::Error> {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct GoalForm {
+pub(super) struct GoalForm {
     text: String,
     target: String,
 }

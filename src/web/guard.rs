@@ -143,7 +143,7 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> O
 
 /// Every value in an urlencoded form must decode to UTF-8: otherwise the form extractor
 /// would quietly turn bad bytes into replacement characters and store them.
-fn form_is_utf8(body: &[u8]) -> bool {
+pub(super) fn form_is_utf8(body: &[u8]) -> bool {
     body.split(|&b| b == b'&').all(|pair| {
         let spaced: Vec<u8> = pair
             .iter()
@@ -155,7 +155,7 @@ fn form_is_utf8(body: &[u8]) -> bool {
     })
 }
 
-fn form_field(body: &[u8], name: &str) -> Option<String> {
+pub(super) fn form_field(body: &[u8], name: &str) -> Option<String> {
     form_urlencoded::parse(body)
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())

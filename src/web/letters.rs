@@ -151,7 +151,7 @@ impl LetterFormPage {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct DraftQuery {
+pub(super) struct DraftQuery {
     draft: String,
 }
 
@@ -177,7 +177,7 @@ async fn letter_form(page: InSpace, Query(query): Query<DraftQuery>) -> Result<R
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct LetterForm {
+pub(super) struct LetterForm {
     text: String,
     draft: String,
     action: String,

@@ -185,7 +185,7 @@ async fn promises_page(page: InSpace) -> Result<Response, WebError> {
 }
 
 /// The new-promise form as typed: what comes back with a refusal.
-struct Typed {
+pub(super) struct Typed {
     text: String,
     every: String,
     first: String,
@@ -209,7 +209,7 @@ impl Typed {
         }
     }
 
-    fn of(fields: &[(String, String)]) -> Self {
+    pub(super) fn of(fields: &[(String, String)]) -> Self {
         let field = |name: &str| {
             fields
                 .iter()
@@ -232,6 +232,29 @@ impl Typed {
     }
 
     const FIELDS: &[&str] = &["text", "every", "at", "breach"];
+
+    /// The promise as typed, made by someone living in `zone`.
+    pub(super) fn command(
+        &self,
+        id: EntryId,
+        breach: Option<EntryId>,
+        zone: Zone,
+    ) -> Result<promises::Command, AppError> {
+        let days: Vec<&str> = self.days.iter().map(String::as_str).collect();
+        let text = PromiseText::parse(&self.text, "The promise")
+            .map_err(|e| AppError::invalid("text", e))?;
+        let repeat = Repeat::parse(&self.every, &self.first, &self.until, &days)
+            .map_err(|e| AppError::invalid("every", e))?;
+        let at = TimeOfDay::parse(&self.at).map_err(|e| AppError::invalid("at", e))?;
+        Ok(promises::Command::Make {
+            id,
+            breach,
+            text,
+            repeat,
+            at,
+            zone,
+        })
+    }
 
     fn has_day(&self, day: &str) -> bool {
         self.days.iter().any(|d| d == day)
@@ -305,22 +328,8 @@ async fn make_promise(
 }
 
 async fn make(page: &InSpace, typed: &Typed, breach: Option<EntryId>) -> Result<String, AppError> {
-    let days: Vec<&str> = typed.days.iter().map(String::as_str).collect();
-    let text =
-        PromiseText::parse(&typed.text, "The promise").map_err(|e| AppError::invalid("text", e))?;
-    let repeat = Repeat::parse(&typed.every, &typed.first, &typed.until, &days)
-        .map_err(|e| AppError::invalid("every", e))?;
-    let at = TimeOfDay::parse(&typed.at).map_err(|e| AppError::invalid("at", e))?;
     let promise = EntryId::random();
-    let zone: Zone = page.zone.clone();
-    let command = promises::Command::Make {
-        id: promise,
-        breach,
-        text,
-        repeat,
-        at,
-        zone,
-    };
+    let command = typed.command(promise, breach, page.zone.clone())?;
     page.app
         .promise(&page.session, page.space(), command)
         .await?;
@@ -430,7 +439,7 @@ async fn promise_page(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Resp
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct OccurrenceForm {
+pub(super) struct OccurrenceForm {
     on: String,
     outcome: String,
     note: String,
@@ -449,6 +458,60 @@ fn optional_note(raw: &str) -> Result<Option<Note>, WebError> {
         .map_err(invalid("note"))
 }
 
+impl OccurrenceForm {
+    /// What the form asks of `promise`.
+    pub(super) fn command(&self, promise: EntryId) -> Result<promises::Command, WebError> {
+        use promises::Command as C;
+        Ok(match self.action.as_str() {
+            "report" => C::Report {
+                promise,
+                on: date(&self.on)?,
+                outcome: Outcome::parse(&self.outcome).map_err(invalid("outcome"))?,
+                note: optional_note(&self.note)?,
+            },
+            "confirm" => C::Confirm {
+                promise,
+                on: date(&self.on)?,
+            },
+            "dispute" => C::Dispute {
+                promise,
+                on: date(&self.on)?,
+                message: optional_note(&self.note)?,
+            },
+            "message" => C::AddDisputeMessage {
+                promise,
+                on: date(&self.on)?,
+                text: Note::parse(&self.note, "Your message").map_err(invalid("note"))?,
+            },
+            "settle" => C::SettleDispute {
+                promise,
+                on: date(&self.on)?,
+            },
+            "skip" => C::Skip {
+                promise,
+                on: date(&self.on)?,
+                reason: Reason::parse(&self.reason, "The reason").map_err(invalid("reason"))?,
+            },
+            "renegotiate" => C::Renegotiate {
+                promise,
+                from: date(&self.on)?,
+                text: PromiseText::parse(&self.text, "The promise").map_err(invalid("text"))?,
+                at: TimeOfDay::parse(&self.at).map_err(invalid("at"))?,
+                reason: Reason::parse(&self.reason, "The reason").map_err(invalid("reason"))?,
+            },
+            "release" => C::ProposeRelease { promise },
+            "accept_release" => C::AcceptRelease { promise },
+            _ => {
+                return Err(AppError::Invalid {
+                    field: "action",
+                    message: "Please choose what to do.".into(),
+                }
+                .into());
+            }
+        })
+    }
+}
+
 /// Every action on a promise: `action` says which (report, confirm, dispute, message,
 /// settle, skip, renegotiate, release, accept_release).
 async fn promise_action(
@@ -457,54 +520,7 @@ async fn promise_action(
     EntryPath(space, promise): EntryPath,
     Form(form): Form<OccurrenceForm>,
 ) -> Result<Response, WebError> {
-    use promises::Command as C;
-    let command = match form.action.as_str() {
-        "report" => C::Report {
-            promise,
-            on: date(&form.on)?,
-            outcome: Outcome::parse(&form.outcome).map_err(invalid("outcome"))?,
-            note: optional_note(&form.note)?,
-        },
-        "confirm" => C::Confirm {
-            promise,
-            on: date(&form.on)?,
-        },
-        "dispute" => C::Dispute {
-            promise,
-            on: date(&form.on)?,
-            message: optional_note(&form.note)?,
-        },
-        "message" => C::AddDisputeMessage {
-            promise,
-            on: date(&form.on)?,
-            text: Note::parse(&form.note, "Your message").map_err(invalid("note"))?,
-        },
-        "settle" => C::SettleDispute {
-            promise,
-            on: date(&form.on)?,
-        },
-        "skip" => C::Skip {
-            promise,
-            on: date(&form.on)?,
-            reason: Reason::parse(&form.reason, "The reason").map_err(invalid("reason"))?,
-        },
-        "renegotiate" => C::Renegotiate {
-            promise,
-            from: date(&form.on)?,
-            text: PromiseText::parse(&form.text, "The promise").map_err(invalid("text"))?,
-            at: TimeOfDay::parse(&form.at).map_err(invalid("at"))?,
-            reason: Reason::parse(&form.reason, "The reason").map_err(invalid("reason"))?,
-        },
-        "release" => C::ProposeRelease { promise },
-        "accept_release" => C::AcceptRelease { promise },
-        _ => {
-            return Err(AppError::Invalid {
-                field: "action",
-                message: "Please choose what to do.".into(),
-            }
-            .into());
-        }
-    };
+    let command = form.command(promise)?;
     app.promise(&user.session, space, command).await?;
     Ok(see_other(&format!("/spaces/{space}/promises/{promise}")))
 }

@@ -157,7 +157,7 @@ struct QuestionsPage {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct BreachQuery {
+pub(super) struct BreachQuery {
     breach: String,
 }
 
@@ -204,7 +204,7 @@ fn questions_page(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct AskForm {
+pub(super) struct AskForm {
     text: String,
     breach: String,
 }
@@ -296,7 +296,7 @@ async fn question(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct TextForm {
+pub(super) struct TextForm {
     text: String,
 }
 

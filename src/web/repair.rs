@@ -67,7 +67,7 @@ pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Describe
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct TextForm {
+pub(super) struct TextForm {
     text: String,
 }
 
@@ -185,7 +185,7 @@ fn breach_repair(page: &InSpace, breach: EntryId) -> BreachRepair {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct PaceForm {
+pub(super) struct PaceForm {
     topic: String,
     readiness: String,
 }
@@ -237,7 +237,7 @@ async fn add_topic(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct StageForm {
+pub(super) struct StageForm {
     direction: String,
     proposal: String,
     answer: String,

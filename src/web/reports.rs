@@ -107,7 +107,7 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct ReportForm {
+pub(super) struct ReportForm {
     text: String,
 }
 
@@ -135,7 +135,7 @@ async fn file_report(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct AcknowledgeForm {
+pub(super) struct AcknowledgeForm {
     response: String,
 }
 

@@ -95,7 +95,7 @@ async fn spaces_with_error(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct CreateForm {
+pub(super) struct CreateForm {
     name: String,
 }
 

@@ -224,7 +224,7 @@ fn refused(page: &InSpace, typed: Typed, error: FormError) -> Response {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct TextForm {
+pub(super) struct TextForm {
     text: String,
 }
 
@@ -254,7 +254,7 @@ async fn appreciate(page: InSpace, Form(form): Form<TextForm>) -> Result<Respons
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct PlanForm {
+pub(super) struct PlanForm {
     what: String,
     when: String,
     phones_away: Option<String>,
@@ -306,7 +306,7 @@ async fn log_time(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct FeltForm {
+pub(super) struct FeltForm {
     felt: String,
     note: String,
 }
