@@ -164,6 +164,30 @@ pub const BODY_LIMIT: usize = 5 * crate::domain::ownup::limits::APOLOGY_SECTION 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
                    form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
 
+/// Permissions the pages never need.
+const PERMISSIONS: &str = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
+
+/// HSTS, when served over HTTPS.
+const HSTS: &str = "max-age=31536000";
+
+/// The headers every answer carries, for the answers hyper writes itself to requests it
+/// cannot parse (see `server`); the router's layers below set the same on all others.
+fn security_headers(secure: bool) -> Vec<(&'static str, &'static str)> {
+    let mut headers = vec![
+        ("content-security-policy", CSP),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+        ("cross-origin-opener-policy", "same-origin"),
+        ("permissions-policy", PERMISSIONS),
+        ("cache-control", "no-store"),
+    ];
+    if secure {
+        headers.push(("strict-transport-security", HSTS));
+    }
+    headers
+}
+
 /// The whole application as a router, ready to serve (with connect info, for throttling).
 pub fn router(app: App) -> Router {
     let routes = routes();
@@ -177,7 +201,7 @@ pub fn router(app: App) -> Router {
     let hsts = app
         .settings()
         .secure_cookies
-        .then(|| header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"));
+        .then(|| header(header::STRICT_TRANSPORT_SECURITY, HSTS));
     routes
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -207,7 +231,7 @@ pub fn router(app: App) -> Router {
         ))
         .layer(header(
             HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+            PERMISSIONS,
         ))
         .layer(
             // Spans name the route pattern, never the path: invite links carry secrets.
@@ -236,7 +260,8 @@ pub async fn serve(
         body_read: settings.body_read,
         grace: settings.shutdown_grace,
     };
-    server::serve(listener, router(app), limits, shutdown).await
+    let headers = security_headers(settings.secure_cookies);
+    server::serve(listener, router(app), limits, headers, shutdown).await
 }
 
 /// How long a browser may cache the static assets.

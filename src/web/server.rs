@@ -50,8 +50,14 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     limits: Limits,
+    headers: Vec<(&'static str, &'static str)>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let headers: std::sync::Arc<[u8]> = headers
+        .iter()
+        .flat_map(|(name, value)| format!("{name}: {value}\r\n").into_bytes())
+        .collect::<Vec<u8>>()
+        .into();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read);
@@ -78,7 +84,7 @@ pub async fn serve(
                     request.map(Body::new)
                 });
         let connection = http.serve_connection(
-            TokioIo::new(stream),
+            TokioIo::new(Headed::new(stream, headers.clone())),
             hyper_util::service::TowerToHyperService::new(service),
         );
         let connection = connections.watch(connection);
@@ -150,4 +156,145 @@ pub async fn whole_body_within(
         return Ok(error::not_saved_keeping(response, &action, &bytes));
     }
     Ok(response)
+}
+
+/// A connection whose answers hyper writes by itself carry our headers too. hyper answers a
+/// request it cannot parse (400), with a URI too long (414) or headers too large (431)
+/// without asking the router, so none of the router's headers would be on it. Every answer
+/// of the router carries a Content-Security-Policy; a 4xx or 5xx head without it is
+/// hyper's own, and gets `headers` after its status line. Writes are not vectored, so hyper
+/// puts a whole head in one buffer. Only a connection's first write is looked at: it is
+/// always the start of a head, whereas a later write may be a slice of a body, which is
+/// never touched. (A parse error after earlier requests on a kept-alive connection is
+/// answered bare, as before; browsers open a fresh connection for a request that failed.)
+struct Headed<T> {
+    inner: T,
+    headers: std::sync::Arc<[u8]>,
+    /// Nothing has been written on this connection yet.
+    fresh: bool,
+    /// A rewritten answer being written: its bytes, how many are out, and how long the
+    /// buffer hyper handed in was (what to report once all are out).
+    pending: Option<(Vec<u8>, usize, usize)>,
+}
+
+impl<T> Headed<T> {
+    fn new(inner: T, headers: std::sync::Arc<[u8]>) -> Self {
+        Self {
+            inner,
+            headers,
+            fresh: true,
+            pending: None,
+        }
+    }
+}
+
+/// `buf` with `headers` after its status line, if it begins an answer that lacks them.
+fn with_headers(buf: &[u8], headers: &[u8]) -> Option<Vec<u8>> {
+    if !(buf.starts_with(b"HTTP/1.1 4") || buf.starts_with(b"HTTP/1.1 5")) {
+        return None;
+    }
+    let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = buf[..head_end].to_ascii_lowercase();
+    if head
+        .windows(b"content-security-policy:".len())
+        .any(|w| w == b"content-security-policy:")
+    {
+        return None;
+    }
+    let line_end = buf.windows(2).position(|w| w == b"\r\n")? + 2;
+    let mut out = Vec::with_capacity(buf.len() + headers.len());
+    out.extend_from_slice(&buf[..line_end]);
+    out.extend_from_slice(headers);
+    out.extend_from_slice(&buf[line_end..]);
+    Some(out)
+}
+
+impl<T: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Headed<T> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Headed<T> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        use std::task::Poll;
+        let this = &mut *self;
+        if this.pending.is_none() {
+            let rewritten = if this.fresh {
+                with_headers(buf, &this.headers)
+            } else {
+                None
+            };
+            match rewritten {
+                Some(rewritten) => this.pending = Some((rewritten, 0, buf.len())),
+                None => {
+                    let wrote = std::pin::Pin::new(&mut this.inner).poll_write(cx, buf);
+                    if matches!(wrote, Poll::Ready(Ok(n)) if n > 0) {
+                        this.fresh = false;
+                    }
+                    return wrote;
+                }
+            }
+        }
+        let Some((bytes, written, handed)) = &mut this.pending else {
+            return Poll::Ready(Ok(0));
+        };
+        while *written < bytes.len() {
+            match std::pin::Pin::new(&mut this.inner).poll_write(cx, &bytes[*written..]) {
+                Poll::Ready(Ok(0)) => {
+                    return Poll::Ready(Err(std::io::ErrorKind::WriteZero.into()));
+                }
+                Poll::Ready(Ok(n)) => *written += n,
+                Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        let handed = *handed;
+        this.pending = None;
+        this.fresh = false;
+        Poll::Ready(Ok(handed))
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_headers;
+
+    #[test]
+    fn only_an_answer_without_our_headers_gets_them() {
+        let ours = b"x-a: 1\r\n";
+        let bare = b"HTTP/1.1 414 URI Too Long\r\ncontent-length: 0\r\n\r\n";
+        assert_eq!(
+            with_headers(bare, ours).as_deref(),
+            Some(&b"HTTP/1.1 414 URI Too Long\r\nx-a: 1\r\ncontent-length: 0\r\n\r\n"[..])
+        );
+        let routed = b"HTTP/1.1 200 OK\r\nContent-Security-Policy: x\r\n\r\n<p>";
+        assert_eq!(with_headers(routed, ours), None);
+        // Without the end of a head there is nothing to add to; an interim answer stays.
+        assert_eq!(with_headers(b"HTTP/1.1 400 is cut", ours), None);
+        assert_eq!(with_headers(b"HTTP/1.1 100 Continue\r\n\r\n", ours), None);
+        assert_eq!(with_headers(b"<html>", ours), None);
+    }
 }

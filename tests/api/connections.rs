@@ -159,3 +159,48 @@ async fn a_shutdown_ends_within_its_grace_period_despite_a_half_sent_request() {
         "no new connections after shutdown"
     );
 }
+
+/// Requests hyper refuses before the router sees them (a header it cannot parse, a URI
+/// over its limit, headers too large) are still answered with our headers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_refused_before_the_router_still_carry_our_headers() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.secure_cookies = true).await;
+    let long_uri = format!(
+        "GET /{} HTTP/1.1\r\nHost: goldseam\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let large_headers = format!(
+        "GET / HTTP/1.1\r\nHost: goldseam\r\n{}\r\n",
+        "X-Filler: 0123456789abcdef0123456789abcdef\r\n".repeat(16_000)
+    );
+    for (request, status) in [
+        (
+            "GET / HTTP/1.1\r\nHost: goldseam\r\nNot a header\r\n\r\n".to_owned(),
+            "400",
+        ),
+        (long_uri, "414"),
+        (large_headers, "431"),
+    ] {
+        let mut stream = TcpStream::connect(host_of(&app.base))
+            .await
+            .expect("connect");
+        // The server may answer and close before all of a large request is sent.
+        let _ = stream.write_all(request.as_bytes()).await;
+        let answer = until_closed(&mut stream, Duration::from_secs(20)).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{status}: {answer}"
+        );
+        let lower = answer.to_ascii_lowercase();
+        for header in [
+            "content-security-policy: default-src 'none'",
+            "cache-control: no-store",
+            "x-content-type-options: nosniff",
+            "x-frame-options: deny",
+            "referrer-policy: no-referrer",
+            "strict-transport-security: max-age=31536000",
+        ] {
+            assert!(lower.contains(header), "{status} lacks {header}: {answer}");
+        }
+    }
+}
