@@ -21,6 +21,7 @@ use crate::helpers::{Backend, spawn_app, spawn_app_on};
 
 crate::on_both_databases!(
     readiness_answers_ready_while_writes_work,
+    health_and_readiness_answer_every_role_alike_and_reveal_nothing,
     a_read_only_database_answers_503_until_it_is_writable_again,
 );
 
@@ -411,4 +412,37 @@ async fn readiness_answers_ready_while_writes_work(backend: Backend) {
     assert_eq!((live.status, live.body.as_str()), (StatusCode::OK, "ok"));
     // The probe writes its own row, on either database.
     app.app.store().probe_writes(42).await.expect("probe");
+}
+
+/// `/healthz` and `/readyz` are for load balancers: open to anyone, the same two words for
+/// an anonymous visitor, each partner and a stranger, and nothing about anyone's data.
+async fn health_and_readiness_answer_every_role_alike_and_reveal_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = crate::helpers::couple(&app).await;
+    let stranger = app.person("Kim").await;
+    let anonymous = app.client();
+    let id = space.trim_start_matches("/spaces/");
+    for (role, client) in [
+        ("anonymous", &anonymous),
+        ("partner who made the space", &sam),
+        ("partner who joined", &alex),
+        ("stranger", &stranger),
+    ] {
+        for (path, body) in [("/healthz", "ok"), ("/readyz", "ready")] {
+            let page = client.get(path).await;
+            assert_eq!(
+                (page.status, page.body.as_str()),
+                (StatusCode::OK, body),
+                "{role} at {path}"
+            );
+            assert!(!page.body.contains(id), "{role} at {path}");
+            let posted = client.post_raw(path, &[]).await;
+            assert_eq!(
+                posted.status,
+                StatusCode::FORBIDDEN,
+                "{role} POST {path}: {}",
+                posted.body
+            );
+        }
+    }
 }
