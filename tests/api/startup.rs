@@ -116,6 +116,22 @@ fn stop(mut running: Running) -> String {
     stderr
 }
 
+/// Sam and Alex sign up on the server at `base`, and Alex joins Sam's new space through
+/// its invite link; returns the space's path.
+async fn couple_on(base: &str) -> String {
+    let sam = Client::new(base);
+    sam.signup("sam@example.com", "Sam", crate::helpers::PASSWORD)
+        .await;
+    let space = sam.create_space("Sam & Alex").await;
+    let link = sam.invite_link(&space).await;
+    let alex = Client::new(base);
+    alex.signup("alex@example.com", "Alex", crate::helpers::PASSWORD)
+        .await;
+    let joined = alex.post(&alex.path_of(&link), &[]).await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    space
+}
+
 fn data_dir(path: &Path) -> Vec<String> {
     vec!["--data-dir".into(), path.display().to_string()]
 }
@@ -215,16 +231,7 @@ async fn a_record_whose_events_stop_short_of_its_head_is_named_at_start() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("goldseam-data");
     let first = start(&[], &data_dir(&data)).await.serving();
-    let sam = Client::new(&first.base);
-    sam.signup("sam@example.com", "Sam", crate::helpers::PASSWORD)
-        .await;
-    let space = sam.create_space("Sam & Alex").await;
-    let link = sam.invite_link(&space).await;
-    let alex = Client::new(&first.base);
-    alex.signup("alex@example.com", "Alex", crate::helpers::PASSWORD)
-        .await;
-    let joined = alex.post(&alex.path_of(&link), &[]).await;
-    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    let space = couple_on(&first.base).await;
     drop(first);
 
     // The last committed event (Alex joining) goes missing underneath: a damaged or
@@ -289,18 +296,7 @@ async fn committed_writes_lost_from_a_cut_write_ahead_log_are_named_at_start() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("goldseam-data");
     let first = start(&[], &data_dir(&data)).await.serving();
-    let sam = Client::new(&first.base);
-    sam.signup("sam@example.com", "Sam", crate::helpers::PASSWORD)
-        .await;
-    let space = sam.create_space("Sam & Alex").await;
-    let link = sam.invite_link(&space).await;
-    let alex = Client::new(&first.base);
-    alex.signup("alex@example.com", "Alex", crate::helpers::PASSWORD)
-        .await;
-    assert_eq!(
-        alex.post(&alex.path_of(&link), &[]).await.status,
-        StatusCode::SEE_OTHER
-    );
+    let space = couple_on(&first.base).await;
     // A clean stop: everything so far is in the database file itself.
     terminate(first);
 
