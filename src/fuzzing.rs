@@ -234,17 +234,27 @@ fn range(from: &str, to: &str, today: &str) {
     }
 }
 
-/// The wording checks over any text: deterministic, at most one flag per rule, and every
-/// excerpt made of words that are in the text.
+/// The wording checks over any text: deterministic, in order of the text, matches of one
+/// rule never overlapping, and every excerpt the words that stand where the flag points.
 pub fn checks(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     for kind in [Check::Accountability, Check::Gentleness] {
         let flags = checks::check(kind, &text);
-        let mut rules: Vec<&str> = flags.iter().map(|f| f.rule).collect();
-        rules.sort_unstable();
-        rules.dedup();
-        assert_eq!(rules.len(), flags.len(), "a rule flagged twice in {text:?}");
-        for flag in &flags {
+        assert_eq!(flags, checks::check(kind, &text), "not deterministic");
+        assert!(flags.windows(2).all(|w| w[0].start <= w[1].start));
+        for (i, flag) in flags.iter().enumerate() {
+            let Some(place) = text.get(flag.start..flag.end) else {
+                panic!("a flag points outside the text or inside a character in {text:?}");
+            };
+            let collapsed = place.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(
+                collapsed, flag.excerpt,
+                "the excerpt is not where it points"
+            );
+            let overlapping = flags[..i]
+                .iter()
+                .any(|f| f.rule == flag.rule && f.end > flag.start);
+            assert!(!overlapping, "one rule's matches overlap in {text:?}");
             assert!(!flag.excerpt.is_empty(), "an empty excerpt in {text:?}");
             for word in flag.excerpt.split(' ') {
                 assert!(text.contains(word), "{word:?} is not in {text:?}");

@@ -105,35 +105,43 @@ pub struct Flag {
     pub category: Category,
     /// The matched words as written (original casing; whitespace runs collapsed).
     pub excerpt: String,
+    /// Where the matched words stand in the text checked, as byte offsets (`start..end`
+    /// is on character boundaries), so a page can mark them where they were written.
+    pub start: usize,
+    pub end: usize,
     pub explanation: &'static str,
     pub suggestion: &'static str,
 }
 
-/// Runs one check over `text`. At most one flag per rule (its first match), in order of
-/// first appearance in the text.
+/// Runs one check over `text`. Every place a rule matches is a flag of its own (matches of
+/// one rule never overlap), in order of appearance in the text.
 pub fn check(kind: Check, text: &str) -> Vec<Flag> {
     let sentences = sentences(text);
-    let mut found: Vec<(usize, usize, Flag)> = Vec::new();
+    let mut found: Vec<(usize, Flag)> = Vec::new();
     for (index, rule) in compiled().iter().enumerate() {
         if rule.rule.check != kind {
             continue;
         }
-        if let Some((at, excerpt)) = first_match(rule, &sentences, text) {
+        for (start, end) in matches(rule, &sentences) {
             found.push((
-                at,
                 index,
                 Flag {
                     rule: rule.rule.id,
                     category: rule.rule.category,
-                    excerpt,
+                    excerpt: text[start..end]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    start,
+                    end,
                     explanation: rule.rule.explanation,
                     suggestion: rule.rule.suggestion,
                 },
             ));
         }
     }
-    found.sort_by_key(|&(at, index, _)| (at, index));
-    found.into_iter().map(|(_, _, flag)| flag).collect()
+    found.sort_by_key(|(index, flag)| (flag.start, *index));
+    found.into_iter().map(|(_, flag)| flag).collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1095,34 +1103,33 @@ fn match_at(pattern: &CompiledPattern, tokens: &[Token], start: usize) -> Option
     })
 }
 
-/// The first match of any of the rule's patterns: its byte offset and the excerpt.
-fn first_match(
-    rule: &CompiledRule,
-    sentences: &[Vec<Token>],
-    text: &str,
-) -> Option<(usize, String)> {
+/// Every match of the rule's patterns, as byte ranges of the text from the first word to the
+/// last. After a match, the search goes on from the token after it, so matches of one rule
+/// never overlap.
+fn matches(rule: &CompiledRule, sentences: &[Vec<Token>]) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
     for tokens in sentences {
-        for start in 0..tokens.len() {
-            for pattern in &rule.patterns {
-                let Some(end) = match_at(pattern, tokens, start) else {
-                    continue;
-                };
+        let mut start = 0;
+        while start < tokens.len() {
+            let hit = rule.patterns.iter().find_map(|pattern| {
+                let end = match_at(pattern, tokens, start)?;
                 let mut content = tokens[start..end]
                     .iter()
                     .filter(|t| t.kind != TokenKind::Pause);
-                let (Some(first), last) = (content.next(), content.next_back()) else {
-                    continue;
-                };
-                let last = last.unwrap_or(first);
-                let excerpt = text[first.start..last.end]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                return Some((first.start, excerpt));
+                let first = content.next()?;
+                let last = content.next_back().unwrap_or(first);
+                Some((end, first.start, last.end))
+            });
+            match hit {
+                Some((end, from, to)) => {
+                    found.push((from, to));
+                    start = end.max(start + 1);
+                }
+                None => start += 1,
             }
         }
     }
-    None
+    found
 }
 
 #[cfg(test)]
@@ -1524,12 +1531,17 @@ mod tests {
     }
 
     #[test]
-    fn a_rule_flags_once_however_often_it_matches() {
-        // Given the same wording three times, when checked, then one flag quotes the first.
-        let flags = check(G, "You never call. you NEVER listen. You never ask.");
-        assert_eq!(flags.len(), 1);
-        assert_eq!(flags[0].rule, "always-never");
-        assert_eq!(flags[0].excerpt, "You never");
+    fn every_place_a_rule_matches_is_flagged_where_it_stands() {
+        // Given the same wording three times, when checked, then each is a flag of its own,
+        // pointing at the words as written.
+        let text = "You never call. you NEVER listen. You never ask.";
+        let flags = check(G, text);
+        let excerpts: Vec<_> = flags.iter().map(|f| f.excerpt.as_str()).collect();
+        assert_eq!(excerpts, ["You never", "you NEVER", "You never"]);
+        assert!(flags.iter().all(|f| f.rule == "always-never"));
+        let places: Vec<_> = flags.iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(places, ["You never", "you NEVER", "You never"]);
+        assert_eq!(flags[1].start, text.find("you NEVER").unwrap_or(usize::MAX));
     }
 
     #[test]
