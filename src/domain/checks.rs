@@ -122,7 +122,7 @@ pub fn check(kind: Check, text: &str) -> Vec<Flag> {
         if rule.rule.check != kind {
             continue;
         }
-        for (start, end) in matches(rule, &sentences) {
+        for (start, end) in matches(&rule.patterns, &sentences) {
             found.push((
                 index,
                 Flag {
@@ -161,15 +161,17 @@ struct Rule {
     suggestion: &'static str,
 }
 
+/// One phrase of the pattern language, with its exceptions. Other detectors that read text
+/// the way the checks do build their own lists of these and compile them as [`Phrases`].
 #[derive(Clone, Copy)]
-struct Pattern {
+pub(crate) struct Pattern {
     phrase: &'static str,
     unless_before: &'static [&'static str],
     unless_after: &'static [&'static str],
     unless_inside: &'static [&'static str],
 }
 
-const fn p(phrase: &'static str) -> Pattern {
+pub(crate) const fn p(phrase: &'static str) -> Pattern {
     Pattern {
         phrase,
         unless_before: &[],
@@ -179,21 +181,21 @@ const fn p(phrase: &'static str) -> Pattern {
 }
 
 impl Pattern {
-    const fn unless_before(self, sequences: &'static [&'static str]) -> Self {
+    pub(crate) const fn unless_before(self, sequences: &'static [&'static str]) -> Self {
         Pattern {
             unless_before: sequences,
             ..self
         }
     }
 
-    const fn unless_after(self, sequences: &'static [&'static str]) -> Self {
+    pub(crate) const fn unless_after(self, sequences: &'static [&'static str]) -> Self {
         Pattern {
             unless_after: sequences,
             ..self
         }
     }
 
-    const fn unless_inside(self, sequences: &'static [&'static str]) -> Self {
+    pub(crate) const fn unless_inside(self, sequences: &'static [&'static str]) -> Self {
         Pattern {
             unless_inside: sequences,
             ..self
@@ -922,6 +924,35 @@ struct CompiledPattern {
     unless_inside: Vec<Seq>,
 }
 
+impl CompiledPattern {
+    fn of(pattern: &Pattern) -> Self {
+        CompiledPattern {
+            seq: compile(pattern.phrase),
+            unless_before: pattern.unless_before.iter().map(|s| compile(s)).collect(),
+            unless_after: pattern.unless_after.iter().map(|s| compile(s)).collect(),
+            unless_inside: pattern.unless_inside.iter().map(|s| compile(s)).collect(),
+        }
+    }
+}
+
+/// Patterns compiled once, for a detector outside this table (see [`Pattern`]). Text is
+/// read exactly as the checks read it.
+#[allow(dead_code, reason = "the crisis wording detector is built on it next")]
+pub(crate) struct Phrases(Vec<CompiledPattern>);
+
+#[allow(dead_code, reason = "the crisis wording detector is built on it next")]
+impl Phrases {
+    /// Panics on a malformed pattern: the lists are static, and a test compiles each.
+    pub(crate) fn compile(patterns: &[Pattern]) -> Self {
+        Phrases(patterns.iter().map(CompiledPattern::of).collect())
+    }
+
+    /// Every match in `text`, as byte ranges from the first matched word to the last.
+    pub(crate) fn find(&self, text: &str) -> Vec<(usize, usize)> {
+        matches(&self.0, &sentences(text))
+    }
+}
+
 struct CompiledRule {
     rule: &'static Rule,
     patterns: Vec<CompiledPattern>,
@@ -934,16 +965,7 @@ fn compiled() -> &'static [CompiledRule] {
             .iter()
             .map(|rule| CompiledRule {
                 rule,
-                patterns: rule
-                    .patterns
-                    .iter()
-                    .map(|pattern| CompiledPattern {
-                        seq: compile(pattern.phrase),
-                        unless_before: pattern.unless_before.iter().map(|s| compile(s)).collect(),
-                        unless_after: pattern.unless_after.iter().map(|s| compile(s)).collect(),
-                        unless_inside: pattern.unless_inside.iter().map(|s| compile(s)).collect(),
-                    })
-                    .collect(),
+                patterns: rule.patterns.iter().map(CompiledPattern::of).collect(),
             })
             .collect()
     })
@@ -1106,12 +1128,12 @@ fn match_at(pattern: &CompiledPattern, tokens: &[Token], start: usize) -> Option
 /// Every match of the rule's patterns, as byte ranges of the text from the first word to the
 /// last. After a match, the search goes on from the token after it, so matches of one rule
 /// never overlap.
-fn matches(rule: &CompiledRule, sentences: &[Vec<Token>]) -> Vec<(usize, usize)> {
+fn matches(patterns: &[CompiledPattern], sentences: &[Vec<Token>]) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     for tokens in sentences {
         let mut start = 0;
         while start < tokens.len() {
-            let hit = rule.patterns.iter().find_map(|pattern| {
+            let hit = patterns.iter().find_map(|pattern| {
                 let end = match_at(pattern, tokens, start)?;
                 let mut content = tokens[start..end]
                     .iter()
