@@ -937,10 +937,8 @@ impl CompiledPattern {
 
 /// Patterns compiled once, for a detector outside this table (see [`Pattern`]). Text is
 /// read exactly as the checks read it.
-#[allow(dead_code, reason = "the crisis wording detector is built on it next")]
 pub(crate) struct Phrases(Vec<CompiledPattern>);
 
-#[allow(dead_code, reason = "the crisis wording detector is built on it next")]
 impl Phrases {
     /// Panics on a malformed pattern: the lists are static, and a test compiles each.
     pub(crate) fn compile(patterns: &[Pattern]) -> Self {

@@ -58,6 +58,7 @@ pub mod agreements;
 pub mod calendar;
 pub mod checkins;
 pub mod checks;
+pub mod crisis;
 #[cfg(test)]
 mod fold_properties;
 pub mod ids;
