@@ -12,6 +12,7 @@ use jiff::civil::Date;
 use crate::domain::calendar::{self, Zone, parse_date, rfc3339_us};
 use crate::domain::checkins::{Every, Feeling, Intensity, Rhythm, TrustLevel};
 use crate::domain::checks::{self, Check};
+use crate::domain::crisis;
 use crate::domain::input::{DisplayName, Email, NewPassword, SpaceName};
 use crate::domain::ownup::{self, ApologyResponseKind, BreachKind};
 use crate::domain::promises::{Note, Outcome, PromiseText, Reason, Repeat, TimeOfDay, Weekdays};
@@ -236,8 +237,16 @@ fn range(from: &str, to: &str, today: &str) {
 
 /// The wording checks over any text: deterministic, in order of the text, matches of one
 /// rule never overlapping, and every excerpt the words that stand where the flag points.
+/// The crisis wording detector reads text the same way: it must not panic either, and must
+/// give the same answer twice.
 pub fn checks(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
+    let offered = crisis::in_crisis(&text);
+    assert_eq!(
+        offered,
+        crisis::in_crisis(&text),
+        "crisis: not deterministic"
+    );
     for kind in [Check::Accountability, Check::Gentleness] {
         let flags = checks::check(kind, &text);
         assert_eq!(flags, checks::check(kind, &text), "not deterministic");
@@ -533,7 +542,7 @@ mod tests {
 
         #[test]
         fn the_wording_checks_never_panic(text in prop_oneof![
-            "([Ii]'?m sorry|[Yy]ou (always|never)|but|if|[.!?…;,]| |\n|'|’|🙄|/s|[a-z]{1,6}){0,24}",
+            "([Ii]'?m sorry|[Yy]ou (always|never)|but|if|want to die|kill myself|can'?t go on|[.!?…;,]| |\n|'|’|🙄|/s|[a-z]{1,6}){0,24}",
             any::<String>(),
         ]) {
             checks(text.as_bytes());

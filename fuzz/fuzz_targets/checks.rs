@@ -1,5 +1,5 @@
-//! The wording checks (accountability, gentleness) over any text: no panic, one flag per rule
-//! at most, and every excerpt made of the text's own words.
+//! The wording checks (accountability, gentleness) and the crisis wording detector over any
+//! text: no panic, one flag per rule at most, and every excerpt made of the text's own words.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| goldseam::fuzzing::checks(data));
