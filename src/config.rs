@@ -107,6 +107,11 @@ pub struct ServeArgs {
     #[arg(long, env = "GOLDSEAM_BODY_READ_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub body_read_secs: u64,
+
+    /// A text file of local helplines and services (one per line, `#` starts a comment),
+    /// shown on the Help & safety page. Without it the page names no numbers at all.
+    #[arg(long, env = "GOLDSEAM_LOCAL_HELP", value_name = "FILE")]
+    pub local_help: Option<std::path::PathBuf>,
 }
 
 /// The state cache's default budget. DESIGN.md's target is under 100 MB resident with
@@ -210,6 +215,8 @@ pub struct Settings {
     pub header_read: Duration,
     /// How long a client may take to send a request's body.
     pub body_read: Duration,
+    /// The operator's local helplines and services, one line each (see [`local_help`]).
+    pub local_help: Vec<String>,
 }
 
 impl Settings {
@@ -232,6 +239,7 @@ impl Settings {
             shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
             header_read: Duration::from_secs(args.header_read_secs),
             body_read: Duration::from_secs(args.body_read_secs),
+            local_help: Vec::new(),
         }
     }
 }
@@ -249,6 +257,65 @@ impl Default for Settings {
             shutdown_grace: Duration::from_secs(10),
             header_read: Duration::from_secs(10),
             body_read: Duration::from_secs(30),
+            local_help: Vec::new(),
         }
+    }
+}
+
+/// The most lines, and the longest line, a local help file may have.
+pub const LOCAL_HELP_LINES: usize = 40;
+pub const LOCAL_HELP_LINE_CHARS: usize = 300;
+
+/// The lines of a local help file: trimmed, blank lines and `#` comments left out. A file
+/// that is too long or holds control characters is refused with the line it is about, so
+/// the operator finds out at start rather than a frightened person finding a broken page.
+pub fn local_help(text: &str) -> Result<Vec<String>, String> {
+    let mut lines = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let number = number + 1;
+        if line.chars().any(char::is_control) {
+            return Err(format!("line {number} holds a control character"));
+        }
+        if line.chars().count() > LOCAL_HELP_LINE_CHARS {
+            return Err(format!(
+                "line {number} is longer than {LOCAL_HELP_LINE_CHARS} characters"
+            ));
+        }
+        lines.push(line.to_owned());
+    }
+    if lines.len() > LOCAL_HELP_LINES {
+        return Err(format!("it has more than {LOCAL_HELP_LINES} lines"));
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_help_file_is_read_line_by_line_without_comments() {
+        let text = "# Our county\n\n  Crisis line: 0800 000 000  \nAbuse support, day and night\n";
+        assert_eq!(
+            local_help(text),
+            Ok(vec![
+                "Crisis line: 0800 000 000".to_owned(),
+                "Abuse support, day and night".to_owned()
+            ])
+        );
+        assert_eq!(local_help(""), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn a_local_help_file_that_would_break_the_page_is_refused_with_its_line() {
+        let long = "x".repeat(LOCAL_HELP_LINE_CHARS + 1);
+        assert!(local_help(&format!("ok\n{long}")).is_err_and(|e| e.contains("line 2")));
+        assert!(local_help("bell \u{7} here").is_err_and(|e| e.contains("line 1")));
+        let many = "line\n".repeat(LOCAL_HELP_LINES + 1);
+        assert!(local_help(&many).is_err());
     }
 }

@@ -38,6 +38,19 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let local_help = match &args.local_help {
+        None => Vec::new(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the local help file {}", path.display()))?;
+            goldseam::config::local_help(&text).map_err(|why| {
+                anyhow::anyhow!(
+                    "the local help file {} is not usable: {why}",
+                    path.display()
+                )
+            })?
+        }
+    };
     let creating = if args.init {
         Creating::Allowed
     } else {
@@ -53,7 +66,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
              this user may write to the database (and, for SQLite, to its folder)"
             )
         })?;
-    let settings = Settings::from_args(&args);
+    let mut settings = Settings::from_args(&args);
+    settings.local_help = local_help;
     let app = App::new(store.clone(), settings.clone(), Clock::System)?;
     let heads = app
         .check_heads()

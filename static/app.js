@@ -1,13 +1,52 @@
 // Progressive enhancement only: every page works without this file.
 "use strict";
 
-// Quick exit: leave for a neutral page and replace this page in the history, so the back
-// button does not lead here. Without JavaScript the link still leaves at once.
-document.addEventListener("click", function (event) {
-  var link = event.target.closest && event.target.closest("[data-quick-exit]");
-  if (!link) return;
+// Quick exit. Without JavaScript the control is a form that ends the session and lands on
+// a plain page. With it, leaving is instant and leaves nothing behind Back: the page's own
+// content goes first, the session ends in the background (keepalive outlives the page),
+// and the plain page replaces this one in the history instead of being added after it.
+function quickExit(form) {
+  var to = form.getAttribute("data-quick-exit") || "/weather";
+  try {
+    fetch("/exit", {
+      method: "POST",
+      body: new URLSearchParams(),
+      credentials: "same-origin",
+      keepalive: true,
+      redirect: "manual",
+      cache: "no-store"
+    }).catch(function () { /* leaving matters more */ });
+  } catch (e) { /* leaving matters more */ }
+  document.title = "";
+  document.body.textContent = "";
+  window.location.replace(to);
+}
+
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest && event.target.closest("form[data-quick-exit]");
+  if (!form) return;
   event.preventDefault();
-  window.location.replace(link.href);
+  quickExit(form);
+});
+
+// Escape twice, within a second and a half, does the same from anywhere on the page.
+var lastEscape = 0;
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  var now = Date.now();
+  if (now - lastEscape < 1500) {
+    var form = document.querySelector("form[data-quick-exit]");
+    if (form) quickExit(form);
+  }
+  lastEscape = now;
+});
+
+// A page brought back from the browser's back-forward cache shows what it showed when it
+// was left, even after quick exit ended the session: hide it and ask the server again.
+window.addEventListener("pageshow", function (event) {
+  if (!event.persisted) return;
+  document.body.textContent = "";
+  window.location.reload();
 });
 
 // Select the whole invite link when it is focused, ready to copy.

@@ -10,6 +10,7 @@ use super::{App, AppError, random_token, token_hash};
 use crate::domain::PersonId;
 use crate::domain::calendar::Zone;
 use crate::domain::input::{DisplayName, Email, NewPassword};
+use crate::domain::quick_exit::ExitTo;
 use crate::store::{NewPerson, SessionRow};
 
 /// Failed log-ins older than this are forgotten.
@@ -88,6 +89,8 @@ pub struct Session {
     pub flash: Option<String>,
     /// The person's time zone: pages show times in it.
     pub time_zone: Zone,
+    /// Where the person's quick exit goes.
+    pub exit_to: ExitTo,
 }
 
 impl std::fmt::Debug for Session {
@@ -345,6 +348,7 @@ impl App {
             last_seen_at: now,
             flash: None,
             time_zone: String::new(),
+            exit_to: String::new(),
         };
         let session = NewSession {
             token,
@@ -388,6 +392,7 @@ impl App {
             csrf: row.csrf,
             flash: row.flash,
             time_zone,
+            exit_to: ExitTo::from_stored(&row.exit_to),
         }))
     }
 
@@ -410,6 +415,21 @@ impl App {
         let zone = parse_zone(raw)?;
         self.store()
             .set_time_zone(session.person, zone.name())
+            .await?;
+        Ok(())
+    }
+
+    /// Chooses where the person's quick exit goes.
+    pub async fn set_exit_to(
+        &self,
+        session: &Session,
+        choice: &str,
+        address: &str,
+    ) -> Result<(), AppError> {
+        let exit_to =
+            ExitTo::parse(choice, address).map_err(|e| AppError::invalid("exit_address", e))?;
+        self.store()
+            .set_exit_to(session.person, exit_to.stored())
             .await?;
         Ok(())
     }

@@ -69,6 +69,7 @@ pub mod part;
 pub mod passwords;
 pub mod progress;
 pub mod promises;
+pub mod quick_exit;
 pub mod record;
 pub mod refusal;
 pub mod repair;

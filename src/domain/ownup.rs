@@ -291,6 +291,11 @@ impl OwnUp {
         self.breaches.iter().find(|b| b.id == id)
     }
 
+    /// Whether `person` is the one who broke trust in any breach recorded here.
+    pub fn broke_trust_in_any(&self, person: PersonId) -> bool {
+        self.breaches.iter().any(|b| b.broke_trust == person)
+    }
+
     pub fn question(&self, id: EntryId) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
     }

@@ -124,11 +124,71 @@ const COUNSELLOR_STEPS: [&str; 2] = [
     "Print your progress summary and bring it to the first session: it shows a counsellor in a few minutes what has happened and what you have already tried.",
 ];
 
+/// For anyone who may be at risk: confidential help, on their own.
 const SAFETY_STEPS: [&str; 3] = [
-    "Read our page on finding help. It explains in plain words what abuse can look like, and how to reach support and emergency services where you live.",
+    "Read our page on finding help. It explains in plain words what abuse can look like, and how to reach confidential support and emergency services where you live.",
     "If anyone is in danger right now, contact your local emergency services.",
-    "If you look for a counsellor, tell them about the threats or anger at the very start. When safety is in question, a counsellor may suggest talking with each of you separately first.",
+    "Talk with someone on your side alone: a helpline or an individual counsellor. Couples counselling is not advised while one of you is afraid of the other, and nothing here needs to be shared with anyone to get that help.",
 ];
+
+/// For the partner every such breach names as the one whose threats or anger it records:
+/// help with the anger itself, on their own. Nothing here tells them what the other
+/// partner is advised, so the card cannot be turned against the one at risk.
+const SAFETY_STEPS_NAMED: [&str; 3] = [
+    "Talk with an individual counsellor, or a service that helps people with anger and with how they treat a partner. It is confidential, and asking for it is a strong step.",
+    "If you feel you may hurt someone, step away now, and contact your local emergency services if anyone is in danger.",
+    "Read our page on finding help: it explains how to find confidential support where you live.",
+];
+
+/// Whom a safety card speaks to. Both partners see the breach behind it, but each sees only
+/// the advice meant for them (docs/safety.md): the one at risk is never shown advice the
+/// other could read over their shoulder as "what you were told to do".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SafetyAudience {
+    /// Anyone the breaches do not all name, including someone named in one and threatened in
+    /// another: the safety of the viewer comes first.
+    MayBeAtRisk,
+    /// Named in every breach behind the signal as the one whose threats or anger it records.
+    Named,
+}
+
+impl SafetyAudience {
+    /// Whom `signal` (a safety signal) speaks to when `viewer` reads it.
+    pub fn of(signal: &Signal, state: &SpaceState, viewer: PersonId) -> Self {
+        let named_in_all = signal
+            .findings
+            .iter()
+            .flat_map(|f| &f.evidence)
+            .all(|e| match e {
+                Evidence::Breach { breach, .. } => state
+                    .own_up
+                    .breach(*breach)
+                    .is_some_and(|b| b.broke_trust == viewer),
+                _ => false,
+            });
+        if named_in_all {
+            Self::Named
+        } else {
+            Self::MayBeAtRisk
+        }
+    }
+
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Self::MayBeAtRisk => SignalKind::Safety.explanation(),
+            Self::Named => {
+                "A breach recorded recently says your threats or anger broke trust. Feeling safe comes before any repair, for both of you. Anger can be worked on, and it is worked on best with help of your own."
+            }
+        }
+    }
+
+    pub fn next_steps(self) -> &'static [&'static str] {
+        match self {
+            Self::MayBeAtRisk => &SAFETY_STEPS,
+            Self::Named => &SAFETY_STEPS_NAMED,
+        }
+    }
+}
 
 impl SignalKind {
     pub const ALL: [Self; 4] = [
@@ -1764,6 +1824,45 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn each_partner_reads_the_safety_card_meant_for_them() {
+        // Given a threats breach that names the partner who broke trust,
+        let mut c = Couple::new();
+        c.breach(BreachKind::ThreatsOrAnger);
+        let signal = c.signal(SignalKind::Safety).expect("signal");
+        // then the one it names reads about help with anger, the other about their safety,
+        let named = SafetyAudience::of(&signal, &c.state, c.broke);
+        let other = SafetyAudience::of(&signal, &c.state, c.hurt);
+        assert_eq!(named, SafetyAudience::Named);
+        assert_eq!(other, SafetyAudience::MayBeAtRisk);
+        let to_named = named.next_steps().join(" ");
+        assert!(to_named.contains("anger"));
+        // and nothing of what the one at risk is advised reaches the one named.
+        for step in other.next_steps() {
+            assert!(!to_named.contains(step));
+        }
+        assert!(!named.explanation().contains("afraid of the other"));
+
+        // Given one more such breach, naming the other partner, then both may be at risk.
+        c.own_up(
+            c.broke,
+            ownup::Command::RecordBreach {
+                id: EntryId::random(),
+                title: text("The shouting"),
+                kind: BreachKind::ThreatsOrAnger,
+                broke_trust: c.hurt,
+                discovered_on: date(2025, 12, 2),
+            },
+        );
+        let signal = c.signal(SignalKind::Safety).expect("signal");
+        for person in [c.broke, c.hurt] {
+            assert_eq!(
+                SafetyAudience::of(&signal, &c.state, person),
+                SafetyAudience::MayBeAtRisk
+            );
+        }
+    }
+
+    #[test]
     fn breaches_of_other_kinds_raise_no_safety_signal() {
         let mut c = Couple::new();
         for kind in BreachKind::ALL {
@@ -1815,6 +1914,16 @@ pub(crate) mod tests {
             if kind == SignalKind::Safety {
                 assert!(steps.contains("local emergency services"));
                 assert!(steps.contains("page on finding help"));
+                for audience in [SafetyAudience::MayBeAtRisk, SafetyAudience::Named] {
+                    let words = [audience.explanation(), &audience.next_steps().join(" ")]
+                        .join(" ")
+                        .to_lowercase();
+                    // Individual, confidential help; never a joint session or a printout.
+                    assert!(words.contains("confidential"), "{audience:?}");
+                    assert!(!words.contains("summary") && !words.contains("print"));
+                    assert!(!words.contains("couples counsellor"), "{audience:?}");
+                    assert!(!words.chars().any(|ch| ch.is_ascii_digit()));
+                }
             } else {
                 assert!(steps.contains("couples counsellor"), "{kind:?}");
                 assert!(steps.contains("summary"), "{kind:?}");

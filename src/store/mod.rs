@@ -489,7 +489,7 @@ impl Store {
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         let row: Option<SessionRow> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone
+                "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone, p.exit_to
                  FROM sessions s JOIN persons p ON p.id = s.person_id WHERE s.id_hash = $1",
             )
             .bind(id_hash)
@@ -505,6 +505,18 @@ impl Store {
             sqlx::query("UPDATE persons SET time_zone = $2 WHERE id = $1")
                 .bind(person.to_string())
                 .bind(zone)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn set_exit_to(&self, person: PersonId, exit_to: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE persons SET exit_to = $2 WHERE id = $1")
+                .bind(person.to_string())
+                .bind(exit_to)
                 .execute(pool)
                 .await?;
         });

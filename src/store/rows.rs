@@ -48,6 +48,9 @@ pub struct SessionRow {
     /// The person's time zone (read with the session, so pages need no second query).
     #[sqlx(default)]
     pub time_zone: String,
+    /// Where the person's quick exit goes (read with the session, for every page).
+    #[sqlx(default)]
+    pub exit_to: String,
 }
 
 impl std::fmt::Debug for SessionRow {

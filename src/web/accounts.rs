@@ -28,9 +28,11 @@ pub fn routes() -> Router<App> {
         .route("/account", get(account))
         .route("/account/time-zone", post(set_time_zone))
         .route("/account/password", post(change_password))
+        .route("/account/quick-exit", post(set_exit_to))
 }
 use crate::app::{App, AppError, LoginInput, NewSession, SignUpInput};
 use crate::domain::input::NewPassword;
+use crate::domain::quick_exit::ExitTo;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -269,12 +271,25 @@ struct AccountPage {
     min_password: usize,
     error: Option<FormError>,
     password_changed: bool,
+    exit_choice: &'static str,
+    exit_address: String,
+    exit_saved: bool,
 }
 
-async fn account(State(app): State<App>, user: SignedIn) -> Result<Response, WebError> {
-    Ok(account_page(&app, &user, None, false)
-        .await?
-        .into_response())
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct AccountQuery {
+    saved: String,
+}
+
+async fn account(
+    State(app): State<App>,
+    user: SignedIn,
+    Query(query): Query<AccountQuery>,
+) -> Result<Response, WebError> {
+    let mut page = account_page(&app, &user, None, false).await?;
+    page.exit_saved = query.saved == "quick-exit";
+    Ok(page.into_response())
 }
 
 async fn account_page(
@@ -285,7 +300,7 @@ async fn account_page(
 ) -> Result<AccountPage, WebError> {
     let me = app.whoami(&user.session).await?;
     Ok(AccountPage {
-        chrome: Chrome::signed_in(&user.csrf),
+        chrome: Chrome::signed_in(&user.session, &user.csrf),
         name: me.display_name,
         email: me.email,
         time_zone: user.session.time_zone.name().to_owned(),
@@ -293,6 +308,12 @@ async fn account_page(
         min_password: NewPassword::MIN,
         error,
         password_changed,
+        exit_choice: user.session.exit_to.choice(),
+        exit_address: match &user.session.exit_to {
+            ExitTo::Address(address) => address.clone(),
+            _ => String::new(),
+        },
+        exit_saved: false,
     })
 }
 
@@ -336,4 +357,35 @@ async fn set_time_zone(
 ) -> Result<Response, WebError> {
     app.set_time_zone(&user.session, &form.time_zone).await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ExitToForm {
+    exit_to: String,
+    exit_address: String,
+}
+
+async fn set_exit_to(
+    State(app): State<App>,
+    user: SignedIn,
+    Form(form): Form<ExitToForm>,
+) -> Result<Response, WebError> {
+    match app
+        .set_exit_to(&user.session, &form.exit_to, &form.exit_address)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/account?saved=quick-exit#quick-exit").into_response()),
+        Err(err) => {
+            let error = FormError::on_form(err, &["exit_address"])?;
+            let mut page = account_page(&app, &user, Some(error), false).await?;
+            page.exit_choice = match form.exit_to.as_str() {
+                "recipe" => "recipe",
+                "address" => "address",
+                _ => "weather",
+            };
+            page.exit_address = form.exit_address;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }

@@ -16,8 +16,9 @@ use super::error::{WebError, not_found};
 use super::events::Described;
 use super::guard::SignedIn;
 use super::view::{Chrome, Name, breach_title, format_time, invalid, see_other};
+use super::wording::Checked;
 use crate::app::{App, AppError};
-use crate::domain::checks::{self, Check, Flag};
+use crate::domain::checks::Check;
 use crate::domain::ownup::{
     self, Apology, ApologyResponseKind, ApologySections, Breach, Command, Text, Waiting, limits,
 };
@@ -106,6 +107,8 @@ pub struct SectionField {
     pub label: &'static str,
     pub hint: &'static str,
     pub value: String,
+    /// What the accountability check found in this section, shown beside it.
+    pub check: Checked,
 }
 
 fn section_fields(values: &ApologyForm) -> Vec<SectionField> {
@@ -115,30 +118,35 @@ fn section_fields(values: &ApologyForm) -> Vec<SectionField> {
             label: "What I did",
             hint: "Name it plainly and completely, without softening it.",
             value: values.what_i_did.clone(),
+            check: Checked::default(),
         },
         SectionField {
             name: "how_it_affected_you",
             label: "How it affected you",
             hint: "In your own words, the specific ways it hurt your partner.",
             value: values.how_it_affected_you.clone(),
+            check: Checked::default(),
         },
         SectionField {
             name: "responsibility",
             label: "What I take full responsibility for",
             hint: "Your part, all of it, with no reasons attached.",
             value: values.responsibility.clone(),
+            check: Checked::default(),
         },
         SectionField {
             name: "changing",
             label: "What I am changing so it does not happen again",
             hint: "Concrete steps your partner will be able to see.",
             value: values.changing.clone(),
+            check: Checked::default(),
         },
         SectionField {
             name: "asking",
             label: "What I ask of you",
             hint: "For example forgiveness, when and if you are ready. Your partner decides.",
             value: values.asking.clone(),
+            check: Checked::default(),
         },
     ]
 }
@@ -153,7 +161,8 @@ struct ApologyFormPage {
     fields: Vec<SectionField>,
     section_max: usize,
     checked: bool,
-    flags: Vec<Flag>,
+    /// Whether any section has a flag.
+    flagged: bool,
     error: Option<String>,
 }
 
@@ -167,7 +176,7 @@ impl ApologyFormPage {
             fields: section_fields(form),
             section_max: limits::APOLOGY_SECTION,
             checked: false,
-            flags: Vec::new(),
+            flagged: false,
             error: None,
         }
     }
@@ -238,15 +247,19 @@ async fn send_apology(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, shown).into_response());
         }
     };
-    let flags = checks::check(Check::Accountability, &sections.joined());
+    // Each section is checked on its own, so its flags stand beside it.
+    for field in &mut shown.fields {
+        field.check = Checked::run(&[Check::Accountability], &field.value);
+    }
+    let flagged = shown.fields.iter().any(|f| !f.check.is_empty());
     let send = match form.action.as_str() {
         "send_anyway" => true,
-        "send" => flags.is_empty(),
+        "send" => !flagged,
         _ => false,
     };
     if !send {
         shown.checked = true;
-        shown.flags = flags;
+        shown.flagged = flagged;
         return Ok(shown.into_response());
     }
     let apology = EntryId::random();

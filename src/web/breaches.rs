@@ -148,21 +148,60 @@ pub(super) struct BreachForm {
     kind: String,
     broke_trust: String,
     discovered_on: String,
+    /// `understood` once the person has read that their partner will see a breach about
+    /// threats or anger at once, and chosen to record it.
+    safety: String,
 }
 
 impl BreachForm {
     const FIELDS: &[&str] = &["title", "kind", "broke_trust", "discovered_on"];
 }
 
-/// A refused field comes back to the form, beside the field, with what was typed.
+/// What the person sees before a breach about threats or anger is recorded: their partner
+/// will see it at once, help is one click away, and not recording it writes nothing.
+#[derive(Template, WebTemplate)]
+#[template(path = "breach_safety.html")]
+struct SafetyWarning {
+    chrome: Chrome,
+    space: SpaceId,
+    partner_name: String,
+    /// The partner the breach names as having broken trust is the other one.
+    about_partner: bool,
+    typed: BreachForm,
+}
+
+/// A refused field comes back to the form, beside the field, with what was typed. A breach
+/// about threats or anger is recorded only once the person has been told their partner will
+/// see it now (DESIGN: nothing about threats, fear or safety reaches the other unwarned).
 async fn record_breach(page: InSpace, Form(form): Form<BreachForm>) -> Result<Response, WebError> {
-    let recorded = record(&page, &form).await;
+    let recorded = match parse(&page, &form) {
+        Ok(breach) if breach.kind == BreachKind::ThreatsOrAnger && form.safety != "understood" => {
+            return Ok(SafetyWarning {
+                chrome: page.chrome(),
+                space: page.space(),
+                partner_name: page.people.partner_name.clone(),
+                about_partner: breach.broke_trust != page.people.me,
+                typed: form,
+            }
+            .into_response());
+        }
+        Ok(breach) => record(&page, breach).await,
+        Err(err) => Err(err),
+    };
     answer_form(recorded, BreachForm::FIELDS, |error| {
         breaches_page(&page, form, Some(error))
     })
 }
 
-async fn record(page: &InSpace, form: &BreachForm) -> Result<String, AppError> {
+/// A breach as the form describes it, every field checked.
+struct NewBreach {
+    title: Text,
+    kind: BreachKind,
+    broke_trust: PersonId,
+    discovered_on: jiff::civil::Date,
+}
+
+fn parse(page: &InSpace, form: &BreachForm) -> Result<NewBreach, AppError> {
     let people = &page.people;
     let title = Text::parse(&form.title, "The title", limits::TITLE)
         .map_err(|e| AppError::invalid("title", e))?;
@@ -181,6 +220,21 @@ async fn record(page: &InSpace, form: &BreachForm) -> Result<String, AppError> {
         field: "discovered_on",
         message: "Please give the date it came to light, like 2026-10-02.".into(),
     })?;
+    Ok(NewBreach {
+        title,
+        kind,
+        broke_trust,
+        discovered_on,
+    })
+}
+
+async fn record(page: &InSpace, new: NewBreach) -> Result<String, AppError> {
+    let NewBreach {
+        title,
+        kind,
+        broke_trust,
+        discovered_on,
+    } = new;
     let breach = EntryId::random();
     page.app
         .own_up(

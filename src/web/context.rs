@@ -136,7 +136,7 @@ impl InSpace {
     }
 
     pub fn chrome(&self) -> Chrome {
-        Chrome::signed_in(&self.csrf)
+        Chrome::signed_in(&self.session, &self.csrf)
     }
 
     /// `/spaces/{id}`: where the space's pages live.

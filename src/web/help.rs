@@ -1,8 +1,11 @@
-//! Help pages, open to anyone, signed in or not: what to do when safety is at stake.
+//! Help & safety, open to anyone, signed in or not and linked from every page: what to do
+//! when safety is at stake, when someone thinks of harming themselves, or is in crisis; and
+//! the operator's own list of local services, when one is configured.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -18,12 +21,15 @@ pub fn routes() -> Router<App> {
 #[template(path = "help_safety.html")]
 struct SafetyPage {
     chrome: Chrome,
+    /// The operator's own list of local services; the page names no numbers without it.
+    local_help: Vec<String>,
 }
 
-/// Guidance on safety, open to anyone, signed in or not.
-async fn safety(viewer: Viewer) -> Response {
+/// Guidance on safety, on thoughts of self-harm and on a crisis, open to anyone.
+async fn safety(State(app): State<App>, viewer: Viewer) -> Response {
     SafetyPage {
         chrome: Chrome::of(&viewer),
+        local_help: app.settings().local_help.clone(),
     }
     .into_response()
 }

@@ -15,8 +15,8 @@ use super::context::{EntryPath, InSpace, optional_form_id};
 use super::error::{WebError, not_found, status_of};
 use super::events::Described;
 use super::view::{Chrome, Name, format_time, opening, see_other};
+use super::wording::{self, Checked};
 use crate::app::{AppError, LetterDraft};
-use crate::domain::checks::{self, Check, Flag};
 use crate::domain::ownup::{self, Text, limits};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
@@ -126,8 +126,11 @@ struct LetterFormPage {
     draft: Option<EntryId>,
     text: String,
     saved: Option<String>,
+    /// The checks ran (asked for, or on sending by a partner who broke trust).
     checked: bool,
-    flags: Vec<Flag>,
+    check: Checked,
+    /// A partner who broke trust is stopped once by a flag; anyone else's Send always sends.
+    stops: bool,
     error: Option<String>,
     letter_max: usize,
 }
@@ -142,7 +145,8 @@ impl LetterFormPage {
             text,
             saved: None,
             checked: false,
-            flags: Vec::new(),
+            check: Checked::default(),
+            stops: page.state.own_up.broke_trust_in_any(page.people.me),
             error: None,
             letter_max: limits::LETTER,
         }
@@ -183,15 +187,17 @@ pub(super) struct LetterForm {
     action: String,
 }
 
-/// `save` keeps a private draft; `check` shows the gentleness check; `send` sends if the
-/// check finds nothing; `send_anyway` sends whatever it says.
+/// `save` keeps a private draft; `check` shows the checks that fit the writer (see
+/// `wording`); `send_anyway` sends whatever they say; `send` sends, except that a partner
+/// who broke trust is shown what the checks found first.
 async fn write_letter(page: InSpace, Form(form): Form<LetterForm>) -> Result<Response, WebError> {
     let space = page.space();
     let draft: Option<EntryId> = optional_form_id(&form.draft)?;
-    let shown = |status: StatusCode, checked: bool, flags: Vec<Flag>, error: Option<String>| {
+    let broke_trust = page.state.own_up.broke_trust_in_any(page.people.me);
+    let shown = |status: StatusCode, checked: bool, check: Checked, error: Option<String>| {
         let mut shown = LetterFormPage::new(&page, draft, form.text.clone());
         shown.checked = checked;
-        shown.flags = flags;
+        shown.check = check;
         shown.error = error;
         (status, shown).into_response()
     };
@@ -207,19 +213,23 @@ async fn write_letter(page: InSpace, Form(form): Form<LetterForm>) -> Result<Res
                 return Ok(shown(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     false,
-                    Vec::new(),
+                    Checked::default(),
                     Some(e.0),
                 ));
             }
-            let flags = checks::check(Check::Gentleness, &form.text);
-            let send = action == "send_anyway" || (action == "send" && flags.is_empty());
+            let check = Checked::run(wording::for_letter(broke_trust), &form.text);
+            let send = match action {
+                "send_anyway" => true,
+                "send" => !broke_trust || check.is_empty(),
+                _ => false,
+            };
             if send {
                 page.app
                     .send_letter(&page.session, space, draft, &form.text)
                     .await
                     .map(|id| see_other(&format!("/spaces/{space}/letters/{id}")))
             } else {
-                Ok(shown(StatusCode::OK, true, flags, None))
+                Ok(shown(StatusCode::OK, true, check, None))
             }
         }
     };
@@ -227,7 +237,12 @@ async fn write_letter(page: InSpace, Form(form): Form<LetterForm>) -> Result<Res
         Ok(response) => Ok(response),
         Err(err @ AppError::Invalid { .. }) => {
             let status = status_of(&err);
-            Ok(shown(status, false, Vec::new(), Some(err.to_string())))
+            Ok(shown(
+                status,
+                false,
+                Checked::default(),
+                Some(err.to_string()),
+            ))
         }
         Err(err) => Err(err.into()),
     }

@@ -6,6 +6,7 @@ mod agreements;
 mod apologies;
 mod assets;
 mod breaches;
+mod care;
 mod checkins;
 mod context;
 mod disclosure;
@@ -20,6 +21,7 @@ mod letters;
 mod progress;
 mod promises;
 mod questions;
+mod quick_exit;
 mod record;
 mod repair;
 mod reports;
@@ -27,6 +29,7 @@ mod server;
 mod spaces;
 mod together;
 mod view;
+mod wording;
 
 use std::time::Duration;
 
@@ -129,6 +132,7 @@ fn routes() -> Router<App> {
         .merge(goals::routes())
         .merge(repair::routes())
         .merge(help::routes())
+        .merge(quick_exit::routes())
         .merge(assets::routes())
         // Liveness: the process answers. Readiness: the database takes writes now.
         .route("/healthz", get(|| async { "ok" }))
@@ -160,8 +164,10 @@ async fn readyz(axum::extract::State(app): axum::extract::State<App>) -> axum::r
 /// UTF-8 and each byte three when percent-encoded, with room for the other fields.
 pub const BODY_LIMIT: usize = 5 * crate::domain::ownup::limits::APOLOGY_SECTION * 4 * 3 + 16 * 1024;
 
-/// No inline script or style, nothing from elsewhere, no framing, no plugins.
+/// No inline script or style, nothing from elsewhere, no framing, no plugins. The script
+/// may talk to this server only (quick exit ends the session with a request of its own).
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                   connect-src 'self'; \
                    form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
 
 /// Permissions the pages never need.
@@ -203,6 +209,8 @@ pub fn router(app: App) -> Router {
         .secure_cookies
         .then(|| header(header::STRICT_TRANSPORT_SECURITY, HSTS));
     routes
+        // Inside the guard: it reads only forms the guard has let through, with its Viewer.
+        .layer(axum::middleware::from_fn(care::offer_help))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             guard::guard,
@@ -272,7 +280,16 @@ mod tests {
     use std::path::Path;
 
     /// The modules of `web` that every capability may use: they know no capability.
-    const SHARED: &[&str] = &["context", "error", "events", "guard", "view"];
+    /// `quick_exit` is here because the guard answers quick exit itself, before any route.
+    const SHARED: &[&str] = &[
+        "context",
+        "error",
+        "events",
+        "guard",
+        "quick_exit",
+        "view",
+        "wording",
+    ];
 
     /// What a source file names through `super::`, with how many levels up:
     /// `super::view::Chrome` → (1, "view"), `super::super::{view, WAITING}` → (2, "view"),

@@ -17,6 +17,7 @@ use super::guard::SignedIn;
 use super::view::{
     Chrome, FormError, Name, People, age, answer_form, format_time, invalid, quoted, see_other,
 };
+use super::wording::{self, Checked, ReviewPage};
 use crate::app::{App, AppError};
 use crate::domain::ownup::{self, Command, Question, QuestionStatus, Text, Waiting, limits};
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -300,19 +301,54 @@ pub(super) struct TextForm {
     text: String,
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct AnswerForm {
+    text: String,
+    /// `send_anyway` sends whatever the accountability check says.
+    action: String,
+}
+
+/// An answer by the partner who broke trust in the question's breach (or, for a question
+/// about no breach, in any) gets the accountability check first; see `wording`.
 async fn answer(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, question): EntryPath,
-    Form(form): Form<TextForm>,
+    Form(form): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
     let text = Text::parse(&form.text, "Your answer", limits::ANSWER).map_err(invalid("text"))?;
-    app.own_up(
-        &user.session,
-        space,
-        Command::AnswerQuestion { question, text },
-    )
-    .await?;
+    let own_up = &page.state.own_up;
+    let q = own_up.question(question).ok_or_else(not_found)?;
+    let me = page.people.me;
+    let broke_trust = match q.breach.and_then(|b| own_up.breach(b)) {
+        Some(breach) => breach.broke_trust == me,
+        None => own_up.broke_trust_in_any(me),
+    };
+    if form.action != "send_anyway" && q.asker != me {
+        let checked = Checked::run(wording::about_breach(broke_trust), &form.text);
+        if !checked.is_empty() {
+            let here = format!("/spaces/{space}/questions/{question}");
+            return Ok(ReviewPage {
+                chrome: page.chrome(),
+                space,
+                heading: "Before you send your answer",
+                action: format!("{here}/answer"),
+                back: here,
+                label: "Your answer",
+                max: limits::ANSWER,
+                text: form.text,
+                checked,
+            }
+            .into_response());
+        }
+    }
+    page.app
+        .own_up(
+            &page.session,
+            space,
+            Command::AnswerQuestion { question, text },
+        )
+        .await?;
     Ok(see_other(&format!("/spaces/{space}/questions/{question}")))
 }
 

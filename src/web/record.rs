@@ -50,7 +50,7 @@ async fn record(
     let verified = record::verify(&events).is_ok();
     let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
     Ok(RecordPage {
-        chrome: Chrome::signed_in(&user.csrf),
+        chrome: Chrome::signed_in(&user.session, &user.csrf),
         space: state.id,
         lines: events
             .iter()

@@ -4,16 +4,15 @@
 use askama::Template;
 use axum::Form;
 use axum::Router;
-use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde::Deserialize;
 
 use super::context::{BreachHead, EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
 use super::events::Described;
-use super::guard::SignedIn;
 use super::view::{Chrome, format_time, invalid, see_other};
+use super::wording::{self, Checked, ReviewPage};
 use crate::app::App;
 use crate::domain::reports::{self, ReportText, ResponseText};
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -109,25 +108,50 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
 #[serde(default)]
 pub(super) struct ReportForm {
     text: String,
+    action: String,
 }
 
+/// A report is written by the partner who broke trust, so it gets the accountability check
+/// first (see `wording`); `send_anyway` files it whatever the check says.
 async fn file_report(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, breach): EntryPath,
     Form(form): Form<ReportForm>,
 ) -> Result<Response, WebError> {
     let text = ReportText::parse(&form.text).map_err(invalid("text"))?;
-    app.report(
-        &user.session,
-        space,
-        reports::Command::File {
-            id: EntryId::random(),
-            breach,
-            text,
-        },
-    )
-    .await?;
+    let broke_trust = page
+        .state
+        .own_up
+        .breach(breach)
+        .is_some_and(|b| b.broke_trust == page.people.me);
+    if form.action != "send_anyway" {
+        let checked = Checked::run(wording::about_breach(broke_trust), &form.text);
+        if !checked.is_empty() {
+            return Ok(ReviewPage {
+                chrome: page.chrome(),
+                space,
+                heading: "Before you send your report",
+                action: format!("/spaces/{space}/breaches/{breach}/reports"),
+                back: format!("/spaces/{space}/breaches/{breach}#reports"),
+                label: "Your report",
+                max: reports::limits::REPORT,
+                text: form.text,
+                checked,
+            }
+            .into_response());
+        }
+    }
+    page.app
+        .report(
+            &page.session,
+            space,
+            reports::Command::File {
+                id: EntryId::random(),
+                breach,
+                text,
+            },
+        )
+        .await?;
     Ok(see_other(&format!(
         "/spaces/{space}/breaches/{breach}#reports"
     )))

@@ -9,29 +9,37 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::WebError;
 use super::guard::Viewer;
-use crate::app::AppError;
+use crate::app::{AppError, Session};
 use crate::domain::PersonId;
 use crate::domain::calendar::Zone;
+use crate::domain::quick_exit::ExitTo;
 use crate::domain::space::SpaceState;
 
 /// What the layout needs on every page.
 pub struct Chrome {
     pub signed_in: bool,
     pub csrf: String,
+    /// Where quick exit lands: the person's own choice, or the default page.
+    pub exit_to: String,
 }
 
 impl Chrome {
     pub fn of(viewer: &Viewer) -> Self {
-        Self {
-            signed_in: viewer.session.is_some(),
-            csrf: viewer.csrf.clone(),
+        match &viewer.session {
+            Some(session) => Self::signed_in(session, &viewer.csrf),
+            None => Self {
+                signed_in: false,
+                csrf: viewer.csrf.clone(),
+                exit_to: ExitTo::default().href().to_owned(),
+            },
         }
     }
 
-    pub fn signed_in(csrf: &str) -> Self {
+    pub fn signed_in(session: &Session, csrf: &str) -> Self {
         Self {
             signed_in: true,
             csrf: csrf.to_owned(),
+            exit_to: session.exit_to.href().to_owned(),
         }
     }
 }

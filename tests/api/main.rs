@@ -15,6 +15,7 @@ mod keeping_word;
 mod owning_up;
 mod progress;
 mod record;
+mod safety;
 mod security;
 mod spaces;
 mod startup;

@@ -253,14 +253,15 @@ async fn a_couple_owns_up_end_to_end(backend: Backend) {
     assert!(page.has("Something is missing") && page.has("What you will do if it happens again."));
     assert!(page.has("I opened a credit card in secret"));
 
-    // A letter: the gentleness check flags criticism; a draft is saved privately; sent gently.
+    // A letter: asked for, the gentleness check flags criticism; a draft is saved
+    // privately; sent gently.
     let letters = format!("{space}/letters");
     let harsh = alex
         .post(
             &letters,
             &[
                 ("text", "You always lie to me and you never listen."),
-                ("action", "send"),
+                ("action", "check"),
             ],
         )
         .await;

@@ -28,6 +28,7 @@ async fn a_recent_threat_shows_the_safety_signal_with_where_to_find_help(backend
             ("kind", "threats_or_anger"),
             ("broke_trust", "partner"),
             ("discovered_on", "2026-11-01"),
+            ("safety", "understood"),
         ],
     )
     .await;

@@ -11,3 +11,4 @@
 
 mod harness;
 mod journeys;
+mod quick_exit;

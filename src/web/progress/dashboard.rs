@@ -21,6 +21,7 @@ use super::{
 };
 use crate::app::App;
 use crate::domain::calendar::Zone;
+use crate::domain::quick_exit::ExitTo;
 use crate::domain::record::{self as chain, RecordedEvent};
 use crate::domain::space::SpaceState;
 use crate::domain::trends::Trends;
@@ -71,7 +72,7 @@ pub async fn show(
         dashboard.now_us,
         &dashboard.recent,
     );
-    shown.chrome = Chrome::signed_in(&user.csrf);
+    shown.chrome = Chrome::signed_in(&user.session, &user.csrf);
     shown.invite_link = invite_link;
     Ok(shown.into_response())
 }
@@ -99,7 +100,11 @@ fn dashboard_page(
     let range = dashboard_range(state, zone, now_us);
     let trends = Trends::of(state, range, now_us);
     DashboardPage {
-        chrome: Chrome::signed_in(""),
+        chrome: Chrome {
+            signed_in: true,
+            csrf: String::new(),
+            exit_to: ExitTo::default().href().to_owned(),
+        },
         space: state.id,
         name: state.name.clone(),
         me: me.map(|p| p.display_name.clone()).unwrap_or_default(),

@@ -18,7 +18,9 @@ use super::view::{Name, display_name, format_time};
 use crate::app::App;
 use crate::domain::calendar::Zone;
 use crate::domain::milestones::{self, MilestoneKind};
-use crate::domain::progress::{self, Evidence, NOT_A_DIAGNOSIS, Thresholds};
+use crate::domain::progress::{
+    self, Evidence, NOT_A_DIAGNOSIS, SafetyAudience, SignalKind, Thresholds,
+};
 use crate::domain::repair::Readiness;
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::trends::{DASHBOARD_WEEKS, Range, RangeError};
@@ -33,6 +35,8 @@ pub fn routes() -> Router<App> {
 
 /// A signal as the home page shows it: what it is, why, what to do, and the evidence.
 pub struct SignalView {
+    /// The safety signal: its own card, first, with no suggestion of a joint session.
+    pub safety: bool,
     pub title: &'static str,
     pub explanation: &'static str,
     pub steps: &'static [&'static str],
@@ -137,7 +141,9 @@ fn evidence_line(
 }
 
 /// The signals of a space as the viewer's home page shows them; with no viewer, naming both
-/// partners, as the printable summary does.
+/// partners, as the printable summary does. The summary leaves the safety signal out: it is
+/// made to be shown to a couples counsellor, and safety is a matter for help of one's own.
+/// On the home page each partner reads the safety card meant for them (`SafetyAudience`).
 pub fn signals(
     state: &SpaceState,
     viewer: Option<PersonId>,
@@ -147,10 +153,23 @@ pub fn signals(
     let date = |at: i64| format_time(at, zone).chars().take(10).collect::<String>();
     progress::signals(state, now_us)
         .into_iter()
-        .map(|s| SignalView {
+        .filter_map(|s| {
+            let safety = s.kind == SignalKind::Safety;
+            let (explanation, steps) = match (safety, viewer) {
+                (false, _) => (s.explanation(), s.next_steps()),
+                (true, None) => return None,
+                (true, Some(viewer)) => {
+                    let audience = SafetyAudience::of(&s, state, viewer);
+                    (audience.explanation(), audience.next_steps())
+                }
+            };
+            Some((s, safety, explanation, steps))
+        })
+        .map(|(s, safety, explanation, steps)| SignalView {
+            safety,
             title: s.title(),
-            explanation: s.explanation(),
-            steps: s.next_steps(),
+            explanation,
+            steps,
             help: s.help_page(),
             range: format!("{} to {}", date(s.from_us), date(s.to_us)),
             findings: s

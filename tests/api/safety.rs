@@ -1,0 +1,650 @@
+//! Safe to use when afraid, over HTTP on both databases: quick exit really ends the session,
+//! a breach about threats is recorded only after a plain warning, help is linked from every
+//! page, the safety card is each partner's own, and the wording checks fit the writer.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, Client, couple, event_count, ok, spawn_app, spawn_app_with};
+
+crate::on_both_databases!(
+    quick_exit_ends_the_session_clears_the_site_and_lands_on_a_plain_page,
+    quick_exit_works_without_a_token_and_for_someone_signed_out,
+    quick_exit_goes_where_the_person_chose_and_refuses_unsafe_addresses,
+    a_threats_breach_is_recorded_only_after_the_warning_naming_the_partner,
+    every_page_links_help_and_the_help_page_shows_only_configured_numbers,
+    each_partner_reads_their_own_safety_card_first_and_the_summary_leaves_it_out,
+    the_hurt_partner_s_letter_is_sent_at_once_and_checked_only_when_asked,
+    what_the_partner_who_broke_trust_writes_is_checked_for_accountability_first,
+    words_of_crisis_bring_their_author_alone_a_gentle_offer_of_help,
+);
+
+/// The visible text of a page's `<main>`, tags removed.
+fn visible_main(body: &str) -> String {
+    let start = body
+        .find("<main")
+        .and_then(|at| body[at..].find('>').map(|end| at + end + 1))
+        .unwrap_or(0);
+    let main = &body[start..body.find("</main>").unwrap_or(body.len())];
+    let mut inside_tag = false;
+    main.chars()
+        .filter(|&c| {
+            match c {
+                '<' => inside_tag = true,
+                '>' => {
+                    inside_tag = false;
+                    return false;
+                }
+                _ => {}
+            }
+            !inside_tag
+        })
+        .collect()
+}
+
+async fn quick_exit_ends_the_session_clears_the_site_and_lands_on_a_plain_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, _alex, space) = couple(&app).await;
+    let session = sam.cookie("goldseam_session").expect("signed in");
+    let page = sam.get(&space).await;
+    assert!(page.body.contains("action=\"/exit\"") && page.has("data-quick-exit=\"/weather\""));
+
+    let left = sam.post_raw("/exit", &[]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    assert_eq!(left.location(), "/weather");
+    let header = |name: &str| {
+        left.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let cleared = header("clear-site-data");
+    for what in ["\"cache\"", "\"cookies\"", "\"storage\""] {
+        assert!(
+            cleared.contains(what),
+            "Clear-Site-Data {cleared:?} lacks {what}"
+        );
+    }
+    assert_eq!(header("cache-control"), "no-store");
+    let deleted: Vec<_> = left
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|c| c.contains("Max-Age=0"))
+        .map(|c| c.split('=').next().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        deleted.contains(&"goldseam_session".to_owned()),
+        "{deleted:?}"
+    );
+
+    // The old cookie is refused by the server, even when sent again by someone who kept it.
+    let kept = Client::new(&app.base);
+    let again = kept
+        .http
+        .get(format!("{}{space}", app.base))
+        .header("cookie", format!("goldseam_session={session}"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let to = again
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(to.starts_with("/login"), "{to}");
+
+    // The plain page says nothing of Goldseam, runs no script and asks nothing of anyone else.
+    let plain = app.client().get("/weather").await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.has("weather forecast"));
+    for absent in [
+        "Goldseam",
+        "goldseam",
+        "<script",
+        "data-quick-exit",
+        "http://",
+        "https://",
+    ] {
+        assert!(
+            !plain.body.contains(absent),
+            "the plain page holds {absent:?}"
+        );
+    }
+    let csp = plain
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let recipe = app.client().get("/recipe").await;
+    assert!(recipe.status == StatusCode::OK && !recipe.body.contains("Goldseam"));
+}
+
+async fn quick_exit_works_without_a_token_and_for_someone_signed_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sam = app.person("Sam").await;
+    // A page left open until its token no longer matches must still let its reader out.
+    let left = sam.post_raw("/exit", &[("csrf", "stale")]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    assert_eq!(left.location(), "/weather");
+    let home = sam.get("/").await;
+    assert!(!home.has("Hello, Sam"), "signed out: {}", home.text());
+    // Someone never signed in leaves the same way.
+    let anonymous = app.client();
+    let left = anonymous.post_raw("/exit", &[]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    assert_eq!(left.location(), "/weather");
+    // Every other form still needs its token.
+    let refused = sam.post_raw("/spaces", &[("name", "x")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+async fn quick_exit_goes_where_the_person_chose_and_refuses_unsafe_addresses(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sam = app.person("Sam").await;
+    let account = sam.get("/account").await;
+    assert!(account.has("Quick exit") && account.has("/help/safety"));
+
+    // Unsafe or unclear addresses are refused beside the field, and nothing changes.
+    for bad in [
+        "http://news.example.org",
+        "javascript:alert(1)",
+        "https://news.example.org@elsewhere.example",
+        "",
+    ] {
+        let page = sam
+            .post(
+                "/account/quick-exit",
+                &[("exit_to", "address"), ("exit_address", bad)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+        assert!(page.body.contains("id=\"exit_address-error\""), "{bad:?}");
+    }
+    let unknown = sam
+        .post("/account/quick-exit", &[("exit_to", "moon")])
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(sam.get("/").await.has("data-quick-exit=\"/weather\""));
+
+    // A recipe page instead: every page's control says so, and leaving goes there.
+    let saved = ok(&sam, "/account/quick-exit", &[("exit_to", "recipe")]).await;
+    assert!(sam.get(&saved).await.has("Quick exit now takes you there"));
+    assert!(sam.get("/").await.has("data-quick-exit=\"/recipe\""));
+    let left = sam.post("/exit", &[]).await;
+    assert_eq!(left.location(), "/recipe");
+
+    // An address of one's own: the form may not redirect off the site, so a plain page
+    // refreshes there at once.
+    let alex = app.person("Alex").await;
+    ok(
+        &alex,
+        "/account/quick-exit",
+        &[
+            ("exit_to", "address"),
+            ("exit_address", "https://news.example.org/today"),
+        ],
+    )
+    .await;
+    assert!(
+        alex.get("/")
+            .await
+            .has("data-quick-exit=\"https://news.example.org/today\"")
+    );
+    let left = alex.post("/exit", &[]).await;
+    assert_eq!(left.status, StatusCode::OK);
+    assert!(
+        left.body
+            .contains("content=\"0; url=https://news.example.org/today\""),
+        "{}",
+        left.body
+    );
+    assert!(!left.body.contains("Goldseam"));
+    assert!(!alex.get("/").await.has("Hello, Alex"));
+}
+
+async fn a_threats_breach_is_recorded_only_after_the_warning_naming_the_partner(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    let breaches = format!("{space}/breaches");
+    let fields = [
+        ("title", "What you said in the car"),
+        ("kind", "threats_or_anger"),
+        ("broke_trust", "partner"),
+        ("discovered_on", "2026-11-01"),
+    ];
+    let before = event_count(&app, &space).await;
+    let warning = alex.post(&breaches, &fields).await;
+    assert_eq!(warning.status, StatusCode::OK, "{}", warning.text());
+    assert!(
+        warning.reads("Sam will see this breach as soon as it is recorded"),
+        "the warning names the partner: {}",
+        warning.text()
+    );
+    assert!(
+        warning.has("href=\"/help/safety\""),
+        "help is one click away"
+    );
+    assert!(warning.reads("Don't record it"));
+    assert_eq!(
+        event_count(&app, &space).await,
+        before,
+        "nothing written yet"
+    );
+    assert!(
+        !sam.get(&space).await.has("What you said in the car"),
+        "Sam sees nothing of it"
+    );
+
+    // Declining is following the link back: nothing is ever written.
+    let back = alex.get(&breaches).await;
+    assert!(back.reads("No breach has been recorded yet."));
+    assert_eq!(event_count(&app, &space).await, before);
+
+    // A made-up confirmation value is not a confirmation.
+    let mut wrong = fields.to_vec();
+    wrong.push(("safety", "yes"));
+    assert_eq!(alex.post(&breaches, &wrong).await.status, StatusCode::OK);
+    assert_eq!(event_count(&app, &space).await, before);
+
+    // Confirming records it, and then Sam sees it.
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("safety", "understood"));
+    let breach = ok(&alex, &breaches, &confirmed).await;
+    assert_eq!(event_count(&app, &space).await, before + 1);
+    assert!(sam.get(&breach).await.has("What you said in the car"));
+
+    // Other kinds are recorded at once, as before.
+    ok(
+        &alex,
+        &breaches,
+        &[
+            ("title", "The hidden account"),
+            ("kind", "secret_spending"),
+            ("broke_trust", "partner"),
+            ("discovered_on", "2026-11-01"),
+        ],
+    )
+    .await;
+    // And a bad field is refused before any warning, with nothing written.
+    let mut bad = confirmed.clone();
+    bad[3] = ("discovered_on", "yesterday");
+    let refused = alex.post(&breaches, &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(event_count(&app, &space).await, before + 2);
+}
+
+async fn every_page_links_help_and_the_help_page_shows_only_configured_numbers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, _alex, space) = couple(&app).await;
+    let anonymous = app.client();
+    let pages = [
+        anonymous.get("/").await,
+        anonymous.get("/login").await,
+        anonymous.get("/signup").await,
+        anonymous.get("/help/safety").await,
+        anonymous.get("/no-such-page").await,
+        sam.get("/").await,
+        sam.get("/account").await,
+        sam.get(&space).await,
+        sam.get(&format!("{space}/letters/new")).await,
+        sam.get(&format!("{space}/record")).await,
+        sam.get("/spaces/00000000-0000-4000-8000-000000000000")
+            .await,
+    ];
+    for page in &pages {
+        assert!(
+            page.body.contains("href=\"/help/safety\"") && page.reads("Help & safety"),
+            "status {}: {}",
+            page.status,
+            page.text()
+        );
+    }
+    let help = anonymous.get("/help/safety").await;
+    for topic in [
+        "If you are afraid of your partner",
+        "If you are thinking of harming yourself",
+        "If you are in crisis",
+        "Finding help where you live",
+        "What quick exit can and cannot hide",
+    ] {
+        assert!(help.reads(topic), "{topic}");
+    }
+    let visible = visible_main(&help.text());
+    assert!(
+        !visible.chars().any(|c| c.is_ascii_digit()),
+        "no numbers unless the operator lists them: {visible}"
+    );
+    assert!(!help.has("Help near you"));
+
+    // With the operator's list, it is shown as given (escaped), and nowhere else.
+    let listed = spawn_app_with(backend, |s| {
+        s.local_help = vec![
+            "Crisis line: 0800 000 000 (free, day and night)".to_owned(),
+            "Abuse support <b>text</b> 81 81 81".to_owned(),
+        ];
+    })
+    .await;
+    let help = listed.client().get("/help/safety").await;
+    assert!(help.reads("Help near you"));
+    assert!(help.reads("Crisis line: 0800 000 000 (free, day and night)"));
+    assert!(
+        help.has("Abuse support <b>text</b> 81 81 81"),
+        "shown as text"
+    );
+    assert!(!help.body.contains("<b>text</b>"), "never as markup");
+    assert!(!listed.client().get("/login").await.has("0800 000 000"));
+}
+
+async fn each_partner_reads_their_own_safety_card_first_and_the_summary_leaves_it_out(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    ok(
+        &alex,
+        &format!("{space}/breaches"),
+        &[
+            ("title", "What you said in the car"),
+            ("kind", "threats_or_anger"),
+            ("broke_trust", "partner"),
+            ("discovered_on", "2026-11-01"),
+            ("safety", "understood"),
+        ],
+    )
+    .await;
+    let card = |body: &str| -> String {
+        let at = body
+            .find("class=\"card signal safety\"")
+            .expect("a safety card");
+        let end = body[at..].find("</section>").map_or(body.len(), |e| at + e);
+        body[at..end].to_owned()
+    };
+    let alex_home = alex.get(&space).await.text();
+    let sam_home = sam.get(&space).await.text();
+    for home in [&alex_home, &sam_home] {
+        let at = home
+            .find("class=\"card signal safety\"")
+            .expect("safety card");
+        let waiting = home.find("Waiting for you").expect("waiting section");
+        assert!(at < waiting, "the safety card comes first");
+        let card = card(home);
+        assert!(card.contains("/help/safety") && card.contains("confidential"));
+        for never in ["/summary\"", "printable", "couples counsellor"] {
+            assert!(
+                !card.contains(never),
+                "the safety card suggests {never:?}: {card}"
+            );
+        }
+    }
+    // Alex (who may be at risk) and Sam (whose anger the breach names) each read advice
+    // meant for them, and neither reads the other's.
+    let (to_alex, to_sam) = (card(&alex_home), card(&sam_home));
+    assert!(to_alex.contains("someone on your side alone"), "{to_alex}");
+    assert!(to_sam.contains("says your threats or anger"), "{to_sam}");
+    assert!(!to_sam.contains("someone on your side alone"));
+    assert!(!to_alex.contains("says your threats or anger"));
+
+    let summary = alex.get(&format!("{space}/summary")).await;
+    assert_eq!(summary.status, StatusCode::OK);
+    assert!(
+        !summary.has("Your safety comes first"),
+        "{}",
+        summary.text()
+    );
+}
+
+async fn the_hurt_partner_s_letter_is_sent_at_once_and_checked_only_when_asked(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    // Sam broke trust; Alex was hurt.
+    ok(
+        &alex,
+        &format!("{space}/breaches"),
+        &[
+            ("title", "The hidden account"),
+            ("kind", "secret_spending"),
+            ("broke_trust", "partner"),
+            ("discovered_on", "2026-11-01"),
+        ],
+    )
+    .await;
+    let letters = format!("{space}/letters");
+    let angry = "You always lie to me. You never listen. You always have an excuse.";
+    let form = alex.get(&format!("{letters}/new")).await;
+    assert!(form.reads("Read it again before sending?"));
+    assert!(!form.reads("Check my words"));
+
+    // Asked for, the check shows every flag of one kind beside the words, and Send still sends.
+    let checked = alex
+        .post(&letters, &[("text", angry), ("action", "check")])
+        .await;
+    assert_eq!(checked.status, StatusCode::OK);
+    let body = checked.text();
+    assert_eq!(
+        body.matches("<strong>Criticism:</strong>").count(),
+        3,
+        "{body}"
+    );
+    assert!(body.contains("<mark>You always</mark>") && body.contains("<mark>You never</mark>"));
+    let label = body.find("<label for=\"text\"").expect("the label");
+    let field = body.find("id=\"text\"").expect("the field");
+    let flags = body.find("id=\"text-check\"").expect("the flags");
+    assert!(
+        label < flags && flags < field,
+        "the flags stand between the field's label and the field"
+    );
+    assert!(!checked.reads("Send as it is"));
+
+    // Send sends at once, however angry: the hurt partner is never stopped.
+    let before = event_count(&app, &space).await;
+    let sent = alex
+        .post(&letters, &[("text", angry), ("action", "send")])
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+    assert_eq!(event_count(&app, &space).await, before + 1);
+    assert!(sam.get(&sent.location()).await.has("You never listen"));
+}
+
+async fn what_the_partner_who_broke_trust_writes_is_checked_for_accountability_first(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    let breach = ok(
+        &alex,
+        &format!("{space}/breaches"),
+        &[
+            ("title", "The hidden account"),
+            ("kind", "secret_spending"),
+            ("broke_trust", "partner"),
+            ("discovered_on", "2026-11-01"),
+        ],
+    )
+    .await;
+    let breach_id = breach.rsplit('/').next().unwrap_or_default().to_owned();
+    let letters = format!("{space}/letters");
+
+    // A letter from Sam that would pass a gentleness check alone is stopped once.
+    let letter = "I'm sorry, but I was lonely. You need to get over it.";
+    let before = event_count(&app, &space).await;
+    let stopped = sam
+        .post(&letters, &[("text", letter), ("action", "send")])
+        .await;
+    assert_eq!(stopped.status, StatusCode::OK);
+    assert!(
+        stopped.reads("But") && stopped.reads("Demand"),
+        "{}",
+        stopped.text()
+    );
+    assert!(stopped.reads("Send as it is"));
+    assert_eq!(event_count(&app, &space).await, before, "nothing sent");
+    ok(
+        &sam,
+        &letters,
+        &[("text", letter), ("action", "send_anyway")],
+    )
+    .await;
+    assert_eq!(event_count(&app, &space).await, before + 1);
+
+    // An answer from Sam gets a second look before it is sent; nothing is written meanwhile.
+    let question = ok(
+        &alex,
+        &format!("{space}/questions"),
+        &[("text", "Where did the money go?"), ("breach", &breach_id)],
+    )
+    .await;
+    let answer = format!("{question}/answer");
+    let excuse = "Mistakes were made. It was only a few hundred.";
+    let before = event_count(&app, &space).await;
+    let review = sam.post(&answer, &[("text", excuse)]).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.text());
+    assert!(review.reads("Before you send your answer") && review.reads("Minimizing"));
+    assert!(review.body.contains(&format!("action=\"{answer}\"")));
+    assert!(review.text().contains("<mark>"));
+    assert_eq!(event_count(&app, &space).await, before);
+    ok(
+        &sam,
+        &answer,
+        &[("text", excuse), ("action", "send_anyway")],
+    )
+    .await;
+    assert_eq!(event_count(&app, &space).await, before + 1);
+    assert!(alex.get(&question).await.has("Mistakes were made"));
+
+    // A clean answer goes straight through.
+    let clean = ok(
+        &alex,
+        &format!("{question}/again"),
+        &[("text", "And the second account?")],
+    )
+    .await;
+    ok(
+        &sam,
+        &answer,
+        &[(
+            "text",
+            "I opened it in March and I hid it from you. That was my choice.",
+        )],
+    )
+    .await;
+    assert!(alex.get(&clean).await.has("I hid it from you"));
+
+    // A report from Sam, too.
+    let reports = format!("{breach}/reports");
+    let before = event_count(&app, &space).await;
+    let review = sam
+        .post(
+            &reports,
+            &[("text", "She texted me. It was only a few messages.")],
+        )
+        .await;
+    assert_eq!(review.status, StatusCode::OK);
+    assert!(review.reads("Before you send your report"));
+    assert_eq!(event_count(&app, &space).await, before);
+    let sent = sam
+        .post(
+            &reports,
+            &[
+                ("text", "She texted me. It was only a few messages."),
+                ("action", "send_anyway"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    assert_eq!(event_count(&app, &space).await, before + 1);
+
+    // A stranger gets no review page, only the same 404 as for any space not theirs.
+    let kim = app.person("Kim").await;
+    let page = kim.post(&answer, &[("text", excuse)]).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+async fn words_of_crisis_bring_their_author_alone_a_gentle_offer_of_help(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    let offered = |location: &str| location.ends_with("#help-is-here");
+    let letters = format!("{space}/letters");
+
+    // A letter ending in despair is sent at once, and only its author is pointed to help.
+    let before = event_count(&app, &space).await;
+    let letter = "I keep going over it all night. I don't know why I'm still here.";
+    let sent = alex
+        .post(&letters, &[("text", letter), ("action", "send")])
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+    assert!(offered(&sent.location()), "{}", sent.location());
+    assert_eq!(
+        event_count(&app, &space).await,
+        before + 1,
+        "sent, and nothing else"
+    );
+    let path = sent
+        .location()
+        .split('#')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let landed = alex.get(&path).await;
+    assert!(landed.body.contains("id=\"help-is-here\""));
+    assert!(landed.body.contains("href=\"/help/safety#harm\""));
+    assert!(landed.reads("You are not alone with this"));
+
+    // The partner's pages carry the same hidden note as every page, and nothing else of it.
+    let sams_letter = sam.get(&path).await;
+    assert!(sams_letter.has("I don't know why I'm still here"));
+    assert_eq!(sams_letter.body.matches("id=\"help-is-here\"").count(), 1);
+    let sams_home = sam.get(&space).await;
+    assert_eq!(sams_home.body.matches("id=\"help-is-here\"").count(), 1);
+    assert!(
+        !sams_home.body.contains("#help-is-here"),
+        "no link to the note for Sam"
+    );
+
+    // Sadness alone, and everyday words about dying, bring no offer.
+    for calm in [
+        "I am so sad today, and so tired of it all.",
+        "My phone died on the way home, sorry I missed your call.",
+    ] {
+        let sent = alex
+            .post(&letters, &[("text", calm), ("action", "send")])
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        assert!(!offered(&sent.location()), "{calm}: {}", sent.location());
+    }
+
+    // A question and an appreciation are read the same way.
+    let asked = alex
+        .post(
+            &format!("{space}/questions"),
+            &[(
+                "text",
+                "Do you know I have thought about ending my life since?",
+            )],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.text());
+    assert!(offered(&asked.location()), "{}", asked.location());
+    let thanked = sam
+        .post(
+            &format!("{space}/together/appreciations"),
+            &[(
+                "text",
+                "Thank you for the walk. Some days I want to die, and you help.",
+            )],
+        )
+        .await;
+    assert_eq!(thanked.status, StatusCode::SEE_OTHER);
+    assert!(offered(&thanked.location()), "{}", thanked.location());
+
+    // A form that is refused offers nothing and writes nothing.
+    let before = event_count(&app, &space).await;
+    let refused = alex
+        .post(&letters, &[("text", "   "), ("action", "send")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(event_count(&app, &space).await, before);
+}
