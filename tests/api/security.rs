@@ -128,6 +128,10 @@ async fn every_response_carries_the_security_headers(backend: Backend) {
                 page.body.contains("data-quick-exit"),
                 "every page has the quick exit"
             );
+            assert!(
+                page.body.contains("href=\"/help/safety\""),
+                "every page links Help & safety"
+            );
         }
     }
 }

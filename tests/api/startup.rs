@@ -398,3 +398,38 @@ async fn postgres_schema() -> String {
     let joiner = if url.contains('?') { '&' } else { '?' };
     format!("{url}{joiner}options=-c%20search_path%3D{schema}")
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_s_local_help_file_is_shown_and_a_broken_one_stops_the_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("goldseam-data");
+    let file = dir.path().join("local-help.txt");
+    std::fs::write(
+        &file,
+        "# Where this server's couples live\nCrisis line: 0800 000 000, day and night\n",
+    )
+    .expect("write");
+    let path = file.display().to_string();
+    let running = start(&["--local-help", &path], &data_dir(&data))
+        .await
+        .serving();
+    let help = Client::new(&running.base).get("/help/safety").await;
+    assert!(help.reads("Crisis line: 0800 000 000, day and night"));
+    assert!(
+        !help.has("Where this server's couples live"),
+        "comments stay out"
+    );
+    drop(running);
+
+    // A file that is missing, or holds a control character, stops the start and says why.
+    let missing = dir.path().join("no-such-file.txt").display().to_string();
+    let stderr = start(&["--local-help", &missing], &data_dir(&data))
+        .await
+        .refused();
+    assert!(stderr.contains("local help file"), "{stderr}");
+    std::fs::write(&file, "fine\nnot \u{7} fine\n").expect("write");
+    let stderr = start(&["--local-help", &path], &data_dir(&data))
+        .await
+        .refused();
+    assert!(stderr.contains("line 2"), "{stderr}");
+}
