@@ -425,6 +425,47 @@ const LISTS: &[(&str, &[&str])] = &[
             "boring",
             "annoying",
             "clingy",
+            "incapable",
+            "untrustworthy",
+            "deceitful",
+            "disloyal",
+            "sneaky",
+            "insensitive",
+            "uncaring",
+            "unfeeling",
+            "entitled",
+            "petty",
+            "vindictive",
+            "cowardly",
+            "incompetent",
+            "ignorant",
+            "stubborn",
+            "condescending",
+            "patronizing",
+            "patronising",
+            "neglectful",
+            "spoiled",
+            "spoilt",
+            "vain",
+            "shallow",
+            "greedy",
+            "bossy",
+            "nasty",
+            "horrible",
+        ],
+    ),
+    // What follows "self" in a compound that judges ("self-absorbed", "self-centred").
+    (
+        "self_traits",
+        &[
+            "absorbed",
+            "centered",
+            "centred",
+            "obsessed",
+            "righteous",
+            "serving",
+            "important",
+            "pitying",
         ],
     ),
     // Nouns that sum a person up unkindly (criticism rather than outright insult).
@@ -445,7 +486,6 @@ const LISTS: &[(&str, &[&str])] = &[
             "brat",
             "failure",
             "disappointment",
-            "joke",
             "nightmare",
             "snob",
             "slob",
@@ -467,6 +507,66 @@ const LISTS: &[(&str, &[&str])] = &[
             "fool",
             "dumb",
             "creep",
+            "joke",
+            "disgrace",
+            "embarrassment",
+            "snake",
+            "rat",
+            "pig",
+            "scumbag",
+            "scum",
+            "trash",
+            "garbage",
+            "parasite",
+            "leech",
+            "psycho",
+            "freak",
+            "clown",
+            "imbecile",
+            "bastard",
+            "bitch",
+        ],
+    ),
+    // Scornful adjectives, for what belongs to the partner ("your stupid excuses").
+    (
+        "scorn",
+        &[
+            "stupid",
+            "pathetic",
+            "useless",
+            "worthless",
+            "disgusting",
+            "dumb",
+            "idiotic",
+            "pitiful",
+            "lame",
+            "lousy",
+            "laughable",
+        ],
+    ),
+    // What "Mr …" or "Miss …" mocks ("Mr Honesty", "Miss Perfect").
+    (
+        "virtues",
+        &[
+            "perfect",
+            "honesty",
+            "honest",
+            "innocent",
+            "faithful",
+            "loyal",
+            "reliable",
+            "trustworthy",
+            "righteous",
+            "responsible",
+            "integrity",
+            "truthful",
+            "wonderful",
+            "sensitive",
+            "nice",
+            "goody",
+            "selfless",
+            "caring",
+            "transparency",
         ],
     ),
     // Kind words that can follow "you are always" without it being a complaint.
@@ -675,7 +775,23 @@ const ALWAYS_NEVER_AFTER: &[&str] = &[
     "to blame",
     "at fault",
     "[so|such] [a|an] @praise",
+    "welcome|loved|wanted|safe|forgiven|enough",
+    "keep|kept your word|promises|promise",
 ];
+
+/// After "never" only: never doing something unkind is praise ("you never once missed a
+/// pickup", "you never wanted this"), while "you always forget" is still a complaint.
+const NEVER_KIND: &[&str] = &[
+    "[once|ever|even] miss|missed|forget|forgot|fail|failed|complain|complained|hesitate|hesitated|judge|judged|blame|blamed|waver|wavered|falter|faltered|doubt|doubted|lied|cheated|betrayed|meant|mean|quit",
+    "[once|ever|even] stop|stopped loving|believing|trying|caring|fighting|hoping|showing",
+    "[once|ever] wanted|chose|deserved this|any|it|that",
+    "[once|ever] asked for",
+    "[once|ever] made me feel",
+    "let me down|go",
+];
+
+const NEVER_AFTER: [&str; ALWAYS_NEVER_AFTER.len() + NEVER_KIND.len()] =
+    joined(ALWAYS_NEVER_AFTER, NEVER_KIND);
 
 /// In an apology, "I know you never wanted this" acknowledges rather than blames.
 const NEVER_ACKNOWLEDGED: [&str; ALWAYS_NEVER_BEFORE.len() + 1] = joined(
@@ -1169,12 +1285,14 @@ static RULES: &[Rule] = &[
         check: Check::Gentleness,
         category: Category::Criticism,
         patterns: &[
-            p("you always|never")
+            p("you [are|were] always")
                 .unless_before(ALWAYS_NEVER_BEFORE)
                 .unless_after(ALWAYS_NEVER_AFTER),
-            p("you are|were always|never")
+            p("you [are|were] never")
                 .unless_before(ALWAYS_NEVER_BEFORE)
-                .unless_after(ALWAYS_NEVER_AFTER),
+                .unless_after(&NEVER_AFTER),
+            // The same verdict without the word: "there you go again".
+            p("there|here you|we go again"),
         ],
         explanation: "“Always” and “never” turn one moment into a verdict about who your partner is, and invite them to argue about the exceptions instead of hearing how you feel.",
         suggestion: "Describe one moment and your own feeling with “I feel … about … and I need …”, for example: “I feel lonely about last night's dinner and I need us to put our phones away.”",
@@ -1184,10 +1302,25 @@ static RULES: &[Rule] = &[
         check: Check::Gentleness,
         category: Category::Criticism,
         patterns: &[
-            p("you are|were [so|really|just|too|very|completely|totally|such|incredibly|unbelievably] @traits"),
+            p("you are|were [so|really|just|too|very|completely|totally|such|incredibly|unbelievably|being] @traits"),
+            p("you are|were [so|really|just|too|very|completely|totally|incredibly|unbelievably] self @self_traits"),
             p("you are [just|really|such|nothing] [but] a|an [@traits|complete|total|real|absolute|little|big] @putdowns"),
+            p("you are|were [just|really|such|basically|fundamentally] a|an [*] [,] [*] @traits @people|one|human|soul"),
+            p("you are|were [just|really|simply] not a|an [very|particularly|real|good] @praise|trustworthy|decent|reliable|faithful|loyal|honest|nice @people"),
             p("you are the most @traits"),
             p("are|were you [always] [so|really|just|too|being] @traits"),
+            p("you are|were [so] [just] full of yourself|it"),
+            p("you have|had always|never been [so] @traits"),
+            p("control|attention freak|seeker"),
+            p("you care|cared more about"),
+            p("you really|truly|honestly are|were [so] @traits"),
+            p("why are you [always] [so] like this|that"),
+            p("you [can] not|never do|get anything right"),
+            p("you can not|could not [ever] be trusted"),
+            p("you only [ever] care|think about|of yourself"),
+            p("you are|were just like your father|mother|dad|mum|mom"),
+            p("why can|do|will|would not you ever|once"),
+            p("typical [of] you"),
             p("what [the] [hell|heck] is wrong with you"),
             p("what [the] [hell|heck] is the matter with you"),
             p("what kind of @people are you"),
@@ -1203,13 +1336,29 @@ static RULES: &[Rule] = &[
         check: Check::Gentleness,
         category: Category::Contempt,
         patterns: &[
-            p("you [absolute|complete|total|little|big|lying|stupid|pathetic] @insults")
+            p("you really|truly|honestly are|were [a|an|such|so] [*] @insults"),
+            p("you [absolute|complete|total|little|big|lying|cheating|stupid|pathetic] @insults")
+                .unless_before(&["call|called|calling|calls"]),
+            // "You lying coward", "you selfish jerk": a put-down said to someone's face.
+            p("you @traits|@scorn|absolute|complete|total|little|big|lying|cheating|sad|miserable|filthy|dirty @putdowns")
                 .unless_before(&["call|called|calling|calls"]),
             p("you are|were [so|just|really|such|truly|completely|totally|nothing] [but] [a|an] [complete|total|absolute|real|little|big] @insults")
-                .unless_before(&["call|called|calling|said|say|saying [that]"]),
+                .unless_before(&[
+                    "call|called|calling|said|say|saying|thought|believed [that]",
+                    "used to think|believe|say [that]",
+                ]),
             p("what a|an [complete|total|absolute|real] @insults"),
-            p("your @insults"),
+            p("what kind|sort of [*] @insults|hypocrite|coward|cheat|cheater|jerk|narcissist|bully")
+                .unless_after(&["was|am|have|had i", "i"]),
+            // A sentence that is nothing but the insult: "Liar.", "Selfish liar.", "Pathetic."
+            p("^ [@traits|@scorn|absolute|complete|total|lying|cheating] [@traits|@scorn] @insults $"),
+            p("^ @traits|@scorn|lying|cheating @putdowns $"),
+            p("your @scorn"),
             p("you disgust me"),
+            p("can not [even] stand|bear|look at you"),
+            p("you are|were a [complete|total|absolute] waste"),
+            p("can not stand|bear the sight of you"),
+            p("you make|made me sick").unless_after(&["with|of|to"]),
         ],
         explanation: "Insults and put-downs tell your partner you look down on them. Your anger may be fair; words like these make it harder for it to be heard.",
         suggestion: "Name the feeling underneath with “I feel … about … and I need …”, for example: “I feel betrayed about the messages and I need the whole truth.”",
@@ -1223,9 +1372,23 @@ static RULES: &[Rule] = &[
                 "now|away|after|there|here|then|before|back|on|behind|next|where",
             ]),
             p("oh [,] sure"),
+            p("^ [oh|yeah|yea] [,] sure you are|do|did|were|have|would $"),
             p("whatever $").unless_before(&["do|need|want|decide|choose|takes|like|say"]),
             p("^ whatever ,"),
-            p("^ [oh|yeah] [,] as if").unless_after(&["that|this|it was|were|is not enough"]),
+            p("^ [oh|yeah] [,] as if").unless_after(&["that|this|it was|were|is not enough", "by"]),
+            p("strikes|striking again"),
+            p("^ [oh|well] [,] [what] a|big surprise|shock|shocker|coincidence ,"),
+            p(", genius|einstein|sherlock $"),
+            p("mr|mrs|ms|miss|saint @virtues"),
+            p("thanks|thank [you] for nothing"),
+            p("^ [oh] [,] how convenient|typical|predictable $"),
+            p("^ [oh] [,] how convenient|typical|predictable ,"),
+            p("nice|big|decent of you to finally|bother|grace"),
+            p("^ oh [,] please $"),
+            p("^ [oh] [,] poor you|baby|thing $"),
+            p("^ [wow] [,] just wow $"),
+            p("good luck finding|getting someone|anyone|another"),
+            p("put up with you"),
             p("🙄|😒"),
             p("/s"),
         ],
@@ -1233,14 +1396,41 @@ static RULES: &[Rule] = &[
         suggestion: "Say plainly what you mean with “I feel … about … and I need …”, for example: “I feel doubtful about the late meetings and I need you to tell me where you are.”",
     },
     Rule {
+        id: "rhetorical-question",
+        check: Check::Gentleness,
+        category: Category::Contempt,
+        patterns: &[
+            p("do|did|are|were|would|will you even"),
+            p("did you really|honestly|seriously think|believe|expect"),
+            p("expect me to believe"),
+            p("do|can you [even] hear yourself"),
+            p("^ [just|now] [,] listen to yourself $"),
+            p("who [else] would|could|can|will [ever|even|possibly] believe|trust|love|want|marry|respect|forgive|stand|date|fall|put|listen [*] [*] [*] [*] you|your")
+                .unless_after(&["... is|was what i"]),
+            p("who even").unless_after(&["... is|was what i", "knew|knows|thought"]),
+            p("who do you think you are"),
+            p("who are you to"),
+            p("how stupid|dumb|naive|gullible|blind do you think"),
+            p("do you think i am [a|an] stupid|dumb|blind|naive|idiot|fool|gullible"),
+            p("^ are you [even] kidding|joking me $"),
+        ],
+        explanation: "A question that is not really a question (“do you even…?”, “who would ever…?”) is heard as scorn, and there is no answer your partner can give to it.",
+        suggestion: "Say the statement inside the question with “I feel … about … and I need …”, for example: “I feel unheard about last night and I need you to listen before you answer.”",
+    },
+    Rule {
         id: "denying-responsibility",
         check: Check::Gentleness,
         category: Category::Defensiveness,
         patterns: &[
-            // "It's not my fault that I still feel anxious" is kindness to oneself.
+            // "It's not my fault that I still feel anxious" is kindness to oneself, and
+            // "it's not my fault you had an affair" puts the breach where it belongs.
             p("it|that|this is|was not my fault")
                 .unless_before(REPORTED)
-                .unless_after(&["that i [still] feel|felt|am|get"]),
+                .unless_after(&[
+                    "that i [still] feel|felt|am|get",
+                    "[that] you cheated|lied|strayed|slept|hid|broke|betrayed|left",
+                    "[that] you had an|a affair",
+                ]),
             p("none of this|it|that is|was my fault").unless_before(REPORTED),
             p("i did not do anything wrong").unless_before(REPORTED),
             p("i did nothing wrong").unless_before(REPORTED),
@@ -1249,6 +1439,37 @@ static RULES: &[Rule] = &[
             p("i was only|just trying to"),
             p("i am not to blame"),
             p("do not blame me"),
+            p("how is|was that|this|it my fault|problem|responsibility"),
+            p("always|stop|keep blame|blaming me"),
+            p("attacking|accusing me"),
+            p("i am not a mind reader"),
+            p("can not help it if"),
+            p("twisting|twist|twisted my words"),
+            p("^ i never said|did that $"),
+            p("^ i did not say|do that $"),
+            p("what more do|can you want|expect"),
+            p("you are|were [just|totally|completely|clearly] exaggerating|overreacting|imagining|twisting|overthinking")
+                .unless_after(&["how"]),
+            p("words in my mouth"),
+            p("do not put|pin|lay this|it|that on me"),
+            p("that|this|it is|was not on me"),
+            p("i [only|just] did what you asked|told|wanted|said"),
+            p("make|making|made me [out] [to] [be] the bad|villain"),
+            p("what was|am i supposed|meant to do|say"),
+            p("how was|am i supposed|meant to know"),
+            p("so [now] it is|was [all|somehow] my fault"),
+            p("why is|does it always [have] [to] [be] my fault|me"),
+            p("i [have] already told you"),
+            p("i [have] already explained|answered|apologised|apologized"),
+            p("i [have] already said i|it|this|that|sorry|so"),
+            p("i am|was not the one who|that [*] lied|cheated|started|broke|left|did|hid|ruined|caused|stopped|forgot"),
+            p("that is|was not true")
+                .unless_before(REPORTED)
+                .unless_after(&["anymore|now|any", "[,] you are|were not"]),
+            p("that is|was not what happened").unless_before(REPORTED),
+            p("that is|was not what i said|meant").unless_before(REPORTED),
+            p("at least i [do|did|am|was|have|had|would|will|can] not|never")
+                .unless_after(&["have|need to"]),
         ],
         explanation: "Saying none of it is yours tends to end the conversation, and your partner may hear that their concern does not count.",
         suggestion: "Look for a part you can own, then say what you need: “I can see my part in … .” and “I feel … about … and I need …”",
@@ -1257,7 +1478,9 @@ static RULES: &[Rule] = &[
         id: "yes-but",
         check: Check::Gentleness,
         category: Category::Defensiveness,
-        patterns: &[p("yes|yeah|yep [,] but").unless_after(&["also|only"])],
+        // "Yes, but could we make it Saturday?" agrees and asks; it takes nothing back.
+        patterns: &[p("yes|yeah|yep [,] but")
+            .unless_after(&["also|only|could|can|would|maybe|perhaps|please|first|let"])],
         explanation: "“Yes, but” agrees and then takes the agreement back, so your partner may feel unheard.",
         suggestion: "Let the “yes” stand on its own first. Then add your side as a feeling, with “I feel … about … and I need …”",
     },
@@ -1266,17 +1489,28 @@ static RULES: &[Rule] = &[
         check: Check::Gentleness,
         category: Category::Defensiveness,
         patterns: &[
-            // "What about you?" or "What about you, how was your day?" asks back.
-            p("what about you").unless_after(&["$", ", how|do|are|did|have|would|can|could|will|is"]),
+            // "What about you?", "What about you, how was your day?" and "what about you
+            // and me going away?" ask; "what about you and your phone?" answers back.
+            p("what about you").unless_after(&[
+                "$",
+                ", how|do|are|did|have|would|can|could|will|is|any|anything",
+                "and me|i|us",
+            ]),
             p("what about when|what you"),
             p("what about [all] the|those time|times|things you"),
             p("you do|did it|that|this too"),
+            p("you started it|this|that|all"),
             p("you do|did the same"),
             p("you are|were no better"),
             p("you are|were just as bad"),
+            p("you are|were [*] any better"),
+            p("you have been [*] any better"),
+            p("you are|were the one who|that [*] [*] agreed|insisted|started|pushed|broke|lied|cheated|forgot"),
+            p("i would|could not|never have ... if you'd").unless_after(&["not|never"]),
+            p("i would|could not|never have ... if you had|did|were|just").unless_after(&["not|never"]),
             p("look who is talking"),
             p("you are one to talk"),
-            p("you are|were not perfect either"),
+            p("you are|were not [exactly|so|that|completely] [a|an] perfect|innocent|blameless|saint|angel [either]"),
         ],
         explanation: "Answering a complaint with one of your own turns the talk into a contest over who is worse, and neither of you gets heard.",
         suggestion: "Respond to what your partner raised first. Bring up your own concern another time, gently: “I feel … about … and I need …”",
@@ -1931,6 +2165,7 @@ mod tests {
         (A, "You're being dramatic.", "dismissing-feelings"),
         (A, "You're way too sensitive.", "dismissing-feelings"),
         // criticism
+        (G, "You're so full of yourself.", "character-attack"),
         (G, "You always put your phone before me.", "always-never"),
         (G, "You never listen to me.", "always-never"),
         (G, "You're always late.", "always-never"),
@@ -1955,7 +2190,12 @@ mod tests {
         (G, "Great job with the dishes 🙄", "mockery"),
         (G, "Thanks for the help /s", "mockery"),
         (G, "As if you care.", "mockery"),
+        (G, "selfish liar", "name-calling"),
+        (G, "What a joke.", "name-calling"),
+        (G, "Do you even hear yourself?", "rhetorical-question"),
+        (G, "Who would ever trust you again?", "rhetorical-question"),
         // defensiveness
+        (G, "How is that my fault?", "denying-responsibility"),
         (
             G,
             "It's not my fault you feel that way.",
@@ -1980,8 +2220,13 @@ mod tests {
     /// so the measured detection rate is honest. Move a row to POSITIVES if it starts
     /// being caught.
     const KNOWN_MISSES: &[(Check, &str, &str)] = &[
-        (G, "You're so full of yourself.", "character-attack"),
         (G, "Good for you, I guess.", "mockery"),
+        // Sarcasm that reads, word for word, like praise.
+        (
+            G,
+            "What a wonderful husband you turned out to be.",
+            "mockery",
+        ),
         // A deadline makes a plea into an ultimatum; the table has no notion of "by …".
         (
             A,
@@ -1989,6 +2234,11 @@ mod tests {
             "pressure-to-forgive",
         ),
         (A, "It was over before it started.", "minimizing"),
+        (
+            G,
+            "If you hadn't gone through my phone, we wouldn't be fighting.",
+            "counter-complaint",
+        ),
     ];
 
     /// Wording each check must leave alone.
@@ -2091,6 +2341,22 @@ mod tests {
         (A, "I know you never wanted any of this."),
         (A, "You never knew, and that was the worst part of my lie."),
         (A, "It hasn't been long enough, and I know it."),
+        (
+            G,
+            "You never once complained about driving me to the hospital.",
+        ),
+        (
+            G,
+            "Who would have guessed we'd be planting tomatoes together?",
+        ),
+        (G, "It's not my fault you cheated, and I won't carry it."),
+        (G, "Yes, but let's talk about it on Saturday."),
+        (G, "What about you and me going for a walk tonight?"),
+        (
+            G,
+            "I used to think you were a liar, and now I'm starting to trust you again.",
+        ),
+        (G, "That's not true anymore: you answer my calls now."),
     ];
 
     /// Wording that is flagged but should not be, kept for the same honesty as KNOWN_MISSES.
@@ -2185,8 +2451,8 @@ mod tests {
             100.0 * caught as f64 / positives as f64,
             100.0 * false_positives as f64 / negatives as f64,
         );
-        assert_eq!((caught, positives), (86, 90));
-        assert_eq!((false_positives, negatives), (3, 69));
+        assert_eq!((caught, positives), (92, 97));
+        assert_eq!((false_positives, negatives), (3, 76));
     }
 
     #[test]
@@ -2627,8 +2893,8 @@ mod tests {
         );
     }
 
-    const TUNING_CAUGHT: usize = 106;
-    const TUNING_FALSE_POSITIVES: usize = 4;
+    const TUNING_CAUGHT: usize = 129;
+    const TUNING_FALSE_POSITIVES: usize = 0;
     /// Per category: caught, problem rows, false positives, `none` rows of its check.
     const TUNING_AS_MEASURED: &[(&str, [usize; 4])] = &[
         ("conditional-apology", [13, 13, 0, 40]),
@@ -2638,8 +2904,8 @@ mod tests {
         ("minimizing", [14, 14, 0, 40]),
         ("demand", [12, 13, 0, 40]),
         ("dismissing", [13, 13, 0, 40]),
-        ("criticism", [8, 13, 1, 40]),
-        ("contempt", [2, 13, 0, 40]),
-        ("defensiveness", [5, 13, 3, 40]),
+        ("criticism", [13, 13, 0, 40]),
+        ("contempt", [12, 13, 0, 40]),
+        ("defensiveness", [13, 13, 0, 40]),
     ];
 }
