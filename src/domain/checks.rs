@@ -1,6 +1,7 @@
-//! Wording checks over free text a partner writes: the *accountability check* for apologies
-//! (language that excuses, minimizes or shifts blame) and the *gentleness check* for letters
-//! (criticism, contempt, defensiveness).
+//! Wording checks over free text a partner writes: the *accountability check* for what the
+//! partner who broke trust writes, apologies first (language that excuses, minimizes, shifts
+//! blame, presses for forgiveness or dismisses feelings) and the *gentleness check* for
+//! letters (criticism, contempt, defensiveness).
 //!
 //! Both are deterministic and explainable: every flag names the table row that raised it,
 //! quotes the words as written, says calmly why they may land badly and suggests another
@@ -30,14 +31,53 @@
 //! anywhere earlier in the sentence), `unless_after` (a sequence that starts right where
 //! the match ends) and `unless_inside` (a sequence anywhere within the match).
 //!
+//! Each alternative is one word: `was|had been` is the slot `was|had` followed by `been`, so
+//! write `was|had [been]` or two patterns. Calling `unless_before` twice keeps only the
+//! second list; the table combines lists with `joined`.
+//!
+//! # How the rules are measured
+//! Besides the pinned examples in the tests, `checks_corpus/` holds phrasings written once
+//! and split once into a *tuning* half and a *held-back* half. Rules are developed against
+//! the tuning half only; the held-back half only measures, and its test prints figures but
+//! never its rows, so a rule cannot quietly be fitted to it.
+//!
 //! # Decisions worth knowing
 //! - **"you always / you never"** is criticism when it describes the partner's behaviour.
 //!   It is not flagged when it follows a wish, promise or word of affection ("I hope you
 //!   never…", "I'll love you always", "make sure you never…"), in a question ("have you
-//!   always felt…?", "are you always this kind?"), or when it goes on to speak of the
-//!   partner's worth or kindness ("…deserved this", "…have to", "…make me laugh", "…there
-//!   for me", "…so patient", "…the problem"). Anything else, including "you always make me
-//!   feel safe", is flagged: the list is short on purpose and easy to grow.
+//!   always felt…?", "are you always this kind?"), when it reports words said before ("I
+//!   said you never listen"), or when it goes on to speak of the partner's worth or
+//!   kindness ("…deserved this", "…have to", "…make me laugh", "…there for me", "…so
+//!   patient", "…the problem", "…welcome"). After "never" only, never doing something unkind
+//!   is praise ("you never once missed a pickup", "you never made me feel stupid"), while
+//!   "you always forget" stays a complaint. Anything else, including "you always make me
+//!   feel safe", is flagged: the lists are short on purpose and easy to grow.
+//! - **"you never …" in an apology** is blame only with a verb of neglect ("you never
+//!   listened", "you were never there", "you never had time"): "you never knew", "you never
+//!   had a say" and "I know you never wanted this" acknowledge what the partner was spared
+//!   or denied.
+//! - **Excuses**: a state offered as the reason ("I was drunk", "I was under so much
+//!   stress", "I'd had a rough week", "the pressure got to me") is flagged unless the
+//!   sentence sets it aside ("…and that is no excuse", "…doesn't excuse", "…and I still
+//!   chose", "…anyway", "…instead of telling you"), denies it ("not because I was lonely",
+//!   "I told myself I was stressed"), or uses it as a time ("when I was drunk I said…").
+//!   "Tired of lying", "desperate to tell you" and "high on the attention" are not states.
+//!   Saying it just happened, or that it was not really you, is an excuse of its own
+//!   (`disowning-the-choice`): it takes the chooser out of the story.
+//! - **Passive voice** ("mistakes were made", "things got out of hand", "lines were
+//!   crossed") is minimizing with its own rule; quoting it ("'Mistakes were made' is what my
+//!   dad said") is not.
+//! - **Dismissing feelings** ("calm down", "you're overreacting", "you're too sensitive",
+//!   "it's all in your head") is its own category; "you are overreacting" moved there from
+//!   minimizing. It is not flagged when the writer speaks of themself ("I need to calm down
+//!   first"), of things settling ("once things calm down at work"), refuses to say it ("I'd
+//!   never tell you to calm down"), or owns having said it ("I told you you were imagining
+//!   things", "I made you feel like you were crazy").
+//! - **Trust, like forgiveness, can be asked for, never owed**: "you have to trust me",
+//!   "I've earned it back", "what more do you want" and "I've apologised a hundred times"
+//!   are pressure; "I hope one day you can trust me again" is not. Closing the subject ("can
+//!   we stop talking about it", "let's not rehash it", "I'm done talking about this", "I'm
+//!   not answering any more questions") is pressure to move on.
 //! - **"move on"** in an apology is flagged as a demand even when phrased as a hope ("I
 //!   hope we can move on"): in a repair the hurt partner sets the pace, and the flag only
 //!   invites a second look. It is not flagged when followed by "to" ("move on to the next
@@ -49,8 +89,16 @@
 //!   and "not only … but" are lists, not excuses. "However" counts only when a pause or the
 //!   end follows it ("I'm sorry; however, …"): "however long it takes" means "no matter how".
 //! - **Insults** count as contempt only when aimed at the partner ("you idiot", "you're
-//!   pathetic", "what a loser"); "I was so stupid" is about the writer, and "I said you were
-//!   a liar" reports words rather than using them; neither is flagged.
+//!   pathetic", "what a loser", "you lying coward", or a sentence that is nothing but the
+//!   insult: "Liar.", "Selfish liar."); "I was so stupid" is about the writer, and "I said
+//!   you were a liar" or "I used to think you were a liar" reports words rather than using
+//!   them; neither is flagged. "Your …" counts only before a scornful adjective ("your
+//!   stupid excuses"): "your joke" is not an insult.
+//! - **Rhetorical questions** are contempt only in their scornful shapes: "do you even…?",
+//!   "did you really think…?", "who would ever believe/trust/love… you", "who even…".
+//!   "Who would have guessed…", "who could ever forget…" and "have you even eaten?" are
+//!   left alone. "Do you even remember…?" is flagged even when it is wistful: the words are
+//!   the same, and the flag only invites a second look.
 //! - **"you're such a …"** is flagged only when the next word is a listed put-down or trait:
 //!   an open slot would flag "you're such a good listener".
 //! - **Sarcasm markers** are flagged where they stand on their own: "Whatever." but not
@@ -62,7 +110,7 @@ use std::sync::OnceLock;
 /// Which check to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
-    /// For apologies written by the partner who broke trust.
+    /// For what the partner who broke trust writes: apologies, letters, answers, reports.
     Accountability,
     /// For letters either partner writes.
     Gentleness,
