@@ -2941,6 +2941,39 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_held_back_half_is_caught_as_measured() {
+        // Measured once, after tuning ended; its rows are never printed, so that no rule is
+        // fitted to them. If a rule change moves these figures, say so in the commit.
+        let measured = measure("held back", &corpus("held_back", HELD_BACK), false);
+        assert_measured("held back", &measured, HELD_BACK_AS_MEASURED);
+        assert_eq!(
+            (measured.caught, measured.problems),
+            (HELD_BACK_CAUGHT, 130)
+        );
+        assert_eq!(
+            (measured.false_positives, measured.negatives),
+            (HELD_BACK_FALSE_POSITIVES, 80)
+        );
+    }
+
+    // Short of the aim (90 % caught, at most 5 % false positives), and pinned as measured.
+    const HELD_BACK_CAUGHT: usize = 82;
+    const HELD_BACK_FALSE_POSITIVES: usize = 10;
+    /// Per category: caught, problem rows, false positives, `none` rows of its check.
+    const HELD_BACK_AS_MEASURED: &[(&str, [usize; 4])] = &[
+        ("conditional-apology", [11, 13, 0, 40]),
+        ("but-after-apology", [9, 13, 1, 40]),
+        ("excuse", [9, 13, 1, 40]),
+        ("blame", [7, 13, 1, 40]),
+        ("minimizing", [9, 13, 1, 40]),
+        ("demand", [10, 13, 1, 40]),
+        ("dismissing", [7, 13, 0, 40]),
+        ("criticism", [8, 13, 3, 40]),
+        ("contempt", [5, 13, 1, 40]),
+        ("defensiveness", [7, 13, 1, 40]),
+    ];
+
     const TUNING_CAUGHT: usize = 129;
     const TUNING_FALSE_POSITIVES: usize = 0;
     /// Per category: caught, problem rows, false positives, `none` rows of its check.
