@@ -1,6 +1,7 @@
-//! Wording checks over free text a partner writes: the *accountability check* for apologies
-//! (language that excuses, minimizes or shifts blame) and the *gentleness check* for letters
-//! (criticism, contempt, defensiveness).
+//! Wording checks over free text a partner writes: the *accountability check* for what the
+//! partner who broke trust writes, apologies first (language that excuses, minimizes, shifts
+//! blame, presses for forgiveness or dismisses feelings) and the *gentleness check* for
+//! letters (criticism, contempt, defensiveness).
 //!
 //! Both are deterministic and explainable: every flag names the table row that raised it,
 //! quotes the words as written, says calmly why they may land badly and suggests another
@@ -30,14 +31,53 @@
 //! anywhere earlier in the sentence), `unless_after` (a sequence that starts right where
 //! the match ends) and `unless_inside` (a sequence anywhere within the match).
 //!
+//! Each alternative is one word: `was|had been` is the slot `was|had` followed by `been`, so
+//! write `was|had [been]` or two patterns. Calling `unless_before` twice keeps only the
+//! second list; the table combines lists with `joined`.
+//!
+//! # How the rules are measured
+//! Besides the pinned examples in the tests, `checks_corpus/` holds phrasings written once
+//! and split once into a *tuning* half and a *held-back* half. Rules are developed against
+//! the tuning half only; the held-back half only measures, and its test prints figures but
+//! never its rows, so a rule cannot quietly be fitted to it.
+//!
 //! # Decisions worth knowing
 //! - **"you always / you never"** is criticism when it describes the partner's behaviour.
 //!   It is not flagged when it follows a wish, promise or word of affection ("I hope you
 //!   never…", "I'll love you always", "make sure you never…"), in a question ("have you
-//!   always felt…?", "are you always this kind?"), or when it goes on to speak of the
-//!   partner's worth or kindness ("…deserved this", "…have to", "…make me laugh", "…there
-//!   for me", "…so patient", "…the problem"). Anything else, including "you always make me
-//!   feel safe", is flagged: the list is short on purpose and easy to grow.
+//!   always felt…?", "are you always this kind?"), when it reports words said before ("I
+//!   said you never listen"), or when it goes on to speak of the partner's worth or
+//!   kindness ("…deserved this", "…have to", "…make me laugh", "…there for me", "…so
+//!   patient", "…the problem", "…welcome"). After "never" only, never doing something unkind
+//!   is praise ("you never once missed a pickup", "you never made me feel stupid"), while
+//!   "you always forget" stays a complaint. Anything else, including "you always make me
+//!   feel safe", is flagged: the lists are short on purpose and easy to grow.
+//! - **"you never …" in an apology** is blame only with a verb of neglect ("you never
+//!   listened", "you were never there", "you never had time"): "you never knew", "you never
+//!   had a say" and "I know you never wanted this" acknowledge what the partner was spared
+//!   or denied.
+//! - **Excuses**: a state offered as the reason ("I was drunk", "I was under so much
+//!   stress", "I'd had a rough week", "the pressure got to me") is flagged unless the
+//!   sentence sets it aside ("…and that is no excuse", "…doesn't excuse", "…and I still
+//!   chose", "…anyway", "…instead of telling you"), denies it ("not because I was lonely",
+//!   "I told myself I was stressed"), or uses it as a time ("when I was drunk I said…").
+//!   "Tired of lying", "desperate to tell you" and "high on the attention" are not states.
+//!   Saying it just happened, or that it was not really you, is an excuse of its own
+//!   (`disowning-the-choice`): it takes the chooser out of the story.
+//! - **Passive voice** ("mistakes were made", "things got out of hand", "lines were
+//!   crossed") is minimizing with its own rule; quoting it ("'Mistakes were made' is what my
+//!   dad said") is not.
+//! - **Dismissing feelings** ("calm down", "you're overreacting", "you're too sensitive",
+//!   "it's all in your head") is its own category; "you are overreacting" moved there from
+//!   minimizing. It is not flagged when the writer speaks of themself ("I need to calm down
+//!   first"), of things settling ("once things calm down at work"), refuses to say it ("I'd
+//!   never tell you to calm down"), or owns having said it ("I told you you were imagining
+//!   things", "I made you feel like you were crazy").
+//! - **Trust, like forgiveness, can be asked for, never owed**: "you have to trust me",
+//!   "I've earned it back", "what more do you want" and "I've apologised a hundred times"
+//!   are pressure; "I hope one day you can trust me again" is not. Closing the subject ("can
+//!   we stop talking about it", "let's not rehash it", "I'm done talking about this", "I'm
+//!   not answering any more questions") is pressure to move on.
 //! - **"move on"** in an apology is flagged as a demand even when phrased as a hope ("I
 //!   hope we can move on"): in a repair the hurt partner sets the pace, and the flag only
 //!   invites a second look. It is not flagged when followed by "to" ("move on to the next
@@ -49,8 +89,16 @@
 //!   and "not only … but" are lists, not excuses. "However" counts only when a pause or the
 //!   end follows it ("I'm sorry; however, …"): "however long it takes" means "no matter how".
 //! - **Insults** count as contempt only when aimed at the partner ("you idiot", "you're
-//!   pathetic", "what a loser"); "I was so stupid" is about the writer, and "I said you were
-//!   a liar" reports words rather than using them; neither is flagged.
+//!   pathetic", "what a loser", "you lying coward", or a sentence that is nothing but the
+//!   insult: "Liar.", "Selfish liar."); "I was so stupid" is about the writer, and "I said
+//!   you were a liar" or "I used to think you were a liar" reports words rather than using
+//!   them; neither is flagged. "Your …" counts only before a scornful adjective ("your
+//!   stupid excuses"): "your joke" is not an insult.
+//! - **Rhetorical questions** are contempt only in their scornful shapes: "do you even…?",
+//!   "did you really think…?", "who would ever believe/trust/love… you", "who even…".
+//!   "Who would have guessed…", "who could ever forget…" and "have you even eaten?" are
+//!   left alone. "Do you even remember…?" is flagged even when it is wistful: the words are
+//!   the same, and the flag only invites a second look.
 //! - **"you're such a …"** is flagged only when the next word is a listed put-down or trait:
 //!   an open slot would flag "you're such a good listener".
 //! - **Sarcasm markers** are flagged where they stand on their own: "Whatever." but not
@@ -62,7 +110,7 @@ use std::sync::OnceLock;
 /// Which check to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
-    /// For apologies written by the partner who broke trust.
+    /// For what the partner who broke trust writes: apologies, letters, answers, reports.
     Accountability,
     /// For letters either partner writes.
     Gentleness,
@@ -73,9 +121,13 @@ pub enum Check {
 pub enum Category {
     ConditionalApology,
     ButAfterApology,
+    /// Circumstances offered as the reason it happened: drink, stress, loneliness.
+    Excuse,
     Blame,
     Minimizing,
     Demand,
+    /// Telling the hurt partner their feelings are too much: "calm down", "overreacting".
+    Dismissing,
     Criticism,
     Contempt,
     Defensiveness,
@@ -87,9 +139,11 @@ impl Category {
         match self {
             Category::ConditionalApology => "Conditional apology",
             Category::ButAfterApology => "“But” after an apology",
+            Category::Excuse => "Excuse",
             Category::Blame => "Blaming the other",
             Category::Minimizing => "Minimizing",
             Category::Demand => "Demand",
+            Category::Dismissing => "Dismissing feelings",
             Category::Criticism => "Criticism",
             Category::Contempt => "Contempt",
             Category::Defensiveness => "Defensiveness",
@@ -214,6 +268,9 @@ const LISTS: &[(&str, &[&str])] = &[
             "apologies",
             "apologizing",
             "apologising",
+            "apology",
+            "regret",
+            "regrets",
         ],
     ),
     (
@@ -228,6 +285,150 @@ const LISTS: &[(&str, &[&str])] = &[
             "terribly",
             "genuinely",
             "honestly",
+        ],
+    ),
+    // States offered as the reason it happened: drink, strain, tiredness, loneliness.
+    (
+        "circumstances",
+        &[
+            "drunk",
+            "tipsy",
+            "wasted",
+            "hammered",
+            "high",
+            "stoned",
+            "intoxicated",
+            "drinking",
+            "stressed",
+            "overwhelmed",
+            "exhausted",
+            "tired",
+            "lonely",
+            "depressed",
+            "vulnerable",
+            "overworked",
+            "desperate",
+            "burnt",
+            "burned",
+            "low",
+            "unhappy",
+        ],
+    ),
+    // Words that make a feeling sound like a fault of the one who has it.
+    (
+        "dismissals",
+        &[
+            "overreacting",
+            "exaggerating",
+            "dramatic",
+            "overdramatic",
+            "melodramatic",
+            "hysterical",
+            "irrational",
+            "unreasonable",
+            "paranoid",
+            "oversensitive",
+            "hypersensitive",
+            "ridiculous",
+            "imagining",
+            "overthinking",
+            "crazy",
+            "insane",
+            "delusional",
+        ],
+    ),
+    // Feelings of being left out that, in an apology, point at the partner as the cause.
+    (
+        "neglected",
+        &[
+            "invisible",
+            "neglected",
+            "ignored",
+            "unloved",
+            "unwanted",
+            "unappreciated",
+            "unseen",
+            "rejected",
+            "unheard",
+            "abandoned",
+        ],
+    ),
+    // What the partner was too much of, offered as the reason ("you were always so busy").
+    (
+        "distant",
+        &[
+            "busy",
+            "distant",
+            "cold",
+            "distracted",
+            "absent",
+            "angry",
+            "critical",
+            "wrapped",
+            "absorbed",
+            "preoccupied",
+            "unavailable",
+            "away",
+            "working",
+            "tired",
+        ],
+    ),
+    // Words that make a breach sound small.
+    (
+        "small",
+        &[
+            "small",
+            "little",
+            "tiny",
+            "minor",
+            "silly",
+            "harmless",
+            "brief",
+            "momentary",
+            "innocent",
+            "meaningless",
+            "trivial",
+            "slight",
+            "quick",
+            "casual",
+            "stupid",
+            "dumb",
+        ],
+    ),
+    (
+        "slips",
+        &[
+            "lapse",
+            "slip",
+            "mistake",
+            "mistakes",
+            "blip",
+            "error",
+            "fling",
+            "thing",
+            "flirtation",
+            "flirting",
+            "kiss",
+            "indiscretion",
+            "misstep",
+            "hiccup",
+            "crush",
+            "glitch",
+            "fun",
+            "chat",
+            "messages",
+            "texts",
+            "texting",
+            "friendship",
+            "drink",
+            "drinks",
+            "lie",
+            "lies",
+            "fib",
+            "affair",
+            "money",
+            "amount",
+            "sum",
         ],
     ),
     // Adjectives that judge a person's character.
@@ -272,6 +473,47 @@ const LISTS: &[(&str, &[&str])] = &[
             "boring",
             "annoying",
             "clingy",
+            "incapable",
+            "untrustworthy",
+            "deceitful",
+            "disloyal",
+            "sneaky",
+            "insensitive",
+            "uncaring",
+            "unfeeling",
+            "entitled",
+            "petty",
+            "vindictive",
+            "cowardly",
+            "incompetent",
+            "ignorant",
+            "stubborn",
+            "condescending",
+            "patronizing",
+            "patronising",
+            "neglectful",
+            "spoiled",
+            "spoilt",
+            "vain",
+            "shallow",
+            "greedy",
+            "bossy",
+            "nasty",
+            "horrible",
+        ],
+    ),
+    // What follows "self" in a compound that judges ("self-absorbed", "self-centred").
+    (
+        "self_traits",
+        &[
+            "absorbed",
+            "centered",
+            "centred",
+            "obsessed",
+            "righteous",
+            "serving",
+            "important",
+            "pitying",
         ],
     ),
     // Nouns that sum a person up unkindly (criticism rather than outright insult).
@@ -292,7 +534,6 @@ const LISTS: &[(&str, &[&str])] = &[
             "brat",
             "failure",
             "disappointment",
-            "joke",
             "nightmare",
             "snob",
             "slob",
@@ -314,6 +555,66 @@ const LISTS: &[(&str, &[&str])] = &[
             "fool",
             "dumb",
             "creep",
+            "joke",
+            "disgrace",
+            "embarrassment",
+            "snake",
+            "rat",
+            "pig",
+            "scumbag",
+            "scum",
+            "trash",
+            "garbage",
+            "parasite",
+            "leech",
+            "psycho",
+            "freak",
+            "clown",
+            "imbecile",
+            "bastard",
+            "bitch",
+        ],
+    ),
+    // Scornful adjectives, for what belongs to the partner ("your stupid excuses").
+    (
+        "scorn",
+        &[
+            "stupid",
+            "pathetic",
+            "useless",
+            "worthless",
+            "disgusting",
+            "dumb",
+            "idiotic",
+            "pitiful",
+            "lame",
+            "lousy",
+            "laughable",
+        ],
+    ),
+    // What "Mr …" or "Miss …" mocks ("Mr Honesty", "Miss Perfect").
+    (
+        "virtues",
+        &[
+            "perfect",
+            "honesty",
+            "honest",
+            "innocent",
+            "faithful",
+            "loyal",
+            "reliable",
+            "trustworthy",
+            "righteous",
+            "responsible",
+            "integrity",
+            "truthful",
+            "wonderful",
+            "sensitive",
+            "nice",
+            "goody",
+            "selfless",
+            "caring",
+            "transparency",
         ],
     ),
     // Kind words that can follow "you are always" without it being a complaint.
@@ -367,10 +668,32 @@ const LISTS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Two exception lists as one, for a pattern that needs both. `N` is checked at compile
+/// time, so a list cannot be cut short.
+const fn joined<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    assert!(
+        a.len() + b.len() == N,
+        "joined: N is not the length of both lists"
+    );
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < b.len() {
+        out[a.len() + j] = b[j];
+        j += 1;
+    }
+    out
+}
+
 /// Just before a demand, these show the writer is not making it ("I won't ask you to move
 /// on", "I understand why you can't just let it go") or is speaking of themself ("I let it
 /// go too far").
 const NOT_ASKING: &[&str] = &[
+    "have|has|had not|never [yet]",
     "i [will|would|can|could|do|did] [not|never]",
     "not|never ask|expect|want|need|tell|asking you to",
     "you|we can|could|will not [just]",
@@ -382,12 +705,104 @@ const NOT_ASKING: &[&str] = &[
 const REPORTED: &[&str] =
     &["say|saying|said|pretend|pretending|pretended|claim|claiming|claimed ..."];
 
+/// Like [`REPORTED`], but only for words said before ("I used to say 'I'm sorry if you were
+/// hurt'"): "I just want to say I'm sorry if …" is still the phrase itself.
+const SAID_BEFORE: &[&str] = &[
+    "said|wrote|claimed|pretended ...",
+    "used to|would|kept say|saying|write|writing ...",
+];
+
+/// Before "if you were hurt", these invite the partner to say so ("let me know if you were
+/// hurt") or quote an old apology.
+const INVITED_OR_SAID_BEFORE: [&str; 2 + SAID_BEFORE.len()] =
+    joined(&["me know", "tell|ask me"], SAID_BEFORE);
+
+/// Just before a request to calm down, stop or drop it, these show the writer is speaking of
+/// themself ("I need to calm down first", "I'll drop it off").
+const OF_MYSELF: &[&str] = &[
+    "i [!you] [!you] [to]",
+    "told|tell|telling you to",
+    "not|never want|going|plan|mean|intend|need|have|got to",
+];
+
+/// A demand the writer is not making, or one about themself.
+const NOT_DEMANDED: [&str; NOT_ASKING.len() + OF_MYSELF.len()] = joined(NOT_ASKING, OF_MYSELF);
+
+/// A request to calm down that is the writer's own, or one they say they will not make.
+const NOT_DISMISSING: [&str; NOT_DEMANDED.len() + 3] = joined(
+    &NOT_DEMANDED,
+    &[
+        "we|us [!you] [to]",
+        // Things settling, not a person: "once things calm down", "when the kids settle down".
+        "things|it|everything|life|they|he|she|kids|children|work|dust [have|has|will|can|to]",
+        "do not",
+    ],
+);
+
+/// Before a word that makes it small, these deny the smallness ("it wasn't a small thing"),
+/// quote it ("I said it was just a fling") or pick one thing out ("one small step").
+const NOT_SMALL: [&str; SAID_BEFORE.len() + 3] = joined(
+    SAID_BEFORE,
+    &[
+        "one|every|each|the|first|next|this",
+        "not|no|never|hardly|than [just|only|simply|merely] [a|an|one]",
+        "more than [a|an]",
+    ],
+);
+
+/// Before "you are overreacting", these report the words or the doubt the writer caused
+/// ("I made you feel like you were crazy", "I told you you were paranoid").
+const FELT_OR_SAID: &[&str] = &[
+    "feel|felt|think|thought|believe|believed|like|if|wonder|wondered|said|told|call|called|saying|telling [like|that]",
+    "told|tell|telling|called you [that|like]",
+];
+
+/// Anywhere before, these report the words as the writer's own, said earlier.
+const SAID_TO_YOU: &[&str] = &["told|said|called|accused|insisted|claimed ..."];
+
+/// Before "all in your head", these deny it or report it.
+const NOT_IN_YOUR_HEAD: [&str; FELT_OR_SAID.len() + 1] = joined(FELT_OR_SAID, &["not|never"]);
+
+/// Said about forgiving or trusting, these report the demand or refuse to make it.
+const NOT_OWED: &[&str] = &[
+    "not|never say|saying|think|believe|ask|asking|expect",
+    "feel|felt [like|that]",
+];
+
+/// Straight after a circumstance, these show it is named and set aside ("I was drunk, and
+/// that is no excuse", "I was exhausted, and I still chose…").
+const DISCLAIMED: &[&str] = &[
+    // "Tired of lying", "desperate to tell you", "high on the attention" are not states.
+    "of|to|on",
+    "... excuse|excuses|excusing",
+    "... no|not [an|any] reason",
+    "... not [the] why|reason",
+    "... does|did|do|can|will not|never excuse|explain|justify|change",
+    "... still|anyway|regardless|nevertheless|nonetheless",
+    // The writer names their own choice: "I was lonely, and I chose to lie".
+    "... i chose|decided",
+    "... instead",
+];
+
+/// Just before a circumstance, these deny it was the reason ("not because I was lonely").
+const NOT_THE_REASON: [&str; REPORTED.len() + 3] = joined(
+    REPORTED,
+    &[
+        "not|never because|since|that",
+        "told|tell|telling myself ...",
+        // A time, not a reason: "when I was drunk I said things to her".
+        "when|while|whenever",
+    ],
+);
+
 const ALWAYS_NEVER_BEFORE: &[&str] = &[
     "love|loved|miss|missed|thank|cherish|adore|choose|hope|wish|pray|promise|sure",
     // A question ("are you always this kind?", "will you always tell me?").
     "have|had|are|were|will|would",
     "hope|wish|pray|promise|sure that",
     "so that",
+    // Words reported ("I said you never listen, and it wasn't fair").
+    "said|say|saying|told|claimed [that]",
 ];
 
 const ALWAYS_NEVER_AFTER: &[&str] = &[
@@ -408,6 +823,37 @@ const ALWAYS_NEVER_AFTER: &[&str] = &[
     "to blame",
     "at fault",
     "[so|such] [a|an] @praise",
+    "welcome|loved|wanted|safe|forgiven|enough",
+    "keep|kept your word|promises|promise",
+];
+
+/// After "never" only: never doing something unkind is praise ("you never once missed a
+/// pickup", "you never wanted this"), while "you always forget" is still a complaint.
+const NEVER_KIND: &[&str] = &[
+    "[once|ever|even] miss|missed|forget|forgot|fail|failed|complain|complained|hesitate|hesitated|judge|judged|blame|blamed|waver|wavered|falter|faltered|doubt|doubted|lied|cheated|betrayed|meant|mean|quit",
+    "[once|ever|even] stop|stopped loving|believing|trying|caring|fighting|hoping|showing",
+    "[once|ever] wanted|chose|deserved this|any|it|that",
+    "[once|ever] asked for",
+    "[once|ever] made me feel",
+    "let me down|go",
+];
+
+const NEVER_AFTER: [&str; ALWAYS_NEVER_AFTER.len() + NEVER_KIND.len()] =
+    joined(ALWAYS_NEVER_AFTER, NEVER_KIND);
+
+/// In an apology, "I know you never wanted this" acknowledges rather than blames.
+const NEVER_ACKNOWLEDGED: [&str; ALWAYS_NEVER_BEFORE.len() + 1] = joined(
+    ALWAYS_NEVER_BEFORE,
+    &["know|knew|understand|realize|realise|see [that]"],
+);
+
+/// Straight after "you made me", these are thanks, not blame.
+const MADE_ME_KIND: &[&str] = &[
+    "better|happier|happy|laugh|smile|proud",
+    "a better",
+    "feel loved|safe|special|happy|welcome|wanted",
+    "want to be better",
+    "realize|realise|see|understand|cry|think|remember|wonder",
 ];
 
 static RULES: &[Rule] = &[
@@ -417,15 +863,27 @@ static RULES: &[Rule] = &[
         check: Check::Accountability,
         category: Category::ConditionalApology,
         patterns: &[
-            p("[i|my] [am] [@degree] @apology if"),
+            p("[i|my] [am] [@degree] @apology if").unless_before(SAID_BEFORE),
             p("[i|my] [am] [@degree] @apology [that] you feel|felt|feeling|see|saw|took|take|think|thought"),
             p("[i|my] [am] [@degree] @apology [that] you are|were|got|get hurt|upset|offended"),
-            p("if i [have|might|may] [have] hurt|upset|offended|disappointed you|your")
+            // "Sorry for any hurt I caused", "… for whatever pain": the harm as a maybe.
+            p("[i|my] [am] [@degree] @apology for any|whatever"),
+            p("if i [have|had|ever|might|may] [have] hurt|upset|offended|disappointed|caused|wronged|let|made you|your")
                 .unless_after(&["again"]),
+            p("if i [have|had|ever] did|done|said anything|something"),
             p("if anything i did|said|have"),
-            p("if it|that|this hurt|upset|offended you"),
+            p("if it|that|this hurt|upset|offended you").unless_before(SAID_BEFORE),
+            p("if my * [*] [have|has|had|ever] hurt|upset|offended|caused|disappointed"),
             p("if you were|felt|got|feel hurt|upset|offended")
-                .unless_before(&["me know", "tell|ask me"]),
+                .unless_before(&INVITED_OR_SAID_BEFORE),
+            p("if that|this is how you feel|felt"),
+            p("to the|whatever extent|degree"),
+            p("if you think|thought|feel|felt|believe|believed [that] i ... @apology"),
+            // Sorry for how it came out rather than for what was done.
+            p("@apology ... found|find|hear|heard|learned|learnt|discovered [out] [about] [it] [*] that|this way"),
+            p("@apology ... found|find|hear|heard|learned|learnt|discovered [out] [about] [it] [*] like that|this"),
+            // The formal inversion: "Should my actions have caused you distress, …".
+            p("^ should my|anything|any|i ... hurt|upset|offended|caused|distressed"),
         ],
         explanation: "An apology that begins with “if”, or with how your partner feels, leaves room to doubt that any harm was done, and turns attention to their reaction instead of your action.",
         suggestion: "Name what you did and how it affected them, with no conditions: “I'm sorry I … . I know it hurt you because …”",
@@ -437,25 +895,138 @@ static RULES: &[Rule] = &[
         patterns: &[
             p("[i|my] [am] [@degree] @apology ... but")
                 .unless_after(&["also"])
-                .unless_inside(&["not only|just"]),
+                .unless_inside(&["not only|just", "no|without [any] but"]),
             // "However" straight before a word ("however long it takes", "however you
             // feel") means "no matter how"; the objecting one is followed by a pause.
             p("[i|my] [am] [@degree] @apology ... however").unless_after(&["*"]),
+            p("[i|my] [am] [@degree] @apology ... though|although").unless_before(&["even|as"]),
+            // The same shape after other ways of owning up: "I feel terrible, but …",
+            // "I know I was wrong, but …", "I messed up, but …".
+            p("i feel|felt [so|@degree] bad|terrible|awful|guilty|horrible ... but")
+                .unless_after(&["also"])
+                .unless_inside(&["not only|just", "no|without [any] but"]),
+            p("i know [that] i was|am wrong ... but")
+                .unless_after(&["also"])
+                .unless_inside(&["not only|just", "no|without [any] but"]),
+            p("i messed|screwed up ... but")
+                .unless_after(&["also"])
+                .unless_inside(&["not only|just", "no|without [any] but"]),
         ],
         explanation: "When “but” or “however” follows an apology, the part after it is usually what gets heard, and the apology can read as a lead-in to an excuse.",
         suggestion: "Let the apology end at the full stop. If there is context you want to share, offer it another time, when your partner asks for it.",
+    },
+    Rule {
+        id: "excuse",
+        check: Check::Accountability,
+        category: Category::Excuse,
+        patterns: &[
+            // "I was drunk", "I'd been so tired", "I felt overwhelmed", "I got wasted".
+            p("i|i'd [had] [just] was|felt|got|been|became [feeling] [just|really|still|already|always] [@degree|too|completely|totally|extremely|incredibly|pretty|a|so] [bit|little|lot|very] @circumstances")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("i|i'd [had] was|been|felt under [*] [*] [*] stress|pressure|strain")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED)
+                .unless_inside(&["no|not|little"]),
+            p("i|i'd [had] was|been at|in a [really|very|so|pretty|real] bad|dark|low|terrible|awful|difficult|hard|horrible|strange|weird|rough|breaking place|point|way|mood|patch|spot")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("i|i'd [had] was|been going through a|so lot|much|hard|tough|rough|difficult|bad")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("i|i'd [had] had a|an [really|very|so|pretty] rough|terrible|awful|stressful|horrible|difficult day|week|night|month|year|patch")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("i|i'd [had] had|drank [way|far|much|a] [bit|little|lot|few|couple] too much|many")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("it|everything|things|life|work [all] [just] got|became [just] too much"),
+            p("not in my right mind"),
+            p("midlife|mid crisis"),
+            p("i [was] [having|had] a|some [kind|sort] [of] [mental|nervous|midlife] breakdown|crisis"),
+            p("drink|wine|alcohol|beer|booze|drugs talking|talked"),
+            p("i [just|completely|totally] lost my way|head|mind|footing|self|myself"),
+            p("i'd had|been [a] [few|couple|lot|bunch|several] [of] [too] [many] drinks|wine|beers|glasses|drinking")
+                .unless_after(DISCLAIMED),
+            p("i|i'd [just|simply] was|been not thinking")
+                .unless_after(&["about|of|that|how|when|what|you|it|this|i|to"]),
+            p("i|i'd [had] was|been a [complete|total|real|absolute] mess|wreck")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("[my|the] work|life|job|home|money|things|pressure|stress was|were|had [been] [so|@degree|just|pretty|completely|getting] crazy|stressful|hectic|overwhelming|intense|insane|chaotic|unbearable|too")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("did not know how to cope|deal|handle"),
+            p("got|gets|get|getting the better of me"),
+            p("you know what i am|was like"),
+            p("you know how i am|get|was"),
+            // The circumstance as the one who acted: "the stress got to me", "the drink made me".
+            p("stress|pressure|strain|drink|drinking|alcohol|wine|loneliness|depression|anxiety|exhaustion|grief|illness|childhood|upbringing|trauma|insecurity|insecurities|addiction|past|hormones|adhd ... got|gets to me"),
+            p("stress|pressure|strain|drink|drinking|alcohol|wine|loneliness|depression|anxiety|exhaustion|grief|illness|childhood|upbringing|trauma|insecurity|insecurities|addiction|past|hormones|adhd ... made|drove|pushed|led me")
+                .unless_after(MADE_ME_KIND),
+            p("anyone|anybody|everyone|everybody|people [else] in my position|shoes|place|situation"),
+            p("anyone|anybody|everyone|everybody [else] [in] [my] [position|shoes|place] would|might have struggled|cracked|strayed|snapped|cheated|caved|fallen"),
+            p("off my face|head"),
+            p("out of my mind|head|depth"),
+            p("a [really|very|so] hard|tough|rough|difficult|bad|terrible|awful year|time|period|patch for me")
+                .unless_after(DISCLAIMED),
+            p("i was not coping|managing|okay|ok|well").unless_after(DISCLAIMED),
+            p("you have|need|got to [try] [to] understand|see").unless_before(NOT_ASKING),
+            p("see|understand my side|point|perspective").unless_before(NOT_ASKING),
+            p("i|i'd was|been at my lowest|worst").unless_after(DISCLAIMED),
+            p("rock bottom").unless_after(DISCLAIMED),
+            p("anyone|anybody|everyone|everybody [else] would have done|reacted|acted the same"),
+            p("i [just] snapped|cracked")
+                .unless_before(REPORTED)
+                .unless_after(&["at"]),
+            p("stress|pressure|strain|drink|drinking|alcohol|wine|loneliness|depression|anxiety|exhaustion|grief|illness|childhood|upbringing|trauma|insecurity|insecurities|addiction|past|hormones|adhd [just] took|takes|got hold|over|control|the"),
+            p("stress|pressure|strain|drink|drinking|alcohol|wine|loneliness|depression|anxiety|exhaustion|grief|illness|childhood|upbringing|trauma|insecurity|insecurities|addiction|past|hormones|adhd is|was why|the reason"),
+            p("i|i'd [had] was|been [really|so|badly] struggling|suffering|battling|dealing|coping")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("i [just] needed|wanted|craved an|a|some escape|outlet|release|distraction|attention|comfort|validation|excitement|connection")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("i was [so|just|too|very|still] young|naive|immature|inexperienced")
+                .unless_before(&NOT_THE_REASON)
+                .unless_after(DISCLAIMED),
+            p("moment|moments of weakness|madness").unless_before(&NOT_SMALL),
+            p("i am|was only|just human"),
+            p("nobody|noone is perfect"),
+            p("no one is perfect"),
+        ],
+        explanation: "Naming drink, stress, tiredness or loneliness as the reason can sound as if the circumstances chose, not you, and your partner may hear that it could happen again whenever life gets hard.",
+        suggestion: "Name the circumstance, if you need to, and set it aside: “I was stressed, and that is no excuse. I chose to …, and it was wrong.”",
+    },
+    Rule {
+        id: "disowning-the-choice",
+        check: Check::Accountability,
+        category: Category::Excuse,
+        patterns: &[
+            p("it|things|this|that|everything [all] [kind|sort] [of] just happened")
+                .unless_before(REPORTED),
+            p("one thing led to another"),
+            p("it|that|this was|is not [really] [the] [real] me")
+                .unless_after(&["who|that|asking|trying|saying|making|being|telling"]),
+            p("i was not [being] myself"),
+            p("what|something came|got over|into me"),
+            p("i had|have no [other] choice|option").unless_before(REPORTED),
+        ],
+        explanation: "Saying it just happened, or that it was not really you, takes the choice out of the story. Your partner needs to hear that someone chose, and that it was you.",
+        suggestion: "Say it as a choice: “I chose to … . Nobody and nothing made me.”",
     },
     Rule {
         id: "blaming-the-other",
         check: Check::Accountability,
         category: Category::Blame,
         patterns: &[
-            p("you made me").unless_after(&[
-                "better|happier|happy|laugh|smile|proud",
-                "a better",
-                "feel loved|safe|special|happy|welcome|wanted",
-                "want to be better",
-            ]),
+            p("you made me").unless_after(MADE_ME_KIND),
+            p("you made|make it|things|everything [so] impossible|hard|difficult"),
+            p("you made it [very|so|pretty|really] clear [that] you [did|do] not|never"),
+            p("you were|are not [always|ever|really|even] there|around|home|interested|available|present|attentive|affectionate|supportive")
+                .unless_before(&["when|while|whenever|if|since|know|knew"]),
+            p("you started it|this|that|all"),
+            p("your * [*] pushed|drove|forced|made me").unless_after(MADE_ME_KIND),
             p("if you had")
                 .unless_before(&["even|as"])
                 .unless_after(&["any|questions", "a question"]),
@@ -465,12 +1036,32 @@ static RULES: &[Rule] = &[
             p("because you")
                 .unless_before(&["not|never"])
                 .unless_after(&[
-                    "deserve|deserved|deserves|matter|mattered|mean|meant|asked|ask|love|loved|trusted|trust|need|needed|want|wanted",
+                    "deserve|deserved|deserves|matter|mattered|mean|meant|asked|ask|love|loved|trusted|trust|need|needed|want|wanted|should|will|would|could|can|may|might",
                     "are|were worth",
                     "have|had a|the|every right",
                 ]),
             p("you drove|pushed|forced me"),
+            p("you [*] neglected|ignored|rejected|abandoned|froze|shut me").unless_before(&["not that"]),
+            p("you|you'd [just|completely|basically|had|have|all] stopped|quit noticing|touching|caring|listening|talking|wanting|trying|making|paying|loving|asking|looking|showing")
+                .unless_before(&["not that", "know|knew|understand [that]"])
+                .unless_after(&["... because|since|after i"]),
             p("you left|gave me no|little choice"),
+            // In an apology, what the partner never did is offered as a cause ("you never
+            // wanted to talk, so …"); the kind uses are the ones the gentleness check spares.
+            p("you [were|are] never [once|really|even] there|around|home|interested|available|listened|listen|listening|noticed|notice|wanted|want|asked|ask|cared|care|paid|touched|touch|talked|talk|showed|show|supported|support|tried|try|appreciated|appreciate|understood|understand|helped|help|made|make|initiated|prioritised|prioritized|thanked|complimented")
+                .unless_before(&NEVER_ACKNOWLEDGED)
+                .unless_after(&["for|this|that|it|any|anything|a"]),
+            p("you [were|are] never had|have [any] time"),
+            p("you [were|are] always [so|too] @distant"),
+            p("you would not|never [even] give|show|touch|listen|talk|let|notice|make"),
+            p("our|the marriage|relationship was|had [been] [already] [*] dead|over|broken|dying|empty|loveless|cold|failing")
+                .unless_after(&["by|because|when|the", "... because of me"]),
+            p("you were|are the one who|that [*] made|pushed|drove|forced|started|stopped|left|wanted|pulled|shut"),
+            p("i felt|feel|was [so|@degree] [completely|totally] @neglected"),
+            p("she|he|they was|were [always] there for me"),
+            p("found|find someone|somebody who|that would|listened|understood|cared|noticed|wanted|appreciated|valued|saw|made|gave|paid|actually"),
+            p("what did|do you [honestly|really] expect").unless_after(&["me"]),
+            p("how|way you treated|talked|spoke [to] me"),
             p("your fault").unless_before(&[
                 "not|never",
                 "none of this|it|that is|was",
@@ -478,11 +1069,20 @@ static RULES: &[Rule] = &[
                 "no way",
                 "say|saying|said|claimed|pretended [that] it|this|that is|was",
             ]),
-            p("it takes two"),
+            p("it takes two").unless_after(&["people|of", "to !tango"]),
             p("not all|entirely|only|just|completely|totally|solely|fully my fault"),
             p("it|that|this is|was not my fault").unless_before(REPORTED),
-            p("both to blame"),
+            p("both [of] [us] [are|were] to blame"),
+            p("we both made|make mistakes"),
+            p("both of us made|make mistakes"),
+            p("we both messed|screwed|contributed|failed|played"),
+            p("both of us messed|screwed|contributed|failed|played"),
+            p("half|part|some|most|much|share [of] [it|this|that|the] [blame|responsibility] is|was|lies|rests [also|partly|equally|squarely|just|really] [on] you|yours"),
+            p("you [also|too|both] [have|need|got|must|should|ought] [to] share|bear|carry|have|hold|own|take|accept some|part|half|a|your|equal|the [of] [the] [share] [of] [the] responsibility|blame"),
+            p("you are|were also|partly|equally|partially|half|just|as [as] responsible|culpable|guilty"),
+            p("you are|were [also|partly|equally|partially|half|just] [as] to blame"),
             p("you are|were no angel|saint|better"),
+            p("you are|were not [exactly|completely|totally|entirely|so] innocent|blameless|faultless"),
             p("you do|did it|that|this too"),
         ],
         explanation: "This places part of the cause with your partner. Whatever was hard between you, the choice was yours, and hearing otherwise can deepen the hurt.",
@@ -493,21 +1093,68 @@ static RULES: &[Rule] = &[
         check: Check::Accountability,
         category: Category::Minimizing,
         patterns: &[
-            p("it was|is only|just").unless_after(&[
-                "fair|right|natural|normal|understandable|wrong|plain|cruel|selfish|me|been|so|too|as",
+            p("it was|is only|just").unless_before(SAID_BEFORE).unless_after(&[
+                "fair|right|natural|normal|understandable|wrong|plain|cruel|selfish|me|been|so|too|as|ever|my|mine|i",
                 "the|a beginning|start",
+                // Time, not size: "it's just after midnight", "it was only when I saw …".
+                "after|before|past|gone|around|when|then|now|because|since|recently|yesterday|today|last|this",
             ]),
             p("only|just once|twice"),
-            p("just friends"),
-            p("just a friend|colleague|coworker|fling"),
+            p("only|just [a] few|couple [of] [*] times|messages|texts|drinks|kisses|dates|emails|calls|weeks|days|nights|months|conversations|chats|photos|pictures")
+                .unless_before(SAID_BEFORE),
+            p("only happened"),
+            p("only|just [*] [*] [a] few|couple [of] times|messages|texts|drinks|kisses|dates")
+                .unless_before(SAID_BEFORE),
+            p("just friends").unless_before(&NOT_SMALL),
+            p("it|that was|is [just|only|literally] one|single [*] [little] kiss|time|night|mistake|drink|date|message|text|slip|conversation|afternoon|evening|weekend")
+                .unless_before(SAID_BEFORE),
+            p("anything|nothing serious|major|physical|sexual").unless_before(REPORTED),
+            p("only spent|took|used|moved|borrowed a little|bit|tiny|small"),
+            p("did not go|get [very|that|too|so] far"),
+            p("it|things never went|got [very|that|too|so] far"),
+            p("not|nothing much happened"),
+            p("just a friend|colleague|coworker|fling").unless_before(SAID_BEFORE),
+            p("@small [online|little|one|white|drunken] @slips").unless_before(&NOT_SMALL),
+            p("a|an blip|hiccup|glitch|indiscretion|fling|misstep|lapse|slip")
+                .unless_before(&NOT_SMALL),
+            p("it|that|this|they|she|he was|is|were|are [just|only|all|completely|totally|pretty|really|basically|literally|honestly] harmless|meaningless|innocent|innocuous|nothing|trivial")
+                .unless_before(REPORTED)
+                .unless_after(&["compared|next|to|like"]),
             p("not [such] a big deal").unless_before(REPORTED),
+            p(", nothing more|else $"),
+            p("i [only|just] borrowed"),
             p("no big deal").unless_before(REPORTED),
             p("not that bad|big|serious").unless_before(REPORTED),
+            p("not even that|so|very|all much|many|bad|big|serious|often|important").unless_before(REPORTED),
             p("not as bad as").unless_before(REPORTED),
+            p("not the end of the world"),
+            p("it|that|this is|was not like i|we|he|she|they|it")
+                .unless_before(REPORTED)
+                .unless_after(&["[*] not|never"]),
+            p("it|that|this is|was not as if|though i|we|he|she|they|it")
+                .unless_before(REPORTED)
+                .unless_after(&["[*] not|never"]),
+            p("i|we [did|have|had|do] not|never even met|meet|slept|sleep|kiss|kissed|touch|touched|like|liked|love|loved|enjoy|enjoyed|fancy|fancied|go|went|want|wanted|spend|spent"),
+            p("i|we|she|he|they [have|had] only kissed|texted|flirted|chatted|messaged|hugged|emailed|danced|slept"),
+            p("we|i were|was just|only talking|texting|chatting|messaging|flirting|joking|having|hanging"),
+            p("could|might have been [a] [lot|much|far|way] worse"),
+            p("go|goes|gone|went|going|been through [much|far|way|a] [lot] worse"),
+            p("do|does|did|done|doing [much|far|way|a] [lot] worse")
+                .unless_before(&["i|we [have|had]"]),
+            p("hardly|barely ... count|counts|counted as"),
+            p("does|did|would not [really|even|technically] count|counts as"),
+            p("not [really|technically|exactly|even|actually] cheating").unless_before(REPORTED),
+            p("fib|fibbed|fibbing|fibs"),
+            p("white lie|lies"),
+            p("bent|bend|bending|stretched|stretch|stretching|fudged|fudge|shaded|massaged the truth|numbers|figures"),
             p("making|make a big deal"),
             p("out of proportion"),
-            p("you are overreacting").unless_before(REPORTED),
             p("everyone|everybody does|cheats|lies|flirts|makes").unless_before(&["not"]),
+            p("lots|plenty|loads|most|many|half [of] [the] couples|people|men|women|husbands|wives|guys do|does|did|cheat|lie|flirt")
+                .unless_before(&["not"]),
+            p("people|everyone|everybody [all] make|makes|made mistakes"),
+            p("we all make|made mistakes"),
+            p("at least i|we|it|she|he [did|was|were|had|have|do|is] not|never"),
             p("nothing [really|actually] happened").unless_before(&[
                 "pretend|pretending|pretended ...",
                 "as if|though",
@@ -521,21 +1168,68 @@ static RULES: &[Rule] = &[
         suggestion: "Acknowledge the weight of it: “What I did was serious, and it makes sense that it hurts this much.”",
     },
     Rule {
+        id: "passive-voice",
+        check: Check::Accountability,
+        category: Category::Minimizing,
+        patterns: &[
+            p("mistakes|errors|things|words|lines|boundaries|promises|lies|trust were|was|got|have|has|had [been] made|said|crossed|broken|told|done|blurred|betrayed|exchanged")
+                .unless_before(REPORTED)
+                .unless_after(&["is|was what"]),
+            p("got|get|gets|gotten|went|go [a] [little|bit] [of] out of hand"),
+            p("things|it went|got [a] [little|bit] too far"),
+            p("things|it [just] got|went complicated|messy|blurry"),
+        ],
+        explanation: "Said in the passive (“mistakes were made”, “things got out of hand”), the sentence leaves out who did it, and the harm can sound as if it happened on its own.",
+        suggestion: "Put yourself in the sentence: “I made the choice to …, and I hurt you.”",
+    },
+    Rule {
         id: "pressure-to-move-on",
         check: Check::Accountability,
         category: Category::Demand,
         patterns: &[
-            p("get|getting over it|this|that").unless_before(NOT_ASKING),
+            p("get|getting over|past it|this|that|her|him").unless_before(NOT_ASKING),
             p("move on").unless_before(NOT_ASKING).unless_after(&["to"]),
-            p("move|moving past it|this|that").unless_before(NOT_ASKING),
+            p("move|moving|moved past it|this|that").unless_before(NOT_ASKING),
             p("let it|this|that go")
                 .unless_before(NOT_ASKING)
                 .unless_after(&["too|that|so|on|further|far|unanswered|unsaid"]),
             p("stop bringing it|this|that up").unless_before(NOT_ASKING),
+            p("stop|quit bringing * [*] up").unless_before(&NOT_DEMANDED),
+            p("bygones"),
+            p("focus|focusing on the future"),
+            p("leave|put the past behind"),
+            p("the past in the past"),
             p("stop bringing up").unless_before(NOT_ASKING),
             p("stop dwelling on it|this|that|the"),
             p("stop living in the past"),
             p("put it|this|that behind us|you").unless_before(NOT_ASKING),
+            // Closing the subject: "can we stop talking about it", "let's not rehash it",
+            // "I'm done talking about this", "no more questions".
+            p("stop|quit talking|discussing|rehashing|obsessing|harping|asking|questioning|checking|interrogating|snooping|accusing")
+                .unless_before(&NOT_DEMANDED)
+                .unless_after(&["to|with"]),
+            p("stop|quit going on|over [about] it|this|that").unless_before(&NOT_DEMANDED),
+            p("going|go|goes round|around in circles"),
+            p("back to normal").unless_before(NOT_ASKING),
+            p("can|could|would we [please] [just] not|forget"),
+            p("drop it|this|that")
+                .unless_before(&NOT_DEMANDED)
+                .unless_after(&["off|by|round|at|in"]),
+            p("drop the subject|matter|topic").unless_before(&NOT_DEMANDED),
+            p("leave it|this|that there|alone|be|behind").unless_before(&NOT_DEMANDED),
+            p("let us [just] not|stop [*] rehash|rehashing|dwell|dwelling|dredge|dig|revisit|relitigate|drag|talk|talking|discuss|discussing|bring|bringing"),
+            p("let us [just] forget|drop|bury|leave it|this|that|about|the"),
+            p("rehash|rehashing|relitigate|relitigating|dredge|dredging").unless_before(&NOT_DEMANDED),
+            p("you keep|kept bringing|dragging|digging|raking"),
+            p("i am|was done|finished|through [with] talking|discussing|answering|explaining|apologizing|apologising|arguing"),
+            p("am|will|is not [going] [to] answer|answering|discuss|discussing|explain|explaining [*] [*] any|anymore|further|more")
+                .unless_before(REPORTED)
+                .unless_inside(&["away", "her|him|them|their|his|hers"]),
+            p("no more questions|discussion"),
+            p("punish|punishing me").unless_before(&["right to", "if you [want|need|wanted] [to]"]),
+            p("hold|holding it|this|that over me|my"),
+            p("been long enough").unless_before(&["not|never [*]"]),
+            p("enough time has passed").unless_before(&["not"]),
         ],
         explanation: "Asking your partner to move on, let go or stop raising it puts a clock on their hurt. In a repair, the hurt partner sets the pace.",
         suggestion: "Leave the timing with them: “Bring it up whenever you need to. I will keep listening and answering.”",
@@ -545,14 +1239,93 @@ static RULES: &[Rule] = &[
         check: Check::Accountability,
         category: Category::Demand,
         patterns: &[
-            p("you should|must forgive").unless_before(&["not|never say|saying|think|believe|ask|asking|expect"]),
-            p("you need|have|ought to forgive").unless_before(&["not|never say|saying|think|believe|ask|asking|expect"]),
+            p("you should|must forgive").unless_before(NOT_OWED),
+            p("you need|have|ought to forgive").unless_before(NOT_OWED),
             p("you should|must [have] be|been over it|this|that"),
+            p("you should|must|ought ... by now").unless_before(NOT_OWED),
+            p("not [going] [to] keep|go [on] apologizing|apologising|saying|explaining|answering|justifying|paying|talking|discussing|rehashing")
+                .unless_after(&["[*] to you", "to"]),
             p("forgive and forget").unless_before(NOT_ASKING),
             p("you owe me"),
+            p("can|could|will|would|why you [please] just forgive|trust|get|move|let|drop|stop|accept"),
+            p("forgive|trust me already"),
+            p("so|just|now|then [just] forgive|trust me"),
+            p("you said|promised [that] you'd|you [would|will] forgive|trust|move|get|let"),
+            // Trust, too, as owed: "you have to trust me", "I've earned it back".
+            p("you [just] need|have|must|should|ought|got [to] [decide|choose|learn|start|try|begin] [to] [just] trust|believe|forgive me")
+                .unless_before(NOT_OWED),
+            p("i need you to [just] [start] [to] trust|believe|forgive me"),
+            p("i have|had earned it|this|that|back|the|some")
+                .unless_before(&["hope|until|when|once|if|before|after|till|not|never"]),
+            p("time [for] you [to] forgave|forgive|forgiven|trusted|trust").unless_before(NOT_ASKING),
+            p("when will|are you [going] [to] [ever|finally] forgive|trust"),
+            p("either you * ... or"),
+            // Impatience: "what more do you want", "I've apologised a hundred times".
+            p("what more do|can|could|will|would|does you [possibly] want|expect"),
+            p("how many times do|must|have|will|should i [have] [to] [keep] apologize|apologise|say|tell"),
+            p("@apology|apologised|apologized [so|a|like|about] [a] hundred|thousand|million|dozen|countless|many times")
+                .unless_before(&["^ [i|my] [am] [@degree]"]),
         ],
-        explanation: "Forgiveness can be asked for, never owed. Presenting it as a duty, or as overdue, adds pressure just when your partner needs room.",
+        explanation: "Forgiveness and trust can be asked for, never owed. Presenting them as a duty, as overdue or as earned adds pressure just when your partner needs room.",
         suggestion: "Ask, and leave the answer with them: “I hope that one day you can forgive me. I will wait for as long as you need.”",
+    },
+    Rule {
+        id: "dismissing-feelings",
+        check: Check::Accountability,
+        category: Category::Dismissing,
+        patterns: &[
+            p("calm|settle|simmer|cool down").unless_before(&NOT_DISMISSING),
+            p("chill|chilling out"),
+            p("^ [please|ok|okay|oh|hey|now] [,] [just] relax|chill"),
+            p("need|have|got to [just] chill|relax|calm").unless_before(&["i|we", "not|never"]),
+            p("you are|were [just|really|clearly|obviously] [being] [so|too|really|very|completely|totally|way|a|an|such|just] [bit|little|complete|total] @dismissals")
+                .unless_before(FELT_OR_SAID),
+            p("you are|were [being] [way|far|much|a|so] [bit|little] too sensitive|emotional|touchy|much")
+                .unless_before(FELT_OR_SAID),
+            p("you are|were [just|really|clearly|obviously] being [so|too|a|very] [bit|little] sensitive|emotional|touchy|childish|silly")
+                .unless_before(FELT_OR_SAID),
+            p("you are|were not [being|thinking] rational|rationally|reasonable|straight|clearly|logical|logically")
+                .unless_before(FELT_OR_SAID),
+            p("you are|were not making [any] sense"),
+            p("you [always|just] overreact|overreacted|exaggerate|exaggerated|overthink"),
+            p("all|only|just in your head|imagination|mind").unless_before(&NOT_IN_YOUR_HEAD),
+            p("it is|was in your head|imagination").unless_before(&NOT_IN_YOUR_HEAD),
+            p("no|not need|reason to get|be [so|that|this|all|too] upset|emotional|worked|hysterical|dramatic|angry|mad|jealous|paranoid|sensitive|insecure|defensive"),
+            p("no|not [a] need|reason to cry|shout|yell|scream"),
+            p("not worth crying|getting|being|fretting|stressing|worrying|upset"),
+            p("stop|quit crying|whining|sulking|moping|sobbing|overreacting|overthinking").unless_before(&NOT_DISMISSING),
+            p("stop|quit being [so|such|a|an|too] [a] @dismissals|sensitive|emotional|baby|child").unless_before(&NOT_DISMISSING),
+            p("do not be [so|such|a|an|too] [a] @dismissals|sensitive|emotional|baby").unless_before(REPORTED),
+            p("do not get|be [so|all|this|that|too] upset|worked|hysterical|emotional|dramatic|angry|mad")
+                .unless_before(REPORTED)
+                .unless_after(&["with|at|about yourself"]),
+            p("drama queen|king|llama"),
+            p("you [are|were] making|make|made [such|so] [a] [big] fuss|scene|drama"),
+            p("you are|were [being] so|overly|very|really sensitive|emotional|touchy")
+                .unless_before(FELT_OR_SAID)
+                .unless_after(&["to|with|and"]),
+            p("not get|getting [so|all|this|that|too] hysterical|emotional|worked|dramatic|upset|angry|mad")
+                .unless_before(&["i|we [will|would|can|could|do|did|am|was|try|tried]"]),
+            p("why are|were you [getting] [so|this|that|all] upset|worked|emotional|angry|mad|dramatic|hysterical|defensive|sensitive"),
+            p("you should not feel|be [so|that|this] way|upset|jealous|insecure|paranoid|angry"),
+            p("you do not need to feel|be [so|that|this] way|upset|jealous|insecure|paranoid|angry"),
+            p("reading [way] too much into"),
+            p("you are|were [just] acting|sounding|going|getting [so|a|all] [bit|little] @dismissals|nuts|mad|psycho|emotional|worked")
+                .unless_before(FELT_OR_SAID),
+            p("you [are|were] making|make|made [it|this|that|everything|something] [*] [*] big deal"),
+            p("you [are|were] blowing|blow|blew|taking|take|took [it|this|that|things|everything] [*] [*] [*] proportion"),
+            p("mountain out of a molehill"),
+            p("get|have|need|keep some|a [little] [bit] [of] perspective"),
+            p("in perspective"),
+            p("imagination run|runs|running|ran").unless_before(SAID_TO_YOU),
+            p("imagining|imagine things").unless_before(SAID_TO_YOU),
+            p("you [are] [*] making|make it|this|things [*] [*] [*] worse|bigger|harder|more than it is|was|needs"),
+            p("take|took|taking [it|this|that|things|everything|me] [all] the wrong way"),
+            p("get a grip"),
+            p("get over yourself"),
+        ],
+        explanation: "Telling your partner to calm down, or that they are overreacting, makes their feelings the problem. Strong feelings are a fair answer to what happened, and they need room, not correction.",
+        suggestion: "Make room for the feeling instead: “You have every reason to feel this way. I'm listening, and you can tell me all of it.”",
     },
     // ---- gentleness -----------------------------------------------------------------
     Rule {
@@ -560,12 +1333,14 @@ static RULES: &[Rule] = &[
         check: Check::Gentleness,
         category: Category::Criticism,
         patterns: &[
-            p("you always|never")
+            p("you [are|were] always")
                 .unless_before(ALWAYS_NEVER_BEFORE)
                 .unless_after(ALWAYS_NEVER_AFTER),
-            p("you are|were always|never")
+            p("you [are|were] never")
                 .unless_before(ALWAYS_NEVER_BEFORE)
-                .unless_after(ALWAYS_NEVER_AFTER),
+                .unless_after(&NEVER_AFTER),
+            // The same verdict without the word: "there you go again".
+            p("there|here you|we go again"),
         ],
         explanation: "“Always” and “never” turn one moment into a verdict about who your partner is, and invite them to argue about the exceptions instead of hearing how you feel.",
         suggestion: "Describe one moment and your own feeling with “I feel … about … and I need …”, for example: “I feel lonely about last night's dinner and I need us to put our phones away.”",
@@ -575,10 +1350,25 @@ static RULES: &[Rule] = &[
         check: Check::Gentleness,
         category: Category::Criticism,
         patterns: &[
-            p("you are|were [so|really|just|too|very|completely|totally|such|incredibly|unbelievably] @traits"),
+            p("you are|were [so|really|just|too|very|completely|totally|such|incredibly|unbelievably|being] @traits"),
+            p("you are|were [so|really|just|too|very|completely|totally|incredibly|unbelievably] self @self_traits"),
             p("you are [just|really|such|nothing] [but] a|an [@traits|complete|total|real|absolute|little|big] @putdowns"),
+            p("you are|were [just|really|such|basically|fundamentally] a|an [*] [,] [*] @traits @people|one|human|soul"),
+            p("you are|were [just|really|simply] not a|an [very|particularly|real|good] @praise|trustworthy|decent|reliable|faithful|loyal|honest|nice @people"),
             p("you are the most @traits"),
             p("are|were you [always] [so|really|just|too|being] @traits"),
+            p("you are|were [so] [just] full of yourself|it"),
+            p("you have|had always|never been [so] @traits"),
+            p("control|attention freak|seeker"),
+            p("you care|cared more about"),
+            p("you really|truly|honestly are|were [so] @traits"),
+            p("why are you [always] [so] like this|that"),
+            p("you [can] not|never do|get anything right"),
+            p("you can not|could not [ever] be trusted"),
+            p("you only [ever] care|think about|of yourself"),
+            p("you are|were just like your father|mother|dad|mum|mom"),
+            p("why can|do|will|would not you ever|once"),
+            p("typical [of] you"),
             p("what [the] [hell|heck] is wrong with you"),
             p("what [the] [hell|heck] is the matter with you"),
             p("what kind of @people are you"),
@@ -594,13 +1384,29 @@ static RULES: &[Rule] = &[
         check: Check::Gentleness,
         category: Category::Contempt,
         patterns: &[
-            p("you [absolute|complete|total|little|big|lying|stupid|pathetic] @insults")
+            p("you really|truly|honestly are|were [a|an|such|so] [*] @insults"),
+            p("you [absolute|complete|total|little|big|lying|cheating|stupid|pathetic] @insults")
+                .unless_before(&["call|called|calling|calls"]),
+            // "You lying coward", "you selfish jerk": a put-down said to someone's face.
+            p("you @traits|@scorn|absolute|complete|total|little|big|lying|cheating|sad|miserable|filthy|dirty @putdowns")
                 .unless_before(&["call|called|calling|calls"]),
             p("you are|were [so|just|really|such|truly|completely|totally|nothing] [but] [a|an] [complete|total|absolute|real|little|big] @insults")
-                .unless_before(&["call|called|calling|said|say|saying [that]"]),
+                .unless_before(&[
+                    "call|called|calling|said|say|saying|thought|believed [that]",
+                    "used to think|believe|say [that]",
+                ]),
             p("what a|an [complete|total|absolute|real] @insults"),
-            p("your @insults"),
+            p("what kind|sort of [*] @insults|hypocrite|coward|cheat|cheater|jerk|narcissist|bully")
+                .unless_after(&["was|am|have|had i", "i"]),
+            // A sentence that is nothing but the insult: "Liar.", "Selfish liar.", "Pathetic."
+            p("^ [@traits|@scorn|absolute|complete|total|lying|cheating] [@traits|@scorn] @insults $"),
+            p("^ @traits|@scorn|lying|cheating @putdowns $"),
+            p("your @scorn"),
             p("you disgust me"),
+            p("can not [even] stand|bear|look at you"),
+            p("you are|were a [complete|total|absolute] waste"),
+            p("can not stand|bear the sight of you"),
+            p("you make|made me sick").unless_after(&["with|of|to"]),
         ],
         explanation: "Insults and put-downs tell your partner you look down on them. Your anger may be fair; words like these make it harder for it to be heard.",
         suggestion: "Name the feeling underneath with “I feel … about … and I need …”, for example: “I feel betrayed about the messages and I need the whole truth.”",
@@ -614,9 +1420,23 @@ static RULES: &[Rule] = &[
                 "now|away|after|there|here|then|before|back|on|behind|next|where",
             ]),
             p("oh [,] sure"),
+            p("^ [oh|yeah|yea] [,] sure you are|do|did|were|have|would $"),
             p("whatever $").unless_before(&["do|need|want|decide|choose|takes|like|say"]),
             p("^ whatever ,"),
-            p("^ [oh|yeah] [,] as if").unless_after(&["that|this|it was|were|is not enough"]),
+            p("^ [oh|yeah] [,] as if").unless_after(&["that|this|it was|were|is not enough", "by"]),
+            p("strikes|striking again"),
+            p("^ [oh|well] [,] [what] a|big surprise|shock|shocker|coincidence ,"),
+            p(", genius|einstein|sherlock $"),
+            p("mr|mrs|ms|miss|saint @virtues"),
+            p("thanks|thank [you] for nothing"),
+            p("^ [oh] [,] how convenient|typical|predictable $"),
+            p("^ [oh] [,] how convenient|typical|predictable ,"),
+            p("nice|big|decent of you to finally|bother|grace"),
+            p("^ oh [,] please $"),
+            p("^ [oh] [,] poor you|baby|thing $"),
+            p("^ [wow] [,] just wow $"),
+            p("good luck finding|getting someone|anyone|another"),
+            p("put up with you"),
             p("🙄|😒"),
             p("/s"),
         ],
@@ -624,14 +1444,41 @@ static RULES: &[Rule] = &[
         suggestion: "Say plainly what you mean with “I feel … about … and I need …”, for example: “I feel doubtful about the late meetings and I need you to tell me where you are.”",
     },
     Rule {
+        id: "rhetorical-question",
+        check: Check::Gentleness,
+        category: Category::Contempt,
+        patterns: &[
+            p("do|did|are|were|would|will you even"),
+            p("did you really|honestly|seriously think|believe|expect"),
+            p("expect me to believe"),
+            p("do|can you [even] hear yourself"),
+            p("^ [just|now] [,] listen to yourself $"),
+            p("who [else] would|could|can|will [ever|even|possibly] believe|trust|love|want|marry|respect|forgive|stand|date|fall|put|listen [*] [*] [*] [*] you|your")
+                .unless_after(&["... is|was what i"]),
+            p("who even").unless_after(&["... is|was what i", "knew|knows|thought"]),
+            p("who do you think you are"),
+            p("who are you to"),
+            p("how stupid|dumb|naive|gullible|blind do you think"),
+            p("do you think i am [a|an] stupid|dumb|blind|naive|idiot|fool|gullible"),
+            p("^ are you [even] kidding|joking me $"),
+        ],
+        explanation: "A question that is not really a question (“do you even…?”, “who would ever…?”) is heard as scorn, and there is no answer your partner can give to it.",
+        suggestion: "Say the statement inside the question with “I feel … about … and I need …”, for example: “I feel unheard about last night and I need you to listen before you answer.”",
+    },
+    Rule {
         id: "denying-responsibility",
         check: Check::Gentleness,
         category: Category::Defensiveness,
         patterns: &[
-            // "It's not my fault that I still feel anxious" is kindness to oneself.
+            // "It's not my fault that I still feel anxious" is kindness to oneself, and
+            // "it's not my fault you had an affair" puts the breach where it belongs.
             p("it|that|this is|was not my fault")
                 .unless_before(REPORTED)
-                .unless_after(&["that i [still] feel|felt|am|get"]),
+                .unless_after(&[
+                    "that i [still] feel|felt|am|get",
+                    "[that] you cheated|lied|strayed|slept|hid|broke|betrayed|left",
+                    "[that] you had an|a affair",
+                ]),
             p("none of this|it|that is|was my fault").unless_before(REPORTED),
             p("i did not do anything wrong").unless_before(REPORTED),
             p("i did nothing wrong").unless_before(REPORTED),
@@ -640,6 +1487,37 @@ static RULES: &[Rule] = &[
             p("i was only|just trying to"),
             p("i am not to blame"),
             p("do not blame me"),
+            p("how is|was that|this|it my fault|problem|responsibility"),
+            p("always|stop|keep blame|blaming me"),
+            p("attacking|accusing me"),
+            p("i am not a mind reader"),
+            p("can not help it if"),
+            p("twisting|twist|twisted my words"),
+            p("^ i never said|did that $"),
+            p("^ i did not say|do that $"),
+            p("what more do|can you want|expect"),
+            p("you are|were [just|totally|completely|clearly] exaggerating|overreacting|imagining|twisting|overthinking")
+                .unless_after(&["how"]),
+            p("words in my mouth"),
+            p("do not put|pin|lay this|it|that on me"),
+            p("that|this|it is|was not on me"),
+            p("i [only|just] did what you asked|told|wanted|said"),
+            p("make|making|made me [out] [to] [be] the bad|villain"),
+            p("what was|am i supposed|meant to do|say"),
+            p("how was|am i supposed|meant to know"),
+            p("so [now] it is|was [all|somehow] my fault"),
+            p("why is|does it always [have] [to] [be] my fault|me"),
+            p("i [have] already told you"),
+            p("i [have] already explained|answered|apologised|apologized"),
+            p("i [have] already said i|it|this|that|sorry|so"),
+            p("i am|was not the one who|that [*] lied|cheated|started|broke|left|did|hid|ruined|caused|stopped|forgot"),
+            p("that is|was not true")
+                .unless_before(REPORTED)
+                .unless_after(&["anymore|now|any", "[,] you are|were not"]),
+            p("that is|was not what happened").unless_before(REPORTED),
+            p("that is|was not what i said|meant").unless_before(REPORTED),
+            p("at least i [do|did|am|was|have|had|would|will|can] not|never")
+                .unless_after(&["have|need to"]),
         ],
         explanation: "Saying none of it is yours tends to end the conversation, and your partner may hear that their concern does not count.",
         suggestion: "Look for a part you can own, then say what you need: “I can see my part in … .” and “I feel … about … and I need …”",
@@ -648,7 +1526,9 @@ static RULES: &[Rule] = &[
         id: "yes-but",
         check: Check::Gentleness,
         category: Category::Defensiveness,
-        patterns: &[p("yes|yeah|yep [,] but").unless_after(&["also|only"])],
+        // "Yes, but could we make it Saturday?" agrees and asks; it takes nothing back.
+        patterns: &[p("yes|yeah|yep [,] but")
+            .unless_after(&["also|only|could|can|would|maybe|perhaps|please|first|let"])],
         explanation: "“Yes, but” agrees and then takes the agreement back, so your partner may feel unheard.",
         suggestion: "Let the “yes” stand on its own first. Then add your side as a feeling, with “I feel … about … and I need …”",
     },
@@ -657,17 +1537,28 @@ static RULES: &[Rule] = &[
         check: Check::Gentleness,
         category: Category::Defensiveness,
         patterns: &[
-            // "What about you?" or "What about you, how was your day?" asks back.
-            p("what about you").unless_after(&["$", ", how|do|are|did|have|would|can|could|will|is"]),
+            // "What about you?", "What about you, how was your day?" and "what about you
+            // and me going away?" ask; "what about you and your phone?" answers back.
+            p("what about you").unless_after(&[
+                "$",
+                ", how|do|are|did|have|would|can|could|will|is|any|anything",
+                "and me|i|us",
+            ]),
             p("what about when|what you"),
             p("what about [all] the|those time|times|things you"),
             p("you do|did it|that|this too"),
+            p("you started it|this|that|all"),
             p("you do|did the same"),
             p("you are|were no better"),
             p("you are|were just as bad"),
+            p("you are|were [*] any better"),
+            p("you have been [*] any better"),
+            p("you are|were the one who|that [*] [*] agreed|insisted|started|pushed|broke|lied|cheated|forgot"),
+            p("i would|could not|never have ... if you'd").unless_after(&["not|never"]),
+            p("i would|could not|never have ... if you had|did|were|just").unless_after(&["not|never"]),
             p("look who is talking"),
             p("you are one to talk"),
-            p("you are|were not perfect either"),
+            p("you are|were not [exactly|so|that|completely] [a|an] perfect|innocent|blameless|saint|angel [either]"),
         ],
         explanation: "Answering a complaint with one of your own turns the talk into a contest over who is worse, and neither of you gets heard.",
         suggestion: "Respond to what your partner raised first. Bring up your own concern another time, gently: “I feel … about … and I need …”",
@@ -1194,6 +2085,11 @@ mod tests {
             "My apologies if it came across badly.",
             "conditional-apology",
         ),
+        (
+            A,
+            "To whatever extent I hurt you, I apologise.",
+            "conditional-apology",
+        ),
         // "but" after an apology
         (
             A,
@@ -1216,7 +2112,28 @@ mod tests {
             "I'm so sorry for everything, but I was lonely.",
             "but-after-apology",
         ),
+        (
+            A,
+            "I feel terrible about it, but you were never home.",
+            "but-after-apology",
+        ),
+        // excuses
+        (A, "I was drunk, so it wasn't really me.", "excuse"),
+        (A, "I was under so much stress.", "excuse"),
+        (A, "The pressure at work got to me.", "excuse"),
+        (A, "It just happened.", "disowning-the-choice"),
+        (A, "I don't know what came over me.", "disowning-the-choice"),
         // blaming the other
+        (
+            A,
+            "Honestly, what did you expect after how you treated me?",
+            "blaming-the-other",
+        ),
+        (
+            A,
+            "You were never there when I needed you.",
+            "blaming-the-other",
+        ),
         (
             A,
             "You made me feel like I had no choice.",
@@ -1253,7 +2170,21 @@ mod tests {
             "It's not that bad when you think about it.",
             "minimizing",
         ),
+        (A, "It was a harmless crush.", "minimizing"),
+        (A, "Mistakes were made.", "passive-voice"),
+        (A, "Things went too far one night.", "passive-voice"),
         // demands
+        (
+            A,
+            "Can we stop talking about it now?",
+            "pressure-to-move-on",
+        ),
+        (
+            A,
+            "It's in the past, so can we not do this again?",
+            "pressure-to-move-on",
+        ),
+        (A, "You need to trust me again.", "pressure-to-forgive"),
         (A, "You need to get over it.", "pressure-to-move-on"),
         (
             A,
@@ -1274,7 +2205,13 @@ mod tests {
             "pressure-to-forgive",
         ),
         (A, "You should be over this by now.", "pressure-to-forgive"),
+        // dismissing feelings
+        (A, "Please just calm down", "dismissing-feelings"),
+        (A, "You're overreacting.", "dismissing-feelings"),
+        (A, "You're being dramatic.", "dismissing-feelings"),
+        (A, "You're way too sensitive.", "dismissing-feelings"),
         // criticism
+        (G, "You're so full of yourself.", "character-attack"),
         (G, "You always put your phone before me.", "always-never"),
         (G, "You never listen to me.", "always-never"),
         (G, "You're always late.", "always-never"),
@@ -1299,7 +2236,12 @@ mod tests {
         (G, "Great job with the dishes 🙄", "mockery"),
         (G, "Thanks for the help /s", "mockery"),
         (G, "As if you care.", "mockery"),
+        (G, "selfish liar", "name-calling"),
+        (G, "What a joke.", "name-calling"),
+        (G, "Do you even hear yourself?", "rhetorical-question"),
+        (G, "Who would ever trust you again?", "rhetorical-question"),
         // defensiveness
+        (G, "How is that my fault?", "denying-responsibility"),
         (
             G,
             "It's not my fault you feel that way.",
@@ -1324,18 +2266,25 @@ mod tests {
     /// so the measured detection rate is honest. Move a row to POSITIVES if it starts
     /// being caught.
     const KNOWN_MISSES: &[(Check, &str, &str)] = &[
-        (
-            A,
-            "Honestly, what did you expect after how you treated me?",
-            "blaming-the-other",
-        ),
-        (
-            A,
-            "It's in the past, so can we not do this again?",
-            "pressure-to-move-on",
-        ),
-        (G, "You're so full of yourself.", "character-attack"),
         (G, "Good for you, I guess.", "mockery"),
+        // Sarcasm that reads, word for word, like praise.
+        (
+            G,
+            "What a wonderful husband you turned out to be.",
+            "mockery",
+        ),
+        // A deadline makes a plea into an ultimatum; the table has no notion of "by …".
+        (
+            A,
+            "If you can't forgive me by the summer, I'm leaving.",
+            "pressure-to-forgive",
+        ),
+        (A, "It was over before it started.", "minimizing"),
+        (
+            G,
+            "If you hadn't gone through my phone, we wouldn't be fighting.",
+            "counter-complaint",
+        ),
     ];
 
     /// Wording each check must leave alone.
@@ -1415,6 +2364,45 @@ mod tests {
             G,
             "It's not my fault that I still feel anxious, and it's not yours either.",
         ),
+        // A circumstance named and set aside, or a time rather than a reason.
+        (A, "I was tired, and that doesn't excuse any of it."),
+        (
+            A,
+            "I was lonely, and I chose to lie instead of telling you.",
+        ),
+        (
+            A,
+            "I told myself I was stressed, but the truth is I wanted the attention.",
+        ),
+        (
+            A,
+            "When I was drunk I said things to her I'd never say to you.",
+        ),
+        (A, "I snapped at you last night, and I'm sorry."),
+        // The writer owning the words that dismissed, or speaking of themself.
+        (A, "I made you feel like you were crazy for asking."),
+        (A, "I'll stop talking and listen now."),
+        (A, "Once things settle down at work, I'll take Fridays off."),
+        (A, "It wasn't a small thing. It was two years of lying."),
+        (A, "I know you never wanted any of this."),
+        (A, "You never knew, and that was the worst part of my lie."),
+        (A, "It hasn't been long enough, and I know it."),
+        (
+            G,
+            "You never once complained about driving me to the hospital.",
+        ),
+        (
+            G,
+            "Who would have guessed we'd be planting tomatoes together?",
+        ),
+        (G, "It's not my fault you cheated, and I won't carry it."),
+        (G, "Yes, but let's talk about it on Saturday."),
+        (G, "What about you and me going for a walk tonight?"),
+        (
+            G,
+            "I used to think you were a liar, and now I'm starting to trust you again.",
+        ),
+        (G, "That's not true anymore: you answer my calls now."),
     ];
 
     /// Wording that is flagged but should not be, kept for the same honesty as KNOWN_MISSES.
@@ -1450,17 +2438,7 @@ mod tests {
 
     #[test]
     fn positives_cover_every_category_at_least_three_times() {
-        let categories = [
-            Category::ConditionalApology,
-            Category::ButAfterApology,
-            Category::Blame,
-            Category::Minimizing,
-            Category::Demand,
-            Category::Criticism,
-            Category::Contempt,
-            Category::Defensiveness,
-        ];
-        for category in categories {
+        for category in CATEGORIES {
             let n = POSITIVES
                 .iter()
                 .filter(|(_, _, rule)| category_of(rule) == category)
@@ -1519,8 +2497,8 @@ mod tests {
             100.0 * caught as f64 / positives as f64,
             100.0 * false_positives as f64 / negatives as f64,
         );
-        assert_eq!((caught, positives), (67, 71));
-        assert_eq!((false_positives, negatives), (3, 57));
+        assert_eq!((caught, positives), (92, 97));
+        assert_eq!((false_positives, negatives), (3, 76));
     }
 
     #[test]
@@ -1623,7 +2601,7 @@ mod tests {
     #[test]
     fn each_check_runs_only_its_own_rules() {
         assert!(check(G, "I'm sorry if I hurt you, but you made me do it.").is_empty());
-        assert!(check(A, "You never listen, you idiot.").is_empty());
+        assert!(check(A, "Whatever, you idiot.").is_empty());
         assert_eq!(
             rules_hit(A, "I'm sorry if I hurt you, but you made me do it."),
             [
@@ -1722,21 +2700,291 @@ mod tests {
                 .map(|r| r.category)
                 .collect()
         };
-        for c in [
-            Category::ConditionalApology,
-            Category::ButAfterApology,
-            Category::Blame,
-            Category::Minimizing,
-            Category::Demand,
-        ] {
-            assert!(of(A).contains(&c));
-        }
-        for c in [
-            Category::Criticism,
-            Category::Contempt,
-            Category::Defensiveness,
-        ] {
-            assert!(of(G).contains(&c));
+        for c in CATEGORIES {
+            let (key, kind) = corpus_key(c);
+            assert!(of(kind).contains(&c), "{kind:?} has no rule for {key}");
         }
     }
+
+    // ---- the corpus in checks_corpus/ ---------------------------------------------------
+
+    /// Every category, in the order figures are printed.
+    const CATEGORIES: [Category; 10] = [
+        Category::ConditionalApology,
+        Category::ButAfterApology,
+        Category::Excuse,
+        Category::Blame,
+        Category::Minimizing,
+        Category::Demand,
+        Category::Dismissing,
+        Category::Criticism,
+        Category::Contempt,
+        Category::Defensiveness,
+    ];
+
+    /// A category's key in the corpus files, and the check it belongs to. The match is
+    /// exhaustive, so a new category cannot be left out of the corpus test.
+    fn corpus_key(category: Category) -> (&'static str, Check) {
+        match category {
+            Category::ConditionalApology => ("conditional-apology", A),
+            Category::ButAfterApology => ("but-after-apology", A),
+            Category::Excuse => ("excuse", A),
+            Category::Blame => ("blame", A),
+            Category::Minimizing => ("minimizing", A),
+            Category::Demand => ("demand", A),
+            Category::Dismissing => ("dismissing", A),
+            Category::Criticism => ("criticism", G),
+            Category::Contempt => ("contempt", G),
+            Category::Defensiveness => ("defensiveness", G),
+        }
+    }
+
+    const TUNING: &str = include_str!("checks_corpus/tuning.tsv");
+    const HELD_BACK: &str = include_str!("checks_corpus/held_back.tsv");
+
+    /// One row of the corpus: `expected` is `None` for wording that should not be flagged.
+    struct Row {
+        line: usize,
+        kind: Check,
+        expected: Option<Category>,
+        text: &'static str,
+    }
+
+    /// Reads one half of the corpus. A malformed row panics naming only its line, so that
+    /// no held-back row is ever shown while rules are being tuned.
+    fn corpus(half: &str, source: &'static str) -> Vec<Row> {
+        let mut rows = Vec::new();
+        for (index, line) in source.lines().enumerate() {
+            let line_no = index + 1;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [kind, expected, text] = fields[..] else {
+                panic!("{half} line {line_no}: not three tab-separated fields");
+            };
+            let kind = match kind {
+                "A" => A,
+                "G" => G,
+                _ => panic!("{half} line {line_no}: unknown check"),
+            };
+            let expected = match expected {
+                "none" => None,
+                key => {
+                    let category = CATEGORIES
+                        .into_iter()
+                        .find(|c| corpus_key(*c).0 == key)
+                        .unwrap_or_else(|| panic!("{half} line {line_no}: unknown key"));
+                    assert_eq!(
+                        corpus_key(category).1,
+                        kind,
+                        "{half} line {line_no}: the key belongs to the other check"
+                    );
+                    Some(category)
+                }
+            };
+            assert!(!text.trim().is_empty(), "{half} line {line_no}: empty text");
+            rows.push(Row {
+                line: line_no,
+                kind,
+                expected,
+                text,
+            });
+        }
+        rows
+    }
+
+    /// What one half of the corpus measures: per category `(caught, problems, false
+    /// positives, negatives)`, where a false positive of a category is a `none` row of its
+    /// check with a flag of that category.
+    struct Measured {
+        per_category: Vec<(Category, [usize; 4])>,
+        caught: usize,
+        problems: usize,
+        false_positives: usize,
+        negatives: usize,
+    }
+
+    /// Runs each row's check; a problem row is caught when a flag of its category is raised,
+    /// a `none` row is a false positive when any flag is. `show` lists every miss and false
+    /// positive (only ever for the tuning half).
+    fn measure(half: &str, rows: &[Row], show: bool) -> Measured {
+        let mut per_category: Vec<(Category, [usize; 4])> =
+            CATEGORIES.iter().map(|c| (*c, [0; 4])).collect();
+        let (mut caught, mut problems, mut false_positives, mut negatives) = (0, 0, 0, 0);
+        let mut listed = Vec::new();
+        for row in rows {
+            let flags = check(row.kind, row.text);
+            let raised = |c: Category| flags.iter().any(|f| f.category == c);
+            let described = || {
+                flags
+                    .iter()
+                    .map(|f| format!("{} “{}”", f.rule, f.excerpt))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            match row.expected {
+                Some(expected) => {
+                    problems += 1;
+                    let hit = raised(expected);
+                    caught += usize::from(hit);
+                    for (c, counts) in &mut per_category {
+                        if *c == expected {
+                            counts[0] += usize::from(hit);
+                            counts[1] += 1;
+                        }
+                    }
+                    if !hit {
+                        listed.push(format!(
+                            "  missed {:<20} line {:>3}: {:?} [{}]",
+                            corpus_key(expected).0,
+                            row.line,
+                            row.text,
+                            described()
+                        ));
+                    }
+                }
+                None => {
+                    negatives += 1;
+                    false_positives += usize::from(!flags.is_empty());
+                    for (c, counts) in &mut per_category {
+                        if corpus_key(*c).1 == row.kind {
+                            counts[2] += usize::from(raised(*c));
+                            counts[3] += 1;
+                        }
+                    }
+                    if !flags.is_empty() {
+                        listed.push(format!(
+                            "  false positive {:?} line {:>3}: {:?} [{}]",
+                            row.kind,
+                            row.line,
+                            row.text,
+                            described()
+                        ));
+                    }
+                }
+            }
+        }
+        let pct = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
+        eprintln!(
+            "checks corpus ({half}): caught {caught} of {problems} ({:.1}%), false positives {false_positives} of {negatives} ({:.1}%)",
+            pct(caught, problems),
+            pct(false_positives, negatives),
+        );
+        for (c, [hit, of, fp, neg]) in &per_category {
+            eprintln!(
+                "  {:<20} caught {hit:>2} of {of:>2} ({:5.1}%), false positives {fp:>2} of {neg:>2} ({:4.1}%)",
+                corpus_key(*c).0,
+                pct(*hit, *of),
+                pct(*fp, *neg),
+            );
+        }
+        if show {
+            for line in &listed {
+                eprintln!("{line}");
+            }
+        }
+        Measured {
+            per_category,
+            caught,
+            problems,
+            false_positives,
+            negatives,
+        }
+    }
+
+    /// Pinned `(key, caught, problems, false positives, negatives)` for each category.
+    fn assert_measured(half: &str, measured: &Measured, pinned: &[(&str, [usize; 4])]) {
+        let got: Vec<(&str, [usize; 4])> = measured
+            .per_category
+            .iter()
+            .map(|(c, counts)| (corpus_key(*c).0, *counts))
+            .collect();
+        assert_eq!(
+            got, pinned,
+            "{half}: the figures moved; if no category lost ground, pin the new ones"
+        );
+    }
+
+    #[test]
+    fn the_corpus_files_parse() {
+        // Given both halves, when read, then every row is well formed and no text is in
+        // the corpus twice, within a half or across them.
+        let tuning = corpus("tuning", TUNING);
+        let held_back = corpus("held_back", HELD_BACK);
+        assert!(!tuning.is_empty() && !held_back.is_empty());
+        let mut seen: Vec<(String, &str, usize)> = Vec::new();
+        for (half, rows) in [("tuning", &tuning), ("held_back", &held_back)] {
+            for row in rows {
+                let text = row.text.trim().to_lowercase();
+                if let Some((_, first_half, first_line)) = seen.iter().find(|(t, ..)| *t == text) {
+                    panic!(
+                        "{half} line {} repeats {first_half} line {first_line}",
+                        row.line
+                    );
+                }
+                seen.push((text, half, row.line));
+            }
+        }
+    }
+
+    #[test]
+    fn the_tuning_half_is_caught_as_measured() {
+        let measured = measure("tuning", &corpus("tuning", TUNING), true);
+        assert_measured("tuning", &measured, TUNING_AS_MEASURED);
+        assert_eq!((measured.caught, measured.problems), (TUNING_CAUGHT, 131));
+        assert_eq!(
+            (measured.false_positives, measured.negatives),
+            (TUNING_FALSE_POSITIVES, 80)
+        );
+    }
+
+    #[test]
+    fn the_held_back_half_is_caught_as_measured() {
+        // Measured once, after tuning ended; its rows are never printed, so that no rule is
+        // fitted to them. If a rule change moves these figures, say so in the commit.
+        let measured = measure("held back", &corpus("held_back", HELD_BACK), false);
+        assert_measured("held back", &measured, HELD_BACK_AS_MEASURED);
+        assert_eq!(
+            (measured.caught, measured.problems),
+            (HELD_BACK_CAUGHT, 130)
+        );
+        assert_eq!(
+            (measured.false_positives, measured.negatives),
+            (HELD_BACK_FALSE_POSITIVES, 80)
+        );
+    }
+
+    // Short of the aim (90 % caught, at most 5 % false positives), and pinned as measured.
+    const HELD_BACK_CAUGHT: usize = 82;
+    const HELD_BACK_FALSE_POSITIVES: usize = 10;
+    /// Per category: caught, problem rows, false positives, `none` rows of its check.
+    const HELD_BACK_AS_MEASURED: &[(&str, [usize; 4])] = &[
+        ("conditional-apology", [11, 13, 0, 40]),
+        ("but-after-apology", [9, 13, 1, 40]),
+        ("excuse", [9, 13, 1, 40]),
+        ("blame", [7, 13, 1, 40]),
+        ("minimizing", [9, 13, 1, 40]),
+        ("demand", [10, 13, 1, 40]),
+        ("dismissing", [7, 13, 0, 40]),
+        ("criticism", [8, 13, 3, 40]),
+        ("contempt", [5, 13, 1, 40]),
+        ("defensiveness", [7, 13, 1, 40]),
+    ];
+
+    const TUNING_CAUGHT: usize = 129;
+    const TUNING_FALSE_POSITIVES: usize = 0;
+    /// Per category: caught, problem rows, false positives, `none` rows of its check.
+    const TUNING_AS_MEASURED: &[(&str, [usize; 4])] = &[
+        ("conditional-apology", [13, 13, 0, 40]),
+        ("but-after-apology", [13, 13, 0, 40]),
+        ("excuse", [13, 13, 0, 40]),
+        ("blame", [13, 13, 0, 40]),
+        ("minimizing", [14, 14, 0, 40]),
+        ("demand", [12, 13, 0, 40]),
+        ("dismissing", [13, 13, 0, 40]),
+        ("criticism", [13, 13, 0, 40]),
+        ("contempt", [12, 13, 0, 40]),
+        ("defensiveness", [13, 13, 0, 40]),
+    ];
 }
