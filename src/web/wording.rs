@@ -128,7 +128,15 @@ mod tests {
             .filter(|(_, m)| *m)
             .map(|(p, _)| p.as_str())
             .collect();
-        assert!(marks.contains(&"You never"), "{marks:?}");
+        assert!(marks.contains(&"I'm sorry, but"), "{marks:?}");
+        // Every flag's words are inside a mark; overlapping flags make one mark.
+        for flag in &checked.flags {
+            assert!(
+                marks.iter().any(|m| m.contains(flag.excerpt.as_str())),
+                "{} is not marked in {marks:?}",
+                flag.excerpt
+            );
+        }
     }
 
     #[test]

@@ -469,17 +469,13 @@ async fn what_the_partner_who_broke_trust_writes_is_checked_for_accountability_f
     let letters = format!("{space}/letters");
 
     // A letter from Sam that would pass a gentleness check alone is stopped once.
-    let letter = "I'm sorry, but I was lonely. You need to get over it.";
+    let letter = "I know you don't want to hear this, but I was lonely. Please just calm down.";
     let before = event_count(&app, &space).await;
     let stopped = sam
         .post(&letters, &[("text", letter), ("action", "send")])
         .await;
     assert_eq!(stopped.status, StatusCode::OK);
-    assert!(
-        stopped.reads("But") && stopped.reads("Demand"),
-        "{}",
-        stopped.text()
-    );
+    assert!(stopped.reads("Dismissing feelings"), "{}", stopped.text());
     assert!(stopped.reads("Send as it is"));
     assert_eq!(event_count(&app, &space).await, before, "nothing sent");
     ok(
@@ -539,7 +535,7 @@ async fn what_the_partner_who_broke_trust_writes_is_checked_for_accountability_f
     let review = sam
         .post(
             &reports,
-            &[("text", "She texted me. It was only a few messages.")],
+            &[("text", "She texted me. Can we stop talking about it now?")],
         )
         .await;
     assert_eq!(review.status, StatusCode::OK);
@@ -549,7 +545,7 @@ async fn what_the_partner_who_broke_trust_writes_is_checked_for_accountability_f
         .post(
             &reports,
             &[
-                ("text", "She texted me. It was only a few messages."),
+                ("text", "She texted me. Can we stop talking about it now?"),
                 ("action", "send_anyway"),
             ],
         )
