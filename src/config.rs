@@ -271,14 +271,23 @@ pub const LOCAL_HELP_LINE_CHARS: usize = 300;
 /// the operator finds out at start rather than a frightened person finding a broken page.
 pub fn local_help(text: &str) -> Result<Vec<String>, String> {
     let mut lines = Vec::new();
+    // A byte-order mark some editors write would hide a first-line comment's `#`.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         let number = number + 1;
-        if line.chars().any(char::is_control) {
-            return Err(format!("line {number} holds a control character"));
+        // Control characters, and the invisible marks that reorder or hide text.
+        let hidden = |c: char| {
+            c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+        };
+        if line.chars().any(hidden) {
+            return Err(format!(
+                "line {number} holds a control character or an invisible mark"
+            ));
         }
         if line.chars().count() > LOCAL_HELP_LINE_CHARS {
             return Err(format!(
@@ -315,6 +324,14 @@ mod tests {
         let long = "x".repeat(LOCAL_HELP_LINE_CHARS + 1);
         assert!(local_help(&format!("ok\n{long}")).is_err_and(|e| e.contains("line 2")));
         assert!(local_help("bell \u{7} here").is_err_and(|e| e.contains("line 1")));
+        assert!(
+            local_help("call \u{202e}000 0080").is_err(),
+            "text that reads reversed"
+        );
+        assert_eq!(
+            local_help("\u{feff}# a comment\nline"),
+            Ok(vec!["line".to_owned()])
+        );
         let many = "line\n".repeat(LOCAL_HELP_LINES + 1);
         assert!(local_help(&many).is_err());
     }

@@ -32,7 +32,8 @@ document.addEventListener("submit", function (event) {
 // Escape twice, within a second and a half, does the same from anywhere on the page.
 var lastEscape = 0;
 document.addEventListener("keydown", function (event) {
-  if (event.key !== "Escape") return;
+  // A held key, or Escape closing an input method's suggestions, is not a request to leave.
+  if (event.key !== "Escape" || event.repeat || event.isComposing) return;
   var now = Date.now();
   if (now - lastEscape < 1500) {
     var form = document.querySelector("form[data-quick-exit]");
@@ -46,7 +47,8 @@ document.addEventListener("keydown", function (event) {
 window.addEventListener("pageshow", function (event) {
   if (!event.persisted) return;
   document.body.textContent = "";
-  window.location.reload();
+  // A fresh GET of the same address: reload() would offer to send a form again.
+  window.location.replace(window.location.href);
 });
 
 // Select the whole invite link when it is focused, ready to copy.

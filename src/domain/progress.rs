@@ -119,6 +119,13 @@ pub enum SignalKind {
     Stalled,
 }
 
+/// In place of [`COUNSELLOR_STEPS`] while a safety signal is up: no joint session, no
+/// summary to share, help for each of you on your own first.
+const BESIDE_SAFETY_STEPS: [&str; 2] = [
+    "While safety is in question, look for a counsellor for yourself, on your own, before seeing anyone together.",
+    "What you share with your own counsellor stays between you and them; you don't need to bring anything from here.",
+];
+
 const COUNSELLOR_STEPS: [&str; 2] = [
     "Look for a couples counsellor together, ideally one who has helped couples rebuild trust. A first conversation commits you to nothing.",
     "Print your progress summary and bring it to the first session: it shows a counsellor in a few minutes what has happened and what you have already tried.",
@@ -134,10 +141,11 @@ const SAFETY_STEPS: [&str; 3] = [
 /// For the partner every such breach names as the one whose threats or anger it records:
 /// help with the anger itself, on their own. Nothing here tells them what the other
 /// partner is advised, so the card cannot be turned against the one at risk.
-const SAFETY_STEPS_NAMED: [&str; 3] = [
+const SAFETY_STEPS_NAMED: [&str; 4] = [
     "Talk with an individual counsellor, or a service that helps people with anger and with how they treat a partner. It is confidential, and asking for it is a strong step.",
     "If you feel you may hurt someone, step away now, and contact your local emergency services if anyone is in danger.",
     "Read our page on finding help: it explains how to find confidential support where you live.",
+    "If you are the one who is afraid, whatever the record says, your safety comes first: the same page says how to find help for yourself.",
 ];
 
 /// Whom a safety card speaks to. Both partners see the breach behind it, but each sees only
@@ -155,17 +163,18 @@ pub enum SafetyAudience {
 impl SafetyAudience {
     /// Whom `signal` (a safety signal) speaks to when `viewer` reads it.
     pub fn of(signal: &Signal, state: &SpaceState, viewer: PersonId) -> Self {
-        let named_in_all = signal
-            .findings
-            .iter()
-            .flat_map(|f| &f.evidence)
-            .all(|e| match e {
-                Evidence::Breach { breach, .. } => state
-                    .own_up
-                    .breach(*breach)
-                    .is_some_and(|b| b.broke_trust == viewer),
-                _ => false,
-            });
+        let mut evidence = signal.findings.iter().flat_map(|f| &f.evidence).peekable();
+        // With nothing to go on, the viewer may be at risk: that is the safe default.
+        if evidence.peek().is_none() {
+            return Self::MayBeAtRisk;
+        }
+        let named_in_all = evidence.all(|e| match e {
+            Evidence::Breach { breach, .. } => state
+                .own_up
+                .breach(*breach)
+                .is_some_and(|b| b.broke_trust == viewer),
+            _ => false,
+        });
         if named_in_all {
             Self::Named
         } else {
@@ -241,6 +250,15 @@ impl SignalKind {
         match self {
             Self::Safety => &SAFETY_STEPS,
             Self::Communication | Self::Distress | Self::Stalled => &COUNSELLOR_STEPS,
+        }
+    }
+
+    /// The next steps while a safety signal is also up: the safety card's advice holds for
+    /// every card on the page, so no card then suggests a joint session or the summary.
+    pub fn next_steps_beside_safety(self) -> &'static [&'static str] {
+        match self {
+            Self::Safety => &SAFETY_STEPS,
+            Self::Communication | Self::Distress | Self::Stalled => &BESIDE_SAFETY_STEPS,
         }
     }
 
@@ -1924,7 +1942,13 @@ pub(crate) mod tests {
                     assert!(!words.contains("couples counsellor"), "{audience:?}");
                     assert!(!words.chars().any(|ch| ch.is_ascii_digit()));
                 }
+                // Beside a safety card, no other card suggests a joint session or the summary.
             } else {
+                let beside = kind.next_steps_beside_safety().join(" ").to_lowercase();
+                assert!(
+                    !beside.contains("couples counsellor together") && !beside.contains("summary")
+                );
+                assert!(beside.contains("on your own"), "{kind:?}");
                 assert!(steps.contains("couples counsellor"), "{kind:?}");
                 assert!(steps.contains("summary"), "{kind:?}");
                 assert_eq!(kind.help_page(), None);

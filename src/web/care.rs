@@ -1,30 +1,40 @@
 //! A gentle offer of help to someone who has just written words of self-harm or crisis.
 //!
-//! After any form a signed-in person sends is saved (it answers `303 See Other` to a page
-//! here), every free-text field is read by `domain::crisis`. If one speaks of ending one's
-//! life or of self-harm, the page the person is sent to opens with a short note that help
-//! is there, and a link to Help & safety: the redirect's address gains the fragment
-//! [`OFFER_FRAGMENT`], and the note, present but hidden on every page, shows itself only
-//! when it is the target (`:target` in the stylesheet, so it works without JavaScript).
+//! After any form a signed-in person sends is saved (it answers `303 See Other`), every
+//! free-text field is read by `domain::crisis`. If one speaks of ending one's life or of
+//! self-harm, that answer also sets a short-lived cookie ([`NOTE_COOKIE`]) in the author's
+//! browser, and the next page that browser is shown opens with a short note that help is
+//! there, a link to Help & safety, and the cookie deleted.
 //!
 //! That keeps the rules of the offer simple and checkable:
-//! - **the author alone sees it**: only their browser is sent to that address;
+//! - **the author alone sees it**: only their browser holds the cookie;
 //! - **it never blocks**: what they wrote is already saved when the offer is made;
-//! - **it is made once**, on the page right after writing, and not again on the next;
-//! - **nothing about it is kept, sent or logged**: no event, no cookie, no log line, and the
-//!   partner's pages are the same byte for byte whether the offer was made or not.
+//! - **it is made once**: on the first page after writing, not on a reload or on Back, and
+//!   nothing in an address shows it or can be sent to someone to show it to them;
+//! - **nothing about it is kept, sent or logged**: no event, nothing in the database, no log
+//!   line, and the partner's pages are the same byte for byte whether it was made or not.
+//!
+//! The note is its own template (`help_offer.html`), put in the place every page marks for
+//! it (`<!-- help-offer -->` in `base.html`), so no capability has to know about it.
 
+use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::guard::{CSRF_FIELD, Viewer};
+use super::guard::{CSRF_FIELD, Viewer, cookie_value, set_cookie};
 use crate::domain::crisis;
 
-/// The id of the offer's note on every page, and the fragment that shows it.
-pub const OFFER_FRAGMENT: &str = "help-is-here";
+/// Set on the answer to a form with words of crisis; read and deleted by the next page.
+pub const NOTE_COOKIE: &str = "goldseam_note";
+
+/// How long the note waits for the next page (a person may pause before it loads).
+const NOTE_MAX_AGE_SECS: i64 = 600;
+
+/// Where every page may hold the note (see `base.html`).
+const MARK: &str = "<!-- help-offer -->";
 
 /// Fields that are never prose a person wrote about themselves.
 const NOT_WRITING: &[&str] = &[
@@ -35,12 +45,30 @@ const NOT_WRITING: &[&str] = &[
     "email",
 ];
 
+#[derive(Template)]
+#[template(path = "help_offer.html")]
+struct Note;
+
 pub async fn offer_help(request: Request, next: Next) -> Response {
-    let signed_in = request
+    let Some(viewer) = request
         .extensions()
         .get::<Viewer>()
-        .is_some_and(|v| v.session.is_some());
-    if !signed_in || request.method() != Method::POST {
+        .filter(|v| v.session.is_some())
+        .cloned()
+    else {
+        return next.run(request).await;
+    };
+    let secure = viewer.secure_cookies;
+    if request.method() == Method::GET {
+        let waiting = cookie_value(request.headers(), NOTE_COOKIE, secure).is_some();
+        let response = next.run(request).await;
+        return if waiting {
+            with_note(response, secure).await
+        } else {
+            response
+        };
+    }
+    if request.method() != Method::POST {
         return next.run(request).await;
     }
     // The guard has already read the whole body into memory; reading it again is a copy.
@@ -52,20 +80,50 @@ pub async fn offer_help(request: Request, next: Next) -> Response {
     let mut response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    if offer && response.status() == StatusCode::SEE_OTHER {
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .filter(|l| super::guard::is_local_path(l))
-            .map(|l| l.split('#').next().unwrap_or(l).to_owned());
-        if let Some(path) = location
-            && let Ok(value) = HeaderValue::from_str(&format!("{path}#{OFFER_FRAGMENT}"))
-        {
-            response.headers_mut().insert(header::LOCATION, value);
-        }
+    if offer
+        && response.status() == StatusCode::SEE_OTHER
+        && let Some(cookie) = set_cookie(NOTE_COOKIE, "1", NOTE_MAX_AGE_SECS, secure)
+    {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// The page with the note in its place, and the cookie deleted. Anything that is not a
+/// page (a redirect, a download) passes untouched and leaves the note for the next one.
+async fn with_note(response: Response, secure: bool) -> Response {
+    let is_page = response.status() == StatusCode::OK
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+    if !is_page {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let page = String::from_utf8_lossy(&bytes);
+    let body = match (page.find(MARK), Note.render()) {
+        (Some(at), Ok(note)) => {
+            let mut shown = String::with_capacity(page.len() + note.len());
+            shown.push_str(&page[..at]);
+            shown.push_str(&note);
+            shown.push_str(&page[at + MARK.len()..]);
+            Bytes::from(shown)
+        }
+        _ => bytes,
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if let Some(cookie) = set_cookie(NOTE_COOKIE, "", 0, secure) {
+        parts.headers.append(header::SET_COOKIE, cookie);
+    }
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Response::from_parts(parts, Body::from(body))
 }
 
 /// Whether any field a person wrote in speaks of crisis.

@@ -208,11 +208,6 @@ pub async fn guard(State(app): State<App>, request: Request, next: Next) -> Resp
         } else {
             Some(csrf.as_str())
         };
-        // Quick exit needs no token: it only ends a session, and must work from a page that
-        // has expired (see `quick_exit`).
-        if super::quick_exit::is_leaving(parts.uri.path()) {
-            return super::quick_exit::leave(&app, session.as_ref(), secure).await;
-        }
         let sent = form_field(&bytes, CSRF_FIELD);
         let valid = matches!((expected, sent.as_deref()), (Some(e), Some(s)) if same(e, s));
         if !valid {

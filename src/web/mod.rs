@@ -132,7 +132,6 @@ fn routes() -> Router<App> {
         .merge(goals::routes())
         .merge(repair::routes())
         .merge(help::routes())
-        .merge(quick_exit::routes())
         .merge(assets::routes())
         // Liveness: the process answers. Readiness: the database takes writes now.
         .route("/healthz", get(|| async { "ok" }))
@@ -215,6 +214,8 @@ pub fn router(app: App) -> Router {
             app.clone(),
             guard::guard,
         ))
+        // Outside the guard: leaving and the plain pages never wait on the database.
+        .merge(quick_exit::routes())
         .layer(axum::middleware::from_fn_with_state(
             app.settings().body_read,
             server::whole_body_within,
@@ -280,16 +281,7 @@ mod tests {
     use std::path::Path;
 
     /// The modules of `web` that every capability may use: they know no capability.
-    /// `quick_exit` is here because the guard answers quick exit itself, before any route.
-    const SHARED: &[&str] = &[
-        "context",
-        "error",
-        "events",
-        "guard",
-        "quick_exit",
-        "view",
-        "wording",
-    ];
+    const SHARED: &[&str] = &["context", "error", "events", "guard", "view", "wording"];
 
     /// What a source file names through `super::`, with how many levels up:
     /// `super::view::Chrome` → (1, "view"), `super::super::{view, WAITING}` → (2, "view"),

@@ -37,6 +37,8 @@ pub fn routes() -> Router<App> {
 pub struct SignalView {
     /// The safety signal: its own card, first, with no suggestion of a joint session.
     pub safety: bool,
+    /// Whether the card may point to the printable summary (not while safety is in question).
+    pub summary: bool,
     pub title: &'static str,
     pub explanation: &'static str,
     pub steps: &'static [&'static str],
@@ -151,11 +153,15 @@ pub fn signals(
     now_us: i64,
 ) -> Vec<SignalView> {
     let date = |at: i64| format_time(at, zone).chars().take(10).collect::<String>();
-    progress::signals(state, now_us)
-        .into_iter()
+    let all = progress::signals(state, now_us);
+    // While safety is in question no card suggests a joint session or the summary; the
+    // printable summary (no viewer) leaves the safety card out, and so changes nothing.
+    let beside_safety = viewer.is_some() && all.iter().any(|s| s.kind == SignalKind::Safety);
+    all.into_iter()
         .filter_map(|s| {
             let safety = s.kind == SignalKind::Safety;
             let (explanation, steps) = match (safety, viewer) {
+                (false, _) if beside_safety => (s.explanation(), s.kind.next_steps_beside_safety()),
                 (false, _) => (s.explanation(), s.next_steps()),
                 (true, None) => return None,
                 (true, Some(viewer)) => {
@@ -167,6 +173,7 @@ pub fn signals(
         })
         .map(|(s, safety, explanation, steps)| SignalView {
             safety,
+            summary: !beside_safety,
             title: s.title(),
             explanation,
             steps,
