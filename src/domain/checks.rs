@@ -2740,6 +2740,7 @@ mod tests {
     }
 
     const TUNING: &str = include_str!("checks_corpus/tuning.tsv");
+    const TUNING_2: &str = include_str!("checks_corpus/tuning_2.tsv");
     const HELD_BACK: &str = include_str!("checks_corpus/held_back.tsv");
 
     /// One row of the corpus: `expected` is `None` for wording that should not be flagged.
@@ -2807,7 +2808,7 @@ mod tests {
 
     /// Runs each row's check; a problem row is caught when a flag of its category is raised,
     /// a `none` row is a false positive when any flag is. `show` lists every miss and false
-    /// positive (only ever for the tuning half).
+    /// positive (only ever for the tuning files).
     fn measure(half: &str, rows: &[Row], show: bool) -> Measured {
         let mut per_category: Vec<(Category, [usize; 4])> =
             CATEGORIES.iter().map(|c| (*c, [0; 4])).collect();
@@ -2908,24 +2909,33 @@ mod tests {
 
     #[test]
     fn the_corpus_files_parse() {
-        // Given both halves, when read, then every row is well formed and no text is in
-        // the corpus twice, within a half or across them.
+        // Given both halves and the second tuning file, when read, then every row is well
+        // formed and no text is in the corpus twice, within a file or across them.
         let tuning = corpus("tuning", TUNING);
+        let tuning_2 = corpus("tuning_2", TUNING_2);
         let held_back = corpus("held_back", HELD_BACK);
-        assert!(!tuning.is_empty() && !held_back.is_empty());
+        assert!(!tuning.is_empty() && !tuning_2.is_empty() && !held_back.is_empty());
+        // Every repeat is listed by line only, so that all can be fixed in one go without
+        // a held-back row being shown.
         let mut seen: Vec<(String, &str, usize)> = Vec::new();
-        for (half, rows) in [("tuning", &tuning), ("held_back", &held_back)] {
+        let mut repeats = Vec::new();
+        for (half, rows) in [
+            ("tuning", &tuning),
+            ("tuning_2", &tuning_2),
+            ("held_back", &held_back),
+        ] {
             for row in rows {
                 let text = row.text.trim().to_lowercase();
                 if let Some((_, first_half, first_line)) = seen.iter().find(|(t, ..)| *t == text) {
-                    panic!(
+                    repeats.push(format!(
                         "{half} line {} repeats {first_half} line {first_line}",
                         row.line
-                    );
+                    ));
                 }
                 seen.push((text, half, row.line));
             }
         }
+        assert!(repeats.is_empty(), "{}", repeats.join("; "));
     }
 
     #[test]
@@ -2936,6 +2946,17 @@ mod tests {
         assert_eq!(
             (measured.false_positives, measured.negatives),
             (TUNING_FALSE_POSITIVES, 80)
+        );
+    }
+
+    #[test]
+    fn the_second_tuning_file_is_caught_as_measured() {
+        let measured = measure("tuning_2", &corpus("tuning_2", TUNING_2), true);
+        assert_measured("tuning_2", &measured, TUNING_2_AS_MEASURED);
+        assert_eq!((measured.caught, measured.problems), (TUNING_2_CAUGHT, 161));
+        assert_eq!(
+            (measured.false_positives, measured.negatives),
+            (TUNING_2_FALSE_POSITIVES, 116)
         );
     }
 
@@ -2986,5 +3007,21 @@ mod tests {
         ("criticism", [13, 13, 0, 40]),
         ("contempt", [12, 13, 0, 40]),
         ("defensiveness", [13, 13, 0, 40]),
+    ];
+
+    const TUNING_2_CAUGHT: usize = 87;
+    const TUNING_2_FALSE_POSITIVES: usize = 14;
+    /// Per category: caught, problem rows, false positives, `none` rows of its check.
+    const TUNING_2_AS_MEASURED: &[(&str, [usize; 4])] = &[
+        ("conditional-apology", [11, 16, 1, 59]),
+        ("but-after-apology", [16, 16, 0, 59]),
+        ("excuse", [5, 16, 1, 59]),
+        ("blame", [11, 16, 1, 59]),
+        ("minimizing", [8, 16, 2, 59]),
+        ("demand", [11, 16, 1, 59]),
+        ("dismissing", [8, 16, 2, 59]),
+        ("criticism", [7, 16, 3, 57]),
+        ("contempt", [2, 17, 1, 57]),
+        ("defensiveness", [8, 16, 2, 57]),
     ];
 }
