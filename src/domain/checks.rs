@@ -3181,10 +3181,10 @@ mod tests {
     fn the_second_tuning_file_is_caught_as_measured() {
         let measured = measure("tuning_2", &corpus("tuning_2", TUNING_2), true);
         assert_measured("tuning_2", &measured, TUNING_2_AS_MEASURED);
-        assert_eq!((measured.caught, measured.problems), (TUNING_2_CAUGHT, 161));
+        assert_eq!((measured.caught, measured.problems), (TUNING_2_CAUGHT, 211));
         assert_eq!(
             (measured.false_positives, measured.negatives),
-            (TUNING_2_FALSE_POSITIVES, 116)
+            (TUNING_2_FALSE_POSITIVES, 166)
         );
     }
 
@@ -3237,19 +3237,19 @@ mod tests {
         ("defensiveness", [13, 13, 0, 40]),
     ];
 
-    const TUNING_2_CAUGHT: usize = 161;
-    const TUNING_2_FALSE_POSITIVES: usize = 0;
+    const TUNING_2_CAUGHT: usize = 200;
+    const TUNING_2_FALSE_POSITIVES: usize = 3;
     /// Per category: caught, problem rows, false positives, `none` rows of its check.
     const TUNING_2_AS_MEASURED: &[(&str, [usize; 4])] = &[
-        ("conditional-apology", [16, 16, 0, 59]),
-        ("but-after-apology", [16, 16, 0, 59]),
-        ("excuse", [16, 16, 0, 59]),
-        ("blame", [16, 16, 0, 59]),
-        ("minimizing", [16, 16, 0, 59]),
-        ("demand", [16, 16, 0, 59]),
-        ("dismissing", [16, 16, 0, 59]),
-        ("criticism", [16, 16, 0, 57]),
-        ("contempt", [17, 17, 0, 57]),
-        ("defensiveness", [16, 16, 0, 57]),
+        ("conditional-apology", [21, 21, 0, 84]),
+        ("but-after-apology", [21, 21, 0, 84]),
+        ("excuse", [20, 21, 0, 84]),
+        ("blame", [20, 21, 0, 84]),
+        ("minimizing", [20, 21, 1, 84]),
+        ("demand", [20, 21, 0, 84]),
+        ("dismissing", [20, 21, 0, 84]),
+        ("criticism", [21, 21, 1, 82]),
+        ("contempt", [18, 22, 1, 82]),
+        ("defensiveness", [19, 21, 0, 82]),
     ];
 }
