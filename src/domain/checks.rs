@@ -817,6 +817,10 @@ const QUOTED: &[&str] = &[
     "... is|was|were|are what|how i|you|he|she|they|we [*] [*] said|say|says|told|tell|wrote|write|called|used|kept|texted|screamed|shouted|yelled|meant|put",
 ];
 
+/// At the start of the sentence, these show that the words are quoted to be judged
+/// ("Saying 'it was just a few messages' was me minimizing"): every rule carries them.
+const QUOTING: &[&str] = &["^ saying|calling|telling|writing|pretending ..."];
+
 /// Just before a phrase, these report it rather than say it ("I'm not saying it's not my
 /// fault", "I won't pretend nothing happened").
 const REPORTED: &[&str] = &[
@@ -950,6 +954,7 @@ const ALWAYS_NEVER_AFTER: &[&str] = &[
     "keep|kept your word|promises|promise",
     // A habit named to be thanked for: "you always make the lunches, and I love that".
     "... i love|appreciate|admire|adore|cherish|treasure that|it|this|how|the",
+    "... it|that|this helps|helped|means|meant|matters",
 ];
 
 /// After "never" only: never doing something unkind is praise ("you never once missed a
@@ -1099,6 +1104,7 @@ static RULES: &[Rule] = &[
             p("my|the @causes was|were|had [been] [so|just|really|completely] through|off|out|bad|terrible|awful|unbearable|overwhelming|crushing|huge|intense"),
             p("@causes ... which|that is|was why"),
             p("wore|wearing|worn|ground|grinding me down"),
+            p("had|put|kept|left me under [*] [*] [*] stress|pressure|strain"),
             p("running on ... sleep|fumes|empty"),
             p("sleep deprived"),
             p("[a] lot|much on my plate|mind").unless_after(DISCLAIMED),
@@ -1208,6 +1214,8 @@ static RULES: &[Rule] = &[
                 .unless_after(&["for|this|that|it|any|anything|a"]),
             p("you [were|are] never had|have [any] time"),
             p("you [were|are] always [so|too] @distant"),
+            p("you were|had [been] [so|too|really|very|always|completely|emotionally|just] cold|distant|absent|unavailable|preoccupied|unaffectionate|dismissive|controlling|withdrawn [to|with|towards|toward] [me]")
+                .unless_before(&["when|while|whenever|if|since|know|knew|understand|not|never"]),
             p("you would not|never [even] give|show|touch|listen|talk|let|notice|make"),
             p("our|the marriage|relationship was|had [been] [already] [*] dead|over|broken|dying|empty|loveless|cold|failing")
                 .unless_after(&["by|because|when|the", "... because of me"]),
@@ -1293,6 +1301,7 @@ static RULES: &[Rule] = &[
             p("not even that|so|very|all much|many|bad|big|serious|often|important").unless_before(REPORTED),
             p("not as|so bad|serious|big|terrible|awful as").unless_before(REPORTED),
             p("not the end of the world"),
+            p("anything|nothing that|so|too|very bad|serious|terrible|awful|major|big").unless_before(REPORTED),
             p("it|that|this is|was not like i|we|he|she|they|it")
                 .unless_before(REPORTED)
                 .unless_after(&["[*] not|never"]),
@@ -1361,6 +1370,8 @@ static RULES: &[Rule] = &[
             p("stop bringing it|this|that up").unless_before(NOT_ASKING),
             p("stop|quit bringing * [*] up").unless_before(&NOT_DEMANDED),
             p("bygones"),
+            p("move|moving forward").unless_before(NOT_ASKING).unless_after(&[","]),
+            p("stop|quit looking back"),
             p("get|getting|move|moving over|past|on [it|this|that|her|him] by"),
             p("draw|drawing|drew|put|putting a line under").unless_before(NOT_ASKING),
             p("clean slate|start").unless_before(NOT_ASKING),
@@ -1453,6 +1464,7 @@ static RULES: &[Rule] = &[
             p("need|have|got to [just] chill|relax|calm").unless_before(&NOT_DISMISSING),
             p("you are|were [just|really|clearly|obviously] [being] [so|too|really|very|completely|totally|way|a|an|such|just] [bit|little|complete|total] @dismissals")
                 .unless_before(FELT_OR_SAID),
+            p("you [always] get|got|getting [way|far|much|a|so] [bit|little] too sensitive|emotional|touchy|worked|upset|paranoid|jealous|insecure|dramatic|defensive|angry"),
             p("you are|were [being] [way|far|much|a|so] [bit|little] too sensitive|emotional|touchy|much")
                 .unless_before(FELT_OR_SAID),
             p("you are|were [just|really|clearly|obviously] being [so|too|a|very] [bit|little] sensitive|emotional|touchy|childish|silly")
@@ -1582,7 +1594,7 @@ static RULES: &[Rule] = &[
                 .unless_before(&["call|called|calling|calls"]),
             p("you are|were [so|just|really|such|truly|completely|totally|nothing] [but] [a|an] [complete|total|absolute|real|little|big] @insults")
                 .unless_before(&[
-                    "call|called|calling|said|say|saying|thought|believed [that]",
+                    "call|called|calling|said|say|saying|thought|believed|think|believe [that]",
                     "used to think|believe|say [that]",
                 ]),
             p("what a|an [complete|total|absolute|real] @insults"),
@@ -1593,6 +1605,9 @@ static RULES: &[Rule] = &[
             p("^ @traits|@scorn|lying|cheating @putdowns $"),
             p("your @scorn"),
             p("you disgust me"),
+            p("piece of work|shit|garbage|trash"),
+            p("^ [absolutely|just|so|utterly|truly|completely] @insults|@scorn ,"),
+            p("^ [absolutely|just|so|utterly|truly|completely] @scorn $"),
             p("you are|were nothing but").unless_after(&["[a|an] [so|very|really] @praise|kind|patient|supportive|loving|honest|good|lovely|gentle|generous|respectful|faithful|loyal"]),
             p("excuse for a|an"),
             p("waste of space|oxygen|skin|air"),
@@ -1626,7 +1641,8 @@ static RULES: &[Rule] = &[
             p(", genius|einstein|sherlock $"),
             p("mr|mrs|ms|miss|saint @virtues"),
             p("thanks|thank [you] for nothing"),
-            p("^ [oh] [,] how convenient|typical|predictable $"),
+            p("^ [oh] [,] how convenient|typical|predictable|touching|original|mature|shocking|surprising $"),
+            p("so now you care|want|remember|notice|decide|feel"),
             p("^ [oh] [,] how convenient|typical|predictable ,"),
             p("nice|big|decent of you to finally|bother|grace"),
             p("^ oh [,] please $"),
@@ -1661,6 +1677,8 @@ static RULES: &[Rule] = &[
             p("^ [just|now] [,] listen to yourself $"),
             p("who [else] would|could|can|will [ever|even|possibly] believe|trust|love|want|marry|respect|forgive|stand|date|fall|put|listen [*] [*] [*] [*] you|your")
                 .unless_after(&["... is|was what i"]),
+            p("who [else] would|could|will|can ... someone|anyone|somebody|anybody like you")
+                .unless_inside(&["have|thought|guessed|knew|known|imagined"]),
             p("who even").unless_after(&["... is|was what i", "knew|knows|thought"]),
             p("who do you think you are"),
             p("who are you to"),
@@ -1719,7 +1737,7 @@ static RULES: &[Rule] = &[
             p("what was|am i supposed|meant to do|say"),
             p("how was|am i supposed|meant to know"),
             p("so [now] it is|was [all|somehow] my fault"),
-            p("why is|does it always [have] [to] [be] my fault|me"),
+            p("why is|does|must it|everything|this|that [always] [have] [to] [be] [always] my fault|me"),
             p("i [have] already told you"),
             p("i [have] already explained|answered|apologised|apologized"),
             p("i [have] already said i|it|this|that|sorry|so"),
@@ -1766,6 +1784,8 @@ static RULES: &[Rule] = &[
             p("you do|did it|that|this too"),
             p("you started it|this|that|all"),
             p("you do|did the same"),
+            p("you did|do|were|are|have not|never ... either $")
+                .unless_inside(&["want|wanted|mean|meant|know|knew|deserve|deserved|ask|asked|choose|chose|blame|fault|wrong|alone"]),
             p("you are|were no better"),
             p("you are|were just as bad"),
             p("you are|were [*] any better"),
@@ -2080,6 +2100,9 @@ fn compiled() -> &'static [CompiledRule] {
                         compiled
                             .unless_after
                             .extend(QUOTED.iter().map(|q| compile(q)));
+                        compiled
+                            .unless_before
+                            .extend(QUOTING.iter().map(|q| compile(q)));
                         compiled
                     })
                     .collect(),
@@ -3237,19 +3260,19 @@ mod tests {
         ("defensiveness", [13, 13, 0, 40]),
     ];
 
-    const TUNING_2_CAUGHT: usize = 200;
-    const TUNING_2_FALSE_POSITIVES: usize = 3;
+    const TUNING_2_CAUGHT: usize = 211;
+    const TUNING_2_FALSE_POSITIVES: usize = 0;
     /// Per category: caught, problem rows, false positives, `none` rows of its check.
     const TUNING_2_AS_MEASURED: &[(&str, [usize; 4])] = &[
         ("conditional-apology", [21, 21, 0, 84]),
         ("but-after-apology", [21, 21, 0, 84]),
-        ("excuse", [20, 21, 0, 84]),
-        ("blame", [20, 21, 0, 84]),
-        ("minimizing", [20, 21, 1, 84]),
-        ("demand", [20, 21, 0, 84]),
-        ("dismissing", [20, 21, 0, 84]),
-        ("criticism", [21, 21, 1, 82]),
-        ("contempt", [18, 22, 1, 82]),
-        ("defensiveness", [19, 21, 0, 82]),
+        ("excuse", [21, 21, 0, 84]),
+        ("blame", [21, 21, 0, 84]),
+        ("minimizing", [21, 21, 0, 84]),
+        ("demand", [21, 21, 0, 84]),
+        ("dismissing", [21, 21, 0, 84]),
+        ("criticism", [21, 21, 0, 82]),
+        ("contempt", [22, 22, 0, 82]),
+        ("defensiveness", [21, 21, 0, 82]),
     ];
 }
