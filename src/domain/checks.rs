@@ -37,9 +37,17 @@
 //!
 //! # How the rules are measured
 //! Besides the pinned examples in the tests, `checks_corpus/` holds phrasings written once
-//! and split once into a *tuning* half and a *held-back* half. Rules are developed against
-//! the tuning half only; the held-back half only measures, and its test prints figures but
-//! never its rows, so a rule cannot quietly be fitted to it.
+//! and split once into a *tuning* half (`tuning.tsv`) and a *held-back* half
+//! (`held_back.tsv`), plus `tuning_2.tsv`, written later in new words (new formulations of
+//! each kind and hard near-misses) when the first round turned out to have learned the
+//! tuning sentences rather than the kinds of wording behind them. Rules are developed
+//! against the two tuning files only; the held-back half only measures, and its test prints
+//! figures but never its rows, so a rule cannot quietly be fitted to it. It has been
+//! measured twice, once after each round of tuning, and never tuned on; while tuning, run
+//! the corpus tests with `--skip the_held_back_half`.
+//!
+//! Words quoted in order to be judged are not flagged by any rule: "'Calm down' is what I
+//! used to say to you", "Saying 'it was just a few messages' was me minimizing".
 //!
 //! # Decisions worth knowing
 //! - **"you always / you never"** is criticism when it describes the partner's behaviour.
@@ -47,10 +55,12 @@
 //!   never…", "I'll love you always", "make sure you never…"), in a question ("have you
 //!   always felt…?", "are you always this kind?"), when it reports words said before ("I
 //!   said you never listen"), or when it goes on to speak of the partner's worth or
-//!   kindness ("…deserved this", "…have to", "…make me laugh", "…there for me", "…so
-//!   patient", "…the problem", "…welcome"). After "never" only, never doing something unkind
-//!   is praise ("you never once missed a pickup", "you never made me feel stupid"), while
-//!   "you always forget" stays a complaint. Anything else, including "you always make me
+//!   kindness ("…deserved this", "…make me laugh", "…there for me", "…so patient", "…the
+//!   problem", "…welcome"), or thanks the habit ("…, and I love that", "…, and it helps").
+//!   After "never" only, never doing something unkind is praise ("you never once missed a
+//!   pickup", "you never made me feel stupid", "you were never anything but kind", "you're
+//!   never boring", "you never have to hide"), while "you always forget" and "you always
+//!   have to have the last word" stay complaints. Anything else, including "you always make me
 //!   feel safe", is flagged: the lists are short on purpose and easy to grow.
 //! - **"you never …" in an apology** is blame only with a verb of neglect ("you never
 //!   listened", "you were never there", "you never had time"): "you never knew", "you never
@@ -59,7 +69,8 @@
 //! - **Excuses**: a state offered as the reason ("I was drunk", "I was under so much
 //!   stress", "I'd had a rough week", "the pressure got to me") is flagged unless the
 //!   sentence sets it aside ("…and that is no excuse", "…doesn't excuse", "…and I still
-//!   chose", "…anyway", "…instead of telling you"), denies it ("not because I was lonely",
+//!   chose", "…anyway", "…instead of telling you", "…loneliness didn't send those
+//!   messages, I did"), denies it ("not because I was lonely",
 //!   "I told myself I was stressed"), or uses it as a time ("when I was drunk I said…").
 //!   "Tired of lying", "desperate to tell you" and "high on the attention" are not states.
 //!   Saying it just happened, or that it was not really you, is an excuse of its own
@@ -83,7 +94,8 @@
 //!   invites a second look. It is not flagged when followed by "to" ("move on to the next
 //!   step", moving to another thing rather than past the hurt), "onto" is another word, and
 //!   it is not flagged when the writer says they are *not* asking for it ("I won't ask you
-//!   to move on", "you can't just move on").
+//!   to move on", "you can't just move on"). "Move forward" is read the same way, except as
+//!   the discourse marker "Moving forward, I'll …".
 //! - **"but" after an apology** is flagged only within the same sentence and within
 //!   [`MAX_GAP`] tokens; "I'm sorry. But …" is two sentences and is not flagged. "but also"
 //!   and "not only … but" are lists, not excuses. "However" counts only when a pause or the
@@ -3213,7 +3225,8 @@ mod tests {
 
     #[test]
     fn the_held_back_half_is_caught_as_measured() {
-        // Measured once, after tuning ended; its rows are never printed, so that no rule is
+        // Measured twice, once after each round of tuning (never during one: tune with
+        // `--skip the_held_back_half`); its rows are never printed, so that no rule is
         // fitted to them. If a rule change moves these figures, say so in the commit.
         let measured = measure("held back", &corpus("held_back", HELD_BACK), false);
         assert_measured("held back", &measured, HELD_BACK_AS_MEASURED);
@@ -3227,20 +3240,22 @@ mod tests {
         );
     }
 
-    // Short of the aim (90 % caught, at most 5 % false positives), and pinned as measured.
-    const HELD_BACK_CAUGHT: usize = 82;
-    const HELD_BACK_FALSE_POSITIVES: usize = 10;
+    // Still short of the aim (90 % caught, at most 5 % false positives), and pinned as
+    // measured after the second round: 94 of 130 (72.3 %), 12 of 80 false positives
+    // (15.0 %). After the first round it was 82 of 130 (63.1 %) and 10 of 80 (12.5 %).
+    const HELD_BACK_CAUGHT: usize = 94;
+    const HELD_BACK_FALSE_POSITIVES: usize = 12;
     /// Per category: caught, problem rows, false positives, `none` rows of its check.
     const HELD_BACK_AS_MEASURED: &[(&str, [usize; 4])] = &[
-        ("conditional-apology", [11, 13, 0, 40]),
+        ("conditional-apology", [11, 13, 1, 40]),
         ("but-after-apology", [9, 13, 1, 40]),
-        ("excuse", [9, 13, 1, 40]),
+        ("excuse", [10, 13, 1, 40]),
         ("blame", [7, 13, 1, 40]),
         ("minimizing", [9, 13, 1, 40]),
-        ("demand", [10, 13, 1, 40]),
-        ("dismissing", [7, 13, 0, 40]),
-        ("criticism", [8, 13, 3, 40]),
-        ("contempt", [5, 13, 1, 40]),
+        ("demand", [11, 13, 2, 40]),
+        ("dismissing", [8, 13, 0, 40]),
+        ("criticism", [13, 13, 3, 40]),
+        ("contempt", [9, 13, 1, 40]),
         ("defensiveness", [7, 13, 1, 40]),
     ];
 
