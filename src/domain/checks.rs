@@ -37,9 +37,17 @@
 //!
 //! # How the rules are measured
 //! Besides the pinned examples in the tests, `checks_corpus/` holds phrasings written once
-//! and split once into a *tuning* half and a *held-back* half. Rules are developed against
-//! the tuning half only; the held-back half only measures, and its test prints figures but
-//! never its rows, so a rule cannot quietly be fitted to it.
+//! and split once into a *tuning* half (`tuning.tsv`) and a *held-back* half
+//! (`held_back.tsv`), plus `tuning_2.tsv`, written later in new words (new formulations of
+//! each kind and hard near-misses) when the first round turned out to have learned the
+//! tuning sentences rather than the kinds of wording behind them. Rules are developed
+//! against the two tuning files only; the held-back half only measures, and its test prints
+//! figures but never its rows, so a rule cannot quietly be fitted to it. It has been
+//! measured twice, once after each round of tuning, and never tuned on; while tuning, run
+//! the corpus tests with `--skip the_held_back_half`.
+//!
+//! Words quoted in order to be judged are not flagged by any rule: "'Calm down' is what I
+//! used to say to you", "Saying 'it was just a few messages' was me minimizing".
 //!
 //! # Decisions worth knowing
 //! - **"you always / you never"** is criticism when it describes the partner's behaviour.
@@ -47,10 +55,12 @@
 //!   never…", "I'll love you always", "make sure you never…"), in a question ("have you
 //!   always felt…?", "are you always this kind?"), when it reports words said before ("I
 //!   said you never listen"), or when it goes on to speak of the partner's worth or
-//!   kindness ("…deserved this", "…have to", "…make me laugh", "…there for me", "…so
-//!   patient", "…the problem", "…welcome"). After "never" only, never doing something unkind
-//!   is praise ("you never once missed a pickup", "you never made me feel stupid"), while
-//!   "you always forget" stays a complaint. Anything else, including "you always make me
+//!   kindness ("…deserved this", "…make me laugh", "…there for me", "…so patient", "…the
+//!   problem", "…welcome"), or thanks the habit ("…, and I love that", "…, and it helps").
+//!   After "never" only, never doing something unkind is praise ("you never once missed a
+//!   pickup", "you never made me feel stupid", "you were never anything but kind", "you're
+//!   never boring", "you never have to hide"), while "you always forget" and "you always
+//!   have to have the last word" stay complaints. Anything else, including "you always make me
 //!   feel safe", is flagged: the lists are short on purpose and easy to grow.
 //! - **"you never …" in an apology** is blame only with a verb of neglect ("you never
 //!   listened", "you were never there", "you never had time"): "you never knew", "you never
@@ -59,7 +69,8 @@
 //! - **Excuses**: a state offered as the reason ("I was drunk", "I was under so much
 //!   stress", "I'd had a rough week", "the pressure got to me") is flagged unless the
 //!   sentence sets it aside ("…and that is no excuse", "…doesn't excuse", "…and I still
-//!   chose", "…anyway", "…instead of telling you"), denies it ("not because I was lonely",
+//!   chose", "…anyway", "…instead of telling you", "…loneliness didn't send those
+//!   messages, I did"), denies it ("not because I was lonely",
 //!   "I told myself I was stressed"), or uses it as a time ("when I was drunk I said…").
 //!   "Tired of lying", "desperate to tell you" and "high on the attention" are not states.
 //!   Saying it just happened, or that it was not really you, is an excuse of its own
@@ -83,7 +94,8 @@
 //!   invites a second look. It is not flagged when followed by "to" ("move on to the next
 //!   step", moving to another thing rather than past the hurt), "onto" is another word, and
 //!   it is not flagged when the writer says they are *not* asking for it ("I won't ask you
-//!   to move on", "you can't just move on").
+//!   to move on", "you can't just move on"). "Move forward" is read the same way, except as
+//!   the discourse marker "Moving forward, I'll …".
 //! - **"but" after an apology** is flagged only within the same sentence and within
 //!   [`MAX_GAP`] tokens; "I'm sorry. But …" is two sentences and is not flagged. "but also"
 //!   and "not only … but" are lists, not excuses. "However" counts only when a pause or the
@@ -312,6 +324,63 @@ const LISTS: &[(&str, &[&str])] = &[
             "burned",
             "low",
             "unhappy",
+            "grieving",
+            "isolated",
+            "heartbroken",
+            "insecure",
+            "bored",
+            "miserable",
+            "numb",
+            "empty",
+            "anxious",
+            "trapped",
+            "suffocated",
+            "restless",
+            "frustrated",
+            "alone",
+            "broken",
+            "hungover",
+            "sleepless",
+            "jetlagged",
+        ],
+    ),
+    // What is named as the one who acted ("the stress got to me", "my anxiety was why").
+    (
+        "causes",
+        &[
+            "stress",
+            "pressure",
+            "strain",
+            "drink",
+            "drinking",
+            "alcohol",
+            "wine",
+            "loneliness",
+            "depression",
+            "anxiety",
+            "exhaustion",
+            "grief",
+            "illness",
+            "childhood",
+            "upbringing",
+            "trauma",
+            "insecurity",
+            "insecurities",
+            "addiction",
+            "past",
+            "hormones",
+            "adhd",
+            "burnout",
+            "insomnia",
+            "medication",
+            "meds",
+            "boredom",
+            "unhappiness",
+            "tiredness",
+            "workload",
+            "hours",
+            "job",
+            "travel",
         ],
     ),
     // Words that make a feeling sound like a fault of the one who has it.
@@ -335,6 +404,24 @@ const LISTS: &[(&str, &[&str])] = &[
             "crazy",
             "insane",
             "delusional",
+            "insecure",
+            "jealous",
+            "needy",
+            "neurotic",
+            "obsessive",
+            "obsessing",
+            "hormonal",
+            "petty",
+            "silly",
+            "touchy",
+            "overemotional",
+            "overanalysing",
+            "overanalyzing",
+            "catastrophising",
+            "catastrophizing",
+            "nuts",
+            "mental",
+            "unhinged",
         ],
     ),
     // Feelings of being left out that, in an apology, point at the partner as the cause.
@@ -500,6 +587,22 @@ const LISTS: &[(&str, &[&str])] = &[
             "bossy",
             "nasty",
             "horrible",
+            "secretive",
+            "evasive",
+            "cagey",
+            "moody",
+            "judgmental",
+            "judgemental",
+            "hypocritical",
+            "flaky",
+            "fake",
+            "negative",
+            "cheap",
+            "stingy",
+            "sloppy",
+            "unfaithful",
+            "dense",
+            "thick",
         ],
     ),
     // What follows "self" in a compound that judges ("self-absorbed", "self-centred").
@@ -573,6 +676,17 @@ const LISTS: &[(&str, &[&str])] = &[
             "imbecile",
             "bastard",
             "bitch",
+            "fraud",
+            "weasel",
+            "slimeball",
+            "dickhead",
+            "prick",
+            "idiots",
+            "sleaze",
+            "lowlife",
+            "dimwit",
+            "halfwit",
+            "cretin",
         ],
     ),
     // Scornful adjectives, for what belongs to the partner ("your stupid excuses").
@@ -590,6 +704,11 @@ const LISTS: &[(&str, &[&str])] = &[
             "lame",
             "lousy",
             "laughable",
+            "miserable",
+            "spineless",
+            "gutless",
+            "cowardly",
+            "ridiculous",
         ],
     ),
     // What "Mr …" or "Miss …" mocks ("Mr Honesty", "Miss Perfect").
@@ -698,17 +817,35 @@ const NOT_ASKING: &[&str] = &[
     "not|never ask|expect|want|need|tell|asking you to",
     "you|we can|could|will not [just]",
     "you|we will never",
+    // "I never want you to feel you have to get past this".
+    "not|never want|expect|ask|asking|need you to ...",
+    "not|never ... feel|think|believe [that] you [have|need|must] [to]",
 ];
+
+/// Later in the sentence, these show that the words are quoted from before rather than
+/// said now ("'Calm down' is what I used to say to you"): every rule of both checks
+/// carries them.
+const QUOTED: &[&str] = &[
+    "... is|was|were|are what|how i|you|he|she|they|we [*] [*] said|say|says|told|tell|wrote|write|called|used|kept|texted|screamed|shouted|yelled|meant|put",
+];
+
+/// At the start of the sentence, these show that the words are quoted to be judged
+/// ("Saying 'it was just a few messages' was me minimizing"): every rule carries them.
+const QUOTING: &[&str] = &["^ saying|calling|telling|writing|pretending ..."];
 
 /// Just before a phrase, these report it rather than say it ("I'm not saying it's not my
 /// fault", "I won't pretend nothing happened").
-const REPORTED: &[&str] =
-    &["say|saying|said|pretend|pretending|pretended|claim|claiming|claimed ..."];
+const REPORTED: &[&str] = &[
+    "say|saying|said|pretend|pretending|pretended|claim|claiming|claimed ...",
+    // What the writer told themself: "I kept telling myself it was harmless".
+    "told|tell|telling|convinced|convincing|persuaded myself ...",
+];
 
 /// Like [`REPORTED`], but only for words said before ("I used to say 'I'm sorry if you were
 /// hurt'"): "I just want to say I'm sorry if …" is still the phrase itself.
 const SAID_BEFORE: &[&str] = &[
     "said|wrote|claimed|pretended ...",
+    "told|tell|telling|convinced|convincing|persuaded myself ...",
     "used to|would|kept say|saying|write|writing ...",
 ];
 
@@ -781,6 +918,9 @@ const DISCLAIMED: &[&str] = &[
     "... still|anyway|regardless|nevertheless|nonetheless",
     // The writer names their own choice: "I was lonely, and I chose to lie".
     "... i chose|decided",
+    // "…but loneliness didn't send those messages, I did."
+    "... @causes|drink|circumstances did|does|do|was|is not|never",
+    "... , i did $",
     "... instead",
 ];
 
@@ -807,7 +947,6 @@ const ALWAYS_NEVER_BEFORE: &[&str] = &[
 
 const ALWAYS_NEVER_AFTER: &[&str] = &[
     "deserve|deserved|deserves|deserving",
-    "have|had|need|needed|needs to",
     "make|made me laugh|smile",
     "know|knew how to make me",
     "there for",
@@ -825,11 +964,18 @@ const ALWAYS_NEVER_AFTER: &[&str] = &[
     "[so|such] [a|an] @praise",
     "welcome|loved|wanted|safe|forgiven|enough",
     "keep|kept your word|promises|promise",
+    // A habit named to be thanked for: "you always make the lunches, and I love that".
+    "... i love|appreciate|admire|adore|cherish|treasure that|it|this|how|the",
+    "... it|that|this helps|helped|means|meant|matters",
 ];
 
 /// After "never" only: never doing something unkind is praise ("you never once missed a
 /// pickup", "you never wanted this"), while "you always forget" is still a complaint.
 const NEVER_KIND: &[&str] = &[
+    "have|had|need|needed|needs to",
+    // Never unkind is praise: "you were never anything but kind", "you're never boring".
+    "anything|nothing but|other",
+    "[once|ever|even|really] @traits|@scorn|boring|dull|unkind|impatient|unfair|late|short|harsh",
     "[once|ever|even] miss|missed|forget|forgot|fail|failed|complain|complained|hesitate|hesitated|judge|judged|blame|blamed|waver|wavered|falter|faltered|doubt|doubted|lied|cheated|betrayed|meant|mean|quit",
     "[once|ever|even] stop|stopped loving|believing|trying|caring|fighting|hoping|showing",
     "[once|ever] wanted|chose|deserved this|any|it|that",
@@ -871,9 +1017,17 @@ static RULES: &[Rule] = &[
             p("if i [have|had|ever|might|may] [have] hurt|upset|offended|disappointed|caused|wronged|let|made you|your")
                 .unless_after(&["again"]),
             p("if i [have|had|ever] did|done|said anything|something"),
-            p("if anything i did|said|have"),
+            p("if anything i did|said|have").unless_before(&INVITED_OR_SAID_BEFORE),
             p("if it|that|this hurt|upset|offended you").unless_before(SAID_BEFORE),
-            p("if my * [*] [have|has|had|ever] hurt|upset|offended|caused|disappointed"),
+            p("if my * [*] [have|has|had|ever] hurt|upset|offended|caused|disappointed|made|left|gave"),
+            // The fault as a maybe: "if I was ever unfair", "if I came across as cold".
+            p("if i [ever] was|were|have|had|came|seemed|sounded|acted|behaved [ever] [been] [across] [as] [ever] [a] [bit|little] unfair|wrong|unkind|hurtful|insensitive|dishonest|selfish|rude|harsh|cold|distant|short|thoughtless|careless|inconsiderate|mean")
+                .unless_before(&["even|as"])
+                .unless_after(&["again"]),
+            p("@apology it|that|this|any|anything if").unless_before(SAID_BEFORE),
+            p("if that|this|it is|was what|how you took|take|heard|read|understood|saw|see|took|interpreted"),
+            // Sorry for how they learned of it: "I'm sorry you had to find out from her".
+            p("@apology [that] you had|have to find|hear|learn|discover [out] [about] [it] from|like|this|that|through|second|before"),
             p("if you were|felt|got|feel hurt|upset|offended")
                 .unless_before(&INVITED_OR_SAID_BEFORE),
             p("if that|this is how you feel|felt"),
@@ -957,12 +1111,21 @@ static RULES: &[Rule] = &[
                 .unless_before(&NOT_THE_REASON)
                 .unless_after(DISCLAIMED),
             p("did not know how to cope|deal|handle"),
+            p("@causes made|makes it hard|impossible|difficult|easy|easier"),
+            p("@causes means|meant [that] i"),
+            p("my|the @causes was|were|had [been] [so|just|really|completely] through|off|out|bad|terrible|awful|unbearable|overwhelming|crushing|huge|intense"),
+            p("@causes ... which|that is|was why"),
+            p("wore|wearing|worn|ground|grinding me down"),
+            p("had|put|kept|left me under [*] [*] [*] stress|pressure|strain"),
+            p("running on ... sleep|fumes|empty"),
+            p("sleep deprived"),
+            p("[a] lot|much on my plate|mind").unless_after(DISCLAIMED),
             p("got|gets|get|getting the better of me"),
             p("you know what i am|was like"),
             p("you know how i am|get|was"),
             // The circumstance as the one who acted: "the stress got to me", "the drink made me".
-            p("stress|pressure|strain|drink|drinking|alcohol|wine|loneliness|depression|anxiety|exhaustion|grief|illness|childhood|upbringing|trauma|insecurity|insecurities|addiction|past|hormones|adhd ... got|gets to me"),
-            p("stress|pressure|strain|drink|drinking|alcohol|wine|loneliness|depression|anxiety|exhaustion|grief|illness|childhood|upbringing|trauma|insecurity|insecurities|addiction|past|hormones|adhd ... made|drove|pushed|led me")
+            p("@causes ... got|gets to me"),
+            p("@causes ... made|drove|pushed|led me")
                 .unless_after(MADE_ME_KIND),
             p("anyone|anybody|everyone|everybody|people [else] in my position|shoes|place|situation"),
             p("anyone|anybody|everyone|everybody [else] [in] [my] [position|shoes|place] would|might have struggled|cracked|strayed|snapped|cheated|caved|fallen"),
@@ -979,8 +1142,8 @@ static RULES: &[Rule] = &[
             p("i [just] snapped|cracked")
                 .unless_before(REPORTED)
                 .unless_after(&["at"]),
-            p("stress|pressure|strain|drink|drinking|alcohol|wine|loneliness|depression|anxiety|exhaustion|grief|illness|childhood|upbringing|trauma|insecurity|insecurities|addiction|past|hormones|adhd [just] took|takes|got hold|over|control|the"),
-            p("stress|pressure|strain|drink|drinking|alcohol|wine|loneliness|depression|anxiety|exhaustion|grief|illness|childhood|upbringing|trauma|insecurity|insecurities|addiction|past|hormones|adhd is|was why|the reason"),
+            p("@causes [just] took|takes|got hold|over|control|the"),
+            p("@causes is|was why|the reason"),
             p("i|i'd [had] was|been [really|so|badly] struggling|suffering|battling|dealing|coping")
                 .unless_before(&NOT_THE_REASON)
                 .unless_after(DISCLAIMED),
@@ -1026,10 +1189,20 @@ static RULES: &[Rule] = &[
             p("you were|are not [always|ever|really|even] there|around|home|interested|available|present|attentive|affectionate|supportive")
                 .unless_before(&["when|while|whenever|if|since|know|knew"]),
             p("you started it|this|that|all"),
-            p("your * [*] pushed|drove|forced|made me").unless_after(MADE_ME_KIND),
+            p("your * [*] [that|which|is|was|has|had] pushed|drove|forced|made me").unless_after(MADE_ME_KIND),
+            p("you [also|too] played|play|had|have [a|your|some|an] [big|huge|large|equal] part|role|hand in"),
+            p("you [*] did|do nothing|little about it|this|that|us|anything"),
+            p("you [*] did|do nothing|little to help|fix|stop|save|change|support"),
+            p("you chose|picked|put|prioritised|prioritized ... over|before|ahead me"),
+            p("you would|could not|never [even] look|hold|kiss|hug|touch|come|speak|smile|laugh [at|with|to|near] me"),
             p("if you had")
                 .unless_before(&["even|as"])
-                .unless_after(&["any|questions", "a question"]),
+                .unless_after(&[
+                    "any|questions",
+                    "a question",
+                    // Finding out, not a cause: "if you had asked me, I would have lied".
+                    "[ever] asked|known|found|seen|noticed|checked|looked|caught|questioned|read|discovered|learned|learnt",
+                ]),
             p("if you'd").unless_before(&["even|as"]).unless_after(&[
                 "like|prefer|rather|want|be|let|allow|care|need|ask|give|tell",
             ]),
@@ -1053,6 +1226,8 @@ static RULES: &[Rule] = &[
                 .unless_after(&["for|this|that|it|any|anything|a"]),
             p("you [were|are] never had|have [any] time"),
             p("you [were|are] always [so|too] @distant"),
+            p("you were|had [been] [so|too|really|very|always|completely|emotionally|just] cold|distant|absent|unavailable|preoccupied|unaffectionate|dismissive|controlling|withdrawn [to|with|towards|toward] [me]")
+                .unless_before(&["when|while|whenever|if|since|know|knew|understand|not|never"]),
             p("you would not|never [even] give|show|touch|listen|talk|let|notice|make"),
             p("our|the marriage|relationship was|had [been] [already] [*] dead|over|broken|dying|empty|loveless|cold|failing")
                 .unless_after(&["by|because|when|the", "... because of me"]),
@@ -1093,8 +1268,8 @@ static RULES: &[Rule] = &[
         check: Check::Accountability,
         category: Category::Minimizing,
         patterns: &[
-            p("it was|is only|just").unless_before(SAID_BEFORE).unless_after(&[
-                "fair|right|natural|normal|understandable|wrong|plain|cruel|selfish|me|been|so|too|as|ever|my|mine|i",
+            p("it|they|those|these was|is|were|are only|just").unless_before(SAID_BEFORE).unless_after(&[
+                "fair|right|natural|normal|understandable|wrong|plain|cruel|selfish|me|been|so|too|as|ever|my|mine|i|trying|starting|beginning|getting",
                 "the|a beginning|start",
                 // Time, not size: "it's just after midnight", "it was only when I saw …".
                 "after|before|past|gone|around|when|then|now|because|since|recently|yesterday|today|last|this",
@@ -1103,6 +1278,14 @@ static RULES: &[Rule] = &[
             p("only|just [a] few|couple [of] [*] times|messages|texts|drinks|kisses|dates|emails|calls|weeks|days|nights|months|conversations|chats|photos|pictures")
                 .unless_before(SAID_BEFORE),
             p("only happened"),
+            p("only|just lasted [for] [a] few|couple|handful|some|one|two|three|a"),
+            p("only|just went on [for] [a] few|couple|handful|some|one|two|three|a"),
+            p("hardly|barely [a|an] affair|cheating|anything|betrayal|crime|relationship"),
+            p("it|that|this was|is not [really] [even] a|an real|proper|actual|serious|full relationship|affair|thing")
+                .unless_before(REPORTED),
+            p("a handful of times|messages|texts|drinks|dates|kisses|nights"),
+            p(", that is it $"),
+            p("that is|was all it|there was|is"),
             p("only|just [*] [*] [a] few|couple [of] times|messages|texts|drinks|kisses|dates")
                 .unless_before(SAID_BEFORE),
             p("just friends").unless_before(&NOT_SMALL),
@@ -1123,11 +1306,14 @@ static RULES: &[Rule] = &[
             p("not [such] a big deal").unless_before(REPORTED),
             p(", nothing more|else $"),
             p("i [only|just] borrowed"),
+            p("i|we only dipped|took|used|spent|moved|met"),
+            p("i|we just dipped"),
             p("no big deal").unless_before(REPORTED),
             p("not that bad|big|serious").unless_before(REPORTED),
             p("not even that|so|very|all much|many|bad|big|serious|often|important").unless_before(REPORTED),
-            p("not as bad as").unless_before(REPORTED),
+            p("not as|so bad|serious|big|terrible|awful as").unless_before(REPORTED),
             p("not the end of the world"),
+            p("anything|nothing that|so|too|very bad|serious|terrible|awful|major|big").unless_before(REPORTED),
             p("it|that|this is|was not like i|we|he|she|they|it")
                 .unless_before(REPORTED)
                 .unless_after(&["[*] not|never"]),
@@ -1149,7 +1335,7 @@ static RULES: &[Rule] = &[
             p("bent|bend|bending|stretched|stretch|stretching|fudged|fudge|shaded|massaged the truth|numbers|figures"),
             p("making|make a big deal"),
             p("out of proportion"),
-            p("everyone|everybody does|cheats|lies|flirts|makes").unless_before(&["not"]),
+            p("everyone|everybody does|cheats|lies|flirts|makes|hides|keeps|texts|strays|slips|has").unless_before(&["not"]),
             p("lots|plenty|loads|most|many|half [of] [the] couples|people|men|women|husbands|wives|guys do|does|did|cheat|lie|flirt")
                 .unless_before(&["not"]),
             p("people|everyone|everybody [all] make|makes|made mistakes"),
@@ -1176,7 +1362,7 @@ static RULES: &[Rule] = &[
                 .unless_before(REPORTED)
                 .unless_after(&["is|was what"]),
             p("got|get|gets|gotten|went|go [a] [little|bit] [of] out of hand"),
-            p("things|it went|got [a] [little|bit] too far"),
+            p("things|it went|got [a] [little|bit] [too] far|further"),
             p("things|it [just] got|went complicated|messy|blurry"),
         ],
         explanation: "Said in the passive (“mistakes were made”, “things got out of hand”), the sentence leaves out who did it, and the harm can sound as if it happened on its own.",
@@ -1196,6 +1382,16 @@ static RULES: &[Rule] = &[
             p("stop bringing it|this|that up").unless_before(NOT_ASKING),
             p("stop|quit bringing * [*] up").unless_before(&NOT_DEMANDED),
             p("bygones"),
+            p("move|moving forward").unless_before(NOT_ASKING).unless_after(&[","]),
+            p("stop|quit looking back"),
+            p("get|getting|move|moving over|past|on [it|this|that|her|him] by"),
+            p("draw|drawing|drew|put|putting a line under").unless_before(NOT_ASKING),
+            p("clean slate|start").unless_before(NOT_ASKING),
+            p("wipe|wiping the slate"),
+            p("throwing|throw|threw|rubbing|rub it|this|that in my face"),
+            p("your turn to forgive|trust|move|let|give|try|meet"),
+            p("not want to talk|hear ... ever again|anymore|any").unless_inside(&["you"]),
+            p("you have|need|must|should|got|ought [to] give me [another|a|one|more|second] chance|break|try"),
             p("focus|focusing on the future"),
             p("leave|put the past behind"),
             p("the past in the past"),
@@ -1277,9 +1473,10 @@ static RULES: &[Rule] = &[
             p("calm|settle|simmer|cool down").unless_before(&NOT_DISMISSING),
             p("chill|chilling out"),
             p("^ [please|ok|okay|oh|hey|now] [,] [just] relax|chill"),
-            p("need|have|got to [just] chill|relax|calm").unless_before(&["i|we", "not|never"]),
+            p("need|have|got to [just] chill|relax|calm").unless_before(&NOT_DISMISSING),
             p("you are|were [just|really|clearly|obviously] [being] [so|too|really|very|completely|totally|way|a|an|such|just] [bit|little|complete|total] @dismissals")
                 .unless_before(FELT_OR_SAID),
+            p("you [always] get|got|getting [way|far|much|a|so] [bit|little] too sensitive|emotional|touchy|worked|upset|paranoid|jealous|insecure|dramatic|defensive|angry"),
             p("you are|were [being] [way|far|much|a|so] [bit|little] too sensitive|emotional|touchy|much")
                 .unless_before(FELT_OR_SAID),
             p("you are|were [just|really|clearly|obviously] being [so|too|a|very] [bit|little] sensitive|emotional|touchy|childish|silly")
@@ -1293,7 +1490,7 @@ static RULES: &[Rule] = &[
             p("no|not need|reason to get|be [so|that|this|all|too] upset|emotional|worked|hysterical|dramatic|angry|mad|jealous|paranoid|sensitive|insecure|defensive"),
             p("no|not [a] need|reason to cry|shout|yell|scream"),
             p("not worth crying|getting|being|fretting|stressing|worrying|upset"),
-            p("stop|quit crying|whining|sulking|moping|sobbing|overreacting|overthinking").unless_before(&NOT_DISMISSING),
+            p("stop|quit crying|whining|sulking|moping|sobbing|overreacting|overthinking|overanalysing|overanalyzing|obsessing|catastrophising|catastrophizing|panicking|freaking|fretting|stressing").unless_before(&NOT_DISMISSING),
             p("stop|quit being [so|such|a|an|too] [a] @dismissals|sensitive|emotional|baby|child").unless_before(&NOT_DISMISSING),
             p("do not be [so|such|a|an|too] [a] @dismissals|sensitive|emotional|baby").unless_before(REPORTED),
             p("do not get|be [so|all|this|that|too] upset|worked|hysterical|emotional|dramatic|angry|mad")
@@ -1309,7 +1506,14 @@ static RULES: &[Rule] = &[
             p("why are|were you [getting] [so|this|that|all] upset|worked|emotional|angry|mad|dramatic|hysterical|defensive|sensitive"),
             p("you should not feel|be [so|that|this] way|upset|jealous|insecure|paranoid|angry"),
             p("you do not need to feel|be [so|that|this] way|upset|jealous|insecure|paranoid|angry"),
-            p("reading [way] too much into"),
+            p("reading|read [way|far] [too] [much] into things|it|this|that|nothing|everything|every")
+                .unless_before(&["i|we [was|were|am|have|had|kept|keep] [been]"]),
+            p("you [are|were] [just] making|make|made [way|far|much|so|too] [way|far|so] [too] much of"),
+            p("your jealousy|insecurity|insecurities|anxiety|paranoia|imagination|hormones|trauma|emotions|feelings|fear talking"),
+            p("just your jealousy|insecurity|insecurities|paranoia|imagination|anxiety|hormones"),
+            p("take|taking|took|takes [it|this|that|things|everything] [so|too] personally"),
+            p("^ [please|oh|now|hey|come] [on] [,] do not cry|sulk|whine|pout"),
+            p("upset|worked|angry|mad|crying|worried|jealous|hysterical|fuss|scene [up] over|about nothing").unless_before(&NOT_DISMISSING),
             p("you are|were [just] acting|sounding|going|getting [so|a|all] [bit|little] @dismissals|nuts|mad|psycho|emotional|worked")
                 .unless_before(FELT_OR_SAID),
             p("you [are|were] making|make|made [it|this|that|everything|something] [*] [*] big deal"),
@@ -1356,6 +1560,16 @@ static RULES: &[Rule] = &[
             p("you are|were [just|really|such|basically|fundamentally] a|an [*] [,] [*] @traits @people|one|human|soul"),
             p("you are|were [just|really|simply] not a|an [very|particularly|real|good] @praise|trustworthy|decent|reliable|faithful|loyal|honest|nice @people"),
             p("you are the most @traits"),
+            p("you are|were [such] a|an [really|truly|just] terrible|awful|lousy|horrible|bad|poor|dreadful|appalling @people|listener|communicator|parent|liar")
+                .unless_before(&["not|never [think|believe|say|said|thought|mean|meant] [that]"]),
+            p("you can|could never [just] admit|apologise|apologize|listen|accept|own"),
+            p("make|makes|made it|everything about you|yourself"),
+            p("turn|turns|turned|bring|brings|brought|make|makes|made it|everything|things|this|conversations [all] [back|round|around] to|about|on|onto yourself"),
+            p("you [do|did] not|never [really|even] care about|what|how|if|whether|for"),
+            p("you are the kind|sort|type of person|man|woman who|that"),
+            p("you [are] constantly|continually|forever|perpetually|repeatedly")
+                .unless_after(&["amaze|amazing|surprise|surprising|impress|impressing|inspire|inspiring|make|making|support|supporting|help|helping|show|showing|in|on"]),
+            p("you are|were late for|to everything|anything|every"),
             p("are|were you [always] [so|really|just|too|being] @traits"),
             p("you are|were [so] [just] full of yourself|it"),
             p("you have|had always|never been [so] @traits"),
@@ -1392,7 +1606,7 @@ static RULES: &[Rule] = &[
                 .unless_before(&["call|called|calling|calls"]),
             p("you are|were [so|just|really|such|truly|completely|totally|nothing] [but] [a|an] [complete|total|absolute|real|little|big] @insults")
                 .unless_before(&[
-                    "call|called|calling|said|say|saying|thought|believed [that]",
+                    "call|called|calling|said|say|saying|thought|believed|think|believe [that]",
                     "used to think|believe|say [that]",
                 ]),
             p("what a|an [complete|total|absolute|real] @insults"),
@@ -1403,6 +1617,16 @@ static RULES: &[Rule] = &[
             p("^ @traits|@scorn|lying|cheating @putdowns $"),
             p("your @scorn"),
             p("you disgust me"),
+            p("piece of work|shit|garbage|trash"),
+            p("^ [absolutely|just|so|utterly|truly|completely] @insults|@scorn ,"),
+            p("^ [absolutely|just|so|utterly|truly|completely] @scorn $"),
+            p("you are|were nothing but").unless_after(&["[a|an] [so|very|really] @praise|kind|patient|supportive|loving|honest|good|lovely|gentle|generous|respectful|faithful|loyal"]),
+            p("excuse for a|an"),
+            p("waste of space|oxygen|skin|air"),
+            p("you make|made me [want] [to] throw|vomit|puke|gag|retch"),
+            p("can not [even] stand|bear|look at your face"),
+            p("you are|were [just] a|an sad|pathetic|pitiful|miserable|spineless|weak|worthless|disgusting [little|sad|old|small] man|woman|boy|girl|person|creature|thing"),
+            p(", [you] @insults $"),
             p("can not [even] stand|bear|look at you"),
             p("you are|were a [complete|total|absolute] waste"),
             p("can not stand|bear the sight of you"),
@@ -1419,21 +1643,31 @@ static RULES: &[Rule] = &[
             p("yeah|yea [,] right").unless_after(&[
                 "now|away|after|there|here|then|before|back|on|behind|next|where",
             ]),
-            p("oh [,] sure"),
+            p("oh [,] sure").unless_after(&["[,] i|i'd|we|that|thing|thanks|let|sounds|no"]),
             p("^ [oh|yeah|yea] [,] sure you are|do|did|were|have|would $"),
             p("whatever $").unless_before(&["do|need|want|decide|choose|takes|like|say"]),
             p("^ whatever ,"),
-            p("^ [oh|yeah] [,] as if").unless_after(&["that|this|it was|were|is not enough", "by"]),
+            p("^ [oh|yeah|ha|haha|hah|pfft|right|sure] [,] as if").unless_after(&["that|this|it was|were|is not enough", "by"]),
             p("strikes|striking again"),
             p("^ [oh|well] [,] [what] a|big surprise|shock|shocker|coincidence ,"),
             p(", genius|einstein|sherlock $"),
             p("mr|mrs|ms|miss|saint @virtues"),
             p("thanks|thank [you] for nothing"),
-            p("^ [oh] [,] how convenient|typical|predictable $"),
+            p("^ [oh] [,] how convenient|typical|predictable|touching|original|mature|shocking|surprising $"),
+            p("so now you care|want|remember|notice|decide|feel"),
             p("^ [oh] [,] how convenient|typical|predictable ,"),
             p("nice|big|decent of you to finally|bother|grace"),
             p("^ oh [,] please $"),
             p("^ [oh] [,] poor you|baby|thing $"),
+            p("^ [oh] [,] poor you|baby|thing ,"),
+            p("did i hurt your [little|poor] feelings"),
+            p("spare me"),
+            p("^ congratulations|congrats|bravo|well ... ruined|destroyed|wrecked|broke|blew|screwed|managed"),
+            p(", how convenient|typical|predictable|shocking|surprising|original|mature|unexpected $"),
+            p("^ real|very|how|so mature|classy|original $"),
+            p("^ [wow|well|oh] [,] you [really|truly] are something else"),
+            p("playing|play|plays the victim|martyr").unless_before(&["i [was|am|have|keep|kept|had] [been]"]),
+            p("^ listen to you|yourself ,"),
             p("^ [wow] [,] just wow $"),
             p("good luck finding|getting someone|anyone|another"),
             p("put up with you"),
@@ -1455,6 +1689,8 @@ static RULES: &[Rule] = &[
             p("^ [just|now] [,] listen to yourself $"),
             p("who [else] would|could|can|will [ever|even|possibly] believe|trust|love|want|marry|respect|forgive|stand|date|fall|put|listen [*] [*] [*] [*] you|your")
                 .unless_after(&["... is|was what i"]),
+            p("who [else] would|could|will|can ... someone|anyone|somebody|anybody like you")
+                .unless_inside(&["have|thought|guessed|knew|known|imagined"]),
             p("who even").unless_after(&["... is|was what i", "knew|knows|thought"]),
             p("who do you think you are"),
             p("who are you to"),
@@ -1492,25 +1728,34 @@ static RULES: &[Rule] = &[
             p("attacking|accusing me"),
             p("i am not a mind reader"),
             p("can not help it if"),
-            p("twisting|twist|twisted my words"),
+            p("twisting|twist|twisted my words|things|everything|it|this|what")
+                .unless_before(&["i [have|had|was|kept|keep] [been]"]),
             p("^ i never said|did that $"),
             p("^ i did not say|do that $"),
             p("what more do|can you want|expect"),
             p("you are|were [just|totally|completely|clearly] exaggerating|overreacting|imagining|twisting|overthinking")
                 .unless_after(&["how"]),
             p("words in my mouth"),
-            p("do not put|pin|lay this|it|that on me"),
+            p("do not put|pin|lay|blame this|it|that on me"),
+            p("^ that|this is|was not fair , i"),
+            p("i do|did [so] loads|plenty|everything|heaps|tons|lots [*] around|for"),
+            p("assume|assuming|assumed|think|thinking|expect|expecting the worst"),
+            p("can not|never win with you"),
+            p("whatever|everything|nothing i do|did is|was [ever] [*] wrong|enough|right|good"),
+            p("^ hey|look|listen|well [,] i [have] been|am|was [just|only] [really] trying|doing my [very] best"),
             p("that|this|it is|was not on me"),
             p("i [only|just] did what you asked|told|wanted|said"),
             p("make|making|made me [out] [to] [be] the bad|villain"),
             p("what was|am i supposed|meant to do|say"),
             p("how was|am i supposed|meant to know"),
             p("so [now] it is|was [all|somehow] my fault"),
-            p("why is|does it always [have] [to] [be] my fault|me"),
+            p("why is|does|must it|everything|this|that [always] [have] [to] [be] [always] my fault|me"),
             p("i [have] already told you"),
             p("i [have] already explained|answered|apologised|apologized"),
             p("i [have] already said i|it|this|that|sorry|so"),
-            p("i am|was not the one who|that [*] lied|cheated|started|broke|left|did|hid|ruined|caused|stopped|forgot"),
+            p("i am|was not the one who|that")
+                .unless_after(&["... hurt|suffered|deserves|deserved|lost|cried|betrayed|needs|owes|has"]),
+            p("^ do not look at me"),
             p("that is|was not true")
                 .unless_before(REPORTED)
                 .unless_after(&["anymore|now|any", "[,] you are|were not"]),
@@ -1543,17 +1788,22 @@ static RULES: &[Rule] = &[
                 "$",
                 ", how|do|are|did|have|would|can|could|will|is|any|anything",
                 "and me|i|us",
+                // A proposal: "what about you telling me one true thing each night?"
+                "telling|coming|trying|joining|picking|choosing|writing|reading|starting|sharing|sitting|meeting|taking|doing|making|going|planning|booking|calling",
             ]),
             p("what about when|what you"),
             p("what about [all] the|those time|times|things you"),
             p("you do|did it|that|this too"),
             p("you started it|this|that|all"),
             p("you do|did the same"),
+            p("you did|do|were|are|have not|never ... either $")
+                .unless_inside(&["want|wanted|mean|meant|know|knew|deserve|deserved|ask|asked|choose|chose|blame|fault|wrong|alone"]),
             p("you are|were no better"),
             p("you are|were just as bad"),
             p("you are|were [*] any better"),
             p("you have been [*] any better"),
-            p("you are|were the one who|that [*] [*] agreed|insisted|started|pushed|broke|lied|cheated|forgot"),
+            p("you are|were the one who|that [*] [*] agreed|insisted|started|pushed|broke|lied|cheated|forgot|wanted|suggested|chose|asked|decided|said|told"),
+            p("you are|were no saint|angel [either]"),
             p("i would|could not|never have ... if you'd").unless_after(&["not|never"]),
             p("i would|could not|never have ... if you had|did|were|just").unless_after(&["not|never"]),
             p("look who is talking"),
@@ -1854,7 +2104,20 @@ fn compiled() -> &'static [CompiledRule] {
             .iter()
             .map(|rule| CompiledRule {
                 rule,
-                patterns: rule.patterns.iter().map(CompiledPattern::of).collect(),
+                patterns: rule
+                    .patterns
+                    .iter()
+                    .map(|pattern| {
+                        let mut compiled = CompiledPattern::of(pattern);
+                        compiled
+                            .unless_after
+                            .extend(QUOTED.iter().map(|q| compile(q)));
+                        compiled
+                            .unless_before
+                            .extend(QUOTING.iter().map(|q| compile(q)));
+                        compiled
+                    })
+                    .collect(),
             })
             .collect()
     })
@@ -2403,6 +2666,7 @@ mod tests {
             "I used to think you were a liar, and now I'm starting to trust you again.",
         ),
         (G, "That's not true anymore: you answer my calls now."),
+        (G, "Oh sure, I'd love to go for a walk tonight."),
     ];
 
     /// Wording that is flagged but should not be, kept for the same honesty as KNOWN_MISSES.
@@ -2412,7 +2676,6 @@ mod tests {
             "I'm sorry, and I know it will take time, but I'm not going anywhere.",
         ),
         (G, "You always make me feel safe when you hold me."),
-        (G, "Oh sure, I'd love to go for a walk tonight."),
     ];
 
     fn detected(&(kind, text, rule): &(Check, &str, &str)) -> bool {
@@ -2498,7 +2761,7 @@ mod tests {
             100.0 * false_positives as f64 / negatives as f64,
         );
         assert_eq!((caught, positives), (92, 97));
-        assert_eq!((false_positives, negatives), (3, 76));
+        assert_eq!((false_positives, negatives), (2, 76));
     }
 
     #[test]
@@ -2740,6 +3003,7 @@ mod tests {
     }
 
     const TUNING: &str = include_str!("checks_corpus/tuning.tsv");
+    const TUNING_2: &str = include_str!("checks_corpus/tuning_2.tsv");
     const HELD_BACK: &str = include_str!("checks_corpus/held_back.tsv");
 
     /// One row of the corpus: `expected` is `None` for wording that should not be flagged.
@@ -2807,7 +3071,7 @@ mod tests {
 
     /// Runs each row's check; a problem row is caught when a flag of its category is raised,
     /// a `none` row is a false positive when any flag is. `show` lists every miss and false
-    /// positive (only ever for the tuning half).
+    /// positive (only ever for the tuning files).
     fn measure(half: &str, rows: &[Row], show: bool) -> Measured {
         let mut per_category: Vec<(Category, [usize; 4])> =
             CATEGORIES.iter().map(|c| (*c, [0; 4])).collect();
@@ -2908,24 +3172,33 @@ mod tests {
 
     #[test]
     fn the_corpus_files_parse() {
-        // Given both halves, when read, then every row is well formed and no text is in
-        // the corpus twice, within a half or across them.
+        // Given both halves and the second tuning file, when read, then every row is well
+        // formed and no text is in the corpus twice, within a file or across them.
         let tuning = corpus("tuning", TUNING);
+        let tuning_2 = corpus("tuning_2", TUNING_2);
         let held_back = corpus("held_back", HELD_BACK);
-        assert!(!tuning.is_empty() && !held_back.is_empty());
+        assert!(!tuning.is_empty() && !tuning_2.is_empty() && !held_back.is_empty());
+        // Every repeat is listed by line only, so that all can be fixed in one go without
+        // a held-back row being shown.
         let mut seen: Vec<(String, &str, usize)> = Vec::new();
-        for (half, rows) in [("tuning", &tuning), ("held_back", &held_back)] {
+        let mut repeats = Vec::new();
+        for (half, rows) in [
+            ("tuning", &tuning),
+            ("tuning_2", &tuning_2),
+            ("held_back", &held_back),
+        ] {
             for row in rows {
                 let text = row.text.trim().to_lowercase();
                 if let Some((_, first_half, first_line)) = seen.iter().find(|(t, ..)| *t == text) {
-                    panic!(
+                    repeats.push(format!(
                         "{half} line {} repeats {first_half} line {first_line}",
                         row.line
-                    );
+                    ));
                 }
                 seen.push((text, half, row.line));
             }
         }
+        assert!(repeats.is_empty(), "{}", repeats.join("; "));
     }
 
     #[test]
@@ -2940,8 +3213,20 @@ mod tests {
     }
 
     #[test]
+    fn the_second_tuning_file_is_caught_as_measured() {
+        let measured = measure("tuning_2", &corpus("tuning_2", TUNING_2), true);
+        assert_measured("tuning_2", &measured, TUNING_2_AS_MEASURED);
+        assert_eq!((measured.caught, measured.problems), (TUNING_2_CAUGHT, 211));
+        assert_eq!(
+            (measured.false_positives, measured.negatives),
+            (TUNING_2_FALSE_POSITIVES, 166)
+        );
+    }
+
+    #[test]
     fn the_held_back_half_is_caught_as_measured() {
-        // Measured once, after tuning ended; its rows are never printed, so that no rule is
+        // Measured twice, once after each round of tuning (never during one: tune with
+        // `--skip the_held_back_half`); its rows are never printed, so that no rule is
         // fitted to them. If a rule change moves these figures, say so in the commit.
         let measured = measure("held back", &corpus("held_back", HELD_BACK), false);
         assert_measured("held back", &measured, HELD_BACK_AS_MEASURED);
@@ -2955,24 +3240,26 @@ mod tests {
         );
     }
 
-    // Short of the aim (90 % caught, at most 5 % false positives), and pinned as measured.
-    const HELD_BACK_CAUGHT: usize = 82;
-    const HELD_BACK_FALSE_POSITIVES: usize = 10;
+    // Still short of the aim (90 % caught, at most 5 % false positives), and pinned as
+    // measured after the second round: 94 of 130 (72.3 %), 12 of 80 false positives
+    // (15.0 %). After the first round it was 82 of 130 (63.1 %) and 10 of 80 (12.5 %).
+    const HELD_BACK_CAUGHT: usize = 94;
+    const HELD_BACK_FALSE_POSITIVES: usize = 12;
     /// Per category: caught, problem rows, false positives, `none` rows of its check.
     const HELD_BACK_AS_MEASURED: &[(&str, [usize; 4])] = &[
-        ("conditional-apology", [11, 13, 0, 40]),
+        ("conditional-apology", [11, 13, 1, 40]),
         ("but-after-apology", [9, 13, 1, 40]),
-        ("excuse", [9, 13, 1, 40]),
+        ("excuse", [10, 13, 1, 40]),
         ("blame", [7, 13, 1, 40]),
         ("minimizing", [9, 13, 1, 40]),
-        ("demand", [10, 13, 1, 40]),
-        ("dismissing", [7, 13, 0, 40]),
-        ("criticism", [8, 13, 3, 40]),
-        ("contempt", [5, 13, 1, 40]),
+        ("demand", [11, 13, 2, 40]),
+        ("dismissing", [8, 13, 0, 40]),
+        ("criticism", [13, 13, 3, 40]),
+        ("contempt", [9, 13, 1, 40]),
         ("defensiveness", [7, 13, 1, 40]),
     ];
 
-    const TUNING_CAUGHT: usize = 129;
+    const TUNING_CAUGHT: usize = 130;
     const TUNING_FALSE_POSITIVES: usize = 0;
     /// Per category: caught, problem rows, false positives, `none` rows of its check.
     const TUNING_AS_MEASURED: &[(&str, [usize; 4])] = &[
@@ -2981,10 +3268,26 @@ mod tests {
         ("excuse", [13, 13, 0, 40]),
         ("blame", [13, 13, 0, 40]),
         ("minimizing", [14, 14, 0, 40]),
-        ("demand", [12, 13, 0, 40]),
+        ("demand", [13, 13, 0, 40]),
         ("dismissing", [13, 13, 0, 40]),
         ("criticism", [13, 13, 0, 40]),
         ("contempt", [12, 13, 0, 40]),
         ("defensiveness", [13, 13, 0, 40]),
+    ];
+
+    const TUNING_2_CAUGHT: usize = 211;
+    const TUNING_2_FALSE_POSITIVES: usize = 0;
+    /// Per category: caught, problem rows, false positives, `none` rows of its check.
+    const TUNING_2_AS_MEASURED: &[(&str, [usize; 4])] = &[
+        ("conditional-apology", [21, 21, 0, 84]),
+        ("but-after-apology", [21, 21, 0, 84]),
+        ("excuse", [21, 21, 0, 84]),
+        ("blame", [21, 21, 0, 84]),
+        ("minimizing", [21, 21, 0, 84]),
+        ("demand", [21, 21, 0, 84]),
+        ("dismissing", [21, 21, 0, 84]),
+        ("criticism", [21, 21, 0, 82]),
+        ("contempt", [22, 22, 0, 82]),
+        ("defensiveness", [21, 21, 0, 82]),
     ];
 }
