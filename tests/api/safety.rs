@@ -19,6 +19,29 @@ crate::on_both_databases!(
     words_of_crisis_bring_their_author_alone_a_gentle_offer_of_help,
 );
 
+/// Alex records that Sam's threats or anger broke trust.
+const THREATS: [(&str, &str); 4] = [
+    ("title", "What you said in the car"),
+    ("kind", "threats_or_anger"),
+    ("broke_trust", "partner"),
+    ("discovered_on", "2026-11-01"),
+];
+
+/// Alex records a breach of another kind that names Sam; returns its path.
+async fn sam_broke_trust(alex: &Client, space: &str) -> String {
+    ok(
+        alex,
+        &format!("{space}/breaches"),
+        &[
+            ("title", "The hidden account"),
+            ("kind", "secret_spending"),
+            ("broke_trust", "partner"),
+            ("discovered_on", "2026-11-01"),
+        ],
+    )
+    .await
+}
+
 /// The visible text of a page's `<main>`, tags removed.
 fn visible_main(body: &str) -> String {
     let start = body
@@ -234,12 +257,7 @@ async fn a_threats_breach_is_recorded_only_after_the_warning_naming_the_partner(
     let app = spawn_app(backend).await;
     let (sam, alex, space) = couple(&app).await;
     let breaches = format!("{space}/breaches");
-    let fields = [
-        ("title", "What you said in the car"),
-        ("kind", "threats_or_anger"),
-        ("broke_trust", "partner"),
-        ("discovered_on", "2026-11-01"),
-    ];
+    let fields = THREATS;
     let before = event_count(&app, &space).await;
     let warning = alex.post(&breaches, &fields).await;
     assert_eq!(warning.status, StatusCode::OK, "{}", warning.text());
@@ -282,17 +300,7 @@ async fn a_threats_breach_is_recorded_only_after_the_warning_naming_the_partner(
     assert!(sam.get(&breach).await.has("What you said in the car"));
 
     // Other kinds are recorded at once, as before.
-    ok(
-        &alex,
-        &breaches,
-        &[
-            ("title", "The hidden account"),
-            ("kind", "secret_spending"),
-            ("broke_trust", "partner"),
-            ("discovered_on", "2026-11-01"),
-        ],
-    )
-    .await;
+    sam_broke_trust(&alex, &space).await;
     // And a bad field is refused before any warning, with nothing written.
     let mut bad = confirmed.clone();
     bad[3] = ("discovered_on", "yesterday");
@@ -371,13 +379,7 @@ async fn each_partner_reads_their_own_safety_card_first_and_the_summary_leaves_i
     ok(
         &alex,
         &format!("{space}/breaches"),
-        &[
-            ("title", "What you said in the car"),
-            ("kind", "threats_or_anger"),
-            ("broke_trust", "partner"),
-            ("discovered_on", "2026-11-01"),
-            ("safety", "understood"),
-        ],
+        &[&THREATS[..], &[("safety", "understood")]].concat(),
     )
     .await;
     let card = |body: &str| -> String {
@@ -425,17 +427,7 @@ async fn the_hurt_partner_s_letter_is_sent_at_once_and_checked_only_when_asked(b
     let app = spawn_app(backend).await;
     let (sam, alex, space) = couple(&app).await;
     // Sam broke trust; Alex was hurt.
-    ok(
-        &alex,
-        &format!("{space}/breaches"),
-        &[
-            ("title", "The hidden account"),
-            ("kind", "secret_spending"),
-            ("broke_trust", "partner"),
-            ("discovered_on", "2026-11-01"),
-        ],
-    )
-    .await;
+    sam_broke_trust(&alex, &space).await;
     let letters = format!("{space}/letters");
     let angry = "You always lie to me. You never listen. You always have an excuse.";
     let form = alex.get(&format!("{letters}/new")).await;
@@ -478,17 +470,7 @@ async fn what_the_partner_who_broke_trust_writes_is_checked_for_accountability_f
 ) {
     let app = spawn_app(backend).await;
     let (sam, alex, space) = couple(&app).await;
-    let breach = ok(
-        &alex,
-        &format!("{space}/breaches"),
-        &[
-            ("title", "The hidden account"),
-            ("kind", "secret_spending"),
-            ("broke_trust", "partner"),
-            ("discovered_on", "2026-11-01"),
-        ],
-    )
-    .await;
+    let breach = sam_broke_trust(&alex, &space).await;
     let breach_id = breach.rsplit('/').next().unwrap_or_default().to_owned();
     let letters = format!("{space}/letters");
 
