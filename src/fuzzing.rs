@@ -13,6 +13,7 @@ use crate::domain::calendar::{self, Zone, parse_date, rfc3339_us};
 use crate::domain::checkins::{Every, Feeling, Intensity, Rhythm, TrustLevel};
 use crate::domain::checks::{self, Check};
 use crate::domain::crisis;
+use crate::domain::fear;
 use crate::domain::input::{DisplayName, Email, NewPassword, SpaceName};
 use crate::domain::ownup::{self, ApologyResponseKind, BreachKind};
 use crate::domain::promises::{Note, Outcome, PromiseText, Reason, Repeat, TimeOfDay, Weekdays};
@@ -237,8 +238,8 @@ fn range(from: &str, to: &str, today: &str) {
 
 /// The wording checks over any text: deterministic, in order of the text, matches of one
 /// rule never overlapping, and every excerpt the words that stand where the flag points.
-/// The crisis wording detector reads text the same way: it must not panic either, and must
-/// give the same answer twice.
+/// The crisis and fear wording detectors read text the same way: they must not panic
+/// either, and must give the same answer twice.
 pub fn checks(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let offered = crisis::in_crisis(&text);
@@ -246,6 +247,12 @@ pub fn checks(data: &[u8]) {
         offered,
         crisis::in_crisis(&text),
         "crisis: not deterministic"
+    );
+    let warned = fear::speaks_of_fear(&text);
+    assert_eq!(
+        warned,
+        fear::speaks_of_fear(&text),
+        "fear: not deterministic"
     );
     for kind in [Check::Accountability, Check::Gentleness] {
         let flags = checks::check(kind, &text);
@@ -542,7 +549,7 @@ mod tests {
 
         #[test]
         fn the_wording_checks_never_panic(text in prop_oneof![
-            "([Ii]'?m sorry|[Yy]ou (always|never)|but|if|want to die|kill myself|can'?t go on|[.!?…;,]| |\n|'|’|🙄|/s|[a-z]{1,6}){0,24}",
+            "([Ii]'?m sorry|[Yy]ou (always|never)|but|if|want to die|kill myself|can'?t go on|afraid of you|you said you'?d|take the kids|hit me|feel safe|[.!?…;,]| |\n|'|’|🙄|/s|[a-z]{1,6}){0,24}",
             any::<String>(),
         ]) {
             checks(text.as_bytes());

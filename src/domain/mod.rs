@@ -59,6 +59,7 @@ pub mod calendar;
 pub mod checkins;
 pub mod checks;
 pub mod crisis;
+pub mod fear;
 #[cfg(test)]
 mod fold_properties;
 pub mod ids;
