@@ -131,6 +131,8 @@ struct LetterFormPage {
     check: Checked,
     /// A partner who broke trust is stopped once by a flag; anyone else's Send always sends.
     stops: bool,
+    /// The warning before words of fear has been read (see `warn`); carried on.
+    understood: bool,
     error: Option<String>,
     letter_max: usize,
 }
@@ -147,6 +149,7 @@ impl LetterFormPage {
             checked: false,
             check: Checked::default(),
             stops: page.state.own_up.broke_trust_in_any(page.people.me),
+            understood: false,
             error: None,
             letter_max: limits::LETTER,
         }
@@ -185,6 +188,8 @@ pub(super) struct LetterForm {
     text: String,
     draft: String,
     action: String,
+    /// Carried on from the warning before words of fear (see `warn`).
+    safety: String,
 }
 
 /// `save` keeps a private draft; `check` shows the checks that fit the writer (see
@@ -199,6 +204,7 @@ async fn write_letter(page: InSpace, Form(form): Form<LetterForm>) -> Result<Res
         shown.checked = checked;
         shown.check = check;
         shown.error = error;
+        shown.understood = form.safety == "understood";
         (status, shown).into_response()
     };
     let result = match form.action.as_str() {

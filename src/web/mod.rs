@@ -29,6 +29,7 @@ mod server;
 mod spaces;
 mod together;
 mod view;
+mod warn;
 mod wording;
 
 use std::time::Duration;
@@ -208,8 +209,13 @@ pub fn router(app: App) -> Router {
         .secure_cookies
         .then(|| header(header::STRICT_TRANSPORT_SECURITY, HSTS));
     routes
-        // Inside the guard: it reads only forms the guard has let through, with its Viewer.
+        // Inside the guard: they read only forms the guard has let through, with its Viewer.
+        // The warning comes before the offer of help: nothing is saved until it is passed.
         .layer(axum::middleware::from_fn(care::offer_help))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            warn::before_fear_reaches_the_partner,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             guard::guard,

@@ -307,6 +307,8 @@ pub(super) struct AnswerForm {
     text: String,
     /// `send_anyway` sends whatever the accountability check says.
     action: String,
+    /// Carried on from the warning before words of fear (see `warn`).
+    safety: String,
 }
 
 /// An answer by the partner who broke trust in the question's breach (or, for a question
@@ -338,6 +340,7 @@ async fn answer(
                 max: limits::ANSWER,
                 text: form.text,
                 checked,
+                understood: form.safety == "understood",
             }
             .into_response());
         }

@@ -109,6 +109,8 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
 pub(super) struct ReportForm {
     text: String,
     action: String,
+    /// Carried on from the warning before words of fear (see `warn`).
+    safety: String,
 }
 
 /// A report is written by the partner who broke trust, so it gets the accountability check
@@ -137,6 +139,7 @@ async fn file_report(
                 max: reports::limits::REPORT,
                 text: form.text,
                 checked,
+                understood: form.safety == "understood",
             }
             .into_response());
         }

@@ -109,6 +109,9 @@ pub struct ReviewPage {
     pub max: usize,
     pub text: String,
     pub checked: Checked,
+    /// The person has already read the warning that their partner will see this (see
+    /// `warn`): sending again from here does not show it twice.
+    pub understood: bool,
 }
 
 #[cfg(test)]

@@ -194,12 +194,24 @@ async fn a_sealed_answer_changes_nothing_the_partner_can_see(backend: Backend) {
     let short = partner_view_after_sealed_answer(backend, "x").await;
     let longest = "x".repeat(goldseam::domain::checkins::limits::NOTE);
     let long = partner_view_after_sealed_answer(backend, &longest).await;
-    for (a, b) in short.iter().zip(&long) {
-        assert_eq!(
-            a.len(),
-            b.len(),
-            "a page's size depends on the sealed answer"
-        );
+    for (i, (a, b)) in short.iter().zip(&long).enumerate() {
+        if a.len() != b.len() {
+            let at = a
+                .bytes()
+                .zip(b.bytes())
+                .position(|(x, y)| x != y)
+                .unwrap_or(0);
+            let around = |s: &str| {
+                s.get(at.saturating_sub(80)..(at + 80).min(s.len()))
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            panic!(
+                "view {i}: a page's size depends on the sealed answer:\n{}\n---\n{}",
+                around(a),
+                around(b)
+            );
+        }
         assert_eq!(a, b, "a page depends on the sealed answer");
     }
 }

@@ -17,6 +17,7 @@ crate::on_both_databases!(
     the_hurt_partner_s_letter_is_sent_at_once_and_checked_only_when_asked,
     what_the_partner_who_broke_trust_writes_is_checked_for_accountability_first,
     words_of_crisis_bring_their_author_alone_a_gentle_offer_of_help,
+    words_of_fear_reach_the_partner_only_after_a_warning_naming_them,
 );
 
 /// Alex records that Sam's threats or anger broke trust.
@@ -683,4 +684,111 @@ async fn quick_exit_still_leaves_when_the_database_is_gone(backend: Backend) {
     let plain = sam.get("/weather").await;
     assert_eq!(plain.status, StatusCode::OK);
     assert!(plain.has("weather forecast"));
+}
+
+async fn words_of_fear_reach_the_partner_only_after_a_warning_naming_them(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    let letters = format!("{space}/letters");
+    let afraid = "I am afraid of you when you drink. You threatened me last week.";
+
+    // A letter that speaks of fear is not sent yet: Alex reads who will see it.
+    let before = event_count(&app, &space).await;
+    let gate = alex
+        .post(&letters, &[("text", afraid), ("action", "send")])
+        .await;
+    assert_eq!(gate.status, StatusCode::OK, "{}", gate.text());
+    assert!(
+        gate.reads("Sam will be able to read it once it is sent"),
+        "{}",
+        gate.text()
+    );
+    assert!(gate.body.contains("href=\"/help/safety\""));
+    assert!(gate.reads("Don't send it") && gate.reads("Keep it as a private draft"));
+    assert!(
+        gate.has(afraid),
+        "what was written comes back, to change or copy"
+    );
+    assert_eq!(event_count(&app, &space).await, before, "nothing sent");
+    assert!(!sam.get(&letters).await.has("afraid of you"));
+
+    // Kept as a private draft instead: still nothing reaches Sam.
+    let kept = ok(&alex, &letters, &[("text", afraid), ("action", "save")]).await;
+    assert!(kept.contains("/letters/new?draft="), "{kept}");
+    assert_eq!(event_count(&app, &space).await, before);
+    assert!(!sam.get(&letters).await.has("afraid of you"));
+
+    // Sent from the warning: only now does it reach Sam.
+    let sent = ok(
+        &alex,
+        &letters,
+        &[
+            ("text", afraid),
+            ("action", "send"),
+            ("safety", "understood"),
+        ],
+    )
+    .await;
+    assert_eq!(event_count(&app, &space).await, before + 1);
+    assert!(sam.get(&sent).await.has("afraid of you"));
+
+    // Questions are read the same way; fear of losing someone is not a safety matter.
+    let questions = format!("{space}/questions");
+    let asked = alex
+        .post(
+            &questions,
+            &[("text", "Why did you say you would hurt me?")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.text());
+    assert!(asked.reads("Before you send this"));
+    let calm = alex
+        .post(
+            &questions,
+            &[("text", "I'm scared of losing you. Are you still in this?")],
+        )
+        .await;
+    assert_eq!(calm.status, StatusCode::SEE_OTHER, "{}", calm.text());
+
+    // An answer from the partner who broke trust is warned about once, then checked once,
+    // and "send as it is" does not bring the warning back.
+    sam_broke_trust(&alex, &space).await;
+    let question = ok(&alex, &questions, &[("text", "What happened that night?")]).await;
+    let answer = format!("{question}/answer");
+    let words = "I'm sorry if I scared you when I punched the wall.";
+    let gate = sam.post(&answer, &[("text", words)]).await;
+    assert!(
+        gate.reads("Alex will be able to read it once it is sent"),
+        "{}",
+        gate.text()
+    );
+    let review = sam
+        .post(&answer, &[("text", words), ("safety", "understood")])
+        .await;
+    assert!(
+        review.reads("Before you send your answer"),
+        "{}",
+        review.text()
+    );
+    assert!(review.body.contains("name=\"safety\" value=\"understood\""));
+    let before = event_count(&app, &space).await;
+    ok(
+        &sam,
+        &answer,
+        &[
+            ("text", words),
+            ("action", "send_anyway"),
+            ("safety", "understood"),
+        ],
+    )
+    .await;
+    assert_eq!(event_count(&app, &space).await, before + 1);
+
+    // Someone outside the space learns nothing, not even a name: the same 404 as always.
+    let kim = app.person("Kim").await;
+    let page = kim
+        .post(&letters, &[("text", afraid), ("action", "send")])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(!page.has("Sam") && !page.has("Alex"));
 }
