@@ -661,3 +661,54 @@ async fn a_couple_with_two_years_of_history_sees_their_progress_and_prints_a_sum
     sam.check_error_page("demo-summary-reversed", 400).await;
     sam.close().await;
 }
+
+/// The pages for a frightened person, audited and photographed: Help & safety (signed out
+/// and in), the account page's quick exit choice, the plain page it lands on, and a home
+/// page with the safety card first.
+async fn safety_pages(javascript: bool) {
+    let server = server().await;
+    let driver = driver().await;
+    let sam = browser(&driver, &server, "Sam", javascript).await;
+    let alex = browser(&driver, &server, "Alex", javascript).await;
+    sam.goto("/help/safety").await;
+    assert!(sam.sees("If you are thinking of harming yourself").await);
+    sam.check("help-safety").await;
+    sam.goto("/weather").await;
+    assert!(sam.sees("Reading a weather forecast").await);
+    sam.check("quick-exit-weather").await;
+    let space = meet(&sam, &alex).await;
+
+    alex.goto("/account").await;
+    alex.click("input[name=exit_to][value=recipe]").await;
+    alex.submit("#quick-exit button[type=submit]").await;
+    assert!(alex.sees("Quick exit now takes you there").await);
+    alex.check("account-quick-exit").await;
+
+    alex.goto(&format!("{space}/breaches")).await;
+    alex.fill("#title", "What was said in the car").await;
+    alex.choose("#kind", "threats_or_anger").await;
+    alex.click("input[name=broke_trust][value=partner]").await;
+    alex.fill("#discovered_on", "11012026").await;
+    alex.press("Record it").await;
+    alex.press("Record it — Sam will see it now").await;
+    for (who, page) in [
+        (&alex, "space-safety-card"),
+        (&sam, "space-safety-card-named"),
+    ] {
+        who.goto(&space).await;
+        assert!(who.sees("Your safety comes first").await);
+        who.check(page).await;
+    }
+    sam.close().await;
+    alex.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_safety_pages_are_accessible() {
+    safety_pages(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_safety_pages_are_accessible_without_javascript() {
+    safety_pages(false).await;
+}
