@@ -257,6 +257,36 @@ impl App {
         let new = NewPassword::parse(new, &[me.email.as_str(), me.display_name.as_str()])
             .map_err(|e| AppError::invalid("new_password", e))?;
         let _permit = self.hashing_permit().await?;
+        self.confirm_password(session, current, "current_password")
+            .await?;
+        let to_hash = new.expose().to_owned();
+        let hash = tokio::task::spawn_blocking(move || hash_password_now(&to_hash))
+            .await
+            .context("password hashing task")??;
+        self.store()
+            .set_password_hash(session.person, &hash)
+            .await?;
+        self.store()
+            .delete_other_sessions(session.person, &session.id_hash)
+            .await?;
+        Ok(())
+    }
+
+    /// The signed-in person's password, checked again before a change that someone else at
+    /// their keyboard could use against them. Wrong guesses are throttled like log-ins;
+    /// a refusal names `field`. The caller holds a hashing permit.
+    async fn confirm_password(
+        &self,
+        session: &Session,
+        current: &str,
+        field: &'static str,
+    ) -> Result<(), AppError> {
+        if current.is_empty() {
+            return Err(AppError::Invalid {
+                field,
+                message: "Please enter your current password.".into(),
+            });
+        }
         let key = format!("password:{}", session.person);
         let now = self.clock().now_secs();
         let wait = self.throttle_wait(&key, now, FREE_FAILURES).await?;
@@ -279,21 +309,11 @@ impl App {
                 .record_login_failure(&[key.as_str()], now, now - FAILURE_WINDOW_SECS)
                 .await?;
             return Err(AppError::Invalid {
-                field: "current_password",
+                field,
                 message: "That isn't your current password. Please try again.".into(),
             });
         }
         self.store().clear_login_failures(&key).await?;
-        let to_hash = new.expose().to_owned();
-        let hash = tokio::task::spawn_blocking(move || hash_password_now(&to_hash))
-            .await
-            .context("password hashing task")??;
-        self.store()
-            .set_password_hash(session.person, &hash)
-            .await?;
-        self.store()
-            .delete_other_sessions(session.person, &session.id_hash)
-            .await?;
         Ok(())
     }
 
@@ -437,15 +457,23 @@ impl App {
         Ok(())
     }
 
-    /// Chooses where the person's quick exit goes.
+    /// Chooses where the person's quick exit goes. An address of their own needs their
+    /// password: whoever else got to the account could otherwise point it at a server of
+    /// theirs and learn when, and from where, quick exit is used.
     pub async fn set_exit_to(
         &self,
         session: &Session,
         choice: &str,
         address: &str,
+        password: &str,
     ) -> Result<(), AppError> {
         let exit_to =
             ExitTo::parse(choice, address).map_err(|e| AppError::invalid("exit_address", e))?;
+        if matches!(exit_to, ExitTo::Address(_)) {
+            let _permit = self.hashing_permit().await?;
+            self.confirm_password(session, password, "exit_password")
+                .await?;
+        }
         self.store()
             .set_exit_to(session.person, exit_to.stored())
             .await?;

@@ -364,6 +364,7 @@ async fn set_time_zone(
 pub(super) struct ExitToForm {
     exit_to: String,
     exit_address: String,
+    exit_password: String,
 }
 
 async fn set_exit_to(
@@ -372,12 +373,17 @@ async fn set_exit_to(
     Form(form): Form<ExitToForm>,
 ) -> Result<Response, WebError> {
     match app
-        .set_exit_to(&user.session, &form.exit_to, &form.exit_address)
+        .set_exit_to(
+            &user.session,
+            &form.exit_to,
+            &form.exit_address,
+            &form.exit_password,
+        )
         .await
     {
         Ok(()) => Ok(Redirect::to("/account?saved=quick-exit#quick-exit").into_response()),
         Err(err) => {
-            let error = FormError::on_form(err, &["exit_address"])?;
+            let error = FormError::on_form(err, &["exit_address", "exit_password"])?;
             let mut page = account_page(&app, &user, Some(error), false).await?;
             page.exit_choice = match form.exit_to.as_str() {
                 "recipe" => "recipe",

@@ -228,12 +228,33 @@ async fn quick_exit_goes_where_the_person_chose_and_refuses_unsafe_addresses(bac
     // An address of one's own: the form may not redirect off the site, so a plain page
     // refreshes there at once.
     let alex = app.person("Alex").await;
+    // Only with the password: someone else at the account cannot point it at their server.
+    for password in ["", "not the password at all"] {
+        let page = alex
+            .post(
+                "/account/quick-exit",
+                &[
+                    ("exit_to", "address"),
+                    ("exit_address", "https://news.example.org/today"),
+                    ("exit_password", password),
+                ],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{password:?}"
+        );
+        assert!(page.body.contains("id=\"exit_password-error\""));
+        assert!(alex.get("/").await.has("data-quick-exit=\"/weather\""));
+    }
     ok(
         &alex,
         "/account/quick-exit",
         &[
             ("exit_to", "address"),
             ("exit_address", "https://news.example.org/today"),
+            ("exit_password", crate::helpers::PASSWORD),
         ],
     )
     .await;
