@@ -5,6 +5,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
+use super::view::asset_cache_control;
 use crate::app::App;
 
 pub fn routes() -> Router<App> {
@@ -19,15 +20,11 @@ const STYLE: &str = include_str!("../../static/style.css");
 const SCRIPT: &str = include_str!("../../static/app.js");
 const ICON: &str = include_str!("../../static/icon.svg");
 
-fn cache_control() -> String {
-    format!("public, max-age={}", super::ASSET_MAX_AGE.as_secs())
-}
-
 async fn style() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8".to_owned()),
-            (header::CACHE_CONTROL, cache_control()),
+            (header::CACHE_CONTROL, asset_cache_control()),
         ],
         STYLE,
     )
@@ -40,7 +37,7 @@ async fn script() -> impl IntoResponse {
                 header::CONTENT_TYPE,
                 "text/javascript; charset=utf-8".to_owned(),
             ),
-            (header::CACHE_CONTROL, cache_control()),
+            (header::CACHE_CONTROL, asset_cache_control()),
         ],
         SCRIPT,
     )
@@ -51,7 +48,7 @@ async fn icon() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "image/svg+xml".to_owned()),
-            (header::CACHE_CONTROL, cache_control()),
+            (header::CACHE_CONTROL, asset_cache_control()),
         ],
         ICON,
     )

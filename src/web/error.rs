@@ -62,6 +62,12 @@ struct NotSavedPage {
     written: Vec<(String, String)>,
 }
 
+/// Whether a form value is something a person wrote, as against an id, a choice or a date:
+/// pages that give back what was typed show it in a box to edit, the rest stays hidden.
+pub fn is_prose(value: &str) -> bool {
+    value.chars().count() > 40 || value.chars().any(|c| c.is_whitespace() || !c.is_ascii())
+}
+
 /// A 503 for a form (`body`, sent to `action`): the answer keeps its status and headers
 /// (`Retry-After`), and its page gives back what the person typed, ready to send again,
 /// so a full disk or a busy moment never costs them their words.
@@ -74,8 +80,7 @@ pub fn not_saved_keeping(response: Response, action: &str, body: &[u8]) -> Respo
         if value.is_empty() {
             continue;
         }
-        let prose =
-            value.chars().count() > 40 || value.chars().any(|c| c.is_whitespace() || !c.is_ascii());
+        let prose = is_prose(&value);
         let field = (name.into_owned(), value.into_owned());
         if prose && field.0 != super::guard::CSRF_FIELD {
             written.push(field);

@@ -39,6 +39,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::guard::{ANON_CSRF_COOKIE, INVITE_COOKIE, SESSION_COOKIE, cookie_value, set_cookie};
+use super::view::asset_cache_control;
 use crate::app::App;
 use crate::domain::quick_exit::{ExitTo, RECIPE_PATH, WEATHER_PATH};
 
@@ -140,8 +141,8 @@ const PLAIN_ICON: &str = include_str!("../../static/page.svg");
 async fn plain_style() -> impl IntoResponse {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CONTENT_TYPE, "text/css; charset=utf-8".to_owned()),
+            (header::CACHE_CONTROL, asset_cache_control()),
         ],
         PLAIN_STYLE,
     )
@@ -150,8 +151,8 @@ async fn plain_style() -> impl IntoResponse {
 async fn plain_icon() -> impl IntoResponse {
     (
         [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CONTENT_TYPE, "image/svg+xml".to_owned()),
+            (header::CACHE_CONTROL, asset_cache_control()),
         ],
         PLAIN_ICON,
     )

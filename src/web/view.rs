@@ -44,6 +44,11 @@ impl Chrome {
     }
 }
 
+/// How long a browser may keep the static assets (stylesheets, script, icons).
+pub fn asset_cache_control() -> String {
+    format!("public, max-age={}", super::ASSET_MAX_AGE.as_secs())
+}
+
 /// "2026-11-23 19:04 CET": an instant in the viewer's own time zone.
 pub fn format_time(at_us: i64, zone: &Zone) -> String {
     zone.local_text(at_us)

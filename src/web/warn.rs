@@ -20,7 +20,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::error::{WebError, not_saved_keeping};
+use super::error::{WebError, is_prose, not_saved_keeping};
 use super::guard::{CSRF_FIELD, Viewer};
 use super::view::Chrome;
 use crate::app::{App, AppError};
@@ -143,11 +143,6 @@ fn space_of(path: &str) -> Option<SpaceId> {
     let (id, more) = rest.split_once('/')?;
     (!more.is_empty()).then_some(())?;
     id.parse().ok()
-}
-
-/// Free text someone wrote, as against an id, a choice or a date.
-fn is_prose(value: &str) -> bool {
-    value.chars().count() > 40 || value.chars().any(|c| c.is_whitespace() || !c.is_ascii())
 }
 
 #[cfg(test)]
