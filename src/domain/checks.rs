@@ -128,6 +128,27 @@ pub enum Check {
     Gentleness,
 }
 
+/// The checks for a letter, by whether its writer broke trust in any breach of the space:
+/// the partner who broke trust gets the accountability check too; anyone else only the
+/// gentleness check, which pages offer and never impose (the hurt partner sets the pace).
+pub fn for_letter(broke_trust: bool) -> &'static [Check] {
+    if broke_trust {
+        &[Check::Accountability, Check::Gentleness]
+    } else {
+        &[Check::Gentleness]
+    }
+}
+
+/// The checks for what is written about one breach (an answer, a report), by whether its
+/// writer is the one who broke trust in it; the partner who was hurt is not checked.
+pub fn about_breach(broke_trust: bool) -> &'static [Check] {
+    if broke_trust {
+        &[Check::Accountability]
+    } else {
+        &[]
+    }
+}
+
 /// What kind of wording a flag is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {

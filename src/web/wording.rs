@@ -1,8 +1,7 @@
-//! The wording checks as pages show them: which checks fit the writer's part in a breach,
-//! the flags beside the field and the words they concern, and the page that asks for a
-//! second look before an answer or a report is sent. Shared, knowing no capability.
-//!
-//! Who gets which check (DESIGN: the hurt partner sets the pace, and is never policed):
+//! The wording checks as pages show them: the flags beside the field and the words they
+//! concern, and the page that asks for a second look before an answer or a report is sent.
+//! Shared, knowing no capability. Which checks fit the writer's part in a breach is the
+//! domain's rule (`domain::checks::for_letter`, `about_breach`); pages apply it so:
 //! - What the partner who broke trust writes about a breach (an apology, an answer, a
 //!   report, and letters from a partner who broke trust in any breach of the space) gets
 //!   the accountability check, letters the gentleness check too; a flag stops the sending
@@ -17,24 +16,7 @@ use super::view::Chrome;
 use crate::domain::SpaceId;
 use crate::domain::checks::{self, Check, Flag};
 
-/// The checks for a letter, by whether its writer broke trust in any breach of the space.
-pub fn for_letter(broke_trust: bool) -> &'static [Check] {
-    if broke_trust {
-        &[Check::Accountability, Check::Gentleness]
-    } else {
-        &[Check::Gentleness]
-    }
-}
-
-/// The checks for what is written about one breach (an answer, a report), by whether its
-/// writer is the one who broke trust in it.
-pub fn about_breach(broke_trust: bool) -> &'static [Check] {
-    if broke_trust {
-        &[Check::Accountability]
-    } else {
-        &[]
-    }
-}
+pub use crate::domain::checks::{about_breach, for_letter};
 
 /// The outcome of the checks on one field: every flag, and the text cut into pieces that
 /// are, or are not, words a flag is about, to show them marked where they were written.
