@@ -492,3 +492,41 @@ pub async fn event_count(app: &TestApp, space: &str) -> u64 {
         .expect("head")
         .expect("space exists")
 }
+
+/// Sam broke trust, Alex was hurt; Alex records the breach. Returns its path.
+pub async fn breach_recorded_by_alex(alex: &Client, space: &str) -> String {
+    ok(
+        alex,
+        &format!("{space}/breaches"),
+        &[
+            ("title", "The hidden account"),
+            ("kind", "secret_spending"),
+            ("broke_trust", "partner"),
+            ("discovered_on", "2026-11-01"),
+        ],
+    )
+    .await
+}
+
+/// The text a person reads in a page's `<main>`: tags removed.
+pub fn visible_main(body: &str) -> String {
+    let start = body
+        .find("<main")
+        .and_then(|at| body[at..].find('>').map(|end| at + end + 1))
+        .unwrap_or(0);
+    let main = &body[start..body.find("</main>").unwrap_or(body.len())];
+    let mut inside_tag = false;
+    main.chars()
+        .filter(|&c| {
+            match c {
+                '<' => inside_tag = true,
+                '>' => {
+                    inside_tag = false;
+                    return false;
+                }
+                _ => {}
+            }
+            !inside_tag
+        })
+        .collect()
+}

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, Client, couple, event_count, ok, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Backend, Client, breach_recorded_by_alex, couple, event_count, ok, spawn_app, spawn_app_with,
+};
 
 crate::on_both_databases!(
     a_couple_owns_up_end_to_end,
@@ -27,21 +29,6 @@ type Case<'a> = (
     StatusCode,
     &'a str,
 );
-
-/// Sam broke trust, Alex was hurt; Alex records the breach. Returns its path.
-async fn breach_recorded_by_alex(alex: &Client, space: &str) -> String {
-    ok(
-        alex,
-        &format!("{space}/breaches"),
-        &[
-            ("title", "The hidden account"),
-            ("kind", "secret_spending"),
-            ("broke_trust", "partner"),
-            ("discovered_on", "2026-11-01"),
-        ],
-    )
-    .await
-}
 
 const APOLOGY_WITH_EXCUSES: [(&str, &str); 5] = [
     (

@@ -42,27 +42,7 @@ async fn a_recent_threat_shows_the_safety_signal_with_where_to_find_help(backend
     let help = app.client().get("/help/safety").await;
     assert_eq!(help.status, StatusCode::OK);
     assert!(help.has("local emergency services"));
-    let text = help.text();
-    let start = text
-        .find("<main")
-        .and_then(|at| text[at..].find('>').map(|end| at + end + 1))
-        .unwrap_or(0);
-    let main = &text[start..text.find("</main>").unwrap_or(text.len())];
-    let mut inside_tag = false;
-    let visible: String = main
-        .chars()
-        .filter(|&c| {
-            match c {
-                '<' => inside_tag = true,
-                '>' => {
-                    inside_tag = false;
-                    return false;
-                }
-                _ => {}
-            }
-            !inside_tag
-        })
-        .collect();
+    let visible = crate::helpers::visible_main(&help.text());
     assert!(
         !visible.chars().any(|c| c.is_ascii_digit()),
         "no phone number on the safety page: {visible}"

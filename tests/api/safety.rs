@@ -4,7 +4,10 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, Client, couple, event_count, ok, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Backend, Client, breach_recorded_by_alex, couple, event_count, ok, spawn_app, spawn_app_with,
+    visible_main,
+};
 
 crate::on_both_databases!(
     quick_exit_ends_the_session_clears_the_site_and_lands_on_a_plain_page,
@@ -18,6 +21,7 @@ crate::on_both_databases!(
     what_the_partner_who_broke_trust_writes_is_checked_for_accountability_first,
     words_of_crisis_bring_their_author_alone_a_gentle_offer_of_help,
     words_of_fear_reach_the_partner_only_after_a_warning_naming_them,
+    the_routes_this_issue_adds_answer_every_role_as_written,
 );
 
 /// Alex records that Sam's threats or anger broke trust.
@@ -27,44 +31,6 @@ const THREATS: [(&str, &str); 4] = [
     ("broke_trust", "partner"),
     ("discovered_on", "2026-11-01"),
 ];
-
-/// Alex records a breach of another kind that names Sam; returns its path.
-async fn sam_broke_trust(alex: &Client, space: &str) -> String {
-    ok(
-        alex,
-        &format!("{space}/breaches"),
-        &[
-            ("title", "The hidden account"),
-            ("kind", "secret_spending"),
-            ("broke_trust", "partner"),
-            ("discovered_on", "2026-11-01"),
-        ],
-    )
-    .await
-}
-
-/// The visible text of a page's `<main>`, tags removed.
-fn visible_main(body: &str) -> String {
-    let start = body
-        .find("<main")
-        .and_then(|at| body[at..].find('>').map(|end| at + end + 1))
-        .unwrap_or(0);
-    let main = &body[start..body.find("</main>").unwrap_or(body.len())];
-    let mut inside_tag = false;
-    main.chars()
-        .filter(|&c| {
-            match c {
-                '<' => inside_tag = true,
-                '>' => {
-                    inside_tag = false;
-                    return false;
-                }
-                _ => {}
-            }
-            !inside_tag
-        })
-        .collect()
-}
 
 async fn quick_exit_ends_the_session_clears_the_site_and_lands_on_a_plain_page(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -322,7 +288,7 @@ async fn a_threats_breach_is_recorded_only_after_the_warning_naming_the_partner(
     assert!(sam.get(&breach).await.has("What you said in the car"));
 
     // Other kinds are recorded at once, as before.
-    sam_broke_trust(&alex, &space).await;
+    breach_recorded_by_alex(&alex, &space).await;
     // And a bad field is refused before any warning, with nothing written.
     let mut bad = confirmed.clone();
     bad[3] = ("discovered_on", "yesterday");
@@ -449,7 +415,7 @@ async fn the_hurt_partner_s_letter_is_sent_at_once_and_checked_only_when_asked(b
     let app = spawn_app(backend).await;
     let (sam, alex, space) = couple(&app).await;
     // Sam broke trust; Alex was hurt.
-    sam_broke_trust(&alex, &space).await;
+    breach_recorded_by_alex(&alex, &space).await;
     let letters = format!("{space}/letters");
     let angry = "You always lie to me. You never listen. You always have an excuse.";
     let form = alex.get(&format!("{letters}/new")).await;
@@ -492,7 +458,7 @@ async fn what_the_partner_who_broke_trust_writes_is_checked_for_accountability_f
 ) {
     let app = spawn_app(backend).await;
     let (sam, alex, space) = couple(&app).await;
-    let breach = sam_broke_trust(&alex, &space).await;
+    let breach = breach_recorded_by_alex(&alex, &space).await;
     let breach_id = breach.rsplit('/').next().unwrap_or_default().to_owned();
     let letters = format!("{space}/letters");
 
@@ -773,7 +739,7 @@ async fn words_of_fear_reach_the_partner_only_after_a_warning_naming_them(backen
 
     // An answer from the partner who broke trust is warned about once, then checked once,
     // and "send as it is" does not bring the warning back.
-    sam_broke_trust(&alex, &space).await;
+    breach_recorded_by_alex(&alex, &space).await;
     let question = ok(&alex, &questions, &[("text", "What happened that night?")]).await;
     let answer = format!("{question}/answer");
     let words = "I'm sorry if I scared you when I punched the wall.";
@@ -812,4 +778,97 @@ async fn words_of_fear_reach_the_partner_only_after_a_warning_naming_them(backen
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(!page.has("Sam") && !page.has("Alex"));
+}
+
+/// The routes quick exit adds, tried by every role there is today (the counsellor's come
+/// with the route × role matrix of issue 14): anonymous, both partners, and a partner of
+/// another space. Each cell's expected answer is written here.
+async fn the_routes_this_issue_adds_answer_every_role_as_written(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    let kim = app.person("Kim").await;
+    kim.create_space("Kim's own").await;
+    let anonymous = app.client();
+    let roles: [(&str, &Client); 4] = [
+        ("anonymous", &anonymous),
+        ("partner A", &sam),
+        ("partner B", &alex),
+        ("another space's partner", &kim),
+    ];
+    let plain = [
+        "/weather",
+        "/recipe",
+        "/static/plain.css",
+        "/static/page.svg",
+    ];
+    for (role, client) in roles {
+        for path in plain {
+            let page = client.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{role} GET {path}");
+            assert!(
+                page.headers.get("set-cookie").is_none(),
+                "{role} GET {path}"
+            );
+            let posted = client.post(path, &[]).await;
+            assert_eq!(
+                posted.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{role} POST {path}"
+            );
+        }
+        assert_eq!(
+            client.get("/exit").await.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{role} GET /exit"
+        );
+        assert_eq!(
+            client.get("/account/quick-exit").await.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{role} GET /account/quick-exit"
+        );
+    }
+
+    // Choosing where quick exit goes: only for oneself, only signed in.
+    let refused = anonymous
+        .post("/account/quick-exit", &[("exit_to", "recipe")])
+        .await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert!(
+        refused.location().starts_with("/login"),
+        "{}",
+        refused.location()
+    );
+    let before = event_count(&app, &space).await;
+    ok(&sam, "/account/quick-exit", &[("exit_to", "recipe")]).await;
+    assert_eq!(
+        event_count(&app, &space).await,
+        before,
+        "an account setting, not a record"
+    );
+    assert!(sam.get("/").await.has("data-quick-exit=\"/recipe\""));
+    for other in [&alex, &kim] {
+        assert!(other.get("/").await.has("data-quick-exit=\"/weather\""));
+    }
+
+    // Leaving: everyone is sent away, and only their own session ends.
+    let expected = [
+        ("anonymous", &anonymous, "/weather"),
+        ("partner A", &sam, "/recipe"),
+        ("partner B", &alex, "/weather"),
+        ("another space's partner", &kim, "/weather"),
+    ];
+    for (role, client, to) in expected {
+        let left = client.post("/exit", &[]).await;
+        assert_eq!(left.status, StatusCode::SEE_OTHER, "{role}");
+        assert_eq!(left.location(), to, "{role}");
+        if role == "partner A" {
+            assert!(
+                alex.get("/").await.has("Hello, Alex"),
+                "Sam leaving ends only Sam's session"
+            );
+        }
+    }
+    for (role, client) in [("partner A", &sam), ("partner B", &alex), ("Kim", &kim)] {
+        assert!(!client.get("/").await.has("Hello,"), "{role} is signed out");
+    }
 }
