@@ -708,6 +708,7 @@ fn phrases() -> &'static Phrases {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::detector_corpus;
 
     // The corpus: phrasings in our own words, written before any pattern, of the kind people
     // write here (letters, answers, check-in notes). A row moves between the tables only
@@ -914,14 +915,6 @@ mod tests {
         ),
     ];
 
-    fn rate(n: usize, of: usize) -> f64 {
-        if of == 0 {
-            0.0
-        } else {
-            100.0 * n as f64 / of as f64
-        }
-    }
-
     #[test]
     fn every_crisis_phrasing_is_caught() {
         for text in CRISIS {
@@ -960,55 +953,25 @@ mod tests {
     fn corpus_rates_are_as_measured() {
         // Given every crisis phrasing (known misses included) and every other one (known
         // false alarms included), when read, then the counts are exactly these.
-        let crisis = CRISIS.len() + KNOWN_MISSES.len();
-        let caught = CRISIS
-            .iter()
-            .chain(KNOWN_MISSES)
-            .filter(|t| in_crisis(t))
-            .count();
-        let others = NOT_CRISIS.len() + KNOWN_FALSE_ALARMS.len();
-        let alarms = NOT_CRISIS
-            .iter()
-            .chain(KNOWN_FALSE_ALARMS)
-            .filter(|t| in_crisis(t))
-            .count();
-        eprintln!(
-            "crisis: caught {caught} of {crisis} ({:.1}%), false alarms {alarms} of {others} ({:.1}%)",
-            rate(caught, crisis),
-            rate(alarms, others),
+        let m = detector_corpus::measure(
+            "crisis",
+            in_crisis,
+            &[CRISIS, KNOWN_MISSES],
+            &[NOT_CRISIS, KNOWN_FALSE_ALARMS],
         );
-        assert_eq!((caught, crisis), (55, 58));
-        assert_eq!((alarms, others), (1, 56));
+        assert_eq!((m.caught, m.of), (55, 58));
+        assert_eq!((m.alarms, m.others), (1, 56));
         assert!(
-            others * 3 >= crisis + others,
+            m.others * 3 >= m.of + m.others,
             "a third at least must not trigger"
         );
     }
 
     #[test]
     fn held_back_rates_are_as_measured() {
-        let crisis = HELD_BACK.iter().filter(|(offer, _)| *offer).count();
-        let others = HELD_BACK.len() - crisis;
-        let mut caught = 0;
-        let mut alarms = 0;
-        for &(offer, text) in HELD_BACK {
-            let got = in_crisis(text);
-            caught += usize::from(offer && got);
-            alarms += usize::from(!offer && got);
-            if got != offer {
-                eprintln!(
-                    "crisis, held back: {} {text:?}",
-                    if offer { "missed" } else { "false alarm" }
-                );
-            }
-        }
-        eprintln!(
-            "crisis, held back: caught {caught} of {crisis} ({:.1}%), false alarms {alarms} of {others} ({:.1}%)",
-            rate(caught, crisis),
-            rate(alarms, others),
-        );
-        assert_eq!((caught, crisis), (11, 16));
-        assert_eq!((alarms, others), (0, 16));
+        let m = detector_corpus::held_back("crisis, held back", in_crisis, HELD_BACK);
+        assert_eq!((m.caught, m.of), (11, 16));
+        assert_eq!((m.alarms, m.others), (0, 16));
     }
 
     fn offered(text: &str) -> bool {

@@ -1011,6 +1011,7 @@ fn phrases() -> &'static Phrases {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::detector_corpus;
 
     // The corpus: phrasings in our own words, written before any pattern, of the kind people
     // write here (letters, check-in notes, questions, answers, reports). A row moves between
@@ -1263,14 +1264,6 @@ mod tests {
         ),
     ];
 
-    fn rate(n: usize, of: usize) -> f64 {
-        if of == 0 {
-            0.0
-        } else {
-            100.0 * n as f64 / of as f64
-        }
-    }
-
     #[test]
     fn every_fear_phrasing_is_caught() {
         for text in FEAR {
@@ -1307,57 +1300,27 @@ mod tests {
 
     #[test]
     fn corpus_rates_are_as_measured() {
-        // Given every fear phrasing (known misses included) and every other one (known false
-        // alarms included), when read, then the counts are exactly these.
-        let fear = FEAR.len() + KNOWN_MISSES.len();
-        let caught = FEAR
-            .iter()
-            .chain(KNOWN_MISSES)
-            .filter(|t| speaks_of_fear(t))
-            .count();
-        let others = NOT_FEAR.len() + KNOWN_FALSE_ALARMS.len();
-        let alarms = NOT_FEAR
-            .iter()
-            .chain(KNOWN_FALSE_ALARMS)
-            .filter(|t| speaks_of_fear(t))
-            .count();
-        eprintln!(
-            "fear: caught {caught} of {fear} ({:.1}%), false alarms {alarms} of {others} ({:.1}%)",
-            rate(caught, fear),
-            rate(alarms, others),
+        // Given every fear phrasing (known misses included) and every other one (known
+        // false alarms included), when read, then the counts are exactly these.
+        let m = detector_corpus::measure(
+            "fear",
+            speaks_of_fear,
+            &[FEAR, KNOWN_MISSES],
+            &[NOT_FEAR, KNOWN_FALSE_ALARMS],
         );
-        assert_eq!((caught, fear), (72, 77));
-        assert_eq!((alarms, others), (3, 76));
+        assert_eq!((m.caught, m.of), (72, 77));
+        assert_eq!((m.alarms, m.others), (3, 76));
         assert!(
-            others * 3 >= fear + others,
+            m.others * 3 >= m.of + m.others,
             "a third at least must not trigger"
         );
     }
 
     #[test]
     fn held_back_rates_are_as_measured() {
-        let fear = HELD_BACK.iter().filter(|(warn, _)| *warn).count();
-        let others = HELD_BACK.len() - fear;
-        let mut caught = 0;
-        let mut alarms = 0;
-        for &(warn, text) in HELD_BACK {
-            let got = speaks_of_fear(text);
-            caught += usize::from(warn && got);
-            alarms += usize::from(!warn && got);
-            if got != warn {
-                eprintln!(
-                    "fear, held back: {} {text:?}",
-                    if warn { "missed" } else { "false alarm" }
-                );
-            }
-        }
-        eprintln!(
-            "fear, held back: caught {caught} of {fear} ({:.1}%), false alarms {alarms} of {others} ({:.1}%)",
-            rate(caught, fear),
-            rate(alarms, others),
-        );
-        assert_eq!((caught, fear), (11, 17));
-        assert_eq!((alarms, others), (0, 17));
+        let m = detector_corpus::held_back("fear, held back", speaks_of_fear, HELD_BACK);
+        assert_eq!((m.caught, m.of), (11, 17));
+        assert_eq!((m.alarms, m.others), (0, 17));
     }
 
     #[test]

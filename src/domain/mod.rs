@@ -59,6 +59,8 @@ pub mod calendar;
 pub mod checkins;
 pub mod checks;
 pub mod crisis;
+#[cfg(test)]
+mod detector_corpus;
 pub mod fear;
 #[cfg(test)]
 mod fold_properties;
