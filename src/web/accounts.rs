@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::Router;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,10 +16,11 @@ use super::guard::{
     DEVICE_COOKIE, INVITE_COOKIE, SESSION_COOKIE, SignedIn, Viewer, client_ip, cookie_value,
     is_local_path, set_cookie,
 };
+use super::routes::Routes;
 use super::view::{Chrome, FormError};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/signup", get(signup_page).post(signup))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))

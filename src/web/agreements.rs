@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,6 +14,7 @@ use super::context::{EntryPath, InSpace, form_id};
 use super::error::{WebError, not_found};
 use super::events::Described;
 use super::guard::SignedIn;
+use super::routes::Routes;
 use super::view::{Chrome, FormError, Name, answer_form, format_time, invalid, see_other};
 use crate::app::{App, AppError};
 use crate::domain::agreements::{
@@ -23,8 +23,8 @@ use crate::domain::agreements::{
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/spaces/{id}/agreements",
             get(agreements_page).post(propose_agreement),

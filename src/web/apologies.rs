@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,6 +14,7 @@ use super::context::{BreachHead, EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
 use super::events::Described;
 use super::guard::SignedIn;
+use super::routes::Routes;
 use super::view::{Chrome, Name, breach_title, format_time, invalid, see_other};
 use super::wording::Checked;
 use crate::app::{App, AppError};
@@ -25,8 +25,8 @@ use crate::domain::ownup::{
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/spaces/{id}/breaches/{entry}/apology",
             get(apology_form).post(send_apology),

@@ -1,15 +1,14 @@
 //! The stylesheet and the small script, embedded in the binary.
 
-use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
+use super::routes::Routes;
 use super::view::asset_cache_control;
-use crate::app::App;
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))
         .route("/static/icon.svg", get(icon))

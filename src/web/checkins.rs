@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,6 +13,7 @@ use super::context::{InSpace, SpacePath};
 use super::error::WebError;
 use super::events::Described;
 use super::guard::SignedIn;
+use super::routes::Routes;
 use super::view::{Chrome, see_other};
 use crate::app::{App, AppError};
 use crate::domain::calendar::{Zone, parse_date};
@@ -24,8 +24,8 @@ use crate::domain::checkins::{
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{PersonId, SpaceId};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/spaces/{id}/checkins", get(page))
         .route("/spaces/{id}/checkins/cadence", post(set_cadence))
         .route("/spaces/{id}/checkins/answer", post(answer))

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::post;
@@ -14,14 +13,15 @@ use super::context::{BreachHead, EntryPath, OnBreach, optional_form_id};
 use super::error::WebError;
 use super::events::Described;
 use super::guard::SignedIn;
+use super::routes::Routes;
 use super::view::{Chrome, breach_title, format_time, invalid, see_other};
 use crate::app::App;
 use crate::domain::EntryId;
 use crate::domain::ownup::{self, Command, Text, limits};
 use crate::domain::space::{SpaceEvent, SpaceState};
 
-pub fn routes() -> Router<App> {
-    Router::new().route(
+pub fn routes() -> Routes {
+    Routes::new().route(
         "/spaces/{id}/breaches/{entry}/disclosure",
         post(add_disclosure),
     )

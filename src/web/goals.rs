@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::post;
@@ -13,14 +12,15 @@ use super::context::{EntryPath, InSpace, SpacePath};
 use super::error::WebError;
 use super::events::Described;
 use super::guard::SignedIn;
+use super::routes::Routes;
 use super::view::{Chrome, invalid, see_other};
 use crate::app::App;
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::together::{self, Command, GoalStatus, GoalText, TargetDate};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/spaces/{id}/together/goals", post(set_goal))
         .route(
             "/spaces/{id}/together/goals/{entry}/reached",

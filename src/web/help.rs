@@ -4,17 +4,17 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::guard::Viewer;
+use super::routes::Routes;
 use super::view::Chrome;
 use crate::app::App;
 
-pub fn routes() -> Router<App> {
-    Router::new().route("/help/safety", get(safety))
+pub fn routes() -> Routes {
+    Routes::new().route("/help/safety", get(safety))
 }
 
 #[derive(Template, WebTemplate)]

@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::Router;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -14,6 +13,7 @@ use serde::Deserialize;
 use super::context::{EntryPath, InSpace, optional_form_id};
 use super::error::{WebError, not_found, status_of};
 use super::events::Described;
+use super::routes::Routes;
 use super::view::{Chrome, Name, format_time, opening, see_other};
 use super::wording::{self, Checked};
 use crate::app::{AppError, LetterDraft};
@@ -21,8 +21,8 @@ use crate::domain::ownup::{self, Text, limits};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
-pub fn routes() -> axum::Router<crate::app::App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/spaces/{id}/letters", get(letters).post(write_letter))
         .route("/spaces/{id}/letters/new", get(letter_form))
         .route("/spaces/{id}/letters/{entry}", get(letter))

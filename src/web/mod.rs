@@ -25,6 +25,7 @@ mod quick_exit;
 mod record;
 mod repair;
 mod reports;
+mod routes;
 mod server;
 mod spaces;
 mod together;
@@ -44,6 +45,7 @@ use tower_http::trace::TraceLayer;
 use crate::app::App;
 use crate::domain::PersonId;
 use crate::domain::space::{SpaceEvent, SpaceState};
+use routes::Routes;
 
 pub use error::WebError;
 pub use guard::{CSRF_FIELD, SESSION_COOKIE, Viewer};
@@ -113,9 +115,9 @@ type TogetherSection = fn(&context::InSpace) -> Result<String, askama::Error>;
 /// The sections the Together page shows below its own.
 const ON_TOGETHER_PAGE: &[TogetherSection] = &[goals::on_together];
 
-/// Every capability's routes.
-fn routes() -> Router<App> {
-    Router::new()
+/// Every capability's routes, answered behind the guard.
+fn routes() -> Routes {
+    Routes::new()
         .merge(spaces::routes())
         .merge(accounts::routes())
         .merge(record::routes())
@@ -137,7 +139,15 @@ fn routes() -> Router<App> {
         // Liveness: the process answers. Readiness: the database takes writes now.
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .fallback(error::fallback)
+}
+
+/// Every path the router serves, as written in the route table: what the route × role
+/// test walks, so a route added anywhere is a route that test must know.
+#[doc(hidden)]
+pub fn route_paths() -> Vec<&'static str> {
+    let mut paths = routes().paths().to_vec();
+    paths.extend(quick_exit::routes().paths());
+    paths
 }
 
 /// 200 while the database takes writes, 503 (with `Retry-After`) while it does not, so a
@@ -196,7 +206,7 @@ fn security_headers(secure: bool) -> Vec<(&'static str, &'static str)> {
 
 /// The whole application as a router, ready to serve (with connect info, for throttling).
 pub fn router(app: App) -> Router {
-    let routes = routes();
+    let routes = routes().into_router().fallback(error::fallback);
 
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
@@ -221,7 +231,7 @@ pub fn router(app: App) -> Router {
             guard::guard,
         ))
         // Outside the guard: leaving and the plain pages never wait on the database.
-        .merge(quick_exit::routes())
+        .merge(quick_exit::routes().into_router())
         .layer(axum::middleware::from_fn_with_state(
             app.settings().body_read,
             server::whole_body_within,
@@ -287,7 +297,7 @@ mod tests {
     use std::path::Path;
 
     /// The modules of `web` that every capability may use: they know no capability.
-    const SHARED: &[&str] = &["context", "error", "events", "guard", "view", "wording"];
+    const SHARED: &[&str] = &["context", "error", "events", "guard", "routes", "view", "wording"];
 
     /// What a source file names through `super::`, with how many levels up:
     /// `super::view::Chrome` → (1, "view"), `super::super::{view, WAITING}` → (2, "view"),

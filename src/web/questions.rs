@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,6 +13,7 @@ use super::context::{BreachHead, EntryPath, InSpace, OnBreach, optional_form_id}
 use super::error::{WebError, not_found};
 use super::events::Described;
 use super::guard::SignedIn;
+use super::routes::Routes;
 use super::view::{
     Chrome, FormError, Name, People, age, answer_form, format_time, invalid, quoted, see_other,
 };
@@ -23,8 +23,8 @@ use crate::domain::ownup::{self, Command, Question, QuestionStatus, Text, Waitin
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/spaces/{id}/questions", get(questions).post(ask))
         .route("/spaces/{id}/questions/{entry}", get(question))
         .route("/spaces/{id}/questions/{entry}/answer", post(answer))

@@ -32,13 +32,13 @@ use std::time::Duration;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::guard::{ANON_CSRF_COOKIE, INVITE_COOKIE, SESSION_COOKIE, cookie_value, set_cookie};
+use super::routes::Routes;
 use super::view::asset_cache_control;
 use crate::app::App;
 use crate::domain::quick_exit::{ExitTo, RECIPE_PATH, WEATHER_PATH};
@@ -50,8 +50,8 @@ pub const EXIT_PATH: &str = "/exit";
 pub const EXIT_WAIT: Duration = Duration::from_millis(1500);
 
 /// The routes that stand outside the guard: leaving, the plain pages and their look.
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(EXIT_PATH, post(exit))
         .route(WEATHER_PATH, get(weather))
         .route(RECIPE_PATH, get(recipe))

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -13,6 +12,7 @@ use super::context::SpacePath;
 use super::error::WebError;
 use super::events::{EventLine, describe};
 use super::guard::SignedIn;
+use super::routes::Routes;
 use super::view::Chrome;
 use crate::app::App;
 use crate::domain::SpaceId;
@@ -20,8 +20,8 @@ use crate::domain::record;
 use crate::domain::space::Damage;
 use crate::export::Export;
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/spaces/{id}/record", get(record))
         .route("/spaces/{id}/export", get(export))
 }

@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,14 +14,15 @@ use super::context::{BreachHead, EntryPath, InSpace, OnBreach, form_id};
 use super::error::WebError;
 use super::events::Described;
 use super::guard::SignedIn;
+use super::routes::Routes;
 use super::view::{Chrome, format_time, invalid, see_other};
 use crate::app::{App, AppError};
 use crate::domain::repair::{self, Command, Direction, Readiness, Stage, Topic, TopicText};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/spaces/{id}/stages", get(stages))
         .route("/spaces/{id}/breaches/{entry}/pace", post(set_pace))
         .route("/spaces/{id}/breaches/{entry}/pace/topics", post(add_topic))

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::Form;
-use axum::Router;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde::Deserialize;
@@ -11,15 +10,15 @@ use serde::Deserialize;
 use super::context::{BreachHead, EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
 use super::events::Described;
+use super::routes::Routes;
 use super::view::{Chrome, format_time, invalid, see_other};
 use super::wording::{self, Checked, ReviewPage};
-use crate::app::App;
 use crate::domain::reports::{self, ReportText, ResponseText};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/spaces/{id}/breaches/{entry}/reports", post(file_report))
         .route(
             "/spaces/{id}/reports/{entry}/acknowledge",

@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,12 +13,13 @@ use super::context::{SpacePath, TokenPath};
 use super::error::{WebError, status_of};
 use super::events::Described;
 use super::guard::{INVITE_COOKIE, SignedIn, Viewer, set_cookie};
+use super::routes::Routes;
 use super::view::{Chrome, see_other};
 use crate::app::{App, AppError, InviteProblem, InviteView, SpaceSummary};
 use crate::domain::space::{SpaceEvent, SpaceState};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/", get(home))
         .route("/spaces", post(create))
         .route("/spaces/{id}/invite", post(new_invite))

@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,6 +13,7 @@ use super::context::{EntryPath, InSpace};
 use super::error::WebError;
 use super::events::Described;
 use super::guard::SignedIn;
+use super::routes::Routes;
 use super::view::{Chrome, FormError, Name, People, answer_form, format_time, invalid, see_other};
 use crate::app::{App, AppError};
 use crate::domain::calendar::Zone;
@@ -23,8 +23,8 @@ use crate::domain::together::{
 };
 use crate::domain::{EntryId, PersonId, SpaceId};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/spaces/{id}/together", get(together))
         .route("/spaces/{id}/together/appreciations", post(appreciate))
         .route("/spaces/{id}/together/plans", post(plan))

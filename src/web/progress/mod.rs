@@ -6,7 +6,6 @@ mod charts;
 mod dashboard;
 mod summary;
 
-use axum::Router;
 use axum::routing::get;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -14,8 +13,8 @@ use serde::Deserialize;
 pub use dashboard::dashboard_html;
 
 use super::events::Described;
+use super::routes::Routes;
 use super::view::{Name, display_name, format_time};
-use crate::app::App;
 use crate::domain::calendar::Zone;
 use crate::domain::milestones::{self, MilestoneKind};
 use crate::domain::progress::{
@@ -26,8 +25,8 @@ use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::trends::{DASHBOARD_WEEKS, Range, RangeError};
 use crate::domain::{EntryId, PersonId};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/spaces/{id}", get(dashboard::show))
         .route("/spaces/{id}/summary", get(summary::summary))
         .route("/spaces/{id}/charts/{chart}", get(summary::chart))
