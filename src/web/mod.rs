@@ -297,7 +297,9 @@ mod tests {
     use std::path::Path;
 
     /// The modules of `web` that every capability may use: they know no capability.
-    const SHARED: &[&str] = &["context", "error", "events", "guard", "routes", "view", "wording"];
+    const SHARED: &[&str] = &[
+        "context", "error", "events", "guard", "routes", "view", "wording",
+    ];
 
     /// What a source file names through `super::`, with how many levels up:
     /// `super::view::Chrome` → (1, "view"), `super::super::{view, WAITING}` → (2, "view"),
