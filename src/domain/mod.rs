@@ -58,6 +58,7 @@ pub mod agreements;
 pub mod calendar;
 pub mod checkins;
 pub mod checks;
+pub mod counsel;
 pub mod crisis;
 #[cfg(test)]
 mod detector_corpus;

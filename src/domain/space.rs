@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::agreements::{self, Agreements};
 use super::checkins::{self, CheckIns};
+use super::counsel::{self, Counsel};
 use super::input::{DisplayName, SpaceName};
 use super::milestones::{self, Celebrations, Milestone};
 use super::ownup::{self, OwnUp};
@@ -35,6 +36,7 @@ pub enum SpaceEvent {
     Agreement(agreements::Event),
     Report(reports::Event),
     Milestone(milestones::Event),
+    Counsel(counsel::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +63,7 @@ impl SpaceEvent {
             Self::Agreement(e) => e.kind(),
             Self::Report(e) => e.kind(),
             Self::Milestone(e) => e.kind(),
+            Self::Counsel(e) => e.kind(),
         }
     }
 
@@ -77,6 +80,7 @@ impl SpaceEvent {
             Self::Agreement(e) => return e.body(),
             Self::Report(e) => return e.body(),
             Self::Milestone(e) => return e.body(),
+            Self::Counsel(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -97,7 +101,8 @@ impl SpaceEvent {
                 .or_else(|| promises::Event::parse(other, body).map(Self::Promise))
                 .or_else(|| agreements::Event::parse(other, body).map(Self::Agreement))
                 .or_else(|| reports::Event::parse(other, body).map(Self::Report))
-                .or_else(|| milestones::Event::parse(other, body).map(Self::Milestone)),
+                .or_else(|| milestones::Event::parse(other, body).map(Self::Milestone))
+                .or_else(|| counsel::Event::parse(other, body).map(Self::Counsel)),
         }
     }
 }
@@ -128,6 +133,10 @@ pub struct SpaceState {
     pub reports: Reports,
     /// Milestones already shown, so each is celebrated once.
     pub milestones: Celebrations,
+    /// The counsellors the couple invited, and their notes.
+    pub counsel: Counsel,
+    /// When the newest event was recorded: a counsellor's "last activity".
+    pub last_at_us: i64,
     /// Events this version could not read: kept in the chain, folded past, reported.
     pub unreadable: Unreadable,
     /// Where the stored record stops checking out, if it does.
@@ -152,6 +161,8 @@ impl SpaceState {
             agreements: Agreements::default(),
             reports: Reports::default(),
             milestones: Celebrations::default(),
+            counsel: Counsel::default(),
+            last_at_us: 0,
             unreadable: Unreadable::default(),
             damage: Damage::default(),
         }
@@ -159,6 +170,16 @@ impl SpaceState {
 
     pub fn is_partner(&self, person: PersonId) -> bool {
         self.partners.iter().any(|p| p.person == person)
+    }
+
+    /// The partners, as people.
+    pub fn partner_ids(&self) -> Vec<PersonId> {
+        self.partners.iter().map(|p| p.person).collect()
+    }
+
+    /// Where `person` stands as this space's counsellor.
+    pub fn counsellor_access(&self, person: PersonId) -> counsel::Access<'_> {
+        self.counsel.access(person, &self.partner_ids())
     }
 
     pub fn is_full(&self) -> bool {
@@ -189,6 +210,7 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
         state.damage.note(event.seq, fault);
         return state;
     }
+    state.last_at_us = event.at_us;
     if let Err(Unread::UnknownKind | Unread::NotReadable) =
         SpaceEvent::read(&event.kind, event.body.as_deref())
     {
@@ -216,6 +238,11 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 joined_at_us: event.at_us,
             });
         }
+        // Counsellors write too (joining, notes, stepping away): the part checks who may.
+        (Some(SpaceEvent::Counsel(e)), Some(person)) => {
+            let partners = state.partner_ids();
+            counsel::apply(&mut state.counsel, person, &partners, event_at, e);
+        }
         (Some(event), Some(person)) if state.is_partner(person) => {
             let other = state.partner_of(person).map(|p| p.person);
             let at = event_at;
@@ -228,7 +255,9 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 SpaceEvent::Agreement(e) => state.agreements.apply(person, other, at, e),
                 SpaceEvent::Report(e) => state.reports.apply(person, other, at, e),
                 SpaceEvent::Milestone(e) => milestones::apply(&mut state.milestones, at, e),
-                SpaceEvent::SpaceCreated(_) | SpaceEvent::PartnerJoined(_) => {}
+                SpaceEvent::SpaceCreated(_)
+                | SpaceEvent::PartnerJoined(_)
+                | SpaceEvent::Counsel(_) => {}
             }
         }
         _ => {}
@@ -285,6 +314,9 @@ pub enum Command {
     Promise(promises::Command),
     Agreement(agreements::Command),
     Report(reports::Command),
+    /// Inviting a counsellor, consenting, ending; or the counsellor joining, stepping away
+    /// and leaving notes: the part decides who may.
+    Counsel(counsel::Command),
     /// Marks as shown those of the milestones reached (as `progress` reads them from the
     /// state) that are not yet celebrated.
     CelebrateMilestones(Vec<Milestone>),
@@ -387,6 +419,13 @@ pub fn decide(
         Command::Report(command) => {
             decide_part(state, &state.reports, command, ctx, SpaceEvent::Report)
         }
+        Command::Counsel(command) => {
+            if state.head_seq == 0 {
+                return Err(SpaceError::NotCreated);
+            }
+            let events = counsel::decide(&state.counsel, &state.partner_ids(), command, ctx)?;
+            Ok(events.into_iter().map(SpaceEvent::Counsel).collect())
+        }
         Command::CelebrateMilestones(reached) => {
             if !state.is_partner(ctx.actor) {
                 return Err(SpaceError::NotCreated);
@@ -424,6 +463,7 @@ impl SpaceEvent {
                 agreements::Event::KINDS,
                 reports::Event::KINDS,
                 milestones::Event::KINDS,
+                counsel::Event::KINDS,
             ]
             .iter()
             .any(|kinds| kinds.contains(&kind))
@@ -642,6 +682,7 @@ mod tests {
             agreements::Event::KINDS,
             reports::Event::KINDS,
             milestones::Event::KINDS,
+            counsel::Event::KINDS,
         ]
         .concat();
         let mut seen = std::collections::HashSet::new();
