@@ -518,13 +518,12 @@ pub fn apply(
         Event::AccessEnded(e) if is_partner => {
             end(state, e.engagement, author, at_us, Ending::Ended)
         }
-        Event::SteppedAway(e) => {
+        Event::SteppedAway(e)
             if state
                 .open()
-                .is_some_and(|o| o.id == e.engagement && o.is_counsellor(author))
-            {
-                end(state, e.engagement, author, at_us, Ending::SteppedAway);
-            }
+                .is_some_and(|o| o.id == e.engagement && o.is_counsellor(author)) =>
+        {
+            end(state, e.engagement, author, at_us, Ending::SteppedAway);
         }
         Event::NoteAdded(e) => {
             let active = matches!(state.access(author, partners), Access::Active(o, _) if o.id == e.engagement);
