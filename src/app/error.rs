@@ -71,6 +71,14 @@ pub enum InviteProblem {
     Expired,
     #[error("This space already has two partners, so nobody else can join it.")]
     Full,
+    #[error(
+        "This counsellor's link has already been used, or the couple withdrew it. If you expected to use it, please ask them for a new one."
+    )]
+    CounsellorLinkUsed,
+    #[error(
+        "This counsellor's link has expired (links last 7 days). Please ask the couple for a new one."
+    )]
+    CounsellorLinkExpired,
 }
 
 impl AppError {

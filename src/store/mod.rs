@@ -124,6 +124,19 @@ pub enum Effect {
         by: PersonId,
         at: i64,
     },
+    /// Use up a counsellor's invitation link, as `ConsumeInvite` does a partner's.
+    ConsumeCounsellorInvite {
+        token_hash: String,
+        by: PersonId,
+        at: i64,
+    },
+    /// Record that a person opened a counsellor's link, for listing the couples they
+    /// counsel (what they may see is decided from the record, never from this).
+    AddCounsellor {
+        person: PersonId,
+        engagement: String,
+        joined_at: i64,
+    },
 }
 
 /// The SQLite file's name in the data folder.
@@ -867,6 +880,34 @@ impl Store {
                             return Err(StoreError::InviteGone);
                         }
                     }
+                    Effect::ConsumeCounsellorInvite { token_hash, by, at } => {
+                        let used = sqlx::query(
+                            "UPDATE counsellor_invites SET used_at = $2, used_by = $3
+                             WHERE token_hash = $1 AND space_id = $4 AND used_at IS NULL
+                               AND revoked_at IS NULL AND expires_at > $2",
+                        )
+                        .bind(token_hash)
+                        .bind(at)
+                        .bind(by.to_string())
+                        .bind(&space_id)
+                        .execute(&mut *tx)
+                        .await?;
+                        if used.rows_affected() != 1 {
+                            return Err(StoreError::InviteGone);
+                        }
+                    }
+                    Effect::AddCounsellor { person, engagement, joined_at } => {
+                        sqlx::query(
+                            "INSERT INTO counsellors (space_id, engagement, person_id, joined_at)
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(&space_id)
+                        .bind(engagement)
+                        .bind(person.to_string())
+                        .bind(joined_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                 }
             }
             Ok(())
@@ -930,6 +971,123 @@ impl Store {
 }
 
 impl Store {
+    // ---- counsellors ------------------------------------------------------------------
+
+    /// Stores a new counsellor's link for a space and revokes any earlier one still unused.
+    #[tracing::instrument(skip_all)]
+    pub async fn replace_counsellor_invite(
+        &self,
+        invite: &CounsellorInviteRow,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
+            sqlx::query("UPDATE counsellor_invites SET revoked_at = $2 WHERE space_id = $1 AND used_at IS NULL AND revoked_at IS NULL")
+                .bind(&invite.space_id)
+                .bind(invite.created_at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO counsellor_invites (token_hash, space_id, engagement, created_by, created_at, expires_at, used_at, used_by, revoked_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL)",
+            )
+            .bind(&invite.token_hash)
+            .bind(&invite.space_id)
+            .bind(&invite.engagement)
+            .bind(&invite.created_by)
+            .bind(invite.created_at)
+            .bind(invite.expires_at)
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        }).await)
+    }
+
+    /// Revokes a space's counsellor links still unused (the invitation was withdrawn).
+    #[tracing::instrument(skip_all)]
+    pub async fn revoke_counsellor_invites(
+        &self,
+        space: SpaceId,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE counsellor_invites SET revoked_at = $2 WHERE space_id = $1 AND used_at IS NULL AND revoked_at IS NULL")
+                .bind(space.to_string())
+                .bind(at)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn counsellor_invite(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<CounsellorInviteRow>, StoreError> {
+        let row: Option<CounsellorInviteRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT token_hash, space_id, engagement, created_by, created_at, expires_at, used_at, used_by, revoked_at
+                 FROM counsellor_invites WHERE token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row)
+    }
+
+    /// The spaces a person opened a counsellor's link for, oldest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn counselled_by(&self, person: PersonId) -> Result<Vec<SpaceId>, StoreError> {
+        let rows: Vec<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT space_id FROM counsellors WHERE person_id = $1
+                 GROUP BY space_id ORDER BY MIN(joined_at), space_id",
+            )
+            .bind(person.to_string())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(id,)| id.parse().map_err(|_| StoreError::Corrupt("space id")))
+            .collect()
+    }
+
+    /// Notes that a counsellor opened `page` of a space.
+    #[tracing::instrument(skip_all)]
+    pub async fn note_look(
+        &self,
+        space: SpaceId,
+        person: PersonId,
+        at_us: i64,
+        page: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO counsellor_looks (space_id, person_id, at_us, page) VALUES ($1, $2, $3, $4)")
+                .bind(space.to_string())
+                .bind(person.to_string())
+                .bind(at_us)
+                .bind(page)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Every page counsellors opened in a space, newest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn looks(&self, space: SpaceId) -> Result<Vec<LookRow>, StoreError> {
+        let rows: Vec<LookRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT person_id, at_us, page FROM counsellor_looks WHERE space_id = $1
+                 ORDER BY at_us DESC",
+            )
+            .bind(space.to_string())
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+
     // ---- private drafts ---------------------------------------------------------------
     // Every query names the author: a draft is found only by the person who wrote it.
 

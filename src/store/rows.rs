@@ -74,6 +74,29 @@ pub struct InviteRow {
     pub revoked_at: Option<i64>,
 }
 
+/// A counsellor's invitation link: a partner's invite row, and the invitation's id in the
+/// couple's record.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CounsellorInviteRow {
+    pub token_hash: String,
+    pub space_id: String,
+    pub engagement: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub used_by: Option<String>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A page a counsellor opened in a space.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LookRow {
+    pub person_id: String,
+    pub at_us: i64,
+    pub page: String,
+}
+
 /// A private draft, visible only to its author.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DraftRow {
