@@ -17,6 +17,22 @@ pub struct Export {
     pub head: String,
     pub fingerprint: String,
     pub events: Vec<ExportedEvent>,
+    /// Every page a counsellor opened in the space, oldest first. About reading, not
+    /// writing, so outside the chain: `verify` does not check it. Absent when there is
+    /// none, so files from before counsellors read the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counsellor_looks: Vec<ExportedLook>,
+}
+
+/// A page a counsellor opened.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExportedLook {
+    pub at: String,
+    pub at_us: i64,
+    /// The counsellor's person id, as their events in the record carry it.
+    pub counsellor: String,
+    /// The page, as its path inside the space ("" for the space's home page).
+    pub page: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -57,7 +73,24 @@ impl Export {
                     hash: hex::encode(e.hash),
                 })
                 .collect(),
+            counsellor_looks: Vec::new(),
         }
+    }
+
+    /// The export with the access log (`looks`: (counsellor, at_us, page), any order).
+    #[must_use]
+    pub fn with_looks(mut self, looks: impl IntoIterator<Item = (String, i64, String)>) -> Self {
+        self.counsellor_looks = looks
+            .into_iter()
+            .map(|(counsellor, at_us, page)| ExportedLook {
+                at: rfc3339_us(at_us),
+                at_us,
+                counsellor,
+                page,
+            })
+            .collect();
+        self.counsellor_looks.sort_by_key(|l| l.at_us);
+        self
     }
 
     pub fn to_json(&self) -> String {

@@ -138,7 +138,10 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
     if events.is_empty() {
         anyhow::bail!("there is no space with id {space}");
     }
-    let json = goldseam::export::Export::new(space, &events, Clock::System.now_us()).to_json();
+    let looks = store.looks(space).await?;
+    let json = goldseam::export::Export::new(space, &events, Clock::System.now_us())
+        .with_looks(looks.into_iter().map(|l| (l.person_id, l.at_us, l.page)))
+        .to_json();
     std::fs::write(&args.out, json).with_context(|| format!("writing {}", args.out.display()))?;
     println!("Wrote {} events to {}", events.len(), args.out.display());
     Ok(())

@@ -7,9 +7,10 @@
 
 use std::sync::Arc;
 
-use super::{App, AppError, InviteProblem, Session, random_token, token_hash};
+use super::{App, AppError, Dashboard, InviteProblem, Session, random_token, token_hash};
 use crate::domain::counsel::{self, Access, CounsellorName, NoteText, Practice, Scope};
-use crate::domain::space::{Command, SpaceState};
+use crate::domain::record::{self, RecordedEvent};
+use crate::domain::space::{self, Command, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 use crate::store::{CounsellorInviteRow, Effect, LookRow};
 
@@ -22,6 +23,14 @@ pub struct CounsellorInviteView {
     pub name: String,
     /// The viewer is one of the partners (who cannot be the counsellor too).
     pub viewer_is_partner: bool,
+}
+
+/// Who reads a space's page: one of its partners, or its counsellor with what both
+/// partners agreed they may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadAs {
+    Partner,
+    Counsellor { scope: Scope, engagement: EntryId },
 }
 
 /// A couple the viewer counsels (or was invited to), for their home page.
@@ -284,6 +293,76 @@ impl App {
             Access::Active(_, scope) => Ok((state.clone(), scope)),
             Access::None | Access::Pending(_) => Err(AppError::NotFound),
         }
+    }
+
+    /// A space whose page needs at least `needs` to be read: its partners read it, and so
+    /// does its active counsellor when both partners agreed to that much. Anyone else is
+    /// "not found", the same as for a space that does not exist.
+    pub async fn space_to_read(
+        &self,
+        session: &Session,
+        space: SpaceId,
+        needs: Scope,
+    ) -> Result<(Arc<SpaceState>, ReadAs), AppError> {
+        let state = self.load_state(space).await?.ok_or(AppError::NotFound)?;
+        if state.is_partner(session.person) {
+            return Ok((state, ReadAs::Partner));
+        }
+        match state.counsellor_access(session.person) {
+            Access::Active(e, scope) if scope >= needs => {
+                let reader = ReadAs::Counsellor {
+                    scope,
+                    engagement: e.id,
+                };
+                Ok((state.clone(), reader))
+            }
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// The dashboard as the active counsellor reads it: nothing is recorded (milestones are
+    /// celebrated by the partners), and the newest events only when they may see the record.
+    pub async fn counsellor_dashboard(
+        &self,
+        session: &Session,
+        space: SpaceId,
+    ) -> Result<Dashboard, AppError> {
+        let (state, scope) = self.counsellor_state(session, space).await?;
+        let now_us = self.clock().now_us();
+        let recent = if scope >= Scope::Record {
+            self.recent(&state, session.person, now_us).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Dashboard {
+            state,
+            now_us,
+            recent,
+        })
+    }
+
+    /// The shared record as the active counsellor may read it: only with the record in their
+    /// scope, and without what a partner has not shared yet (a sealed answer is left out
+    /// altogether, so nothing on their page changes with it).
+    pub async fn counsellor_record(
+        &self,
+        session: &Session,
+        space: SpaceId,
+    ) -> Result<(Arc<SpaceState>, Vec<RecordedEvent>, bool), AppError> {
+        match self.counsellor_state(session, space).await? {
+            (_, Scope::Record) => {}
+            _ => return Err(AppError::NotFound),
+        }
+        let events = self.store().events_after(space, 0).await?;
+        let (state, _) = self.counsellor_state(session, space).await?;
+        let verified = record::verify(&events).is_ok();
+        let now = self.clock().now_us();
+        let shown = events
+            .into_iter()
+            .filter(|e| e.seq <= state.head_seq)
+            .filter(|e| !space::withheld_from(&state, session.person, e, now))
+            .collect();
+        Ok((state, shown, verified))
     }
 
     /// Notes in the access log that the counsellor opened `page`. A page that cannot be

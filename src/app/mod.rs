@@ -48,7 +48,7 @@ use sha2::{Digest, Sha256};
 pub use accounts::{LoginInput, NewSession, Session, SignUpInput};
 pub use cache::StateCache;
 pub use clock::Clock;
-pub use counsel::{Counselled, CounsellorInviteView};
+pub use counsel::{Counselled, CounsellorInviteView, ReadAs};
 pub use demo_space::{DemoPartner, DemoSpace};
 pub use error::{AppError, InviteProblem};
 pub use ownup::LetterDraft;

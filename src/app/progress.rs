@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{App, AppError, Session};
-use crate::domain::SpaceId;
+use crate::domain::{PersonId, SpaceId};
 use crate::domain::progress;
 use crate::domain::record::RecordedEvent;
 use crate::domain::space::{self, Command, SpaceEvent, SpaceState};
@@ -25,6 +25,35 @@ pub struct Dashboard {
 }
 
 impl App {
+    /// The newest events `viewer` may see, newest first. What they may not see yet (a
+    /// partner's sealed answer) is left out, not shown as a line: for a counsellor the list
+    /// must not change with what a partner keeps sealed.
+    pub(super) async fn recent(
+        &self,
+        state: &SpaceState,
+        viewer: PersonId,
+        now_us: i64,
+    ) -> Result<Vec<RecordedEvent>, AppError> {
+        let after = state.head_seq.saturating_sub(RECENT_WINDOW);
+        let mut recent: Vec<RecordedEvent> = self
+            .store()
+            .events_after(state.id, after)
+            .await?
+            .into_iter()
+            .filter(|e| e.seq <= state.head_seq)
+            .filter(|e| !space::withheld_from(state, viewer, e, now_us))
+            .filter(|e| {
+                !matches!(
+                    SpaceEvent::parse(&e.kind, e.body.as_deref()),
+                    Some(SpaceEvent::Milestone(_))
+                )
+            })
+            .collect();
+        recent.reverse();
+        recent.truncate(RECENT_EVENTS);
+        Ok(recent)
+    }
+
     /// A space's dashboard for a partner. Milestones reached since anyone last looked are
     /// recorded as shown first, so each is celebrated once and its date never moves.
     #[tracing::instrument(skip_all, fields(space = %space))]
@@ -52,23 +81,7 @@ impl App {
                 Err(err) => tracing::warn!(error = %err, "milestones not recorded this time"),
             }
         }
-        let after = state.head_seq.saturating_sub(RECENT_WINDOW);
-        let mut recent: Vec<RecordedEvent> = self
-            .store()
-            .events_after(space, after)
-            .await?
-            .into_iter()
-            .filter(|e| e.seq <= state.head_seq)
-            .filter(|e| !space::withheld_from(&state, session.person, e, now_us))
-            .filter(|e| {
-                !matches!(
-                    SpaceEvent::parse(&e.kind, e.body.as_deref()),
-                    Some(SpaceEvent::Milestone(_))
-                )
-            })
-            .collect();
-        recent.reverse();
-        recent.truncate(RECENT_EVENTS);
+        let recent = self.recent(&state, session.person, now_us).await?;
         Ok(Dashboard {
             state,
             now_us,

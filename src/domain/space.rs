@@ -135,7 +135,8 @@ pub struct SpaceState {
     pub milestones: Celebrations,
     /// The counsellors the couple invited, and their notes.
     pub counsel: Counsel,
-    /// When the newest event was recorded: a counsellor's "last activity".
+    /// When the newest event other than a check-in answer was recorded: a counsellor's
+    /// "last activity".
     pub last_at_us: i64,
     /// Events this version could not read: kept in the chain, folded past, reported.
     pub unreadable: Unreadable,
@@ -191,12 +192,22 @@ impl SpaceState {
         self.partners.iter().find(|p| p.person != person)
     }
 
-    /// The display name recorded for `author` (a person id's text), if they are a partner.
+    /// The display name recorded for `author` (a person id's text), if they are a partner
+    /// or were a counsellor here.
     pub fn name_of(&self, author: &str) -> Option<&str> {
         self.partners
             .iter()
             .find(|p| p.person.to_string() == author)
             .map(|p| p.display_name.as_str())
+            .or_else(|| {
+                self.counsel
+                    .engagements
+                    .iter()
+                    .rev()
+                    .filter_map(|e| e.counsellor.as_ref())
+                    .find(|c| c.person.to_string() == author)
+                    .map(|c| c.display_name.as_str())
+            })
     }
 }
 
@@ -210,7 +221,11 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
         state.damage.note(event.seq, fault);
         return state;
     }
-    state.last_at_us = event.at_us;
+    // A sealed check-in answer is nobody's activity yet: a counsellor's list of couples
+    // must not move with what a partner keeps sealed.
+    if event.kind != "checkin.answered" {
+        state.last_at_us = event.at_us;
+    }
     if let Err(Unread::UnknownKind | Unread::NotReadable) =
         SpaceEvent::read(&event.kind, event.body.as_deref())
     {

@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 use super::error::WebError;
 use super::guard::SignedIn;
 use super::view::{Chrome, Name, People};
-use crate::app::{App, AppError, Session};
+use crate::app::{App, AppError, ReadAs, Session};
+use crate::domain::counsel::Scope;
 use crate::domain::calendar::Zone;
 use crate::domain::ownup::Breach;
 use crate::domain::space::SpaceState;
@@ -105,6 +106,13 @@ pub fn optional_form_id<T: std::str::FromStr>(raw: &str) -> Result<Option<T>, We
 pub enum Reader {
     /// One of the two partners: reads everything shared, acts on their own part.
     Partner(PersonId),
+    /// The couple's counsellor, reading what both partners agreed to (`scope`); they act on
+    /// nothing of the couple's.
+    Counsellor {
+        person: PersonId,
+        scope: Scope,
+        engagement: EntryId,
+    },
 }
 
 /// The page context of a space: everything a handler needs to draw a page inside it.
@@ -127,7 +135,15 @@ impl InSpace {
     /// The viewer, as a person.
     pub fn me(&self) -> PersonId {
         match self.reader {
-            Reader::Partner(me) => me,
+            Reader::Partner(me) | Reader::Counsellor { person: me, .. } => me,
+        }
+    }
+
+    /// What the viewer may see as the couple's counsellor; `None` for a partner.
+    pub fn counsellor(&self) -> Option<Scope> {
+        match self.reader {
+            Reader::Partner(_) => None,
+            Reader::Counsellor { scope, .. } => Some(scope),
         }
     }
 
@@ -168,6 +184,96 @@ impl FromRequestParts<App> for InSpace {
             state,
             now_us,
         })
+    }
+}
+
+/// A page the couple's counsellor may read too, when both partners agreed to show them
+/// the progress: the page context, with the reader saying which of the two is looking.
+/// Every page a counsellor opens is written to the access log before it is drawn.
+pub struct ReadProgress(pub InSpace);
+
+/// A page the couple's counsellor may read only when both partners agreed to show them
+/// the shared record too.
+pub struct ReadRecord(pub InSpace);
+
+impl FromRequestParts<App> for ReadProgress {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        reading(parts, app, Scope::Progress).await.map(Self)
+    }
+}
+
+impl FromRequestParts<App> for ReadRecord {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        reading(parts, app, Scope::Record).await.map(Self)
+    }
+}
+
+/// The page context for a page that needs `needs` of a counsellor.
+async fn reading(parts: &mut Parts, app: &App, needs: Scope) -> Result<InSpace, Response> {
+    let user = SignedIn::from_request_parts(parts, app).await?;
+    let SpacePath(space) = SpacePath::from_request_parts(parts, app)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let (state, read_as) = app
+        .space_to_read(&user.session, space, needs)
+        .await
+        .map_err(|e| WebError(e).into_response())?;
+    let me = user.session.person;
+    let reader = match read_as {
+        ReadAs::Partner => Reader::Partner(me),
+        ReadAs::Counsellor { scope, engagement } => {
+            if parts.method == axum::http::Method::GET {
+                let prefix = format!("/spaces/{space}");
+                let page = parts.uri.path().strip_prefix(&prefix).unwrap_or("");
+                app.note_look(&user.session, space, page)
+                    .await
+                    .map_err(|e| WebError(e).into_response())?;
+            }
+            Reader::Counsellor {
+                person: me,
+                scope,
+                engagement,
+            }
+        }
+    };
+    Ok(InSpace {
+        app: app.clone(),
+        people: People::of(&state, me),
+        reader,
+        zone: user.session.time_zone.clone(),
+        csrf: user.csrf,
+        session: user.session,
+        state,
+        now_us: app.clock().now_us(),
+    })
+}
+
+/// The read-only navigation a counsellor sees in a space, with the notice that it is
+/// read-only.
+pub struct CounselNav {
+    pub space: SpaceId,
+    /// Both partners agreed to show the shared record.
+    pub record: bool,
+}
+
+impl CounselNav {
+    pub fn of(page: &InSpace) -> Option<Self> {
+        page.counsellor().map(|scope| Self {
+            space: page.space(),
+            record: scope >= Scope::Record,
+        })
+    }
+}
+
+/// A scope in words.
+pub fn scope_words(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Progress => "progress only",
+        Scope::Record => "progress and the shared record",
     }
 }
 

@@ -9,6 +9,7 @@ mod breaches;
 mod care;
 mod checkins;
 mod context;
+mod counsel;
 mod disclosure;
 mod error;
 mod events;
@@ -74,6 +75,7 @@ const WAITING: &[Waiting] = &[
     promises::waiting,
     agreements::waiting,
     reports::waiting,
+    counsel::waiting,
 ];
 
 /// A recorded event in words (and where it lives), if the capability owns it.
@@ -95,6 +97,7 @@ const DESCRIBE: &[Describe] = &[
     agreements::describe,
     reports::describe,
     progress::describe,
+    counsel::describe,
 ];
 
 /// A section of a breach's page, rendered by the capability's own template.
@@ -134,6 +137,7 @@ fn routes() -> Routes {
         .merge(together::routes())
         .merge(goals::routes())
         .merge(repair::routes())
+        .merge(counsel::routes())
         .merge(help::routes())
         .merge(assets::routes())
         // Liveness: the process answers. Readiness: the database takes writes now.

@@ -8,14 +8,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::context::SpacePath;
+use super::context::{CounselNav, InSpace, ReadRecord, SpacePath};
 use super::error::WebError;
 use super::events::{EventLine, describe};
 use super::guard::SignedIn;
 use super::routes::Routes;
 use super::view::Chrome;
 use crate::app::App;
-use crate::domain::SpaceId;
+use crate::domain::{EntryId, PersonId, SpaceId};
 use crate::domain::record;
 use crate::domain::space::Damage;
 use crate::export::Export;
@@ -40,24 +40,23 @@ struct RecordPage {
     damage: Option<String>,
 }
 
-async fn record(
-    State(app): State<App>,
-    user: SignedIn,
-    SpacePath(space): SpacePath,
-) -> Result<Response, WebError> {
-    let zone = &user.session.time_zone;
-    let (state, events) = app.read_record(user.session.person, space).await?;
+async fn record(ReadRecord(page): ReadRecord) -> Result<Response, WebError> {
+    if let Some(counsel) = CounselNav::of(&page) {
+        return counsellor_record(&page, counsel).await;
+    }
+    let (app, space, zone) = (&page.app, page.space(), &page.zone);
+    let (state, events) = app.read_record(page.me(), space).await?;
     let verified = record::verify(&events).is_ok();
     let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
     Ok(RecordPage {
-        chrome: Chrome::signed_in(&user.session, &user.csrf),
+        chrome: page.chrome(),
         space: state.id,
         lines: events
             .iter()
             .scan((0, record::GENESIS_PREV), |head, e| {
                 let follows = record::check_link(*head, e);
                 *head = (e.seq, e.hash);
-                let mut line = describe(&state, user.session.person, e, zone);
+                let mut line = describe(&state, page.me(), e, zone);
                 if let Err(fault) = follows {
                     // Never shown as if fine: what it says now is not what was written.
                     line.what = format!("this entry does not match what was written ({fault})");
@@ -72,6 +71,79 @@ async fn record(
         damage: damage_in_words(&state.damage),
     }
     .into_response())
+}
+
+/// One entry of the shared record as the counsellor reads it: in words, with what it says.
+pub struct ReadLine {
+    pub line: EventLine,
+    /// What the entry says, field by field: (what, the words).
+    pub content: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "counsel_record.html")]
+struct CounsellorRecordPage {
+    chrome: Chrome,
+    counsel: CounselNav,
+    lines: Vec<ReadLine>,
+    verified: bool,
+}
+
+/// The shared record as the couple's counsellor reads it: every entry both partners can
+/// see, with what it says, and no links to pages they cannot open. Numbers and hashes are
+/// left out: they would tell that something sealed sits between two entries.
+async fn counsellor_record(page: &InSpace, counsel: CounselNav) -> Result<Response, WebError> {
+    let (state, events, verified) = page
+        .app
+        .counsellor_record(&page.session, page.space())
+        .await?;
+    Ok(CounsellorRecordPage {
+        chrome: page.chrome(),
+        counsel,
+        lines: events
+            .iter()
+            .map(|e| {
+                let mut line = describe(&state, page.me(), e, &page.zone);
+                line.link = None;
+                ReadLine {
+                    line,
+                    content: content_of(e.body.as_deref()),
+                }
+            })
+            .collect(),
+        verified,
+    }
+    .into_response())
+}
+
+/// What an entry says, from its body: its words, field by field, leaving out ids and
+/// anything that is not text.
+fn content_of(body: Option<&str>) -> Vec<(String, String)> {
+    let Some(serde_json::Value::Object(fields)) =
+        body.and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+    else {
+        return Vec::new();
+    };
+    let is_id = |s: &str| s.parse::<EntryId>().is_ok() || s.parse::<PersonId>().is_ok();
+    let text = |v: &serde_json::Value| -> Option<String> {
+        match v {
+            serde_json::Value::String(s) if !s.trim().is_empty() && !is_id(s) => Some(s.clone()),
+            serde_json::Value::Array(items) => {
+                let words: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| i.as_str())
+                    .filter(|s| !s.trim().is_empty() && !is_id(s))
+                    .map(str::to_owned)
+                    .collect();
+                (!words.is_empty()).then(|| words.join("\n"))
+            }
+            _ => None,
+        }
+    };
+    fields
+        .iter()
+        .filter_map(|(key, value)| Some((key.replace('_', " "), text(value)?)))
+        .collect()
 }
 
 /// What the record page says about a stored record that does not check out.
@@ -106,7 +178,10 @@ async fn export(
     SpacePath(space): SpacePath,
 ) -> Result<Response, WebError> {
     let (state, events) = app.read_record(user.session.person, space).await?;
-    let json = Export::new(state.id, &events, app.clock().now_us()).to_json();
+    let looks = app.access_log(&user.session, &state).await?;
+    let json = Export::new(state.id, &events, app.clock().now_us())
+        .with_looks(looks.into_iter().map(|l| (l.person_id, l.at_us, l.page)))
+        .to_json();
     let disposition = format!("attachment; filename=\"goldseam-record-{}.json\"", state.id);
     Ok((
         [

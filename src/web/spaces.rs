@@ -9,13 +9,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::context::{SpacePath, TokenPath};
+use super::context::{SpacePath, TokenPath, scope_words};
 use super::error::{WebError, status_of};
 use super::events::Described;
 use super::guard::{INVITE_COOKIE, SignedIn, Viewer, set_cookie};
 use super::routes::Routes;
-use super::view::{Chrome, see_other};
-use crate::app::{App, AppError, InviteProblem, InviteView, SpaceSummary};
+use super::view::{Chrome, format_time, see_other};
+use crate::app::{App, AppError, InviteProblem, InviteView, Session, SpaceSummary};
+use crate::domain::{EntryId, SpaceId};
 use crate::domain::space::{SpaceEvent, SpaceState};
 
 pub fn routes() -> Routes {
@@ -41,12 +42,43 @@ struct WelcomePage {
     chrome: Chrome,
 }
 
+/// A couple the viewer counsels, as their home page lists it: never log-in times, only
+/// when the space last had something added.
+struct CounselledLine {
+    space: SpaceId,
+    space_name: String,
+    engagement: EntryId,
+    since: String,
+    /// What both partners agreed to, in words; `None` while they have not.
+    scope: Option<&'static str>,
+    last: String,
+}
+
+async fn counselled(app: &App, session: &Session) -> Result<Vec<CounselledLine>, WebError> {
+    let zone = &session.time_zone;
+    let date = |at: i64| format_time(at, zone).chars().take(10).collect::<String>();
+    Ok(app
+        .counselled(session)
+        .await?
+        .into_iter()
+        .map(|c| CounselledLine {
+            space: c.space,
+            space_name: c.space_name,
+            engagement: c.engagement,
+            since: date(c.since_us),
+            scope: c.scope.map(scope_words),
+            last: date(c.last_at_us),
+        })
+        .collect())
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "spaces.html")]
 struct SpacesPage {
     chrome: Chrome,
     name: String,
     spaces: Vec<SpaceSummary>,
+    counselled: Vec<CounselledLine>,
     error: Option<String>,
 }
 
@@ -63,6 +95,7 @@ async fn home(State(app): State<App>, viewer: Viewer) -> Result<Response, WebErr
         chrome: Chrome::of(&viewer),
         name: me.display_name,
         spaces,
+        counselled: counselled(&app, session).await?,
         error: None,
     }
     .into_response())
@@ -88,6 +121,7 @@ async fn spaces_with_error(
         chrome: Chrome::of(viewer),
         name: me.display_name,
         spaces,
+        counselled: counselled(app, session).await?,
         error: Some(message),
     };
     Ok((status, page).into_response())

@@ -6,7 +6,7 @@ use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::super::context::{ChartPath, InSpace};
+use super::super::context::{ChartPath, CounselNav, ReadProgress};
 use super::super::error::{WebError, error_page};
 use super::super::view::{Chrome, display_name};
 use super::charts::{self, Chart};
@@ -39,6 +39,8 @@ struct SummaryContent {
 #[template(path = "summary.html")]
 struct SummaryPage {
     chrome: Chrome,
+    /// The counsellor's read-only navigation, when they are the one reading.
+    counsel: Option<CounselNav>,
     space: SpaceId,
     name: String,
     partners: String,
@@ -53,7 +55,10 @@ struct SummaryPage {
 
 /// A summary of a space over a range of dates, to print for a counselling session or to
 /// keep. It shows only what both partners can already see, the same for both.
-pub async fn summary(page: InSpace, Query(q): Query<RangeQuery>) -> Result<Response, WebError> {
+pub async fn summary(
+    ReadProgress(page): ReadProgress,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, WebError> {
     let zone = &page.zone;
     let state = &page.state;
     let now_us = page.now_us;
@@ -66,6 +71,7 @@ pub async fn summary(page: InSpace, Query(q): Query<RangeQuery>) -> Result<Respo
         .join(" and ");
     let mut shown = SummaryPage {
         chrome: page.chrome(),
+        counsel: CounselNav::of(&page),
         space: state.id,
         name: state.name.clone(),
         partners,
@@ -130,7 +136,7 @@ pub async fn summary(page: InSpace, Query(q): Query<RangeQuery>) -> Result<Respo
 
 /// One chart on its own, as an SVG file: `/spaces/{id}/charts/{name}.svg`.
 pub async fn chart(
-    page: InSpace,
+    ReadProgress(page): ReadProgress,
     ChartPath(file): ChartPath,
     Query(q): Query<RangeQuery>,
 ) -> Result<Response, WebError> {
