@@ -12,6 +12,7 @@ mod connections;
 mod faults;
 mod forms;
 mod keeping_word;
+mod matrix;
 mod owning_up;
 mod progress;
 mod record;

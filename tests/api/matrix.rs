@@ -1,0 +1,716 @@
+//! The route × role matrix: every path the router serves (`goldseam::web::route_paths()`),
+//! tried with GET and with POST by every role, each answer written in one table below. A
+//! route added without its rows fails here, and so does a row for a route that is gone.
+//!
+//! Requests carry nothing but the role's cookies and, on POST, the role's CSRF token: the
+//! table says who reaches which handler and what it answers to an empty form. Every GET and
+//! every POST that is not a partner's success is checked to have written nothing, in the
+//! couple's space or in the stranger's own.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use goldseam::web::CSRF_FIELD;
+use reqwest::StatusCode;
+
+use crate::helpers::{
+    Backend, Client, PASSWORD, TestApp, breach_recorded_by_alex, couple, event_count, ok,
+    spawn_app_long,
+};
+
+crate::on_both_databases!(every_route_answers_every_role_as_the_table_says);
+
+/// Who asks: the table's columns, in this order. A new kind of reader (a counsellor, say)
+/// is one more variant here, one more column in the table, and one more session in
+/// [`Cast::session`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// No cookies at all, and no CSRF token on a POST.
+    Anonymous,
+    /// Sam, who created the couple's space.
+    PartnerA,
+    /// Alex, who joined it through the invite link.
+    PartnerB,
+    /// Kim, signed in and a partner of another space (Kim & Lee's).
+    Stranger,
+}
+
+const ROLES: [Role; 4] = [
+    Role::Anonymous,
+    Role::PartnerA,
+    Role::PartnerB,
+    Role::Stranger,
+];
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Anonymous => "anonymous",
+            Role::PartnerA => "partner A",
+            Role::PartnerB => "partner B",
+            Role::Stranger => "stranger",
+        }
+    }
+
+    /// Whether this role may write to the couple's record at all: only then may one of its
+    /// POSTs that succeeds (303) add events.
+    fn is_partner(self) -> bool {
+        matches!(self, Role::PartnerA | Role::PartnerB)
+    }
+}
+
+/// One row per (method, path), run from top to bottom, each row's cells left to right; rows
+/// that change the fixture for good come last.
+///
+/// Columns: anonymous · partner A (Sam, who made the space and broke trust in the breach) ·
+/// partner B (Alex, who joined, was hurt, and asked the question) · stranger (Kim, a partner
+/// of another space). `{id}` is the couple's space, `{entry}` a fixture entry of the kind
+/// its path names, `{chart}` a real chart file, `{token}` an unused invite to a fourth
+/// person's space.
+///
+/// A cell is the status that should be answered. `404(422)` is a known bug: 404 is right,
+/// 422 is what the app answers today, and the cell fails once the app answers 404 (then
+/// write 404 alone). `// BUG:` says what is wrong. Form read before membership: the handler
+/// parses the form before it asks whether the viewer is in the space, so a stranger's empty
+/// form is refused as invalid (the same answer as for a space that does not exist, so
+/// nothing leaks, but it is not the stranger's 404).
+const MATRIX: &str = "
+// what path                                        anon partner-A partner-B stranger
+GET  /                                              200  200       200       200
+POST /                                              403  405       405       405
+GET  /spaces                                        405  405       405       405
+POST /spaces                                        403  303       303       303         // an empty name is Our space: each makes one
+GET  /spaces/{id}/invite                            405  405       405       405
+POST /spaces/{id}/invite                            403  409       409       404         // the space is full
+GET  /signup                                        200  303       303       303
+POST /signup                                        403  422       422       422
+GET  /login                                         200  303       303       303
+POST /login                                         403  422       422       422
+GET  /logout                                        405  405       405       405
+POST /logout                                        403  303       303       303
+GET  /logout/everywhere                             405  405       405       405
+POST /logout/everywhere                             403  303       303       303
+GET  /account                                       303  200       200       200
+POST /account                                       403  405       405       405
+GET  /account/time-zone                             405  405       405       405
+POST /account/time-zone                             403  303       303       303         // an empty zone is UTC
+GET  /account/password                              405  405       405       405
+POST /account/password                              403  422       422       422
+GET  /account/quick-exit                            405  405       405       405
+POST /account/quick-exit                            403  422       422       422
+GET  /spaces/{id}/record                            303  200       200       404
+POST /spaces/{id}/record                            403  405       405       405
+GET  /spaces/{id}/export                            303  200       200       404
+POST /spaces/{id}/export                            403  405       405       405
+GET  /spaces/{id}                                   303  200       200       404
+POST /spaces/{id}                                   403  405       405       405
+GET  /spaces/{id}/summary                           303  200       200       404
+POST /spaces/{id}/summary                           403  405       405       405
+GET  /spaces/{id}/charts/{chart}                    303  200       200       404
+POST /spaces/{id}/charts/{chart}                    403  405       405       405
+GET  /spaces/{id}/breaches                          303  200       200       404
+POST /spaces/{id}/breaches                          403  422       422       404
+GET  /spaces/{id}/breaches/{entry}                  303  200       200       404
+POST /spaces/{id}/breaches/{entry}                  403  405       405       405
+GET  /spaces/{id}/breaches/{entry}/acknowledge      405  405       405       405
+POST /spaces/{id}/breaches/{entry}/acknowledge      403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/breaches/{entry}/disclosure       405  405       405       405
+POST /spaces/{id}/breaches/{entry}/disclosure       403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/questions                         303  200       200       404
+POST /spaces/{id}/questions                         403  422       422       404
+GET  /spaces/{id}/questions/{entry}                 303  200       200       404
+POST /spaces/{id}/questions/{entry}                 403  405       405       405
+GET  /spaces/{id}/questions/{entry}/answer          405  405       405       405
+POST /spaces/{id}/questions/{entry}/answer          403  422       422       404
+GET  /spaces/{id}/questions/{entry}/settle          405  405       405       405
+POST /spaces/{id}/questions/{entry}/settle          403  403       303       404         // Alex asked it
+GET  /spaces/{id}/questions/{entry}/again           405  405       405       405
+POST /spaces/{id}/questions/{entry}/again           403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/breaches/{entry}/apology          303  200       403       404         // Sam broke trust
+POST /spaces/{id}/breaches/{entry}/apology          403  422       403       404
+GET  /spaces/{id}/apologies/{entry}                 303  200       200       404
+POST /spaces/{id}/apologies/{entry}                 403  405       405       405
+GET  /spaces/{id}/apologies/{entry}/respond         405  405       405       405
+POST /spaces/{id}/apologies/{entry}/respond         403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/letters                           303  200       200       404
+POST /spaces/{id}/letters                           403  422       422       404
+GET  /spaces/{id}/letters/new                       303  200       200       404
+POST /spaces/{id}/letters/new                       403  405       405       405
+GET  /spaces/{id}/letters/{entry}                   303  200       200       404
+POST /spaces/{id}/letters/{entry}                   403  405       405       405
+GET  /spaces/{id}/promises                          303  200       200       404
+POST /spaces/{id}/promises                          403  422       422       404
+GET  /spaces/{id}/promises/{entry}                  303  200       200       404
+POST /spaces/{id}/promises/{entry}                  403  405       405       405
+GET  /spaces/{id}/promises/{entry}/actions          405  405       405       405
+POST /spaces/{id}/promises/{entry}/actions          403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/agreements                        303  200       200       404
+POST /spaces/{id}/agreements                        403  422       422       404
+GET  /spaces/{id}/agreements/{entry}                303  200       200       404
+POST /spaces/{id}/agreements/{entry}                403  405       405       405
+GET  /spaces/{id}/agreements/{entry}/actions        405  405       405       405
+POST /spaces/{id}/agreements/{entry}/actions        403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/breaches/{entry}/reports          405  405       405       405
+POST /spaces/{id}/breaches/{entry}/reports          403  422       422       404
+GET  /spaces/{id}/reports/{entry}/acknowledge       405  405       405       405
+POST /spaces/{id}/reports/{entry}/acknowledge       403  403       303       404         // Sam reported, Alex acknowledges
+GET  /spaces/{id}/checkins                          303  200       200       404
+POST /spaces/{id}/checkins                          403  405       405       405
+GET  /spaces/{id}/checkins/cadence                  405  405       405       405
+POST /spaces/{id}/checkins/cadence                  403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/checkins/answer                   405  405       405       405
+POST /spaces/{id}/checkins/answer                   403  404       404       404         // no period sent: not found
+GET  /spaces/{id}/together                          303  200       200       404
+POST /spaces/{id}/together                          403  405       405       405
+GET  /spaces/{id}/together/appreciations            405  405       405       405
+POST /spaces/{id}/together/appreciations            403  422       422       404
+GET  /spaces/{id}/together/plans                    405  405       405       405
+POST /spaces/{id}/together/plans                    403  422       422       404
+GET  /spaces/{id}/together/plans/{entry}/log        405  405       405       405
+POST /spaces/{id}/together/plans/{entry}/log        403  303       409       404         // Sam logs it; then it is logged
+GET  /spaces/{id}/together/plans/{entry}/felt       405  405       405       405
+POST /spaces/{id}/together/plans/{entry}/felt       403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/together/ideas                    405  405       405       405
+POST /spaces/{id}/together/ideas                    403  422       422       404
+GET  /spaces/{id}/together/goals                    405  405       405       405
+POST /spaces/{id}/together/goals                    403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/together/goals/{entry}/reached    405  405       405       405
+POST /spaces/{id}/together/goals/{entry}/reached    403  303       409       404         // Sam marks it; then it is marked
+GET  /spaces/{id}/together/goals/{entry}/confirm    405  405       405       405
+POST /spaces/{id}/together/goals/{entry}/confirm    403  403       303       404         // the other partner confirms
+GET  /spaces/{id}/stages                            303  200       200       404
+POST /spaces/{id}/stages                            403  405       405       405
+GET  /spaces/{id}/breaches/{entry}/pace             405  405       405       405
+POST /spaces/{id}/breaches/{entry}/pace             403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/breaches/{entry}/pace/topics      405  405       405       405
+POST /spaces/{id}/breaches/{entry}/pace/topics      403  422       422       404(422)    // BUG: form read before membership
+GET  /spaces/{id}/breaches/{entry}/stage            405  405       405       405
+POST /spaces/{id}/breaches/{entry}/stage            403  422       422       404(422)    // BUG: form read before membership
+GET  /help/safety                                   200  200       200       200
+POST /help/safety                                   403  405       405       405
+GET  /static/style.css                              200  200       200       200
+POST /static/style.css                              403  405       405       405
+GET  /static/app.js                                 200  200       200       200
+POST /static/app.js                                 403  405       405       405
+GET  /static/icon.svg                               200  200       200       200
+POST /static/icon.svg                               403  405       405       405
+GET  /favicon.ico                                   200  200       200       200
+POST /favicon.ico                                   403  405       405       405
+GET  /healthz                                       200  200       200       200
+POST /healthz                                       403  405       405       405
+GET  /readyz                                        200  200       200       200
+POST /readyz                                        403  405       405       405
+GET  /exit                                          405  405       405       405
+POST /exit                                          303  303       303       303         // outside the guard: no token needed
+GET  /weather                                       200  200       200       200
+POST /weather                                       405  405       405       405
+GET  /recipe                                        200  200       200       200
+POST /recipe                                        405  405       405       405
+GET  /static/plain.css                              200  200       200       200
+POST /static/plain.css                              405  405       405       405
+GET  /static/page.svg                               200  200       200       200
+POST /static/page.svg                               405  405       405       405
+// Last: Sam's join uses up the invite.
+GET  /invite/{token}                                200  200       200       200
+POST /invite/{token}                                403  303       410       410         // Sam joins Pat's space; then the link is used
+";
+
+/// The POSTs that end the session of whoever makes them: after one, that role signs in
+/// again. Any other POST that ends a session is a mismatch.
+const ENDS_SESSION: &[&str] = &["/logout", "/logout/everywhere", "/exit"];
+
+/// A cell of the table: the status that should be answered, and for a known bug the one
+/// answered today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cell {
+    right: u16,
+    today: Option<u16>,
+}
+
+impl Cell {
+    /// `404`, or `404(422)` for a known bug.
+    fn parse(word: &str) -> Option<Self> {
+        match word.split_once('(') {
+            None => Some(Self {
+                right: word.parse().ok()?,
+                today: None,
+            }),
+            Some((right, today)) => Some(Self {
+                right: right.parse().ok()?,
+                today: Some(today.strip_suffix(')')?.parse().ok()?),
+            }),
+        }
+    }
+
+    /// What is wrong with `actual` in this cell, if anything.
+    fn check(self, actual: u16) -> Option<String> {
+        match self.today {
+            Some(today) if actual == today => None,
+            Some(_) if actual == self.right => Some(format!(
+                "answers {actual} now: the known bug is fixed, write {actual} alone"
+            )),
+            Some(today) => Some(format!(
+                "expected {} (or {today} until its bug is fixed), got {actual}",
+                self.right
+            )),
+            None if actual == self.right => None,
+            None => Some(format!("expected {}, got {actual}", self.right)),
+        }
+    }
+}
+
+/// A row of the table.
+struct Row {
+    line: usize,
+    method: &'static str,
+    path: &'static str,
+    cells: Vec<Cell>,
+}
+
+/// A row as the table writes it.
+fn format_row(method: &str, path: &str, cells: &[String]) -> String {
+    let mut row = format!("{method:<4} {path:<46} ");
+    for (n, cell) in cells.iter().enumerate() {
+        let width = if n == 0 { 5 } else { 10 };
+        row.push_str(&format!("{cell:<width$}"));
+    }
+    row.trim_end().to_owned()
+}
+
+/// The table's rows, or what is wrong with its lines.
+fn rows() -> Result<Vec<Row>, Vec<String>> {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (n, raw) in MATRIX.lines().enumerate() {
+        let line = raw.split("//").next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let method = words.next().filter(|m| ["GET", "POST"].contains(m));
+        let path = words.next().filter(|p| p.starts_with('/'));
+        let cells: Option<Vec<Cell>> = words.map(Cell::parse).collect();
+        match (method, path, cells) {
+            (Some(method), Some(path), Some(cells)) if cells.len() == ROLES.len() => {
+                rows.push(Row {
+                    line: n,
+                    method,
+                    path,
+                    cells,
+                })
+            }
+            _ => problems.push(format!(
+                "table line {n}, {raw:?}: needs GET or POST, a path and {} statuses",
+                ROLES.len()
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Every served path needs a GET and a POST row, and every row a served path.
+fn coverage(rows: &[Row]) -> Vec<String> {
+    let served: BTreeSet<&str> = goldseam::web::route_paths().into_iter().collect();
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for row in rows {
+        if !seen.insert((row.method, row.path)) {
+            problems.push(format!(
+                "{} {} has more than one row (table line {})",
+                row.method, row.path, row.line
+            ));
+        }
+        if !served.contains(row.path) {
+            problems.push(format!(
+                "{} {} has a row (table line {}) but the router serves no such path",
+                row.method, row.path, row.line
+            ));
+        }
+    }
+    for path in &served {
+        for method in ["GET", "POST"] {
+            if !seen.contains(&(method, *path)) {
+                problems.push(format!(
+                    "{method} {path} is served but has no row in the matrix"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The signed-in roles and what the table's paths are filled with.
+struct Cast {
+    sam: Client,
+    alex: Client,
+    kim: Client,
+    /// `/spaces/ID` of Sam and Alex.
+    space: String,
+    /// `/spaces/ID` of Kim and Lee.
+    kims_space: String,
+    /// Entry ids by the path segment that names their kind (`breaches`, `goals` …).
+    entries: BTreeMap<&'static str, String>,
+    /// An unused invite token of Pat's space, which none of the roles is in.
+    token: String,
+}
+
+impl Cast {
+    /// The role's signed-in client; `None` for anonymous, who gets a fresh one each time.
+    fn session(&self, role: Role) -> Option<&Client> {
+        match role {
+            Role::Anonymous => None,
+            Role::PartnerA => Some(&self.sam),
+            Role::PartnerB => Some(&self.alex),
+            Role::Stranger => Some(&self.kim),
+        }
+    }
+
+    /// `path` with its parameters filled in from the fixture.
+    fn fill(&self, path: &str) -> Result<String, String> {
+        let mut filled = Vec::new();
+        let mut previous = "";
+        for segment in path.split('/') {
+            let value =
+                match segment {
+                    "{id}" => self.space.trim_start_matches("/spaces/").to_owned(),
+                    "{token}" => self.token.clone(),
+                    "{chart}" | "{file}" => CHART.to_owned(),
+                    "{entry}" => self.entries.get(previous).cloned().ok_or_else(|| {
+                        format!("{path}: the fixture has no entry of {previous:?}")
+                    })?,
+                    s if s.starts_with('{') => {
+                        return Err(format!("{path}: the fixture has nothing for {s}"));
+                    }
+                    s => s.to_owned(),
+                };
+            filled.push(value);
+            previous = segment;
+        }
+        Ok(filled.join("/"))
+    }
+}
+
+/// A chart's file name, as the dashboard links it.
+const CHART: &str = "trust-1.svg";
+
+/// A clean apology (nothing for the check to flag), as Sam sends it.
+const APOLOGY: [(&str, &str); 6] = [
+    (
+        "what_i_did",
+        "I opened a credit card in secret and hid the statements from you for a year.",
+    ),
+    (
+        "how_it_affected_you",
+        "You lost sleep over our savings, and you stopped believing what I say about money.",
+    ),
+    (
+        "responsibility",
+        "All of it: the card, the hiding, and the times I told you everything was fine.",
+    ),
+    (
+        "changing",
+        "I have closed the card and we now read every statement together on Sundays.",
+    ),
+    (
+        "asking",
+        "When and if you are ready, I would like to be forgiven. Until then I will keep showing you.",
+    ),
+    ("action", "send"),
+];
+
+/// A UTC date `days` from the app's clock, as "YYYY-MM-DD".
+fn day(app: &TestApp, days: i64) -> String {
+    let at = jiff::Timestamp::from_second(app.clock.now_secs() + days * 24 * 3600).expect("time");
+    jiff::tz::TimeZone::UTC.to_datetime(at).date().to_string()
+}
+
+/// "YYYY-MM-DDTHH:MM", `hours` from the app's clock (UTC), as the plan form sends it.
+fn local_time(app: &TestApp, hours: i64) -> String {
+    let at = jiff::tz::TimeZone::UTC.to_datetime(
+        jiff::Timestamp::from_second(app.clock.now_secs() + hours * 3600).expect("time"),
+    );
+    at.strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// The id after the first `marker` in `body` (up to the next `/`).
+fn id_after(body: &str, marker: &str) -> String {
+    body.split(marker)
+        .nth(1)
+        .and_then(|s| s.split(['/', '"']).next())
+        .unwrap_or_else(|| panic!("no {marker} on the page"))
+        .to_owned()
+}
+
+fn last_segment(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// The couple's space with one of every entry a path can name, the stranger in a space of
+/// their own, and an unused invite of a space nobody here is in.
+async fn cast(app: &TestApp) -> Cast {
+    let (sam, alex, space) = couple(app).await;
+
+    // Owning up: Alex records that Sam broke trust, asks a question, writes a letter; Sam
+    // apologizes and reports something proactively.
+    let breach = breach_recorded_by_alex(&alex, &space).await;
+    let breach_id = last_segment(&breach);
+    let question = ok(
+        &alex,
+        &format!("{space}/questions"),
+        &[("text", "Why did you hide it?"), ("breach", &breach_id)],
+    )
+    .await;
+    let letter = ok(
+        &alex,
+        &format!("{space}/letters"),
+        &[
+            (
+                "text",
+                "I miss our Sunday walks. I would like us to start them again.",
+            ),
+            ("action", "send"),
+        ],
+    )
+    .await;
+    let apology = ok(&sam, &format!("{breach}/apology"), &APOLOGY).await;
+    ok(
+        &sam,
+        &format!("{breach}/reports"),
+        &[(
+            "text",
+            "They messaged me today. I did not reply and blocked the number.",
+        )],
+    )
+    .await;
+    let report = id_after(&alex.get(&breach).await.body, "/reports/");
+
+    // Keeping one's word: a promise and an agreement, both Sam's.
+    let promise = ok(
+        &sam,
+        &format!("{space}/promises"),
+        &[
+            ("text", "Home by nine, phone on"),
+            ("every", "daily"),
+            ("first", &day(app, 1)),
+            ("at", "21:00"),
+        ],
+    )
+    .await;
+    let agreement = ok(
+        &sam,
+        &format!("{space}/agreements"),
+        &[
+            ("text", "No contact with the former colleague, in any form."),
+            ("revisit", &day(app, 30)),
+        ],
+    )
+    .await;
+
+    // Together: Sam's goal, Alex's plan (which has happened by the time the rows run), and
+    // a weekly check-in.
+    let together = format!("{space}/together");
+    ok(
+        &sam,
+        &format!("{together}/goals"),
+        &[
+            ("text", "A weekend away, just us"),
+            ("target", &day(app, 180)),
+        ],
+    )
+    .await;
+    ok(
+        &alex,
+        &format!("{together}/plans"),
+        &[
+            ("what", "A walk by the river"),
+            ("when", &local_time(app, 2)),
+            ("phones_away", "yes"),
+        ],
+    )
+    .await;
+    // The plan's forms show once its time has come.
+    app.advance(Duration::from_secs(3 * 3600));
+    let page = sam.get(&together).await;
+    let goal = id_after(&page.body, "/together/goals/");
+    let plan = id_after(&page.body, "/together/plans/");
+    ok(
+        &sam,
+        &format!("{space}/checkins/cadence"),
+        &[
+            ("every", "week"),
+            ("weekday", "monday"),
+            ("zone", "Europe/Berlin"),
+        ],
+    )
+    .await;
+
+    // Kim and Lee share a space of their own; Pat waits alone with an invite link.
+    let kim = app.person("Kim").await;
+    let kims_space = kim.create_space("Kim & Lee").await;
+    let link = kim.invite_link(&kims_space).await;
+    let lee = app.person("Lee").await;
+    ok(&lee, &lee.path_of(&link), &[]).await;
+    let pat = app.person("Pat").await;
+    let pats_space = pat.create_space("Pat's").await;
+    let token = last_segment(&pat.invite_link(&pats_space).await);
+
+    let entries = BTreeMap::from([
+        ("breaches", breach_id),
+        ("questions", last_segment(&question)),
+        ("letters", last_segment(&letter)),
+        ("apologies", last_segment(&apology)),
+        ("reports", report),
+        ("promises", last_segment(&promise)),
+        ("agreements", last_segment(&agreement)),
+        ("goals", goal),
+        ("plans", plan),
+    ]);
+    Cast {
+        sam,
+        alex,
+        kim,
+        space,
+        kims_space,
+        entries,
+        token,
+    }
+}
+
+/// Whether `client` is signed in.
+async fn signed_in(client: &Client) -> bool {
+    client.get("/account").await.status == StatusCode::OK
+}
+
+/// What one cell answered, and what it did besides.
+struct Answer {
+    status: u16,
+    /// Events it added to (the couple's space, the stranger's space).
+    wrote: (u64, u64),
+    /// Whether it ended the role's session.
+    ended_session: bool,
+}
+
+/// Tries one cell: the role's plain GET, or its POST of nothing but its CSRF token.
+async fn try_cell(app: &TestApp, cast: &Cast, role: Role, method: &str, path: &str) -> Answer {
+    let fresh;
+    let client = match cast.session(role) {
+        Some(client) => client,
+        None => {
+            fresh = app.client();
+            &fresh
+        }
+    };
+    let csrf = match (method, cast.session(role)) {
+        ("POST", Some(client)) => Some(client.csrf().await),
+        _ => None,
+    };
+    let before = (
+        event_count(app, &cast.space).await,
+        event_count(app, &cast.kims_space).await,
+    );
+    let page = match &csrf {
+        _ if method == "GET" => client.get(path).await,
+        Some(token) => client.post_raw(path, &[(CSRF_FIELD, token.as_str())]).await,
+        None => client.post_raw(path, &[]).await,
+    };
+    let after = (
+        event_count(app, &cast.space).await,
+        event_count(app, &cast.kims_space).await,
+    );
+    let ended_session = match cast.session(role) {
+        Some(client) => !signed_in(client).await,
+        None => false,
+    };
+    Answer {
+        status: page.status.as_u16(),
+        wrote: (after.0 - before.0, after.1 - before.1),
+        ended_session,
+    }
+}
+
+async fn every_route_answers_every_role_as_the_table_says(backend: Backend) {
+    let rows = rows().unwrap_or_else(|problems| panic!("{}", problems.join("\n")));
+    let missing = coverage(&rows);
+    assert!(
+        missing.is_empty(),
+        "the matrix must have exactly one GET and one POST row per served path:\n{}",
+        missing.join("\n")
+    );
+
+    let app = spawn_app_long(backend).await;
+    let cast = cast(&app).await;
+    let mut mismatches = Vec::new();
+    // The rows that differ, as the app answers them: to copy into the table once each
+    // cell is judged right.
+    let mut answered = Vec::new();
+    for row in &rows {
+        let path = match cast.fill(row.path) {
+            Ok(path) => path,
+            Err(problem) => {
+                mismatches.push(problem);
+                continue;
+            }
+        };
+        let mut actual = Vec::new();
+        for (&role, &expected) in ROLES.iter().zip(&row.cells) {
+            let cell = format!("{} {} as {}", row.method, row.path, role.name());
+            let answer = try_cell(&app, &cast, role, row.method, &path).await;
+            actual.push(answer.status.to_string());
+            if let Some(wrong) = expected.check(answer.status) {
+                mismatches.push(format!("{cell}: {wrong}"));
+            }
+            // Only a partner's POST that should succeed may write; anything else, GETs
+            // included, must leave both records as they were.
+            let succeeds = expected.right == 303;
+            let may_write = row.method == "POST" && role.is_partner() && succeeds;
+            if !may_write && answer.wrote != (0, 0) {
+                mismatches.push(format!(
+                    "{cell}: wrote {} event(s) to the couple's space and {} to the stranger's",
+                    answer.wrote.0, answer.wrote.1
+                ));
+            }
+            let should_end = row.method == "POST"
+                && ENDS_SESSION.contains(&row.path)
+                && succeeds
+                && role != Role::Anonymous;
+            if answer.ended_session != should_end {
+                let what = if answer.ended_session {
+                    "ended"
+                } else {
+                    "did not end"
+                };
+                mismatches.push(format!("{cell}: {what} the session"));
+            }
+            if let Some(client) = cast.session(role)
+                && answer.ended_session
+            {
+                let again = client.login(&client.email(), PASSWORD).await;
+                assert_eq!(
+                    again.status,
+                    StatusCode::SEE_OTHER,
+                    "{} signs in again after {cell}",
+                    role.name()
+                );
+            }
+        }
+        let expected: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| c.today.unwrap_or(c.right).to_string())
+            .collect();
+        if actual != expected {
+            answered.push(format_row(row.method, row.path, &actual));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} problem(s) in the route × role matrix:\n{}\n\nThose rows as the app answers them:\n{}",
+        mismatches.len(),
+        mismatches.join("\n"),
+        answered.join("\n")
+    );
+}
