@@ -530,3 +530,59 @@ pub fn visible_main(body: &str) -> String {
         })
         .collect()
 }
+
+// ---- counsellors ------------------------------------------------------------------------
+
+/// `partner` invites a counsellor to `space`; the path of the link they are shown once.
+pub async fn invite_counsellor(partner: &Client, space: &str) -> String {
+    let page = partner
+        .post(
+            &format!("{space}/counsellor/invite"),
+            &[("name", "Dr Okafor")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "invite: {}", page.text());
+    let link = page
+        .value_of("counsellor-link-field")
+        .expect("the new link is shown");
+    partner.path_of(&link)
+}
+
+/// The open engagement's id, as the partners' counsellor page carries it in its forms.
+pub async fn engagement_of(partner: &Client, space: &str) -> String {
+    partner
+        .get(&format!("{space}/counsellor"))
+        .await
+        .value_of_name("engagement")
+        .expect("an open engagement on the counsellor page")
+}
+
+/// `partner` agrees the counsellor may see `scope` ("progress" or "record").
+pub async fn consent_to(partner: &Client, space: &str, scope: &str) {
+    let engagement = engagement_of(partner, space).await;
+    ok(
+        partner,
+        &format!("{space}/counsellor/consent"),
+        &[("engagement", &engagement), ("scope", scope)],
+    )
+    .await;
+}
+
+/// A counsellor (a new account) who opened `sam`'s link to `space`; both partners then
+/// consent to `scope`, unless it is `None` (pending).
+pub async fn counsellor_for(
+    app: &TestApp,
+    sam: &Client,
+    alex: &Client,
+    space: &str,
+    scope: Option<&str>,
+) -> Client {
+    let link = invite_counsellor(sam, space).await;
+    let kim = app.person("Kim").await;
+    ok(&kim, &link, &[]).await;
+    if let Some(scope) = scope {
+        consent_to(sam, space, scope).await;
+        consent_to(alex, space, scope).await;
+    }
+    kim
+}
