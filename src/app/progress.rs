@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use super::{App, AppError, Session};
-use crate::domain::{PersonId, SpaceId};
 use crate::domain::progress;
 use crate::domain::record::RecordedEvent;
 use crate::domain::space::{self, Command, SpaceEvent, SpaceState};
+use crate::domain::{PersonId, SpaceId};
 
 /// How many of the newest events the dashboard lists.
 pub const RECENT_EVENTS: usize = 8;

@@ -117,10 +117,9 @@ pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Describe
     let what = match event {
         counsel::Event::CounsellorInvited(e) => format!("invited a counsellor ({})", e.name),
         counsel::Event::CounsellorJoined(_) => "opened the counsellor's link".to_owned(),
-        counsel::Event::ConsentGiven(e) => format!(
-            "agreed the counsellor may see {}",
-            scope_words(e.scope)
-        ),
+        counsel::Event::ConsentGiven(e) => {
+            format!("agreed the counsellor may see {}", scope_words(e.scope))
+        }
         counsel::Event::AccessEnded(_) => "ended the counsellor's access".to_owned(),
         counsel::Event::SteppedAway(_) => "stepped away as counsellor".to_owned(),
         counsel::Event::NoteAdded(e) => match e.practice {

@@ -15,9 +15,9 @@ use super::guard::SignedIn;
 use super::routes::Routes;
 use super::view::Chrome;
 use crate::app::App;
-use crate::domain::{EntryId, PersonId, SpaceId};
 use crate::domain::record;
 use crate::domain::space::Damage;
+use crate::domain::{EntryId, PersonId, SpaceId};
 use crate::export::Export;
 
 pub fn routes() -> Routes {

@@ -16,8 +16,8 @@ use super::guard::{INVITE_COOKIE, SignedIn, Viewer, set_cookie};
 use super::routes::Routes;
 use super::view::{Chrome, format_time, see_other};
 use crate::app::{App, AppError, InviteProblem, InviteView, Session, SpaceSummary};
-use crate::domain::{EntryId, SpaceId};
 use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::{EntryId, SpaceId};
 
 pub fn routes() -> Routes {
     Routes::new()

@@ -9,6 +9,7 @@ mod accounts;
 mod checkins;
 mod cli;
 mod connections;
+mod counsellor;
 mod faults;
 mod forms;
 mod keeping_word;

@@ -18,8 +18,8 @@ use super::{
     DISCLAIMER, MilestoneView, SignalView, celebrated, dashboard_range, range_text, signals,
     stage_and_pace,
 };
-use crate::domain::counsel::Scope;
 use crate::domain::calendar::Zone;
+use crate::domain::counsel::Scope;
 use crate::domain::quick_exit::ExitTo;
 use crate::domain::record::{self as chain, RecordedEvent};
 use crate::domain::space::SpaceState;
@@ -58,7 +58,10 @@ struct DashboardPage {
 /// The dashboard loads its own state (it also records milestones and reads the newest
 /// events), so it takes the path and the session rather than the page context. The
 /// couple's counsellor reads their own, read-only version of it.
-pub async fn show(ReadProgress(page): ReadProgress, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn show(
+    ReadProgress(page): ReadProgress,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     if let Some(counsel) = CounselNav::of(&page) {
         return counsellor_dashboard(&page, counsel).await;
     }
