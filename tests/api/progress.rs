@@ -92,6 +92,24 @@ async fn a_question_asked_again_and_again_suggests_a_counsellor_with_its_evidenc
     );
     assert!(page.has("“Why did you lie about Friday?”, asked again 3 times"));
     assert!(page.has("couples counsellor"));
+    // The signal offers to invite one, until a counsellor has access.
+    let invite = format!("<a href=\"{space}/counsellor\">Invite a counsellor</a>");
+    assert!(page.body.contains(&invite), "{}", page.body);
+    let kim = crate::helpers::counsellor_for(&app, &sam, &alex, &space, Some("progress")).await;
+    let page = sam.get(&space).await;
+    assert!(page.has("Talking it through keeps getting stuck"));
+    assert!(
+        !page.body.contains(&invite),
+        "no invite while a counsellor is in"
+    );
+    // The counsellor reads the same signal, with its evidence.
+    let theirs = kim.get(&space).await;
+    assert!(
+        theirs.has("Talking it through keeps getting stuck"),
+        "{}",
+        theirs.text()
+    );
+    assert!(theirs.has("“Why did you lie about Friday?”, asked again 3 times"));
 }
 
 async fn milestones_are_celebrated_when_the_record_reaches_them(backend: Backend) {
