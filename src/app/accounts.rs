@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use anyhow::Context as _;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use zeroize::Zeroizing;
 
 use super::{App, AppError, random_token, token_hash};
 use crate::domain::PersonId;
@@ -91,6 +92,11 @@ pub struct Session {
     pub time_zone: Zone,
     /// Where the person's quick exit goes.
     pub exit_to: ExitTo,
+    /// The cookie's token, for this request only: the key that unwraps `data_key` comes
+    /// from it, and the database never holds it.
+    pub token: Zeroizing<String>,
+    /// The person's data key, wrapped for this session (`None`: locked).
+    pub data_key: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -156,6 +162,8 @@ impl App {
             Err(e) => return Err(e.into()),
         }
         tracing::info!("account created");
+        self.open_private(person, &session.token, password.expose())
+            .await;
         Ok(NewSession {
             device: Some(device),
             ..session
@@ -231,6 +239,8 @@ impl App {
             self.store().clear_login_failures(key).await?;
         }
         let mut session = self.start_session(person).await?;
+        self.open_private(person, &session.token, input.password)
+            .await;
         if !trusted {
             session.device = Some(self.remember_device(person).await?);
         }
@@ -269,13 +279,16 @@ impl App {
         self.store()
             .delete_other_sessions(session.person, &session.id_hash)
             .await?;
+        // The journal's key follows the password; nothing is sealed again.
+        self.rewrap_for_password(session, current, new.expose())
+            .await?;
         Ok(())
     }
 
     /// The signed-in person's password, checked again before a change that someone else at
     /// their keyboard could use against them. Wrong guesses are throttled like log-ins;
     /// a refusal names `field`. The caller holds a hashing permit.
-    async fn confirm_password(
+    pub(super) async fn confirm_password(
         &self,
         session: &Session,
         current: &str,
@@ -317,7 +330,9 @@ impl App {
         Ok(())
     }
 
-    async fn hashing_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+    pub(super) async fn hashing_permit(
+        &self,
+    ) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
         self.inner
             .hashing
             .acquire()
@@ -369,6 +384,7 @@ impl App {
             flash: None,
             time_zone: String::new(),
             exit_to: String::new(),
+            data_key: None,
         };
         let session = NewSession {
             token,
@@ -413,6 +429,8 @@ impl App {
             flash: row.flash,
             time_zone,
             exit_to: ExitTo::from_stored(&row.exit_to),
+            token: Zeroizing::new(token.to_owned()),
+            data_key: row.data_key,
         }))
     }
 

@@ -33,6 +33,7 @@ mod counsel;
 mod demo_space;
 mod error;
 mod ownup;
+mod private;
 mod progress;
 mod promises;
 mod repair;
@@ -52,6 +53,7 @@ pub use counsel::{Counselled, CounsellorInviteView, ReadAs};
 pub use demo_space::{DemoPartner, DemoSpace};
 pub use error::{AppError, InviteProblem};
 pub use ownup::LetterDraft;
+pub use private::{JournalEntry, JournalState};
 pub use progress::{Dashboard, RECENT_EVENTS};
 pub use spaces::{InviteView, SpaceSummary};
 

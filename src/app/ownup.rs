@@ -3,7 +3,8 @@
 
 use super::{App, AppError, Session};
 use crate::domain::ownup::{self, Text, limits};
-use crate::domain::{EntryId, SpaceId};
+use crate::domain::vault::DataKey;
+use crate::domain::{EntryId, PersonId, SpaceId};
 use crate::store::{DraftRow, StoreError};
 
 const LETTER_DRAFT: &str = "letter";
@@ -33,7 +34,16 @@ impl App {
             .store()
             .drafts(session.person, space, LETTER_DRAFT)
             .await?;
-        Ok(rows.into_iter().filter_map(to_draft).collect())
+        // Locked: the drafts are there, but cannot be read in this session.
+        let Ok(key) = self.data_key(session) else {
+            return Ok(Vec::new());
+        };
+        let mut drafts: Vec<LetterDraft> = rows
+            .into_iter()
+            .filter_map(|row| to_draft(&key, session.person, row))
+            .collect();
+        drafts.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+        Ok(drafts)
     }
 
     /// One of the viewer's own drafts; anyone else's is simply not found.
@@ -44,11 +54,13 @@ impl App {
         id: EntryId,
     ) -> Result<LetterDraft, AppError> {
         self.space_for(session.person, space).await?;
+        let key = self.data_key(session)?;
         let row = self
             .store()
             .draft(session.person, space, &id.to_string())
             .await?;
-        row.and_then(to_draft).ok_or(AppError::NotFound)
+        row.and_then(|row| to_draft(&key, session.person, row))
+            .ok_or(AppError::NotFound)
     }
 
     /// Saves a letter draft (new when `id` is `None`) and returns its id.
@@ -62,14 +74,24 @@ impl App {
         self.space_for(session.person, space).await?;
         let text = Text::parse(text, "The letter", limits::LETTER)
             .map_err(|e| AppError::invalid("text", e))?;
+        let key = self.data_key(session)?;
         let id = id.unwrap_or_else(EntryId::random);
+        // Only sealed: the text and its time are inside the sealed bytes.
+        let sealed = Self::seal_draft_text(
+            &key,
+            session.person,
+            &id.to_string(),
+            text.as_str(),
+            self.clock().now_secs(),
+        )?;
         let row = DraftRow {
             id: id.to_string(),
             person_id: session.person.to_string(),
             space_id: space.to_string(),
             kind: LETTER_DRAFT.to_owned(),
-            body: text.as_str().to_owned(),
-            updated_at: self.clock().now_secs(),
+            body: String::new(),
+            updated_at: 0,
+            sealed: Some(sealed),
         };
         match self.store().save_draft(&row).await {
             Ok(()) => Ok(id),
@@ -100,10 +122,16 @@ impl App {
     }
 }
 
-fn to_draft(row: DraftRow) -> Option<LetterDraft> {
+/// A draft as its author reads it: opened with their key (a draft still in clear, from
+/// before drafts were sealed, as it is until their next sign-in seals it).
+fn to_draft(key: &DataKey, person: PersonId, row: DraftRow) -> Option<LetterDraft> {
+    let (text, updated_at) = match &row.sealed {
+        Some(sealed) => App::open_draft(key, person, &row.id, sealed)?,
+        None => (row.body, row.updated_at),
+    };
     Some(LetterDraft {
         id: row.id.parse().ok()?,
-        text: row.body,
-        updated_at: row.updated_at,
+        text,
+        updated_at,
     })
 }

@@ -67,6 +67,7 @@ pub mod fear;
 mod fold_properties;
 pub mod ids;
 pub mod input;
+pub mod journal;
 pub mod milestones;
 pub mod ownup;
 pub mod part;
@@ -81,6 +82,7 @@ pub mod reports;
 pub mod space;
 pub mod together;
 pub mod trends;
+pub mod vault;
 
 pub use ids::{EntryId, PersonId, SpaceId};
 pub use record::{Hash, RecordedEvent};

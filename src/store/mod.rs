@@ -502,7 +502,7 @@ impl Store {
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         let row: Option<SessionRow> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone, p.exit_to
+                "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone, p.exit_to, s.data_key
                  FROM sessions s JOIN persons p ON p.id = s.person_id WHERE s.id_hash = $1",
             )
             .bind(id_hash)
@@ -1088,6 +1088,162 @@ impl Store {
         Ok(rows)
     }
 
+    // ---- private data -----------------------------------------------------------------
+    // Only ever sealed or wrapped bytes: see docs/private-data.md.
+
+    #[tracing::instrument(skip_all)]
+    pub async fn vault(&self, person: PersonId) -> Result<VaultRow, StoreError> {
+        let row: Option<VaultRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT data_key_salt, data_key_by_password, data_key_by_recovery, recovery_confirmed_at
+                 FROM persons WHERE id = $1",
+            )
+            .bind(person.to_string())
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.unwrap_or_default())
+    }
+
+    /// The data key's wrapping under the password (and the salt of the password's key).
+    #[tracing::instrument(skip_all)]
+    pub async fn set_password_wrap(
+        &self,
+        person: PersonId,
+        salt: &[u8],
+        wrapped: &[u8],
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE persons SET data_key_salt = $2, data_key_by_password = $3 WHERE id = $1")
+                .bind(person.to_string())
+                .bind(salt)
+                .bind(wrapped)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The data key's wrapping under a new recovery key, not yet confirmed as written down.
+    #[tracing::instrument(skip_all)]
+    pub async fn set_recovery_wrap(
+        &self,
+        person: PersonId,
+        wrapped: &[u8],
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE persons SET data_key_by_recovery = $2, recovery_confirmed_at = NULL WHERE id = $1")
+                .bind(person.to_string())
+                .bind(wrapped)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn confirm_recovery(&self, person: PersonId, at: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE persons SET recovery_confirmed_at = $2 WHERE id = $1 AND data_key_by_recovery IS NOT NULL")
+                .bind(person.to_string())
+                .bind(at)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The data key wrapped for one session (gone with the session's row).
+    #[tracing::instrument(skip_all)]
+    pub async fn set_session_key(&self, id_hash: &str, wrapped: &[u8]) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE sessions SET data_key = $2 WHERE id_hash = $1")
+                .bind(id_hash)
+                .bind(wrapped)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn journal(&self, person: PersonId) -> Result<Vec<JournalRow>, StoreError> {
+        let rows: Vec<JournalRow> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, sealed FROM journal_entries WHERE person_id = $1")
+                .bind(person.to_string())
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn journal_entry(
+        &self,
+        person: PersonId,
+        id: &str,
+    ) -> Result<Option<JournalRow>, StoreError> {
+        let row: Option<JournalRow> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, sealed FROM journal_entries WHERE id = $1 AND person_id = $2")
+                .bind(id)
+                .bind(person.to_string())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row)
+    }
+
+    /// Saves an entry of `person`'s (new or changed). Someone else's id is never touched:
+    /// `Duplicate`.
+    #[tracing::instrument(skip_all)]
+    pub async fn save_journal_entry(
+        &self,
+        person: PersonId,
+        id: &str,
+        sealed: &[u8],
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
+            let updated = sqlx::query("UPDATE journal_entries SET sealed = $3 WHERE id = $1 AND person_id = $2")
+                .bind(id)
+                .bind(person.to_string())
+                .bind(sealed)
+                .execute(&mut *tx)
+                .await?;
+            if updated.rows_affected() == 0 {
+                let inserted = sqlx::query("INSERT INTO journal_entries (id, person_id, sealed) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(person.to_string())
+                    .bind(sealed)
+                    .execute(&mut *tx)
+                    .await;
+                match inserted {
+                    Ok(_) => {}
+                    Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Ok(())
+        }).await)
+    }
+
+    /// Removes the row itself; returns whether there was one of `person`'s.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_journal_entry(
+        &self,
+        person: PersonId,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let deleted = on_pool!(self, pool => {
+            sqlx::query("DELETE FROM journal_entries WHERE id = $1 AND person_id = $2")
+                .bind(id)
+                .bind(person.to_string())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(deleted == 1)
+    }
+
     // ---- private drafts ---------------------------------------------------------------
     // Every query names the author: a draft is found only by the person who wrote it.
 
@@ -1095,7 +1251,7 @@ impl Store {
     pub async fn save_draft(&self, d: &DraftRow) -> Result<(), StoreError> {
         on_pool!(self, pool => in_transaction(pool, async |tx| {
             let updated = sqlx::query(
-                "UPDATE drafts SET body = $4, updated_at = $5
+                "UPDATE drafts SET body = $4, updated_at = $5, sealed = $6
                  WHERE id = $1 AND person_id = $2 AND space_id = $3",
             )
             .bind(&d.id)
@@ -1103,12 +1259,13 @@ impl Store {
             .bind(&d.space_id)
             .bind(&d.body)
             .bind(d.updated_at)
+            .bind(&d.sealed)
             .execute(&mut *tx)
             .await?;
             if updated.rows_affected() == 0 {
                 let inserted = sqlx::query(
-                    "INSERT INTO drafts (id, person_id, space_id, kind, body, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO drafts (id, person_id, space_id, kind, body, updated_at, sealed)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&d.id)
                 .bind(&d.person_id)
@@ -1116,6 +1273,7 @@ impl Store {
                 .bind(&d.kind)
                 .bind(&d.body)
                 .bind(d.updated_at)
+                .bind(&d.sealed)
                 .execute(&mut *tx)
                 .await;
                 match inserted {
@@ -1138,7 +1296,7 @@ impl Store {
     ) -> Result<Vec<DraftRow>, StoreError> {
         let rows: Vec<DraftRow> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, person_id, space_id, kind, body, updated_at FROM drafts
+                "SELECT id, person_id, space_id, kind, body, updated_at, sealed FROM drafts
                  WHERE person_id = $1 AND space_id = $2 AND kind = $3 ORDER BY updated_at DESC, id",
             )
             .bind(person.to_string())
@@ -1159,7 +1317,7 @@ impl Store {
     ) -> Result<Option<DraftRow>, StoreError> {
         let row: Option<DraftRow> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, person_id, space_id, kind, body, updated_at FROM drafts
+                "SELECT id, person_id, space_id, kind, body, updated_at, sealed FROM drafts
                  WHERE id = $1 AND person_id = $2 AND space_id = $3",
             )
             .bind(id)
@@ -1169,6 +1327,43 @@ impl Store {
             .await?
         });
         Ok(row)
+    }
+
+    /// A person's drafts still in clear (written before drafts were sealed).
+    #[tracing::instrument(skip_all)]
+    pub async fn clear_drafts_of(&self, person: PersonId) -> Result<Vec<DraftRow>, StoreError> {
+        let rows: Vec<DraftRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, person_id, space_id, kind, body, updated_at, sealed FROM drafts
+                 WHERE person_id = $1 AND sealed IS NULL",
+            )
+            .bind(person.to_string())
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    /// Replaces a clear draft's text and time by their sealed bytes.
+    #[tracing::instrument(skip_all)]
+    pub async fn seal_draft(
+        &self,
+        person: PersonId,
+        id: &str,
+        sealed: &[u8],
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE drafts SET sealed = $3, body = '', updated_at = 0
+                 WHERE id = $1 AND person_id = $2 AND sealed IS NULL",
+            )
+            .bind(id)
+            .bind(person.to_string())
+            .bind(sealed)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]

@@ -51,6 +51,25 @@ pub struct SessionRow {
     /// Where the person's quick exit goes (read with the session, for every page).
     #[sqlx(default)]
     pub exit_to: String,
+    /// The person's data key, wrapped under a key from this session's token.
+    #[sqlx(default)]
+    pub data_key: Option<Vec<u8>>,
+}
+
+/// A person's data key as stored: only wrapped.
+#[derive(Clone, Default, sqlx::FromRow)]
+pub struct VaultRow {
+    pub data_key_salt: Option<Vec<u8>>,
+    pub data_key_by_password: Option<Vec<u8>>,
+    pub data_key_by_recovery: Option<Vec<u8>>,
+    pub recovery_confirmed_at: Option<i64>,
+}
+
+/// A journal entry as stored: whose, and the sealed bytes.
+#[derive(Clone, sqlx::FromRow)]
+pub struct JournalRow {
+    pub id: String,
+    pub sealed: Vec<u8>,
 }
 
 impl std::fmt::Debug for SessionRow {
@@ -104,8 +123,13 @@ pub struct DraftRow {
     pub person_id: String,
     pub space_id: String,
     pub kind: String,
+    /// Empty once the draft is sealed; a draft from before sealing holds its text here
+    /// until its author's next sign-in.
     pub body: String,
+    /// 0 once sealed (the time is inside the sealed bytes).
     pub updated_at: i64,
+    /// The text and time, sealed under the author's data key.
+    pub sealed: Option<Vec<u8>>,
 }
 
 #[derive(sqlx::FromRow)]
