@@ -5,7 +5,7 @@ use fantoccini::Locator;
 
 use crate::harness::{Browser, ENTER, PASSWORD, TAB, browser, driver, server};
 
-async fn sign_up(b: &Browser, email: &str, name: &str) {
+pub(crate) async fn sign_up(b: &Browser, email: &str, name: &str) {
     b.fill("#email", email).await;
     b.fill("#display_name", name).await;
     b.fill("#password", PASSWORD).await;
@@ -24,7 +24,7 @@ async fn fingerprint(b: &Browser) -> String {
 
 /// Sam creates a space and invites Alex, who signs up through the link and joins.
 /// Returns the space's path.
-async fn meet(sam: &Browser, alex: &Browser) -> String {
+pub(crate) async fn meet(sam: &Browser, alex: &Browser) -> String {
     sam.goto("/").await;
     sam.check("welcome").await;
     sam.press("Create an account").await;

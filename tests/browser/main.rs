@@ -1,6 +1,6 @@
 //! Journeys in a real headless Chromium (Debian's `chromium` + `chromium-driver`), driven
-//! over WebDriver by fantoccini: two independent browsers play the two partners against a
-//! real `goldseam` on port 0. Every page visited is audited with axe-core (pinned in
+//! over WebDriver by fantoccini: two independent browsers play the two partners (and a
+//! third their counsellor) against a real `goldseam` on port 0. Every page visited is audited with axe-core (pinned in
 //! package.json, injected into the page) and photographed at phone and laptop sizes in
 //! light and dark schemes into `target/screenshots/`. Any console error or failed request
 //! fails the journey.
@@ -9,6 +9,7 @@
 //! `cargo test` run, share `spawn_app()`, and need no second toolchain beyond the one npm
 //! file axe-core ships as.
 
+mod counsellor;
 mod harness;
 mod journeys;
 mod quick_exit;
