@@ -246,12 +246,13 @@ pub(super) struct CadenceForm {
 }
 
 async fn set_cadence(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     SpacePath(space): SpacePath,
     Form(form): Form<CadenceForm>,
 ) -> Result<Response, WebError> {
-    app.check_in(&user.session, space, form.command()?).await?;
+    page.app
+        .check_in(&page.session, space, form.command()?)
+        .await?;
     Ok(see_other(&format!("/spaces/{space}/checkins")))
 }
 
