@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -13,10 +12,9 @@ use serde::Deserialize;
 use super::context::{EntryPath, InSpace, form_id};
 use super::error::{WebError, not_found};
 use super::events::Described;
-use super::guard::SignedIn;
 use super::routes::Routes;
 use super::view::{Chrome, FormError, Name, answer_form, format_time, invalid, see_other};
-use crate::app::{App, AppError};
+use crate::app::AppError;
 use crate::domain::agreements::{
     self, AgreementStatus, AgreementText, RevisitDate, Segment as Diff,
 };
@@ -343,13 +341,12 @@ impl AgreementForm {
 
 /// Every action on an agreement: `action` says which.
 async fn agreement_action(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, agreement): EntryPath,
     Form(form): Form<AgreementForm>,
 ) -> Result<Response, WebError> {
     let command = form.command(agreement)?;
-    app.agreement(&user.session, space, command).await?;
+    page.app.agreement(&page.session, space, command).await?;
     Ok(see_other(&format!(
         "/spaces/{space}/agreements/{agreement}"
     )))

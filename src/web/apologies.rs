@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,11 +12,10 @@ use serde::Deserialize;
 use super::context::{BreachHead, EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
 use super::events::Described;
-use super::guard::SignedIn;
 use super::routes::Routes;
 use super::view::{Chrome, Name, breach_title, format_time, invalid, see_other};
 use super::wording::Checked;
-use crate::app::{App, AppError};
+use crate::app::AppError;
 use crate::domain::checks::Check;
 use crate::domain::ownup::{
     self, Apology, ApologyResponseKind, ApologySections, Breach, Command, Text, Waiting, limits,
@@ -330,8 +328,7 @@ pub(super) struct RespondForm {
 }
 
 async fn respond(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, apology): EntryPath,
     Form(form): Form<RespondForm>,
 ) -> Result<Response, WebError> {
@@ -342,15 +339,16 @@ async fn respond(
         }
         _ => None,
     };
-    app.own_up(
-        &user.session,
-        space,
-        Command::RespondToApology {
-            apology,
-            response,
-            missing,
-        },
-    )
-    .await?;
+    page.app
+        .own_up(
+            &page.session,
+            space,
+            Command::RespondToApology {
+                apology,
+                response,
+                missing,
+            },
+        )
+        .await?;
     Ok(see_other(&format!("/spaces/{space}/apologies/{apology}")))
 }

@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -13,10 +12,9 @@ use serde::Deserialize;
 use super::context::{EntryPath, InSpace, OnBreach};
 use super::error::{WebError, not_found};
 use super::events::Described;
-use super::guard::SignedIn;
 use super::routes::Routes;
 use super::view::{Chrome, FormError, Name, answer_form, breach_title, invalid, quoted, see_other};
-use crate::app::{App, AppError};
+use crate::app::AppError;
 use crate::domain::calendar::{parse_date, utc_date};
 use crate::domain::ownup::{
     self, Acknowledgment, Breach, BreachKind, Command, Text, Waiting, limits,
@@ -304,8 +302,7 @@ pub(super) struct AcknowledgeForm {
 }
 
 async fn acknowledge(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, breach): EntryPath,
     Form(form): Form<AcknowledgeForm>,
 ) -> Result<Response, WebError> {
@@ -323,14 +320,15 @@ async fn acknowledge(
             .into());
         }
     };
-    app.own_up(
-        &user.session,
-        space,
-        Command::AcknowledgeBreach {
-            breach,
-            sees_differently,
-        },
-    )
-    .await?;
+    page.app
+        .own_up(
+            &page.session,
+            space,
+            Command::AcknowledgeBreach {
+                breach,
+                sees_differently,
+            },
+        )
+        .await?;
     Ok(see_other(&format!("/spaces/{space}/breaches/{breach}")))
 }

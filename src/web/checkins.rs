@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -12,10 +11,9 @@ use serde::Deserialize;
 use super::context::{InSpace, SpacePath};
 use super::error::WebError;
 use super::events::Described;
-use super::guard::SignedIn;
 use super::routes::Routes;
 use super::view::{Chrome, see_other};
-use crate::app::{App, AppError};
+use crate::app::AppError;
 use crate::domain::calendar::{Zone, parse_date};
 use crate::domain::checkins::{
     self, Answer, CheckIn, Every, Feeling, Own, Partner, Period, RawCheckIn, Rhythm, Timing, Trust,
@@ -246,12 +244,13 @@ pub(super) struct CadenceForm {
 }
 
 async fn set_cadence(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     SpacePath(space): SpacePath,
     Form(form): Form<CadenceForm>,
 ) -> Result<Response, WebError> {
-    app.check_in(&user.session, space, form.command()?).await?;
+    page.app
+        .check_in(&page.session, space, form.command()?)
+        .await?;
     Ok(see_other(&format!("/spaces/{space}/checkins")))
 }
 
@@ -271,13 +270,12 @@ impl CadenceForm {
 }
 
 async fn answer(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     SpacePath(space): SpacePath,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let command = answer_command(&fields)?;
-    app.check_in(&user.session, space, command).await?;
+    page.app.check_in(&page.session, space, command).await?;
     Ok(see_other(&format!("/spaces/{space}/checkins")))
 }
 

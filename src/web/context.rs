@@ -117,7 +117,9 @@ pub enum Reader {
 
 /// The page context of a space: everything a handler needs to draw a page inside it.
 /// Loading it authorizes the viewer; anyone else gets the same 404 as for a space that
-/// does not exist, and an anonymous visitor is sent to log in.
+/// does not exist, and an anonymous visitor is sent to log in. A handler that reads a form
+/// in a space takes this before its `Form`, so whoever may not enter gets that 404 before
+/// anything they sent is looked at.
 pub struct InSpace {
     pub app: App,
     pub session: Session,

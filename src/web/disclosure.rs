@@ -4,18 +4,15 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::post;
 use serde::Deserialize;
 
-use super::context::{BreachHead, EntryPath, OnBreach, optional_form_id};
+use super::context::{BreachHead, EntryPath, InSpace, OnBreach, optional_form_id};
 use super::error::WebError;
 use super::events::Described;
-use super::guard::SignedIn;
 use super::routes::Routes;
 use super::view::{Chrome, breach_title, format_time, invalid, see_other};
-use crate::app::App;
 use crate::domain::EntryId;
 use crate::domain::ownup::{self, Command, Text, limits};
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -93,8 +90,7 @@ pub(super) struct DisclosureForm {
 }
 
 async fn add_disclosure(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, breach): EntryPath,
     Form(form): Form<DisclosureForm>,
 ) -> Result<Response, WebError> {
@@ -102,17 +98,18 @@ async fn add_disclosure(
         Text::parse(&form.text, "Your account", limits::DISCLOSURE).map_err(invalid("text"))?;
     let corrects = optional_form_id(&form.corrects)?;
     let id = EntryId::random();
-    app.own_up(
-        &user.session,
-        space,
-        Command::AddDisclosure {
-            breach,
-            id,
-            text,
-            corrects,
-        },
-    )
-    .await?;
+    page.app
+        .own_up(
+            &page.session,
+            space,
+            Command::AddDisclosure {
+                breach,
+                id,
+                text,
+                corrects,
+            },
+        )
+        .await?;
     Ok(see_other(&format!(
         "/spaces/{space}/breaches/{breach}#entry-{id}"
     )))

@@ -117,23 +117,23 @@ pub(super) struct GoalForm {
 }
 
 async fn set_goal(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     SpacePath(space): SpacePath,
     Form(form): Form<GoalForm>,
 ) -> Result<Response, WebError> {
     let text = GoalText::parse(&form.text).map_err(invalid("text"))?;
     let target = TargetDate::parse_optional(&form.target).map_err(invalid("target"))?;
-    app.together(
-        &user.session,
-        space,
-        Command::SetGoal {
-            id: EntryId::random(),
-            text,
-            target,
-        },
-    )
-    .await?;
+    page.app
+        .together(
+            &page.session,
+            space,
+            Command::SetGoal {
+                id: EntryId::random(),
+                text,
+                target,
+            },
+        )
+        .await?;
     Ok(see_other(&format!("/spaces/{space}/together#goals")))
 }
 

@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -13,10 +12,9 @@ use serde::Deserialize;
 use super::context::{EntryPath, InSpace, optional_form_id};
 use super::error::{WebError, not_found};
 use super::events::Described;
-use super::guard::SignedIn;
 use super::routes::Routes;
 use super::view::{Chrome, FormError, Name, answer_form, format_time, invalid, see_other};
-use crate::app::{App, AppError};
+use crate::app::AppError;
 use crate::domain::calendar::{Zone, parse_date};
 use crate::domain::promises::{
     self, Counts, Note, Outcome, PromiseText, Reason, Repeat, Review, Status, TimeOfDay,
@@ -515,12 +513,11 @@ impl OccurrenceForm {
 /// Every action on a promise: `action` says which (report, confirm, dispute, message,
 /// settle, skip, renegotiate, release, accept_release).
 async fn promise_action(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, promise): EntryPath,
     Form(form): Form<OccurrenceForm>,
 ) -> Result<Response, WebError> {
     let command = form.command(promise)?;
-    app.promise(&user.session, space, command).await?;
+    page.app.promise(&page.session, space, command).await?;
     Ok(see_other(&format!("/spaces/{space}/promises/{promise}")))
 }

@@ -366,14 +366,14 @@ async fn settle(
 }
 
 async fn ask_again(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, question): EntryPath,
     Form(form): Form<TextForm>,
 ) -> Result<Response, WebError> {
     let text =
         Text::parse(&form.text, "Your follow-up", limits::QUESTION).map_err(invalid("text"))?;
-    app.own_up(&user.session, space, Command::AskAgain { question, text })
+    page.app
+        .own_up(&page.session, space, Command::AskAgain { question, text })
         .await?;
     Ok(see_other(&format!("/spaces/{space}/questions/{question}")))
 }

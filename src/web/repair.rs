@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -13,10 +12,9 @@ use serde::Deserialize;
 use super::context::{BreachHead, EntryPath, InSpace, OnBreach, form_id};
 use super::error::WebError;
 use super::events::Described;
-use super::guard::SignedIn;
 use super::routes::Routes;
 use super::view::{Chrome, format_time, invalid, see_other};
-use crate::app::{App, AppError};
+use crate::app::AppError;
 use crate::domain::repair::{self, Command, Direction, Readiness, Stage, Topic, TopicText};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
@@ -191,45 +189,45 @@ pub(super) struct PaceForm {
 }
 
 async fn set_pace(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, breach): EntryPath,
     Form(form): Form<PaceForm>,
 ) -> Result<Response, WebError> {
     let topic = Topic::parse(&form.topic).map_err(invalid("topic"))?;
     let readiness = Readiness::parse(&form.readiness).map_err(invalid("readiness"))?;
-    app.repair(
-        &user.session,
-        space,
-        Command::SetPace {
-            breach,
-            topic,
-            readiness,
-        },
-    )
-    .await?;
+    page.app
+        .repair(
+            &page.session,
+            space,
+            Command::SetPace {
+                breach,
+                topic,
+                readiness,
+            },
+        )
+        .await?;
     Ok(see_other(&format!(
         "/spaces/{space}/breaches/{breach}#pace"
     )))
 }
 
 async fn add_topic(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, breach): EntryPath,
     Form(form): Form<TextForm>,
 ) -> Result<Response, WebError> {
     let text = TopicText::parse(&form.text).map_err(invalid("text"))?;
-    app.repair(
-        &user.session,
-        space,
-        Command::AddPaceTopic {
-            breach,
-            id: EntryId::random(),
-            text,
-        },
-    )
-    .await?;
+    page.app
+        .repair(
+            &page.session,
+            space,
+            Command::AddPaceTopic {
+                breach,
+                id: EntryId::random(),
+                text,
+            },
+        )
+        .await?;
     Ok(see_other(&format!(
         "/spaces/{space}/breaches/{breach}#pace"
     )))
@@ -246,8 +244,7 @@ pub(super) struct StageForm {
 /// Proposes a move (`direction`), or answers a pending proposal (`proposal` + `answer`:
 /// confirm, decline or withdraw).
 async fn stage(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, breach): EntryPath,
     Form(form): Form<StageForm>,
 ) -> Result<Response, WebError> {
@@ -273,7 +270,7 @@ async fn stage(
             }
         }
     };
-    app.repair(&user.session, space, command).await?;
+    page.app.repair(&page.session, space, command).await?;
     Ok(see_other(&format!(
         "/spaces/{space}/breaches/{breach}#stage"
     )))

@@ -312,19 +312,19 @@ pub(super) struct FeltForm {
 }
 
 async fn felt(
-    State(app): State<App>,
-    user: SignedIn,
+    page: InSpace,
     EntryPath(space, plan): EntryPath,
     Form(form): Form<FeltForm>,
 ) -> Result<Response, WebError> {
     let felt = Rating::parse(&form.felt).map_err(invalid("felt"))?;
     let note = FeltNote::parse_optional(&form.note).map_err(invalid("note"))?;
-    app.together(
-        &user.session,
-        space,
-        Command::SayHowItFelt { plan, felt, note },
-    )
-    .await?;
+    page.app
+        .together(
+            &page.session,
+            space,
+            Command::SayHowItFelt { plan, felt, note },
+        )
+        .await?;
     Ok(see_other(&format!("/spaces/{space}/together#time")))
 }
 

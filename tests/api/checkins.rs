@@ -442,6 +442,11 @@ async fn nobody_outside_the_space_sees_check_ins(backend: Backend) {
         answer(&kim, &space, &period, "intruding").await.status,
         StatusCode::NOT_FOUND
     );
+    // A real period with an answer that would be refused: still not found, not invalid.
+    let page = kim
+        .post(&format!("{space}/checkins/answer"), &[("period", &period)])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
     let page = kim
         .post(
             &format!("{space}/checkins/cadence"),

@@ -94,10 +94,7 @@ impl Role {
 ///
 /// A cell is the status that should be answered. `404(422)` is a known bug: 404 is right,
 /// 422 is what the app answers today, and the cell fails once the app answers 404 (then
-/// write 404 alone). `// BUG:` says what is wrong. Form read before membership: the handler
-/// parses the form before it asks whether the viewer is in the space, so a stranger's empty
-/// form is refused as invalid (the same answer as for a space that does not exist, so
-/// nothing leaks, but it is not the stranger's 404).
+/// write 404 alone). `// BUG:` says what is wrong.
 const MATRIX: &str = "
 // what path                                        anon partner-A partner-B stranger  c-pending c-progress c-record c-revoked other-c
 GET  /                                              200  200       200       200       200       200       200       200       200
@@ -137,9 +134,9 @@ POST /spaces/{id}/breaches                          403  422       422       404
 GET  /spaces/{id}/breaches/{entry}                  303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/breaches/{entry}                  403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/breaches/{entry}/acknowledge      405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/acknowledge      403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/breaches/{entry}/acknowledge      403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/breaches/{entry}/disclosure       405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/disclosure       403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/breaches/{entry}/disclosure       403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/questions                         303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/questions                         403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/questions/{entry}                 303  200       200       404       404       404       404       404       404
@@ -149,13 +146,13 @@ POST /spaces/{id}/questions/{entry}/answer          403  422       422       404
 GET  /spaces/{id}/questions/{entry}/settle          405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/questions/{entry}/settle          403  403       303       404       404       404       404       404       404  // Alex asked it
 GET  /spaces/{id}/questions/{entry}/again           405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/questions/{entry}/again           403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/questions/{entry}/again           403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/breaches/{entry}/apology          303  200       403       404       404       404       404       404       404  // Sam broke trust
 POST /spaces/{id}/breaches/{entry}/apology          403  422       403       404       404       404       404       404       404
 GET  /spaces/{id}/apologies/{entry}                 303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/apologies/{entry}                 403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/apologies/{entry}/respond         405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/apologies/{entry}/respond         403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/apologies/{entry}/respond         403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/letters                           303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/letters                           403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/letters/new                       303  200       200       404       404       404       404       404       404
@@ -167,13 +164,13 @@ POST /spaces/{id}/promises                          403  422       422       404
 GET  /spaces/{id}/promises/{entry}                  303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/promises/{entry}                  403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/promises/{entry}/actions          405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/promises/{entry}/actions          403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/promises/{entry}/actions          403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/agreements                        303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/agreements                        403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/agreements/{entry}                303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/agreements/{entry}                403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/agreements/{entry}/actions        405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/agreements/{entry}/actions        403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/agreements/{entry}/actions        403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/breaches/{entry}/reports          405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/breaches/{entry}/reports          403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/reports/{entry}/acknowledge       405  405       405       405       405       405       405       405       405
@@ -181,7 +178,7 @@ POST /spaces/{id}/reports/{entry}/acknowledge       403  403       303       404
 GET  /spaces/{id}/checkins                          303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/checkins                          403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/checkins/cadence                  405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/checkins/cadence                  403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/checkins/cadence                  403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/checkins/answer                   405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/checkins/answer                   403  404       404       404       404       404       404       404       404  // no period sent: not found
 GET  /spaces/{id}/together                          303  200       200       404       404       404       404       404       404
@@ -193,11 +190,11 @@ POST /spaces/{id}/together/plans                    403  422       422       404
 GET  /spaces/{id}/together/plans/{entry}/log        405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/together/plans/{entry}/log        403  303       409       404       404       404       404       404       404  // Sam logs it; then it is logged
 GET  /spaces/{id}/together/plans/{entry}/felt       405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/plans/{entry}/felt       403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/together/plans/{entry}/felt       403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/together/ideas                    405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/together/ideas                    403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/together/goals                    405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/goals                    403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/together/goals                    403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/together/goals/{entry}/reached    405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/together/goals/{entry}/reached    403  303       409       404       404       404       404       404       404  // Sam marks it; then it is marked
 GET  /spaces/{id}/together/goals/{entry}/confirm    405  405       405       405       405       405       405       405       405
@@ -205,11 +202,11 @@ POST /spaces/{id}/together/goals/{entry}/confirm    403  403       303       404
 GET  /spaces/{id}/stages                            303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/stages                            403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/breaches/{entry}/pace             405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/pace             403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/breaches/{entry}/pace             403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/breaches/{entry}/pace/topics      405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/pace/topics      403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/breaches/{entry}/pace/topics      403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/breaches/{entry}/stage            405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/stage            403  422       422       404(422)  404(422)  404(422)  404(422)  404(422)  404(422)  // BUG: form read before membership
+POST /spaces/{id}/breaches/{entry}/stage            403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/counsellor                        303  200       200       404       404       200       200       404       404
 POST /spaces/{id}/counsellor                        403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/counsellor/invite                 405  405       405       405       405       405       405       405       405
