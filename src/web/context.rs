@@ -74,6 +74,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ChartPath {
     }
 }
 
+/// `/journal/{entry}`: one of the viewer's journal entries (anyone else's is not found).
+pub struct JournalPath(pub EntryId);
+
+impl<S: Send + Sync> FromRequestParts<S> for JournalPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = param(parts, state, 0).await?;
+        raw.parse()
+            .map(Self)
+            .map_err(|_| WebError(AppError::NotFound))
+    }
+}
+
 /// `/invite/{token}`: the token as sent (checked for shape by the invite handlers).
 pub struct TokenPath(pub String);
 

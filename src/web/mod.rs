@@ -18,6 +18,7 @@ pub(crate) mod fuzzing;
 mod goals;
 mod guard;
 mod help;
+mod journal;
 mod letters;
 mod progress;
 mod promises;
@@ -138,6 +139,7 @@ fn routes() -> Routes {
         .merge(goals::routes())
         .merge(repair::routes())
         .merge(counsel::routes())
+        .merge(journal::routes())
         .merge(help::routes())
         .merge(assets::routes())
         // Liveness: the process answers. Readiness: the database takes writes now.

@@ -4,6 +4,7 @@
 //! missing URL fails the suite instead of skipping it).
 
 mod helpers;
+mod journal;
 
 mod accounts;
 mod checkins;

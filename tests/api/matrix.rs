@@ -219,6 +219,24 @@ GET  /spaces/{id}/counsellor/notes                  405  405       405       405
 POST /spaces/{id}/counsellor/notes                  403  404       404       404       404       422       422       404       404  // empty note; only an active counsellor writes one
 GET  /spaces/{id}/counsellor/step-away              405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/counsellor/step-away              403  404       404       404       404       404       404       404       404  // no engagement sent: not found
+GET  /journal                                       303  200       200       200       200       200       200       200       200  // each signed-in person's own journal
+POST /journal                                       403  422       422       422       422       422       422       422       422
+GET  /journal/export                                303  200       200       200       200       200       200       200       200
+POST /journal/export                                403  405       405       405       405       405       405       405       405
+GET  /journal/unlock                                405  405       405       405       405       405       405       405       405
+POST /journal/unlock                                403  422       422       422       422       422       422       422       422
+GET  /journal/recover                               405  405       405       405       405       405       405       405       405
+POST /journal/recover                               403  422       422       422       422       422       422       422       422
+GET  /journal/recovery                              405  405       405       405       405       405       405       405       405
+POST /journal/recovery                              403  200       200       200       200       200       200       200       200  // a new recovery key, shown once (writes no record)
+GET  /journal/recovery/confirm                      405  405       405       405       405       405       405       405       405
+POST /journal/recovery/confirm                      403  303       303       303       303       303       303       303       303
+GET  /journal/{entry}                               303  200       404       404       404       404       404       404       404  // Sam's entry: nobody else's, counsellors included
+POST /journal/{entry}                               403  422       404       404       404       404       404       404       404
+GET  /journal/{entry}/letter                        405  405       405       405       405       405       405       405       405
+POST /journal/{entry}/letter                        403  404       404       404       404       404       404       404       404
+GET  /journal/{entry}/delete                        405  405       405       405       405       405       405       405       405
+POST /journal/{entry}/delete                        403  303       404       404       404       404       404       404       404  // Sam deletes his own entry; then it is gone
 GET  /help/safety                                   200  200       200       200       200       200       200       200       200
 POST /help/safety                                   403  405       405       405       405       405       405       405       405
 GET  /static/style.css                              200  200       200       200       200       200       200       200       200
@@ -696,7 +714,25 @@ async fn furnish(
     )
     .await;
 
+    // Sam's own journal entry: nobody else's to read.
+    let journal = ok(
+        sam,
+        "/journal",
+        &[
+            ("date", &day(app, 0)),
+            ("text", "Only mine."),
+            ("prompt", ""),
+        ],
+    )
+    .await;
+    let journal = journal
+        .rsplit("entry-")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+
     BTreeMap::from([
+        ("journal", journal),
         ("breaches", breach_id),
         ("questions", last_segment(&question)),
         ("letters", last_segment(&letter)),
