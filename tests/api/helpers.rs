@@ -284,7 +284,7 @@ impl Client {
         }
     }
 
-    fn set_email(&self, email: &str) {
+    pub fn set_email(&self, email: &str) {
         *self.email.lock().expect("lock") = email.to_owned();
     }
 

@@ -3,6 +3,7 @@
 //! PostgreSQL whenever `GOLDSEAM_TEST_POSTGRES_URL` is set (CI always sets it; there, a
 //! missing URL fails the suite instead of skipping it).
 
+mod canary;
 mod helpers;
 mod journal;
 

@@ -32,6 +32,18 @@ impl Server {
     /// kernel just handed out; if another process takes it first, the server exits and is
     /// started again on another.
     pub async fn start(storage: &Storage, log: &Path, init: bool) -> Server {
+        // At least `info`: its "Goldseam is running" line tells our server from another
+        // on the same port. GOLDSEAM_CRASH_LOG adds directives (`tower_http=debug` logs
+        // every request).
+        let filter = match std::env::var("GOLDSEAM_CRASH_LOG") {
+            Ok(more) => format!("info,{more}"),
+            Err(_) => "info".to_owned(),
+        };
+        Self::start_logging(storage, log, init, &filter).await
+    }
+
+    /// [`Server::start`], logging what `filter` lets through (at least `info`).
+    pub async fn start_logging(storage: &Storage, log: &Path, init: bool, filter: &str) -> Server {
         for _ in 0..5 {
             let port = free_port();
             let mut command = Command::new(env!("CARGO_BIN_EXE_goldseam"));
@@ -41,13 +53,6 @@ impl Server {
                     command.env_remove(key);
                 }
             }
-            // At least `info`: its "Goldseam is running" line tells our server from another
-            // on the same port. GOLDSEAM_CRASH_LOG adds directives (`tower_http=debug` logs
-            // every request).
-            let filter = match std::env::var("GOLDSEAM_CRASH_LOG") {
-                Ok(more) => format!("info,{more}"),
-                Err(_) => "info".to_owned(),
-            };
             command
                 .env("GOLDSEAM_LOG", filter)
                 .arg("--bind")
