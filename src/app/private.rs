@@ -286,9 +286,7 @@ impl App {
         id: &str,
         sealed: &[u8],
     ) -> Option<JournalEntry> {
-        let ad = vault::item_ad("journal", &person.to_string(), id);
-        let plain = vault::open(key, sealed, &ad).ok()?;
-        let entry: Entry = serde_json::from_slice(&plain).ok()?;
+        let entry = journal::open_entry(key, &person.to_string(), id, sealed)?;
         Some(JournalEntry {
             id: id.parse().ok()?,
             entry,
@@ -360,9 +358,14 @@ impl App {
             written_us,
             edited_us,
         };
-        let plain = Zeroizing::new(serde_json::to_vec(&entry).context("entry json")?);
-        let ad = vault::item_ad("journal", &session.person.to_string(), &id.to_string());
-        let sealed = vault::seal(&key, &plain, &ad, random()).map_err(anyhow::Error::new)?;
+        let sealed = journal::seal_entry(
+            &key,
+            &session.person.to_string(),
+            &id.to_string(),
+            &entry,
+            random(),
+        )
+        .map_err(anyhow::Error::new)?;
         match self
             .store()
             .save_journal_entry(session.person, &id.to_string(), &sealed)

@@ -8,6 +8,8 @@ use jiff::civil::Date;
 
 use super::calendar::parse_date;
 use super::input::{InputError, Lines};
+use super::vault::{self, DataKey, VaultError};
+use zeroize::Zeroizing;
 
 /// Limits, shown beside the fields.
 pub mod limits {
@@ -43,6 +45,25 @@ impl Entry {
     pub fn matches(&self, needle: &str) -> bool {
         needle.is_empty() || self.text.to_lowercase().contains(needle) || self.date.contains(needle)
     }
+}
+
+/// An entry sealed under its author's data key, bound to its author and id.
+pub fn seal_entry(
+    key: &DataKey,
+    owner: &str,
+    id: &str,
+    entry: &Entry,
+    nonce: [u8; vault::NONCE],
+) -> Result<Vec<u8>, VaultError> {
+    let plain = Zeroizing::new(serde_json::to_vec(entry).map_err(|_| VaultError::TooLong)?);
+    vault::seal(key, &plain, &vault::item_ad("journal", owner, id), nonce)
+}
+
+/// An entry opened with its author's data key; `None` if it does not open as theirs
+/// (another key, another author or id, a changed byte) or does not read as an entry.
+pub fn open_entry(key: &DataKey, owner: &str, id: &str, sealed: &[u8]) -> Option<Entry> {
+    let plain = vault::open(key, sealed, &vault::item_ad("journal", owner, id)).ok()?;
+    serde_json::from_slice(&plain).ok()
 }
 
 /// The day an entry is about, from the form: a real date.
