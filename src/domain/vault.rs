@@ -355,6 +355,49 @@ mod tests {
         assert!(unwrap(&recovery_key(&other), &wrapped, Wrap::Recovery, OWNER).is_err());
     }
 
+    /// given: an entry sealed under the data key, which is wrapped under the old password
+    /// and a recovery key; when: the password changes (unwrap with the old, wrap under the
+    /// new), and later the password is lost (unwrap with the recovery key, wrap under a
+    /// third); then: the entry opens at every step, without being sealed again.
+    #[test]
+    fn a_password_change_and_a_recovery_keep_every_entry_readable() {
+        let ad = item_ad("journal", OWNER, "entry-1");
+        let entry = seal(&data_key(), b"Still mine.", &ad, [1; NONCE]).expect("seals");
+        let old = password_key("the first passphrase", &[1; SALT]).expect("derives");
+        let by_old = wrap(&old, &data_key(), Wrap::Password, OWNER, [2; NONCE]).expect("wraps");
+        let rk = RecoveryKey::from_bytes([9; RECOVERY]);
+        let by_rk = wrap(
+            &recovery_key(&rk),
+            &data_key(),
+            Wrap::Recovery,
+            OWNER,
+            [3; NONCE],
+        )
+        .expect("wraps");
+
+        let key = unwrap(&old, &by_old, Wrap::Password, OWNER).expect("the old password");
+        let new = password_key("the second passphrase", &[4; SALT]).expect("derives");
+        let by_new = wrap(&new, &key, Wrap::Password, OWNER, [5; NONCE]).expect("wraps");
+        let key = unwrap(&new, &by_new, Wrap::Password, OWNER).expect("the new password");
+        assert_eq!(
+            open(&key, &entry, &ad).expect("opens").as_slice(),
+            b"Still mine."
+        );
+        assert!(
+            unwrap(&old, &by_new, Wrap::Password, OWNER).is_err(),
+            "the old one is done"
+        );
+
+        let key = unwrap(&recovery_key(&rk), &by_rk, Wrap::Recovery, OWNER).expect("recovers");
+        let third = password_key("the third passphrase", &[6; SALT]).expect("derives");
+        let by_third = wrap(&third, &key, Wrap::Password, OWNER, [7; NONCE]).expect("wraps");
+        let key = unwrap(&third, &by_third, Wrap::Password, OWNER).expect("the new wrapping");
+        assert_eq!(
+            open(&key, &entry, &ad).expect("opens").as_slice(),
+            b"Still mine."
+        );
+    }
+
     #[test]
     fn the_session_key_is_not_the_hash_the_database_keeps() {
         let token = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5";
