@@ -99,6 +99,15 @@ impl<S: Send + Sync> FromRequestParts<S> for TokenPath {
     }
 }
 
+/// Link tokens (a partner's invite, a counsellor's) are 43 base64url characters; anything
+/// else is not worth a database read.
+pub fn plausible_token(token: &str) -> bool {
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// An id carried in a form field (e.g. which breach a question is about). Malformed is
 /// treated like unknown: not found.
 pub fn form_id<T: std::str::FromStr>(raw: &str) -> Result<T, WebError> {

@@ -14,13 +14,13 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::context::{
-    CounselNav, InSpace, ReadProgress, SpacePath, TokenPath, form_id, scope_words,
+    CounselNav, InSpace, ReadProgress, SpacePath, TokenPath, form_id, plausible_token, scope_words,
 };
 use super::error::{WebError, error_page};
 use super::events::Described;
 use super::guard::{SignedIn, Viewer};
 use super::routes::Routes;
-use super::view::{Chrome, format_time, see_other};
+use super::view::{Chrome, format_time, partner_names, see_other};
 use crate::app::{App, AppError, CounsellorInviteView, InviteProblem};
 use crate::domain::counsel::{self, Ending, Engagement, Practice, Scope, limits};
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -318,12 +318,7 @@ async fn page(ReadProgress(page): ReadProgress) -> Result<Response, WebError> {
     Ok(CounsellorPage {
         chrome: page.chrome(),
         name: state.name.clone(),
-        partners: state
-            .partners
-            .iter()
-            .map(|p| p.display_name.as_str())
-            .collect::<Vec<_>>()
-            .join(" and "),
+        partners: partner_names(state),
         scope: scope_words(scope),
         engagement,
         notes: notes(&page, Some(engagement)),
@@ -423,14 +418,6 @@ struct LinkPage {
     sees_progress: &'static [&'static str],
     sees_record: &'static [&'static str],
     never_sees: &'static [&'static str],
-}
-
-/// Link tokens are 43 base64url characters; anything else is not worth a database read.
-fn plausible_token(token: &str) -> bool {
-    token.len() == 43
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 async fn link_page(

@@ -145,6 +145,21 @@ pub(super) struct EntryForm {
     prompt: String,
 }
 
+/// What was typed into an entry form that was refused with `err`, to give back, and the
+/// status to answer with; the error itself if it is not about what was typed.
+fn typed_back(err: AppError, form: EntryForm) -> Result<(StatusCode, Typed), WebError> {
+    let (status, field, message) = refused(err)?;
+    Ok((
+        status,
+        Typed {
+            date: form.date,
+            text: form.text,
+            prompt: form.prompt,
+            error: Some((field, message)),
+        },
+    ))
+}
+
 /// The refusal of a form as (field, message), or the error itself if it is not about
 /// what was typed.
 fn refused(err: AppError) -> Result<(StatusCode, String, String), WebError> {
@@ -166,13 +181,7 @@ async fn write(
     {
         Ok(id) => Ok(see_other(&format!("/journal#entry-{id}"))),
         Err(err) => {
-            let (status, field, message) = refused(err)?;
-            let typed = Typed {
-                date: form.date,
-                text: form.text,
-                prompt: form.prompt,
-                error: Some((field, message)),
-            };
+            let (status, typed) = typed_back(err, form)?;
             Ok((status, page(&app, &user, "", typed, None).await?).into_response())
         }
     }
@@ -240,13 +249,7 @@ async fn edit(
     {
         Ok(id) => Ok(see_other(&format!("/journal#entry-{id}"))),
         Err(err) => {
-            let (status, field, message) = refused(err)?;
-            let typed = Typed {
-                date: form.date,
-                text: form.text,
-                prompt: form.prompt,
-                error: Some((field, message)),
-            };
+            let (status, typed) = typed_back(err, form)?;
             Ok((status, entry_view(&app, &user, id, Some(typed)).await?).into_response())
         }
     }

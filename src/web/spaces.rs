@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::context::{SpacePath, TokenPath, scope_words};
+use super::context::{SpacePath, TokenPath, plausible_token, scope_words};
 use super::error::{WebError, status_of};
 use super::events::Described;
 use super::guard::{INVITE_COOKIE, SignedIn, Viewer, set_cookie};
@@ -184,14 +184,6 @@ struct InvitePage {
     chrome: Chrome,
     token: String,
     invite: InviteView,
-}
-
-/// Invite tokens are 43 base64url characters; anything else is not worth a database read.
-fn plausible_token(token: &str) -> bool {
-    token.len() == 43
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 async fn invite_page(

@@ -207,6 +207,16 @@ pub fn breach_title(state: &SpaceState, breach: crate::domain::EntryId) -> Strin
         .map_or_else(String::new, |b| b.title.clone())
 }
 
+/// Both partners by name, for pages with no "you" in them: "Sam and Alex".
+pub fn partner_names(state: &SpaceState) -> String {
+    state
+        .partners
+        .iter()
+        .map(|p| p.display_name.as_str())
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
 /// A partner's display name on a page with no "you" in it (printed or shared pages): the
 /// name they chose, or "A partner" for someone the space no longer knows.
 pub fn display_name(state: &SpaceState, person: PersonId) -> String {

@@ -8,8 +8,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    Backend, Client, PASSWORD, TestApp, breach_recorded_by_alex, consent_to, counsellor_for,
-    couple, engagement_of, event_count, invite_counsellor, ok, spawn_app_long, spawn_app_on,
+    Backend, Client, PASSWORD, breach_recorded_by_alex, consent_to, counsellor_for, couple,
+    engagement_of, event_count, invite_counsellor, ok, spawn_app_long,
 };
 
 crate::on_both_databases!(
@@ -474,23 +474,9 @@ async fn the_record_shows_the_counsellor_what_was_shared_and_nothing_else(backen
 /// the other at the counsellor's very next request.
 #[tokio::test]
 async fn an_ending_through_one_server_is_in_force_on_another_at_once() {
-    let Some(_) = crate::helpers::postgres() else {
+    let Some((one, two)) = crate::helpers::two_servers_on_one_postgres().await else {
         return;
     };
-    let options = crate::helpers::fresh_postgres().await;
-    let first = goldseam::store::Store::postgres(options.clone())
-        .await
-        .expect("connect");
-    first.migrate().await.expect("migrate");
-    let second = goldseam::store::Store::postgres(options)
-        .await
-        .expect("connect again");
-    let long = |s: &mut goldseam::config::Settings| {
-        s.session_idle = Duration::from_secs(60 * 24 * 3600);
-        s.session_max = Duration::from_secs(60 * 24 * 3600);
-    };
-    let one: TestApp = spawn_app_on(first, tempfile::tempdir().expect("dir"), long).await;
-    let two: TestApp = spawn_app_on(second, tempfile::tempdir().expect("dir"), long).await;
 
     let (sam, alex, space) = couple(&one).await;
     let kim = counsellor_for(&one, &sam, &alex, &space, Some("record")).await;

@@ -586,3 +586,20 @@ pub async fn counsellor_for(
     }
     kim
 }
+
+/// Two servers on one fresh PostgreSQL schema, each with a pool of its own and sessions
+/// that outlive the test: `None` where PostgreSQL is not configured.
+pub async fn two_servers_on_one_postgres() -> Option<(TestApp, TestApp)> {
+    postgres()?;
+    let options = fresh_postgres().await;
+    let first = Store::postgres(options.clone()).await.expect("connect");
+    first.migrate().await.expect("migrate");
+    let second = Store::postgres(options).await.expect("connect again");
+    let long = |s: &mut Settings| {
+        s.session_idle = Duration::from_secs(60 * 24 * 3600);
+        s.session_max = Duration::from_secs(60 * 24 * 3600);
+    };
+    let one = spawn_app_on(first, tempfile::tempdir().expect("dir"), long).await;
+    let two = spawn_app_on(second, tempfile::tempdir().expect("dir"), long).await;
+    Some((one, two))
+}

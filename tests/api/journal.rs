@@ -5,9 +5,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{
-    Backend, Client, PASSWORD, TestApp, couple, ok, spawn_app_long, spawn_app_on,
-};
+use crate::helpers::{Backend, Client, PASSWORD, TestApp, couple, ok, spawn_app_long};
 
 crate::on_both_databases!(
     a_journal_is_its_authors_alone_from_first_visit_to_deletion,
@@ -365,19 +363,9 @@ async fn after_log_out_the_old_session_unwraps_nothing(backend: Backend) {
 /// server that has never seen the session (as after a restart) reads it too.
 #[tokio::test]
 async fn two_servers_read_the_journal_in_one_session() {
-    let Some(_) = crate::helpers::postgres() else {
+    let Some((one, two)) = crate::helpers::two_servers_on_one_postgres().await else {
         return;
     };
-    let options = crate::helpers::fresh_postgres().await;
-    let first = goldseam::store::Store::postgres(options.clone())
-        .await
-        .expect("connect");
-    first.migrate().await.expect("migrate");
-    let second = goldseam::store::Store::postgres(options)
-        .await
-        .expect("connect again");
-    let one = spawn_app_on(first, tempfile::tempdir().expect("dir"), |_| {}).await;
-    let two = spawn_app_on(second, tempfile::tempdir().expect("dir"), |_| {}).await;
     let sam = one.person("Sam").await;
     recovery_key(&sam).await;
     write(&sam, "2026-11-30", "Read from either server.").await;

@@ -12,7 +12,7 @@ use super::super::context::{CounselNav, InSpace, ReadProgress, scope_words};
 use super::super::error::WebError;
 use super::super::events::{self, EventLine};
 use super::super::guard::{INVITE_COOKIE, cookie_value};
-use super::super::view::{Chrome, format_time};
+use super::super::view::{Chrome, format_time, partner_names};
 use super::charts::{self, Chart};
 use super::{
     DISCLAIMER, MilestoneView, SignalView, celebrated, dashboard_range, range_text, signals,
@@ -118,12 +118,7 @@ async fn counsellor_dashboard(page: &InSpace, counsel: CounselNav) -> Result<Res
     Ok(CounsellorDashboard {
         chrome: page.chrome(),
         name: state.name.clone(),
-        partners: state
-            .partners
-            .iter()
-            .map(|p| p.display_name.as_str())
-            .collect::<Vec<_>>()
-            .join(" and "),
+        partners: partner_names(state),
         scope: scope_words(page.counsellor().unwrap_or(Scope::Progress)),
         repairs: state
             .own_up

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::super::context::{ChartPath, CounselNav, ReadProgress};
 use super::super::error::{WebError, error_page};
-use super::super::view::{Chrome, display_name};
+use super::super::view::{Chrome, display_name, partner_names};
 use super::charts::{self, Chart};
 use super::{
     DISCLAIMER, MilestoneView, RangeQuery, SignalView, celebrated, life, range_of, signals,
@@ -63,12 +63,7 @@ pub async fn summary(
     let state = &page.state;
     let now_us = page.now_us;
     let (began, today) = life(state, zone, now_us);
-    let partners = state
-        .partners
-        .iter()
-        .map(|p| p.display_name.as_str())
-        .collect::<Vec<_>>()
-        .join(" and ");
+    let partners = partner_names(state);
     let mut shown = SummaryPage {
         chrome: page.chrome(),
         counsel: CounselNav::of(&page),
