@@ -13,6 +13,7 @@ crate::on_both_databases!(
     a_password_change_and_a_recovery_keep_the_journal,
     the_partners_pages_do_not_change_with_the_others_journal,
     after_log_out_the_old_session_unwraps_nothing,
+    a_draft_kept_in_clear_before_is_sealed_at_the_next_sign_in,
 );
 
 /// Writes an entry and returns its path.
@@ -384,4 +385,54 @@ async fn two_servers_read_the_journal_in_one_session() {
     assert_eq!(page.status(), StatusCode::OK);
     let body = page.text().await.expect("body");
     assert!(body.contains("Read from either server."), "{body}");
+}
+
+async fn a_draft_kept_in_clear_before_is_sealed_at_the_next_sign_in(backend: Backend) {
+    let app = spawn_app_long(backend).await;
+    let (sam, _alex, space) = couple(&app).await;
+    let store = app.app.store();
+    let person: goldseam::domain::PersonId = store
+        .login_by_email(&sam.email().to_lowercase())
+        .await
+        .expect("read")
+        .expect("Sam")
+        .id
+        .parse()
+        .expect("id");
+    let space_id: goldseam::domain::SpaceId = space
+        .trim_start_matches("/spaces/")
+        .parse()
+        .expect("space id");
+    // A draft as an earlier version kept it: its text in clear.
+    let id = goldseam::domain::EntryId::random().to_string();
+    store
+        .save_draft(&goldseam::store::DraftRow {
+            id: id.clone(),
+            person_id: person.to_string(),
+            space_id: space_id.to_string(),
+            kind: "letter".into(),
+            body: "Written before drafts were sealed.".into(),
+            updated_at: 1_700_000_000,
+            sealed: None,
+        })
+        .await
+        .expect("an old draft");
+    ok(&sam, "/logout", &[]).await;
+    sam.login(&sam.email(), PASSWORD).await;
+    let row = store
+        .draft(person, space_id, &id)
+        .await
+        .expect("read")
+        .expect("the draft");
+    assert!(
+        row.body.is_empty() && row.updated_at == 0,
+        "the clear text is gone"
+    );
+    assert!(row.sealed.is_some(), "and sealed instead");
+    let letters = sam.get(&format!("{space}/letters")).await;
+    assert!(
+        letters.reads("Written before drafts were sealed."),
+        "{}",
+        letters.text()
+    );
 }
