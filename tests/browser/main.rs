@@ -1,6 +1,7 @@
 //! Journeys in a real headless Chromium (Debian's `chromium` + `chromium-driver`), driven
 //! over WebDriver by fantoccini: two independent browsers play the two partners (and a
-//! third their counsellor) against a real `goldseam` on port 0. Every page visited is audited with axe-core (pinned in
+//! third their counsellor) against a real `goldseam` on port 0; one partner keeps a private
+//! journal the other never sees. Every page visited is audited with axe-core (pinned in
 //! package.json, injected into the page) and photographed at phone and laptop sizes in
 //! light and dark schemes into `target/screenshots/`. Any console error or failed request
 //! fails the journey.
@@ -11,5 +12,6 @@
 
 mod counsellor;
 mod harness;
+mod journal;
 mod journeys;
 mod quick_exit;
