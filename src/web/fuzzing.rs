@@ -12,7 +12,9 @@ use axum::http::{Request, Uri, header};
 use serde::de::DeserializeOwned;
 
 use super::{accounts, agreements, apologies, breaches, checkins, disclosure, goals, guard};
-use super::{letters, progress, promises, questions, repair, reports, spaces, together};
+use super::{
+    counsel, journal, letters, progress, promises, questions, repair, reports, spaces, together,
+};
 use crate::domain::EntryId;
 use crate::domain::calendar::Zone;
 
@@ -116,7 +118,26 @@ pub(crate) fn every_form(body: &[u8]) -> Option<Vec<(String, String)>> {
         together::TextForm,
         together::PlanForm,
         together::FeltForm,
+        counsel::InviteForm,
+        counsel::ConsentForm,
+        counsel::EngagementForm,
+        counsel::NoteForm,
+        journal::EntryForm,
+        journal::LetterForm,
+        journal::UnlockForm,
+        journal::SearchQuery,
     );
+    // What the counsellor's and the journal's handlers parse beyond single fields.
+    for (_, value) in pairs.iter().flatten() {
+        let _ = crate::domain::counsel::Scope::parse(value);
+        let _ = crate::domain::counsel::Practice::parse_optional(value);
+        let _ = crate::domain::counsel::CounsellorName::parse(value);
+        let _ = crate::domain::counsel::NoteText::parse(value);
+        let _ = crate::domain::journal::entry_date(value);
+        let _ = crate::domain::journal::EntryText::parse(value);
+        let _ = crate::domain::journal::chosen_prompt(value);
+        let _ = crate::domain::vault::RecoveryKey::parse(value);
+    }
 
     let id = EntryId::random();
     if let Some(apology) = form::<apologies::ApologyForm>(body) {
