@@ -86,7 +86,7 @@ async fn a_couple_owns_up_end_to_end(backend: Backend) {
     assert!(
         sam.get(&space)
             .await
-            .has("Answer the breach “The hidden account”")
+            .has("Read what Alex wrote about “The hidden account” and say how you see it")
     );
     ok(
         &sam,
