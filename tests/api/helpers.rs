@@ -428,9 +428,9 @@ impl Client {
         link.strip_prefix(&self.base).unwrap_or(link).to_owned()
     }
 
-    /// The record fingerprint on a space page.
+    /// The record fingerprint, as the space's record page shows it.
     pub async fn fingerprint(&self, space_path: &str) -> String {
-        let page = self.get(space_path).await;
+        let page = self.get(&format!("{space_path}/record")).await;
         let at = page
             .body
             .find("class=\"fingerprint\">")

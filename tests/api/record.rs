@@ -27,7 +27,7 @@ async fn the_record_page_lists_every_event_with_its_short_hash(backend: Backend)
     let alexs = alex.get(&format!("{space}/record")).await;
     assert!(alexs.reads("Sam created the space"));
     assert!(alexs.reads("You joined the space"));
-    // Both see the same fingerprint there as on the space page.
+    // Both see the same fingerprint on the record page.
     let fingerprint = sam.fingerprint(&space).await;
     assert!(page.has(&fingerprint) && alexs.has(&fingerprint));
     let id = space

@@ -21,7 +21,7 @@ use super::{
 use crate::domain::calendar::Zone;
 use crate::domain::counsel::Scope;
 use crate::domain::quick_exit::ExitTo;
-use crate::domain::record::{self as chain, RecordedEvent};
+use crate::domain::record::RecordedEvent;
 use crate::domain::space::SpaceState;
 use crate::domain::trends::Trends;
 use crate::domain::{PersonId, SpaceId};
@@ -35,7 +35,6 @@ struct DashboardPage {
     me: String,
     partner: Option<String>,
     invite_link: Option<String>,
-    fingerprint: String,
     events: u64,
     waiting: Vec<(String, String)>,
     /// Each breach with its stage and pace, e.g. ("The messages", "Atone", "2 of 4 topics ready").
@@ -201,7 +200,6 @@ fn dashboard_page(
         me: me.map(|p| p.display_name.clone()).unwrap_or_default(),
         partner: state.partner_of(viewer).map(|p| p.display_name.clone()),
         invite_link: None,
-        fingerprint: chain::fingerprint(&state.head_hash),
         events: state.head_seq,
         damaged: state.damage.is_damaged(),
         counsellor_active: state.counsel.active(&state.partner_ids()).is_some(),
