@@ -12,9 +12,9 @@ use super::context::{InSpace, SpacePath};
 use super::error::WebError;
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Chrome, see_other};
+use super::view::{Chrome, days_text, see_other};
 use crate::app::AppError;
-use crate::domain::calendar::{Zone, parse_date};
+use crate::domain::calendar::{Zone, add_days, parse_date};
 use crate::domain::checkins::{
     self, Answer, CheckIn, Every, Feeling, Own, Partner, Period, RawCheckIn, Rhythm, Timing, Trust,
     limits,
@@ -42,10 +42,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
                 ""
             };
             (
-                format!(
-                    "Answer your check-in for {} to {}{late}",
-                    period.starts_on, period.ends_on
-                ),
+                format!("Answer your check-in for {}{late}", span(&period)),
                 format!("/spaces/{}/checkins", state.id),
             )
         })
@@ -68,9 +65,13 @@ pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Describe
     Some((what, Some(format!("{base}/checkins"))))
 }
 
-/// "12–19 November 2026"-style label of a period, by its local dates.
+/// "1 to 7 Dec 2026": a period by its local dates, the last day included (`ends_on` is
+/// the day the next period begins, so a seven-day period is not shown as eight days).
 fn span(period: &Period) -> String {
-    format!("{} to {}", period.starts_on, period.ends_on)
+    let last = add_days(period.ends_on, -1)
+        .filter(|last| *last >= period.starts_on)
+        .unwrap_or(period.starts_on);
+    days_text(period.starts_on, last)
 }
 
 /// An answer as shown to whoever may see it.

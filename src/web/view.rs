@@ -6,6 +6,7 @@ use std::fmt;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
 
 use super::error::WebError;
 use super::guard::Viewer;
@@ -62,6 +63,22 @@ pub fn age(now_us: i64, then_us: i64) -> String {
         10..=119 => format!("{minutes} minutes"),
         120..=2879 => format!("{} hours", minutes / 60),
         _ => format!("{} days", minutes / 1440),
+    }
+}
+
+/// Days from `first` to `last`, both included, as people say them: "1 to 7 Dec 2026",
+/// "28 Nov to 4 Dec 2026", "29 Dec 2026 to 4 Jan 2027", or "1 Dec 2026" for one day.
+pub fn days_text(first: Date, last: Date) -> String {
+    let day_month = |d: Date| d.strftime("%-d %b").to_string();
+    let full = |d: Date| d.strftime("%-d %b %Y").to_string();
+    if first == last {
+        full(first)
+    } else if first.year() != last.year() {
+        format!("{} to {}", full(first), full(last))
+    } else if first.month() != last.month() {
+        format!("{} to {}", day_month(first), full(last))
+    } else {
+        format!("{} to {}", first.day(), full(last))
     }
 }
 
@@ -251,6 +268,21 @@ mod tests {
         let shown = FormError::on_form(invalid("zone"), &["title", "kind"]).unwrap();
         assert_eq!(shown.field, "");
         assert!(FormError::on_form(AppError::NotFound, &["title"]).is_err());
+    }
+
+    #[test]
+    fn days_read_as_people_say_them_with_the_last_day_included() {
+        let d = |y, m, day| jiff::civil::date(y, m, day);
+        assert_eq!(days_text(d(2026, 12, 1), d(2026, 12, 7)), "1 to 7 Dec 2026");
+        assert_eq!(
+            days_text(d(2026, 11, 28), d(2026, 12, 4)),
+            "28 Nov to 4 Dec 2026"
+        );
+        assert_eq!(
+            days_text(d(2026, 12, 29), d(2027, 1, 4)),
+            "29 Dec 2026 to 4 Jan 2027"
+        );
+        assert_eq!(days_text(d(2026, 12, 1), d(2026, 12, 1)), "1 Dec 2026");
     }
 
     #[test]
