@@ -12,9 +12,9 @@ use super::context::{InSpace, SpacePath};
 use super::error::WebError;
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Chrome, days_text, see_other};
+use super::view::{Chrome, days_before, see_other};
 use crate::app::AppError;
-use crate::domain::calendar::{Zone, add_days, parse_date};
+use crate::domain::calendar::{Zone, parse_date};
 use crate::domain::checkins::{
     self, Answer, CheckIn, Every, Feeling, Own, Partner, Period, RawCheckIn, Rhythm, Timing, Trust,
     limits,
@@ -68,10 +68,7 @@ pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Describe
 /// "1 to 7 Dec 2026": a period by its local dates, the last day included (`ends_on` is
 /// the day the next period begins, so a seven-day period is not shown as eight days).
 fn span(period: &Period) -> String {
-    let last = add_days(period.ends_on, -1)
-        .filter(|last| *last >= period.starts_on)
-        .unwrap_or(period.starts_on);
-    days_text(period.starts_on, last)
+    days_before(period.starts_on, period.ends_on)
 }
 
 /// An answer as shown to whoever may see it.

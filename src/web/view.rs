@@ -66,6 +66,15 @@ pub fn age(now_us: i64, then_us: i64) -> String {
     }
 }
 
+/// Days from `first` up to the day before `next` (a period that ends where the next one
+/// begins), as [`days_text`] says them: a week from 1 Dec to 8 Dec is "1 to 7 Dec 2026".
+pub fn days_before(first: Date, next: Date) -> String {
+    let last = crate::domain::calendar::add_days(next, -1)
+        .filter(|last| *last >= first)
+        .unwrap_or(first);
+    days_text(first, last)
+}
+
 /// Days from `first` to `last`, both included, as people say them: "1 to 7 Dec 2026",
 /// "28 Nov to 4 Dec 2026", "29 Dec 2026 to 4 Jan 2027", or "1 Dec 2026" for one day.
 pub fn days_text(first: Date, last: Date) -> String {
@@ -283,6 +292,10 @@ mod tests {
             "29 Dec 2026 to 4 Jan 2027"
         );
         assert_eq!(days_text(d(2026, 12, 1), d(2026, 12, 1)), "1 Dec 2026");
+        assert_eq!(
+            days_before(d(2026, 12, 1), d(2026, 12, 8)),
+            "1 to 7 Dec 2026"
+        );
     }
 
     #[test]
