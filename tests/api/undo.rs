@@ -64,6 +64,26 @@ async fn a_breach_sent_twice_is_recorded_once(backend: Backend) {
     assert_eq!(event_count(&app, &space).await, before + 3);
 }
 
+async fn a_double_click_sends_twice_at_once_and_records_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_sam, alex, space) = couple(&app).await;
+    let token = breach_form(&alex, &space).await;
+    let before = event_count(&app, &space).await;
+    let mut form = vec![("form_token", token.as_str())];
+    form.extend_from_slice(BREACH);
+    let path = format!("{space}/breaches");
+    // The second send arrives while the first is still being handled.
+    let (one, two) = futures::future::join(alex.post(&path, &form), alex.post(&path, &form)).await;
+    assert_eq!(one.status, StatusCode::SEE_OTHER, "{}", one.body);
+    assert_eq!(two.status, StatusCode::SEE_OTHER, "{}", two.body);
+    assert_eq!(
+        one.location(),
+        two.location(),
+        "both answered with the same breach"
+    );
+    assert_eq!(event_count(&app, &space).await, before + 1, "recorded once");
+}
+
 async fn a_refused_form_keeps_its_token_for_the_corrected_send(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_sam, alex, space) = couple(&app).await;
@@ -240,6 +260,7 @@ async fn a_promise_is_released_after_reading_what_happens(backend: Backend) {
 
 on_both_databases!(
     a_breach_sent_twice_is_recorded_once,
+    a_double_click_sends_twice_at_once_and_records_once,
     a_refused_form_keeps_its_token_for_the_corrected_send,
     a_token_belongs_to_the_session_that_sent_it,
     the_hurt_partner_moves_the_stage_after_reading_what_happens,
