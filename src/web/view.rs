@@ -45,6 +45,36 @@ impl Chrome {
     }
 }
 
+/// The form field that names one rendering of a form (see `web::once`).
+pub const FORM_FIELD: &str = "form_token";
+
+/// A fresh token for one rendering of a form: the `csrf` macro writes one into every form
+/// that changes something, so a form sent twice can be told from two forms sent once.
+pub fn form_token() -> String {
+    crate::app::random_token()
+}
+
+/// Whether a form was sent from its confirmation page (`confirm.html`: `confirmed=yes`).
+pub fn confirmed(value: &str) -> bool {
+    value == "yes"
+}
+
+/// A step that changes a stage or releases a promise: what it will do, in words, asked
+/// before it is done. Its form sends the same fields again with `confirmed=yes`.
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "confirm.html")]
+pub struct Confirm {
+    pub chrome: Chrome,
+    pub space: crate::domain::SpaceId,
+    pub heading: String,
+    pub what_happens: Vec<String>,
+    pub action: String,
+    pub hidden: Vec<(&'static str, String)>,
+    pub button: String,
+    /// Where "not now" leads: the page the step was asked from.
+    pub back: String,
+}
+
 /// How long a browser may keep the static assets (stylesheets, script, icons).
 pub fn asset_cache_control() -> String {
     format!("public, max-age={}", super::ASSET_MAX_AGE.as_secs())

@@ -214,6 +214,22 @@ impl Page {
         Some(self.body[at..at + end].to_owned())
     }
 
+    /// The body without the tokens that differ between sessions (CSRF) and between
+    /// renderings (each form's own token, see `web/once.rs`): what "the page did not
+    /// change" compares.
+    pub fn without_tokens(&self) -> String {
+        let mut body = self.body.replace(&self.csrf().unwrap_or_default(), "");
+        let field = "name=\"form_token\" value=\"";
+        let mut at = 0;
+        while let Some(found) = body[at..].find(field) {
+            let start = at + found + field.len();
+            let end = body[start..].find('"').map_or(body.len(), |e| start + e);
+            body.replace_range(start..end, "");
+            at = start;
+        }
+        body
+    }
+
     pub fn csrf(&self) -> Option<String> {
         let at = self.body.find("name=\"csrf\" value=\"")? + 19;
         let end = self.body[at..].find('"')?;

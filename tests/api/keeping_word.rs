@@ -273,7 +273,7 @@ async fn only_the_right_partner_can_take_each_promise_step(backend: Backend) {
     ok(
         &alex,
         &format!("{promise}/actions"),
-        &[("action", "accept_release")],
+        &[("action", "accept_release"), ("confirmed", "yes")],
     )
     .await;
     assert!(sam.get(&promise).await.has("released by both"));

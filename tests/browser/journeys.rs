@@ -465,9 +465,15 @@ async fn check_in_and_reconnect(javascript: bool) {
         "{}",
         sam.text().await
     );
-    sam.press("Propose moving on").await;
+    // Each stage move first says what it does and asks to confirm.
+    sam.press("Propose moving to Attune").await;
+    assert!(sam.sees("Nothing changes until Alex confirms").await);
+    sam.press("Propose moving to Attune").await;
     alex.goto(&breach).await;
-    alex.press("Confirm").await;
+    alex.press("Move to Attune").await;
+    assert!(alex.sees("moves from Atone to Attune now").await);
+    alex.check("stage-confirm").await;
+    alex.press("Move to Attune").await;
     assert!(alex.sees("Stage of repair: Attune").await);
     alex.check("breach-attune").await;
     alex.goto(&format!("{space}/stages")).await;
