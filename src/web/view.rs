@@ -22,7 +22,33 @@ pub struct Chrome {
     pub csrf: String,
     /// Where quick exit lands: the person's own choice, or the default page.
     pub exit_to: String,
+    /// The path of the page shown, to mark it in the navigation; empty where no navigation
+    /// needs it.
+    pub here: String,
 }
+
+/// One link of a space's navigation.
+pub struct NavLink {
+    /// The path after `/spaces/{id}`.
+    pub tail: &'static str,
+    pub label: &'static str,
+    /// The page shown is this one, or one of its pages (a question is in Questions).
+    pub current: bool,
+}
+
+/// The pages of a space, in the order of its navigation: (path after `/spaces/{id}`, name).
+const SPACE_PAGES: [(&str, &str); 10] = [
+    ("", "Home"),
+    ("/breaches", "Owning up"),
+    ("/questions", "Questions"),
+    ("/letters", "Letters"),
+    ("/promises", "Promises"),
+    ("/agreements", "Agreements"),
+    ("/checkins", "Check-ins"),
+    ("/together", "Together"),
+    ("/record", "Record"),
+    ("/counsellor", "Counsellor"),
+];
 
 impl Chrome {
     pub fn of(viewer: &Viewer) -> Self {
@@ -32,6 +58,7 @@ impl Chrome {
                 signed_in: false,
                 csrf: viewer.csrf.clone(),
                 exit_to: ExitTo::default().href().to_owned(),
+                here: String::new(),
             },
         }
     }
@@ -41,7 +68,46 @@ impl Chrome {
             signed_in: true,
             csrf: csrf.to_owned(),
             exit_to: session.exit_to.href().to_owned(),
+            here: String::new(),
         }
+    }
+
+    /// The chrome of the page at `path`.
+    pub fn at(self, path: &str) -> Self {
+        Self {
+            here: path.to_owned(),
+            ..self
+        }
+    }
+
+    /// A space's navigation, with the page shown marked: the part of the path after
+    /// `/spaces/{id}` names it (the home page only when nothing follows).
+    pub fn space_nav(&self) -> Vec<NavLink> {
+        let tail = self
+            .here
+            .strip_prefix("/spaces/")
+            .and_then(|rest| rest.find('/').map(|at| &rest[at..]))
+            .unwrap_or("");
+        SPACE_PAGES
+            .iter()
+            .map(|&(page, label)| NavLink {
+                tail: page,
+                label,
+                current: if page.is_empty() {
+                    tail.is_empty() && self.here.starts_with("/spaces/")
+                } else {
+                    tail == page || tail.starts_with(&format!("{page}/"))
+                },
+            })
+            .collect()
+    }
+
+    /// The name of the space's page shown, for the navigation's compact menu.
+    pub fn space_page(&self) -> Option<&'static str> {
+        self.space_nav()
+            .into_iter()
+            .find(|l| l.current)
+            .map(|l| l.label)
     }
 }
 
@@ -333,5 +399,34 @@ mod tests {
         assert_eq!(quoted("short"), "“short”");
         let long = "é".repeat(70);
         assert_eq!(quoted(&long), format!("“{}…”", "é".repeat(60)));
+    }
+
+    #[test]
+    fn the_space_nav_marks_the_page_shown_and_its_pages() {
+        let chrome = |path: &str| {
+            Chrome {
+                signed_in: true,
+                csrf: String::new(),
+                exit_to: String::new(),
+                here: String::new(),
+            }
+            .at(path)
+        };
+        let marked = |path: &str| -> Vec<&str> {
+            chrome(path)
+                .space_nav()
+                .into_iter()
+                .filter(|l| l.current)
+                .map(|l| l.label)
+                .collect()
+        };
+        assert_eq!(marked("/spaces/abc"), ["Home"]);
+        assert_eq!(marked("/spaces/abc/questions"), ["Questions"]);
+        assert_eq!(marked("/spaces/abc/questions/q1"), ["Questions"]);
+        assert_eq!(marked("/spaces/abc/breaches/b1/apology"), ["Owning up"]);
+        assert!(marked("/spaces/abc/summary").is_empty());
+        assert!(marked("/spaces/abc/recordings").is_empty());
+        assert!(marked("").is_empty());
+        assert_eq!(chrome("/spaces/abc/record").space_page(), Some("Record"));
     }
 }

@@ -166,8 +166,11 @@ async fn a_week_of_promises_shows_in_the_reliability_counts(backend: Backend) {
     // Sam: five kept (one after a settled dispute), one missed, one renegotiated, and the
     // one-off never reported.
     assert!(
-        list.body
-            .contains("<td>Last 30 days</td><td>5</td><td>1</td><td>1</td><td>1</td><td>0</td>"),
+        list.body.contains(concat!(
+            r#"<td data-label="Period">Last 30 days</td><td data-label="Kept">5</td>"#,
+            r#"<td data-label="Missed">1</td><td data-label="Renegotiated">1</td>"#,
+            r#"<td data-label="Not reported">1</td><td data-label="Disputed">0</td>"#
+        )),
         "{}",
         list.text()
     );

@@ -54,6 +54,14 @@ struct DashboardPage {
     counsellor_active: bool,
 }
 
+impl DashboardPage {
+    /// Signals other than safety, which share one card after what is waiting (the safety
+    /// card has its own, first: docs/safety.md).
+    fn other_signals(&self) -> bool {
+        self.signals.iter().any(|s| !s.safety)
+    }
+}
+
 /// The dashboard loads its own state (it also records milestones and reads the newest
 /// events), so it takes the path and the session rather than the page context. The
 /// couple's counsellor reads their own, read-only version of it.
@@ -194,6 +202,7 @@ fn dashboard_page(
             signed_in: true,
             csrf: String::new(),
             exit_to: ExitTo::default().href().to_owned(),
+            here: String::new(),
         },
         space: state.id,
         name: state.name.clone(),
