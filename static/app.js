@@ -56,10 +56,16 @@ document.addEventListener("focusin", function (event) {
   if (event.target.matches && event.target.matches("input.copy")) event.target.select();
 });
 
-// Suggest the browser's own time zone where a form asks for one and still says UTC.
-document.querySelectorAll("input[data-time-zone]").forEach(function (input) {
+// Suggest the browser's own time zone where a form asks for one and still says UTC: typed
+// into a text field, or chosen in a list if the list has it (without JavaScript the list
+// works as it is).
+document.querySelectorAll("input[data-time-zone], select[data-time-zone]").forEach(function (field) {
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && input.value === "UTC") input.value = zone;
+    if (!zone || field.value !== "UTC") return;
+    if (field.tagName === "INPUT") { field.value = zone; return; }
+    for (var i = 0; i < field.options.length; i++) {
+      if (field.options[i].value === zone) { field.value = zone; return; }
+    }
   } catch (e) { /* keep UTC */ }
 });

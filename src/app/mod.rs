@@ -32,6 +32,7 @@ mod clock;
 mod counsel;
 mod demo_space;
 mod error;
+mod forms;
 mod ownup;
 mod private;
 mod progress;
@@ -78,6 +79,8 @@ struct Inner {
     decoy_hash: String,
     /// Appends to one space take turns (see `App::record`).
     appends: spaces::AppendLocks,
+    /// Sends of one form token take turns (see `App::form_turn`).
+    forms: forms::FormTurns,
     /// Notes every commit beside an SQLite file, once the server has checked it at start.
     witness: std::sync::OnceLock<crate::store::Witness>,
     /// Spaces whose record ends before what the witness saw committed, with that seq.
@@ -96,6 +99,7 @@ impl App {
                 hashing: tokio::sync::Semaphore::new(2),
                 decoy_hash,
                 appends: spaces::AppendLocks::new(),
+                forms: forms::FormTurns::new(),
                 witness: std::sync::OnceLock::new(),
                 behind: std::sync::Mutex::default(),
             }),

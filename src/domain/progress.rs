@@ -329,7 +329,7 @@ impl Rule {
                 t.recent_days
             ),
             Self::TrustNotRising => format!(
-                "No rise on any of the three trust measures of the partner who was hurt over {} weeks of check-ins, each point an average of {} check-ins (unless all three are already at {} or more).",
+                "Over {} weeks of check-ins, the trust of the partner who was hurt has not grown in any of its three parts (how predictable, how dependable, how much faith), looking at {} check-ins at a time so that one hard day does not decide it. This is not said while all three are at {} or more.",
                 t.stall_weeks, t.moving_average_of, t.trust_steady_at
             ),
             Self::CheckInsMissed => format!(

@@ -701,6 +701,55 @@ impl Store {
         Ok(())
     }
 
+    // ---- forms already handled (outside the record) ------------------------------------
+
+    /// Where the first answer to a form with `token`, sent in this session, went.
+    #[tracing::instrument(skip_all)]
+    pub async fn form_answer(
+        &self,
+        session_hash: &str,
+        token: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT location FROM form_tokens WHERE session_hash = $1 AND token = $2")
+                .bind(session_hash)
+                .bind(token)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(location,)| location))
+    }
+
+    /// Remembers where a form's first answer went, and forgets those older than
+    /// `forget_before`. A token already remembered keeps its first answer.
+    #[tracing::instrument(skip_all)]
+    pub async fn remember_form_answer(
+        &self,
+        session_hash: &str,
+        token: &str,
+        location: &str,
+        at: i64,
+        forget_before: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
+            sqlx::query("DELETE FROM form_tokens WHERE at < $1")
+                .bind(forget_before)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO form_tokens (session_hash, token, location, at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (session_hash, token) DO NOTHING",
+            )
+            .bind(session_hash)
+            .bind(token)
+            .bind(location)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        }).await)
+    }
+
     // ---- spaces and their records -----------------------------------------------------
 
     /// The seq of a space's newest event: one indexed read. `None` if there is no such space.

@@ -31,8 +31,44 @@ pub fn routes() -> Routes {
         .route("/account/quick-exit", post(set_exit_to))
 }
 use crate::app::{App, AppError, LoginInput, NewSession, SignUpInput};
+use crate::domain::calendar::Zone;
 use crate::domain::input::NewPassword;
 use crate::domain::quick_exit::ExitTo;
+
+/// Time zones as the sign-up and account forms offer them: every name [`Zone::parse`]
+/// accepts, and only those, grouped by the region they start with ("Europe/Berlin" under
+/// "Europe"; names with no region, such as "UTC", under "Other"). A `<select>` works
+/// without JavaScript and makes "choose one from the list" true.
+pub struct ZoneGroup {
+    pub region: String,
+    pub names: Vec<String>,
+}
+
+fn zone_groups() -> &'static [ZoneGroup] {
+    static GROUPS: std::sync::LazyLock<Vec<ZoneGroup>> = std::sync::LazyLock::new(|| {
+        let mut groups: Vec<ZoneGroup> = Vec::new();
+        let mut other = Vec::new();
+        for name in Zone::all_names() {
+            let Some((region, _)) = name.split_once('/') else {
+                other.push(name);
+                continue;
+            };
+            match groups.iter_mut().find(|g| g.region == region) {
+                Some(group) => group.names.push(name),
+                None => groups.push(ZoneGroup {
+                    region: region.to_owned(),
+                    names: vec![name],
+                }),
+            }
+        }
+        groups.push(ZoneGroup {
+            region: "Other".to_owned(),
+            names: other,
+        });
+        groups
+    });
+    &GROUPS
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -66,6 +102,10 @@ struct SignUpPage {
     next: String,
     email: String,
     display_name: String,
+    /// The zone the form shows chosen: UTC at first (the browser's own, with JavaScript),
+    /// or what was sent when the form comes back refused.
+    time_zone: String,
+    zones: &'static [ZoneGroup],
     min_password: usize,
     error: Option<FormError>,
 }
@@ -137,6 +177,8 @@ async fn signup_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
         next: next.keep(),
         email: String::new(),
         display_name: String::new(),
+        time_zone: Zone::utc().name().to_owned(),
+        zones: zone_groups(),
         min_password: NewPassword::MIN,
         error: None,
     }
@@ -174,6 +216,8 @@ async fn signup(
                 next: next.keep(),
                 email: form.email,
                 display_name: form.display_name,
+                time_zone: form.time_zone,
+                zones: zone_groups(),
                 min_password: NewPassword::MIN,
                 error: Some(error),
             };
@@ -267,6 +311,7 @@ struct AccountPage {
     name: String,
     email: String,
     time_zone: String,
+    zones: &'static [ZoneGroup],
     now: String,
     min_password: usize,
     error: Option<FormError>,
@@ -304,6 +349,7 @@ async fn account_page(
         name: me.display_name,
         email: me.email,
         time_zone: user.session.time_zone.name().to_owned(),
+        zones: zone_groups(),
         now: user.session.time_zone.local_text(app.clock().now_us()),
         min_password: NewPassword::MIN,
         error,
@@ -355,8 +401,14 @@ async fn set_time_zone(
     user: SignedIn,
     Form(form): Form<TimeZoneForm>,
 ) -> Result<Response, WebError> {
-    app.set_time_zone(&user.session, &form.time_zone).await?;
-    Ok(Redirect::to("/account").into_response())
+    match app.set_time_zone(&user.session, &form.time_zone).await {
+        Ok(()) => Ok(Redirect::to("/account").into_response()),
+        Err(err) => {
+            let error = FormError::on_form(err, &["time_zone"])?;
+            let page = account_page(&app, &user, Some(error), false).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -32,7 +32,7 @@ pub fn routes() -> Routes {
         )
 }
 
-/// "Answer the breach …" for the partner it names.
+/// "Read what Alex wrote about “…” and say how you see it", for the partner it names.
 pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(String, String)> {
     state
         .own_up
@@ -40,8 +40,14 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(Strin
         .into_iter()
         .filter_map(|w| match w {
             Waiting::Acknowledge(id) => state.own_up.breach(id).map(|b| {
+                let writer = state
+                    .partner_of(viewer)
+                    .map_or("your partner", |p| p.display_name.as_str());
                 (
-                    format!("Answer the breach {}", quoted(&b.title)),
+                    format!(
+                        "Read what {writer} wrote about {} and say how you see it",
+                        quoted(&b.title)
+                    ),
                     format!("/spaces/{}/breaches/{id}", state.id),
                 )
             }),

@@ -25,6 +25,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::guard::{CSRF_FIELD, Viewer, cookie_value, set_cookie};
+use super::view::FORM_FIELD;
 use crate::domain::crisis;
 
 /// Set on the answer to a form with words of crisis; read and deleted by the next page.
@@ -39,6 +40,7 @@ const MARK: &str = "<!-- help-offer -->";
 /// Fields that are never prose a person wrote about themselves.
 const NOT_WRITING: &[&str] = &[
     CSRF_FIELD,
+    FORM_FIELD,
     "password",
     "current_password",
     "new_password",

@@ -12,7 +12,7 @@ use super::context::{InSpace, SpacePath};
 use super::error::WebError;
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Chrome, see_other};
+use super::view::{Chrome, days_before, see_other};
 use crate::app::AppError;
 use crate::domain::calendar::{Zone, parse_date};
 use crate::domain::checkins::{
@@ -42,10 +42,7 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
                 ""
             };
             (
-                format!(
-                    "Answer your check-in for {} to {}{late}",
-                    period.starts_on, period.ends_on
-                ),
+                format!("Answer your check-in for {}{late}", span(&period)),
                 format!("/spaces/{}/checkins", state.id),
             )
         })
@@ -68,9 +65,10 @@ pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Describe
     Some((what, Some(format!("{base}/checkins"))))
 }
 
-/// "12–19 November 2026"-style label of a period, by its local dates.
+/// "1 to 7 Dec 2026": a period by its local dates, the last day included (`ends_on` is
+/// the day the next period begins, so a seven-day period is not shown as eight days).
 fn span(period: &Period) -> String {
-    format!("{} to {}", period.starts_on, period.ends_on)
+    days_before(period.starts_on, period.ends_on)
 }
 
 /// An answer as shown to whoever may see it.

@@ -154,6 +154,8 @@ pub struct InSpace {
     pub csrf: String,
     /// The instant the page is drawn for.
     pub now_us: i64,
+    /// The path asked for, to mark the page in the space's navigation.
+    pub path: String,
 }
 
 impl InSpace {
@@ -177,7 +179,7 @@ impl InSpace {
     }
 
     pub fn chrome(&self) -> Chrome {
-        Chrome::signed_in(&self.session, &self.csrf)
+        Chrome::signed_in(&self.session, &self.csrf).at(&self.path)
     }
 
     /// `/spaces/{id}`: where the space's pages live.
@@ -208,6 +210,7 @@ impl FromRequestParts<App> for InSpace {
             session: user.session,
             state,
             now_us,
+            path: parts.uri.path().to_owned(),
         })
     }
 }
@@ -274,6 +277,7 @@ async fn reading(parts: &mut Parts, app: &App, needs: Scope) -> Result<InSpace, 
         session: user.session,
         state,
         now_us: app.clock().now_us(),
+        path: parts.uri.path().to_owned(),
     })
 }
 

@@ -13,7 +13,8 @@ use serde::de::DeserializeOwned;
 
 use super::{accounts, agreements, apologies, breaches, checkins, disclosure, goals, guard};
 use super::{
-    counsel, journal, letters, progress, promises, questions, repair, reports, spaces, together,
+    counsel, journal, letters, progress, promises, questions, record, repair, reports, spaces,
+    together,
 };
 use crate::domain::EntryId;
 use crate::domain::calendar::Zone;
@@ -169,5 +170,8 @@ pub(crate) fn every_form(body: &[u8]) -> Option<Vec<(String, String)>> {
     let _ = query::<letters::DraftQuery>(body);
     let _ = query::<questions::BreachQuery>(body);
     let _ = query::<progress::RangeQuery>(body);
+    if let Some(asked) = query::<record::PageQuery>(body) {
+        let _ = record::page_number(&asked.page, 3);
+    }
     pairs
 }

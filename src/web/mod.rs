@@ -20,6 +20,7 @@ mod guard;
 mod help;
 mod journal;
 mod letters;
+mod once;
 mod progress;
 mod promises;
 mod questions;
@@ -227,6 +228,11 @@ pub fn router(app: App) -> Router {
     routes
         // Inside the guard: they read only forms the guard has let through, with its Viewer.
         // The warning comes before the offer of help: nothing is saved until it is passed.
+        // Innermost, a form sent twice records once: it sees the handler's own answer.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            once::record_once,
+        ))
         .layer(axum::middleware::from_fn(care::offer_help))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -13,7 +13,9 @@ use super::context::{EntryPath, InSpace, optional_form_id};
 use super::error::{WebError, not_found};
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Chrome, FormError, Name, answer_form, format_time, invalid, see_other};
+use super::view::{
+    Chrome, Confirm, FormError, Name, answer_form, confirmed, format_time, invalid, see_other,
+};
 use crate::app::AppError;
 use crate::domain::calendar::{Zone, parse_date};
 use crate::domain::promises::{
@@ -445,6 +447,7 @@ pub(super) struct OccurrenceForm {
     at: String,
     reason: String,
     action: String,
+    confirmed: String,
 }
 
 fn optional_note(raw: &str) -> Result<Option<Note>, WebError> {
@@ -518,6 +521,42 @@ async fn promise_action(
     Form(form): Form<OccurrenceForm>,
 ) -> Result<Response, WebError> {
     let command = form.command(promise)?;
+    if form.action == "accept_release"
+        && !confirmed(&form.confirmed)
+        && let Some(ask) = releasing(&page, promise)
+    {
+        return Ok(ask.into_response());
+    }
     page.app.promise(&page.session, space, command).await?;
     Ok(see_other(&format!("/spaces/{space}/promises/{promise}")))
+}
+
+/// Agreeing to release a promise, put in words before it is done: `None` when the record
+/// would refuse it (which then answers with its refusal).
+fn releasing(page: &InSpace, promise: EntryId) -> Option<Confirm> {
+    let p = page.state.promises.promise(promise)?;
+    let proposal = p.release_proposed.as_ref()?;
+    let me = page.me();
+    (p.released_at_us.is_none() && proposal.by != me && (p.promiser == me || p.partner == me))
+        .then_some(())?;
+    let by = page.people.name(proposal.by);
+    Some(Confirm {
+        chrome: page.chrome(),
+        space: page.space(),
+        heading: "Release this promise?".to_owned(),
+        what_happens: vec![
+            format!(
+                "“{}” is released now, as {by} proposed: nothing more falls due, and neither of \
+                 you reports on it again.",
+                p.title()
+            ),
+            "Everything kept or missed so far stays in the record. A released promise is not \
+             taken up again; you can always make a new one."
+                .to_owned(),
+        ],
+        action: format!("{}/promises/{promise}/actions", page.base()),
+        hidden: vec![("action", "accept_release".to_owned())],
+        button: "Release the promise".to_owned(),
+        back: format!("{}/promises/{promise}", page.base()),
+    })
 }

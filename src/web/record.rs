@@ -1,15 +1,16 @@
-//! The record: every event of the space in order with its hash, the fingerprint both
-//! partners see, and the export of the whole chain.
+//! The record: every event of the space with its hash, newest first and a page at a time,
+//! the fingerprint both partners see, and the export of the whole chain.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde::Deserialize;
 
 use super::context::{CounselNav, InSpace, ReadRecord, SpacePath};
-use super::error::WebError;
+use super::error::{WebError, not_found};
 use super::events::{EventLine, describe};
 use super::guard::SignedIn;
 use super::routes::Routes;
@@ -26,12 +27,39 @@ pub fn routes() -> Routes {
         .route("/spaces/{id}/export", get(export))
 }
 
+/// Entries on one page of the record: a phone scrolls through a page, not the whole history.
+pub const PER_PAGE: usize = 50;
+
+/// `?page=N`: which page of the record, 1 (the newest entries) when not given.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct PageQuery {
+    pub page: String,
+}
+
+/// The page asked for, from 1 to `pages`. Anything else is a page that does not exist and
+/// answers 404: the app's own links never point past the last page (the record only
+/// grows), so such an address was typed or edited by hand, and showing another page under
+/// it would say that entries are where they are not.
+pub(super) fn page_number(asked: &str, pages: usize) -> Option<usize> {
+    let asked = asked.trim();
+    if asked.is_empty() {
+        return Some(1);
+    }
+    asked.parse().ok().filter(|n| (1..=pages).contains(n))
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "record.html")]
 struct RecordPage {
     chrome: Chrome,
     space: SpaceId,
+    /// This page's entries, newest first.
     lines: Vec<EventLine>,
+    /// Every entry in the record, on all pages.
+    entries: usize,
+    page: usize,
+    pages: usize,
     fingerprint: String,
     verified: bool,
     /// Events this version could not read (kept in the record and the export).
@@ -40,7 +68,10 @@ struct RecordPage {
     damage: Option<String>,
 }
 
-async fn record(ReadRecord(page): ReadRecord) -> Result<Response, WebError> {
+async fn record(
+    ReadRecord(page): ReadRecord,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
     if let Some(counsel) = CounselNav::of(&page) {
         return counsellor_record(&page, counsel).await;
     }
@@ -48,23 +79,39 @@ async fn record(ReadRecord(page): ReadRecord) -> Result<Response, WebError> {
     let (state, events) = app.read_record(page.me(), space).await?;
     let verified = record::verify(&events).is_ok();
     let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
+    let pages = events.len().div_ceil(PER_PAGE).max(1);
+    let shown = page_number(&query.page, pages).ok_or_else(not_found)?;
+    // Each link is checked in record order, from the first entry, before the page is cut.
+    let follows: Vec<_> = events
+        .iter()
+        .scan((0, record::GENESIS_PREV), |head, e| {
+            let follows = record::check_link(*head, e);
+            *head = (e.seq, e.hash);
+            Some(follows)
+        })
+        .collect();
     Ok(RecordPage {
         chrome: page.chrome(),
         space: state.id,
         lines: events
             .iter()
-            .scan((0, record::GENESIS_PREV), |head, e| {
-                let follows = record::check_link(*head, e);
-                *head = (e.seq, e.hash);
+            .zip(follows)
+            .rev()
+            .skip((shown - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .map(|(e, follows)| {
                 let mut line = describe(&state, page.me(), e, zone);
                 if let Err(fault) = follows {
                     // Never shown as if fine: what it says now is not what was written.
                     line.what = format!("this entry does not match what was written ({fault})");
                     line.link = None;
                 }
-                Some(line)
+                line
             })
             .collect(),
+        entries: events.len(),
+        page: shown,
+        pages,
         fingerprint: record::fingerprint(&head),
         verified,
         unreadable: state.unreadable.count,
@@ -191,4 +238,19 @@ async fn export(
         json,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_number;
+
+    #[test]
+    fn a_page_is_one_that_exists() {
+        assert_eq!(page_number("", 3), Some(1));
+        assert_eq!(page_number(" 2 ", 3), Some(2));
+        assert_eq!(page_number("3", 3), Some(3));
+        for bad in ["0", "4", "-1", "two", "1.5", "99999999999999999999999"] {
+            assert_eq!(page_number(bad, 3), None, "{bad}");
+        }
+    }
 }

@@ -13,7 +13,7 @@ use super::context::{BreachHead, EntryPath, InSpace, OnBreach, form_id};
 use super::error::WebError;
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Chrome, format_time, invalid, see_other};
+use super::view::{Chrome, Confirm, confirmed, format_time, invalid, see_other};
 use crate::app::AppError;
 use crate::domain::repair::{self, Command, Direction, Readiness, Stage, Topic, TopicText};
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -83,10 +83,13 @@ pub struct BreachRepair {
     pub stage: Stage,
     pub stage_about: &'static str,
     pub practices: Vec<(&'static str, Option<String>)>,
-    pub pending: Option<(EntryId, String, bool)>,
+    /// A proposal waiting for the hurt partner: its id, in words, whether it is the
+    /// viewer's own, and the stage it would move to.
+    pub pending: Option<(EntryId, String, bool, &'static str)>,
     pub history: Vec<String>,
-    pub can_go_on: bool,
-    pub can_go_back: bool,
+    /// The stage a move on or back would reach, by name ("Attune").
+    pub on_to: Option<&'static str>,
+    pub back_to: Option<&'static str>,
 }
 
 /// Where a practice of a stage lives, if it has been built.
@@ -136,6 +139,7 @@ fn breach_repair(page: &InSpace, breach: EntryId) -> BreachRepair {
                 p.to.name()
             ),
             p.by == me,
+            p.to.name(),
         )
     });
     let history = r
@@ -176,8 +180,8 @@ fn breach_repair(page: &InSpace, breach: EntryId) -> BreachRepair {
             .collect(),
         pending,
         history,
-        can_go_on: stage.next().is_some(),
-        can_go_back: stage.previous().is_some(),
+        on_to: stage.next().map(Stage::name),
+        back_to: stage.previous().map(Stage::name),
     }
 }
 
@@ -239,6 +243,7 @@ pub(super) struct StageForm {
     direction: String,
     proposal: String,
     answer: String,
+    confirmed: String,
 }
 
 /// Proposes a move (`direction`), or answers a pending proposal (`proposal` + `answer`:
@@ -270,10 +275,112 @@ async fn stage(
             }
         }
     };
+    if !confirmed(&form.confirmed)
+        && let Some(ask) = asking(&page, breach, &command)
+    {
+        return Ok(ask.into_response());
+    }
     page.app.repair(&page.session, space, command).await?;
     Ok(see_other(&format!(
         "/spaces/{space}/breaches/{breach}#stage"
     )))
+}
+
+/// A step that moves a stage (or asks to), put in words before it is taken: `None` for
+/// steps that change no stage (declining, withdrawing) and for any the record will refuse,
+/// which are answered with their refusal instead.
+fn asking(page: &InSpace, breach: EntryId, command: &Command) -> Option<Confirm> {
+    let b = page.state.own_up.breach(breach)?;
+    let me = page.me();
+    let r = &page.state.repair;
+    let from = r.stage(breach);
+    let hurt = page.people.name(b.hurt);
+    let title = &b.title;
+    let (heading, what_happens, button, hidden) = match *command {
+        Command::ProposeStage { direction, .. } => {
+            let to = match direction {
+                Direction::On => from.next(),
+                Direction::Back => from.previous(),
+            };
+            let to = to.filter(|_| r.pending_stage(breach).is_none())?;
+            let value = match direction {
+                Direction::On => "on",
+                Direction::Back => "back",
+            };
+            let hidden = vec![("direction", value.to_owned())];
+            if b.hurt == me {
+                (
+                    format!("Move to {}?", to.name()),
+                    vec![
+                        format!(
+                            "“{title}” moves from {} to {} now. {}",
+                            from.name(),
+                            to.name(),
+                            to.about()
+                        ),
+                        "You are the one who says when a stage feels complete, so this takes \
+                         effect as soon as you confirm. The move is kept in the record; you can \
+                         move the stage again later, but not erase this move."
+                            .to_owned(),
+                    ],
+                    format!("Move to {}", to.name()),
+                    hidden,
+                )
+            } else {
+                (
+                    format!("Propose moving to {}?", to.name()),
+                    vec![
+                        format!(
+                            "This asks {hurt} to move “{title}” from {} to {}. Nothing changes \
+                             until {hurt} confirms; {hurt} may also say not yet.",
+                            from.name(),
+                            to.name()
+                        ),
+                        "You can withdraw the proposal until then. The proposal and its answer \
+                         are kept in the record."
+                            .to_owned(),
+                    ],
+                    format!("Propose moving to {}", to.name()),
+                    hidden,
+                )
+            }
+        }
+        Command::ConfirmStage { proposal, .. } => {
+            let p = r.pending_stage(breach).filter(|p| p.id == proposal)?;
+            (b.hurt == me && p.by != me).then_some(())?;
+            (
+                format!("Move to {}?", p.to.name()),
+                vec![
+                    format!(
+                        "“{title}” moves from {} to {} now, as {} proposed. {}",
+                        p.from.name(),
+                        p.to.name(),
+                        page.people.name(p.by),
+                        p.to.about()
+                    ),
+                    "The move is kept in the record; you can move the stage again later, but \
+                     not erase this move."
+                        .to_owned(),
+                ],
+                format!("Move to {}", p.to.name()),
+                vec![
+                    ("proposal", proposal.to_string()),
+                    ("answer", "confirm".to_owned()),
+                ],
+            )
+        }
+        _ => return None,
+    };
+    Some(Confirm {
+        chrome: page.chrome(),
+        space: page.space(),
+        heading,
+        what_happens,
+        action: format!("{}/breaches/{breach}/stage", page.base()),
+        hidden,
+        button,
+        back: format!("{}/breaches/{breach}#stage", page.base()),
+    })
 }
 
 #[derive(Template, WebTemplate)]

@@ -6,6 +6,7 @@ use std::fmt;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
 
 use super::error::WebError;
 use super::guard::Viewer;
@@ -21,7 +22,33 @@ pub struct Chrome {
     pub csrf: String,
     /// Where quick exit lands: the person's own choice, or the default page.
     pub exit_to: String,
+    /// The path of the page shown, to mark it in the navigation; empty where no navigation
+    /// needs it.
+    pub here: String,
 }
+
+/// One link of a space's navigation.
+pub struct NavLink {
+    /// The path after `/spaces/{id}`.
+    pub tail: &'static str,
+    pub label: &'static str,
+    /// The page shown is this one, or one of its pages (a question is in Questions).
+    pub current: bool,
+}
+
+/// The pages of a space, in the order of its navigation: (path after `/spaces/{id}`, name).
+const SPACE_PAGES: [(&str, &str); 10] = [
+    ("", "Home"),
+    ("/breaches", "Owning up"),
+    ("/questions", "Questions"),
+    ("/letters", "Letters"),
+    ("/promises", "Promises"),
+    ("/agreements", "Agreements"),
+    ("/checkins", "Check-ins"),
+    ("/together", "Together"),
+    ("/record", "Record"),
+    ("/counsellor", "Counsellor"),
+];
 
 impl Chrome {
     pub fn of(viewer: &Viewer) -> Self {
@@ -31,6 +58,7 @@ impl Chrome {
                 signed_in: false,
                 csrf: viewer.csrf.clone(),
                 exit_to: ExitTo::default().href().to_owned(),
+                here: String::new(),
             },
         }
     }
@@ -40,8 +68,77 @@ impl Chrome {
             signed_in: true,
             csrf: csrf.to_owned(),
             exit_to: session.exit_to.href().to_owned(),
+            here: String::new(),
         }
     }
+
+    /// The chrome of the page at `path`.
+    pub fn at(self, path: &str) -> Self {
+        Self {
+            here: path.to_owned(),
+            ..self
+        }
+    }
+
+    /// A space's navigation, with the page shown marked: the part of the path after
+    /// `/spaces/{id}` names it (the home page only when nothing follows).
+    pub fn space_nav(&self) -> Vec<NavLink> {
+        let tail = self
+            .here
+            .strip_prefix("/spaces/")
+            .and_then(|rest| rest.find('/').map(|at| &rest[at..]))
+            .unwrap_or("");
+        SPACE_PAGES
+            .iter()
+            .map(|&(page, label)| NavLink {
+                tail: page,
+                label,
+                current: if page.is_empty() {
+                    tail.is_empty() && self.here.starts_with("/spaces/")
+                } else {
+                    tail == page || tail.starts_with(&format!("{page}/"))
+                },
+            })
+            .collect()
+    }
+
+    /// The name of the space's page shown, for the navigation's compact menu.
+    pub fn space_page(&self) -> Option<&'static str> {
+        self.space_nav()
+            .into_iter()
+            .find(|l| l.current)
+            .map(|l| l.label)
+    }
+}
+
+/// The form field that names one rendering of a form (see `web::once`).
+pub const FORM_FIELD: &str = "form_token";
+
+/// A fresh token for one rendering of a form: the `csrf` macro writes one into every form
+/// that changes something, so a form sent twice can be told from two forms sent once.
+pub fn form_token() -> String {
+    crate::app::random_token()
+}
+
+/// Whether a form was sent from its confirmation page (`confirm.html`: `confirmed=yes`).
+pub fn confirmed(value: &str) -> bool {
+    value == "yes"
+}
+
+/// A step that changes a stage or releases a promise: what it will do, in words, asked
+/// before it is done. Its form sends the same fields again with `confirmed=yes`.
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "confirm.html")]
+pub struct Confirm {
+    pub chrome: Chrome,
+    pub space: crate::domain::SpaceId,
+    pub heading: String,
+    pub what_happens: Vec<String>,
+    pub action: String,
+    pub hidden: Vec<(&'static str, String)>,
+    pub button: String,
+    /// Where "not now" leads: the page the step was asked from.
+    pub back: String,
 }
 
 /// How long a browser may keep the static assets (stylesheets, script, icons).
@@ -62,6 +159,31 @@ pub fn age(now_us: i64, then_us: i64) -> String {
         10..=119 => format!("{minutes} minutes"),
         120..=2879 => format!("{} hours", minutes / 60),
         _ => format!("{} days", minutes / 1440),
+    }
+}
+
+/// Days from `first` up to the day before `next` (a period that ends where the next one
+/// begins), as [`days_text`] says them: a week from 1 Dec to 8 Dec is "1 to 7 Dec 2026".
+pub fn days_before(first: Date, next: Date) -> String {
+    let last = crate::domain::calendar::add_days(next, -1)
+        .filter(|last| *last >= first)
+        .unwrap_or(first);
+    days_text(first, last)
+}
+
+/// Days from `first` to `last`, both included, as people say them: "1 to 7 Dec 2026",
+/// "28 Nov to 4 Dec 2026", "29 Dec 2026 to 4 Jan 2027", or "1 Dec 2026" for one day.
+pub fn days_text(first: Date, last: Date) -> String {
+    let day_month = |d: Date| d.strftime("%-d %b").to_string();
+    let full = |d: Date| d.strftime("%-d %b %Y").to_string();
+    if first == last {
+        full(first)
+    } else if first.year() != last.year() {
+        format!("{} to {}", full(first), full(last))
+    } else if first.month() != last.month() {
+        format!("{} to {}", day_month(first), full(last))
+    } else {
+        format!("{} to {}", first.day(), full(last))
     }
 }
 
@@ -254,9 +376,57 @@ mod tests {
     }
 
     #[test]
+    fn days_read_as_people_say_them_with_the_last_day_included() {
+        let d = |y, m, day| jiff::civil::date(y, m, day);
+        assert_eq!(days_text(d(2026, 12, 1), d(2026, 12, 7)), "1 to 7 Dec 2026");
+        assert_eq!(
+            days_text(d(2026, 11, 28), d(2026, 12, 4)),
+            "28 Nov to 4 Dec 2026"
+        );
+        assert_eq!(
+            days_text(d(2026, 12, 29), d(2027, 1, 4)),
+            "29 Dec 2026 to 4 Jan 2027"
+        );
+        assert_eq!(days_text(d(2026, 12, 1), d(2026, 12, 1)), "1 Dec 2026");
+        assert_eq!(
+            days_before(d(2026, 12, 1), d(2026, 12, 8)),
+            "1 to 7 Dec 2026"
+        );
+    }
+
+    #[test]
     fn quoting_cuts_long_text_on_a_character_boundary() {
         assert_eq!(quoted("short"), "“short”");
         let long = "é".repeat(70);
         assert_eq!(quoted(&long), format!("“{}…”", "é".repeat(60)));
+    }
+
+    #[test]
+    fn the_space_nav_marks_the_page_shown_and_its_pages() {
+        let chrome = |path: &str| {
+            Chrome {
+                signed_in: true,
+                csrf: String::new(),
+                exit_to: String::new(),
+                here: String::new(),
+            }
+            .at(path)
+        };
+        let marked = |path: &str| -> Vec<&str> {
+            chrome(path)
+                .space_nav()
+                .into_iter()
+                .filter(|l| l.current)
+                .map(|l| l.label)
+                .collect()
+        };
+        assert_eq!(marked("/spaces/abc"), ["Home"]);
+        assert_eq!(marked("/spaces/abc/questions"), ["Questions"]);
+        assert_eq!(marked("/spaces/abc/questions/q1"), ["Questions"]);
+        assert_eq!(marked("/spaces/abc/breaches/b1/apology"), ["Owning up"]);
+        assert!(marked("/spaces/abc/summary").is_empty());
+        assert!(marked("/spaces/abc/recordings").is_empty());
+        assert!(marked("").is_empty());
+        assert_eq!(chrome("/spaces/abc/record").space_page(), Some("Record"));
     }
 }

@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::{WebError, is_prose, not_saved_keeping};
 use super::guard::{CSRF_FIELD, Viewer};
-use super::view::Chrome;
+use super::view::{Chrome, FORM_FIELD};
 use crate::app::{App, AppError};
 use crate::domain::SpaceId;
 use crate::domain::fear;
@@ -75,7 +75,7 @@ pub async fn before_fear_reaches_the_partner(
     let understood = has(UNDERSTOOD.0, UNDERSTOOD.1);
     let speaks = fields
         .iter()
-        .any(|(k, v)| k != CSRF_FIELD && fear::speaks_of_fear(v));
+        .any(|(k, v)| k != CSRF_FIELD && k != FORM_FIELD && fear::speaks_of_fear(v));
     if private || understood || !speaks {
         return next
             .run(Request::from_parts(parts, Body::from(bytes)))
@@ -103,7 +103,8 @@ pub async fn before_fear_reaches_the_partner(
     let (mut hidden, mut written) = (Vec::new(), Vec::new());
     let mut sent_action = None;
     for (name, value) in fields {
-        if name == CSRF_FIELD || name == UNDERSTOOD.0 {
+        // The gate's own form carries a fresh rendering's token (the `csrf` macro).
+        if name == CSRF_FIELD || name == FORM_FIELD || name == UNDERSTOOD.0 {
             continue;
         }
         if name == "action" {

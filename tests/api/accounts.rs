@@ -21,6 +21,7 @@ crate::on_both_databases!(
     one_address_cannot_sign_up_without_limit,
     a_display_name_that_reads_as_you_is_refused,
     times_show_in_each_persons_own_time_zone,
+    the_time_zone_is_chosen_from_a_list,
     failures_from_one_address_slow_down_guesses_across_accounts,
     pages_that_need_an_account_send_you_to_log_in_and_back,
     a_password_is_changed_with_the_current_one_and_other_sessions_end,
@@ -149,11 +150,8 @@ async fn a_taken_email_is_refused_at_sign_up_but_not_revealed_at_log_in(backend:
     let made_up = app.client().login("nobody-here@example.org", wrong).await;
     assert_eq!(real.status, StatusCode::UNAUTHORIZED);
     assert_eq!(made_up.status, real.status);
-    let strip = |page: &crate::helpers::Page, email: &str| {
-        page.body
-            .replace(email, "EMAIL")
-            .replace(&page.csrf().unwrap_or_default(), "CSRF")
-    };
+    let strip =
+        |page: &crate::helpers::Page, email: &str| page.without_tokens().replace(email, "EMAIL");
     assert_eq!(
         strip(&real, &sam.email()),
         strip(&made_up, "nobody-here@example.org")
@@ -546,7 +544,13 @@ async fn times_show_in_each_persons_own_time_zone(backend: Backend) {
         tokyo.get(&format!("{space}/record")).await.has(" JST"),
         "times are in the person's zone"
     );
-    assert!(tokyo.get("/account").await.has("Asia/Tokyo"));
+    assert!(
+        tokyo
+            .get("/account")
+            .await
+            .has(r#"<option value="Asia/Tokyo" selected>"#),
+        "the account page's list shows the zone chosen at sign-up"
+    );
 
     assert_eq!(
         tokyo
@@ -566,8 +570,12 @@ async fn times_show_in_each_persons_own_time_zone(backend: Backend) {
         .post("/account/time-zone", &[("time_zone", "Mars/Olympus")])
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.has("Please choose one from the list"), "{}", bad.text());
     assert!(
-        tokyo.get("/account").await.has("Europe/Berlin"),
+        tokyo
+            .get("/account")
+            .await
+            .has(r#"<option value="Europe/Berlin" selected>"#),
         "nothing changed"
     );
     let page = app
@@ -583,6 +591,32 @@ async fn times_show_in_each_persons_own_time_zone(backend: Backend) {
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.has("Please choose one from the list"));
+}
+
+/// The time zone is chosen from a real list, which works without JavaScript: every zone the
+/// server accepts is an option, UTC is chosen until the person (or app.js, with the
+/// browser's own zone) chooses another, and nothing outside the list is taken.
+async fn the_time_zone_is_chosen_from_a_list(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let page = app.client().get("/signup").await;
+    assert!(
+        page.has(r#"<select id="time_zone" name="time_zone""#),
+        "{}",
+        page.body
+    );
+    assert!(page.has(r#"<option value="UTC" selected>"#));
+    assert!(page.has(r#"<option value="Europe/Berlin">"#));
+    assert!(page.has(r#"<optgroup label="America">"#));
+    assert_eq!(
+        page.body.matches("<option ").count(),
+        goldseam::domain::calendar::Zone::all_names().len(),
+        "every zone the server accepts, once"
+    );
+    assert!(
+        !page.has(r#"type="text" value="UTC""#),
+        "no free text field"
+    );
 }
 
 /// The account page changes the password: only with the current one (a wrong one is

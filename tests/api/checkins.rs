@@ -182,9 +182,7 @@ async fn partner_view_after_sealed_answer(backend: Backend, helped: &str) -> Vec
         space.clone(),
     ] {
         let page = alex.get(&path).await;
-        seen.push(mask(
-            &page.body.replace(&page.csrf().unwrap_or_default(), ""),
-        ));
+        seen.push(mask(&page.without_tokens()));
     }
     seen.push(mask(&export.body));
     seen

@@ -214,6 +214,22 @@ impl Page {
         Some(self.body[at..at + end].to_owned())
     }
 
+    /// The body without the tokens that differ between sessions (CSRF) and between
+    /// renderings (each form's own token, see `web/once.rs`): what "the page did not
+    /// change" compares.
+    pub fn without_tokens(&self) -> String {
+        let mut body = self.body.replace(&self.csrf().unwrap_or_default(), "");
+        let field = "name=\"form_token\" value=\"";
+        let mut at = 0;
+        while let Some(found) = body[at..].find(field) {
+            let start = at + found + field.len();
+            let end = body[start..].find('"').map_or(body.len(), |e| start + e);
+            body.replace_range(start..end, "");
+            at = start;
+        }
+        body
+    }
+
     pub fn csrf(&self) -> Option<String> {
         let at = self.body.find("name=\"csrf\" value=\"")? + 19;
         let end = self.body[at..].find('"')?;
@@ -428,9 +444,9 @@ impl Client {
         link.strip_prefix(&self.base).unwrap_or(link).to_owned()
     }
 
-    /// The record fingerprint on a space page.
+    /// The record fingerprint, as the space's record page shows it.
     pub async fn fingerprint(&self, space_path: &str) -> String {
-        let page = self.get(space_path).await;
+        let page = self.get(&format!("{space_path}/record")).await;
         let at = page
             .body
             .find("class=\"fingerprint\">")

@@ -166,13 +166,16 @@ async fn a_week_of_promises_shows_in_the_reliability_counts(backend: Backend) {
     // Sam: five kept (one after a settled dispute), one missed, one renegotiated, and the
     // one-off never reported.
     assert!(
-        list.body
-            .contains("<td>Last 30 days</td><td>5</td><td>1</td><td>1</td><td>1</td><td>0</td>"),
+        list.body.contains(concat!(
+            r#"<td data-label="Period">Last 30 days</td><td data-label="Kept">5</td>"#,
+            r#"<td data-label="Missed">1</td><td data-label="Renegotiated">1</td>"#,
+            r#"<td data-label="Not reported">1</td><td data-label="Disputed">0</td>"#
+        )),
         "{}",
         list.text()
     );
     assert!(
-        list.has("run of kept: 1"),
+        list.has("how promises went (the last one was kept)"),
         "the miss on day five broke the run; day seven started a new one"
     );
     // The one-off fell due on day two and was never reported: after the grace period it says so.
@@ -273,7 +276,7 @@ async fn only_the_right_partner_can_take_each_promise_step(backend: Backend) {
     ok(
         &alex,
         &format!("{promise}/actions"),
-        &[("action", "accept_release")],
+        &[("action", "accept_release"), ("confirmed", "yes")],
     )
     .await;
     assert!(sam.get(&promise).await.has("released by both"));

@@ -26,3 +26,5 @@ mod startup;
 mod store;
 mod templates;
 mod together_and_repair;
+mod undo;
+mod words;

@@ -239,6 +239,8 @@ GET  /journal/{entry}/delete                        405  405       405       405
 POST /journal/{entry}/delete                        403  303       404       404       404       404       404       404       404  // Sam deletes his own entry; then it is gone
 GET  /help/safety                                   200  200       200       200       200       200       200       200       200
 POST /help/safety                                   403  405       405       405       405       405       405       405       405
+GET  /help/approach                                 200  200       200       200       200       200       200       200       200
+POST /help/approach                                 403  405       405       405       405       405       405       405       405
 GET  /static/style.css                              200  200       200       200       200       200       200       200       200
 POST /static/style.css                              403  405       405       405       405       405       405       405       405
 GET  /static/app.js                                 200  200       200       200       200       200       200       200       200

@@ -6,6 +6,7 @@ use crate::helpers::{Backend, couple, spawn_app};
 
 crate::on_both_databases!(
     the_record_page_lists_every_event_with_its_short_hash,
+    the_record_page_shows_the_newest_entries_first_a_page_at_a_time,
     an_export_verifies_and_a_hand_edited_one_names_the_event,
     the_first_events_are_space_created_and_partner_joined,
     an_event_this_version_cannot_read_is_kept_and_said_so,
@@ -27,7 +28,7 @@ async fn the_record_page_lists_every_event_with_its_short_hash(backend: Backend)
     let alexs = alex.get(&format!("{space}/record")).await;
     assert!(alexs.reads("Sam created the space"));
     assert!(alexs.reads("You joined the space"));
-    // Both see the same fingerprint there as on the space page.
+    // Both see the same fingerprint on the record page.
     let fingerprint = sam.fingerprint(&space).await;
     assert!(page.has(&fingerprint) && alexs.has(&fingerprint));
     let id = space
@@ -37,6 +38,89 @@ async fn the_record_page_lists_every_event_with_its_short_hash(backend: Backend)
     let events = app.app.store().events_after(id, 0).await.expect("events");
     for e in &events {
         assert!(page.has(&goldseam::domain::record::short_hash(&e.hash)));
+    }
+}
+
+/// Fifty entries to a page, the newest first, with plain links between the pages; the
+/// chain check and the fingerprint stay in their own panel above the entries on every page.
+/// A page that does not exist (past the last, zero, not a number) is not found: the app's
+/// own links never lead there, and another page shown under that address would mislead.
+async fn the_record_page_shows_the_newest_entries_first_a_page_at_a_time(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    for n in 1..=58 {
+        crate::helpers::ok(
+            &alex,
+            &format!("{space}/questions"),
+            &[("text", &format!("Question number {n}?"))],
+        )
+        .await;
+    }
+    let id = space
+        .trim_start_matches("/spaces/")
+        .parse()
+        .expect("space id");
+    let events = app.app.store().events_after(id, 0).await.expect("events");
+    assert_eq!(events.len(), 60);
+    let newest_first: Vec<String> = events
+        .iter()
+        .rev()
+        .map(|e| {
+            format!(
+                "<code>{}</code>",
+                goldseam::domain::record::short_hash(&e.hash)
+            )
+        })
+        .collect();
+    let (on_first, on_second) = newest_first.split_at(50);
+
+    let first = sam.get(&format!("{space}/record")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let second = sam.get(&format!("{space}/record?page=2")).await;
+    assert_eq!(second.status, StatusCode::OK);
+    for (page, here, elsewhere) in [
+        (&first, on_first, on_second),
+        (&second, on_second, on_first),
+    ] {
+        let at: Vec<usize> = here
+            .iter()
+            .map(|h| {
+                page.body
+                    .find(h.as_str())
+                    .unwrap_or_else(|| panic!("{h} on its page"))
+            })
+            .collect();
+        assert!(at.is_sorted(), "newest first: {at:?}");
+        assert!(
+            elsewhere.iter().all(|h| !page.has(h)),
+            "one page's entries only"
+        );
+        let panel = page.body.find("id=\"about-record\"").expect("the panel");
+        let fingerprint = page
+            .body
+            .find("class=\"fingerprint\"")
+            .expect("fingerprint");
+        let entries = page.body.find("id=\"entries\"").expect("the entries");
+        assert!(panel < fingerprint && fingerprint < entries);
+        assert!(page.has("The chain checks out."));
+        assert!(page.reads("Page") && page.reads("of 2"));
+    }
+    assert!(first.reads("Older entries") && !first.reads("Newer entries"));
+    assert!(first.has(&format!("href=\"{space}/record?page=2\" rel=\"next\"")));
+    assert!(!first.has("rel=\"prev\""));
+    assert!(second.reads("Newer entries") && !second.reads("Older entries"));
+    assert!(second.has(&format!("href=\"{space}/record\" rel=\"prev\"")));
+    assert!(!second.has("rel=\"next\""));
+    let one = sam.get(&format!("{space}/record?page=1")).await;
+    assert!(one.has(&on_first[0]) && !one.has(&on_second[0]));
+    for bad in ["3", "0", "-1", "two", ""] {
+        let page = sam.get(&format!("{space}/record?page={bad}")).await;
+        let expected = if bad.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(page.status, expected, "page={bad}");
     }
 }
 

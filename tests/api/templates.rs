@@ -27,11 +27,21 @@ fn every_csrf_field_is_written_by_the_macro() {
                 1,
                 "the macro writes the field once"
             );
+            assert_eq!(
+                text.matches(r#"name="form_token""#).count(),
+                1,
+                "beside it, the token of the form's rendering (web/once.rs), once"
+            );
             continue;
         }
         // Any spelling of the attribute: quotes or none, spaces around `=`.
         let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        for raw in [r#"name="csrf""#, "name='csrf'", "name=csrf"] {
+        for raw in [
+            r#"name="csrf""#,
+            "name='csrf'",
+            "name=csrf",
+            r#"name="form_token""#,
+        ] {
             if squeezed.contains(raw) {
                 offenders.push(name.clone());
             }

@@ -225,7 +225,12 @@ async fn the_hurt_partner_sets_the_pace_and_confirms_stages(backend: Backend) {
     assert!(sam.get(&space).await.has("stage: Atone"));
 
     // Sam proposes moving on; only Alex confirms.
-    ok(&sam, &format!("{breach}/stage"), &[("direction", "on")]).await;
+    ok(
+        &sam,
+        &format!("{breach}/stage"),
+        &[("direction", "on"), ("confirmed", "yes")],
+    )
+    .await;
     let page = sam.get(&breach).await;
     let proposal = page.value_of_name("proposal").expect("a pending proposal");
     let wrong = sam
@@ -243,12 +248,21 @@ async fn the_hurt_partner_sets_the_pace_and_confirms_stages(backend: Backend) {
     ok(
         &alex,
         &format!("{breach}/stage"),
-        &[("proposal", &proposal), ("answer", "confirm")],
+        &[
+            ("proposal", &proposal),
+            ("answer", "confirm"),
+            ("confirmed", "yes"),
+        ],
     )
     .await;
     assert!(sam.get(&breach).await.has("Stage of repair: Attune"));
     // Going back is allowed and recorded: the hurt partner's own proposal takes effect.
-    ok(&alex, &format!("{breach}/stage"), &[("direction", "back")]).await;
+    ok(
+        &alex,
+        &format!("{breach}/stage"),
+        &[("direction", "back"), ("confirmed", "yes")],
+    )
+    .await;
     let page = sam.get(&breach).await;
     assert!(page.has("Stage of repair: Atone"));
     assert!(

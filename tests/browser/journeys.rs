@@ -59,12 +59,14 @@ pub(crate) async fn meet(sam: &Browser, alex: &Browser) -> String {
 
     sam.goto(&space).await;
     assert!(sam.sees("A shared space for you (Sam) and Alex.").await);
+    // The fingerprint is on the record page, beside what it means.
+    sam.goto(&format!("{space}/record")).await;
+    alex.goto(&format!("{space}/record")).await;
     assert_eq!(
         fingerprint(sam).await,
         fingerprint(alex).await,
         "both see the same record fingerprint"
     );
-    sam.goto(&format!("{space}/record")).await;
     assert!(sam.sees("Alex joined the space").await);
     sam.check("record").await;
     space
@@ -152,7 +154,7 @@ async fn own_up(javascript: bool) {
         alex.text().await
     );
     sam.goto(&space).await;
-    assert!(sam.sees("Answer the breach").await);
+    assert!(sam.sees("and say how you see it").await);
     sam.goto(&breach).await;
     sam.click("input[name=response][value=acknowledged]").await;
     sam.press("Answer").await;
@@ -463,9 +465,15 @@ async fn check_in_and_reconnect(javascript: bool) {
         "{}",
         sam.text().await
     );
-    sam.press("Propose moving on").await;
+    // Each stage move first says what it does and asks to confirm.
+    sam.press("Propose moving to Attune").await;
+    assert!(sam.sees("Nothing changes until Alex confirms").await);
+    sam.press("Propose moving to Attune").await;
     alex.goto(&breach).await;
-    alex.press("Confirm").await;
+    alex.press("Move to Attune").await;
+    assert!(alex.sees("moves from Atone to Attune now").await);
+    alex.check("stage-confirm").await;
+    alex.press("Move to Attune").await;
     assert!(alex.sees("Stage of repair: Attune").await);
     alex.check("breach-attune").await;
     alex.goto(&format!("{space}/stages")).await;

@@ -14,4 +14,5 @@ mod counsellor;
 mod harness;
 mod journal;
 mod journeys;
+mod phone;
 mod quick_exit;

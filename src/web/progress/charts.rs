@@ -452,7 +452,7 @@ pub fn feelings(state: &SpaceState, trends: &Trends, which: usize) -> Option<Cha
         )
     } else {
         format!(
-            "For each week from {} to {}, how strongly (1 to 5) {who} named each feeling in a revealed check-in; darker is stronger, an empty cell means not named. Feelings named: {}.",
+            "For each week from {} to {}, how strongly (1 to 5) {who} named each feeling in a revealed check-in. The more a cell stands out from the background, the stronger the feeling; an empty cell means not named. Feelings named: {}.",
             day_label(trends.range.from),
             day_label(trends.range.to),
             named

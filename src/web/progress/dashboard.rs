@@ -21,7 +21,7 @@ use super::{
 use crate::domain::calendar::Zone;
 use crate::domain::counsel::Scope;
 use crate::domain::quick_exit::ExitTo;
-use crate::domain::record::{self as chain, RecordedEvent};
+use crate::domain::record::RecordedEvent;
 use crate::domain::space::SpaceState;
 use crate::domain::trends::Trends;
 use crate::domain::{PersonId, SpaceId};
@@ -35,7 +35,6 @@ struct DashboardPage {
     me: String,
     partner: Option<String>,
     invite_link: Option<String>,
-    fingerprint: String,
     events: u64,
     waiting: Vec<(String, String)>,
     /// Each breach with its stage and pace, e.g. ("The messages", "Atone", "2 of 4 topics ready").
@@ -53,6 +52,14 @@ struct DashboardPage {
     damaged: bool,
     /// A counsellor has access: the signals then stop offering to invite one.
     counsellor_active: bool,
+}
+
+impl DashboardPage {
+    /// Signals other than safety, which share one card after what is waiting (the safety
+    /// card has its own, first: docs/safety.md).
+    fn other_signals(&self) -> bool {
+        self.signals.iter().any(|s| !s.safety)
+    }
 }
 
 /// The dashboard loads its own state (it also records milestones and reads the newest
@@ -195,13 +202,13 @@ fn dashboard_page(
             signed_in: true,
             csrf: String::new(),
             exit_to: ExitTo::default().href().to_owned(),
+            here: String::new(),
         },
         space: state.id,
         name: state.name.clone(),
         me: me.map(|p| p.display_name.clone()).unwrap_or_default(),
         partner: state.partner_of(viewer).map(|p| p.display_name.clone()),
         invite_link: None,
-        fingerprint: chain::fingerprint(&state.head_hash),
         events: state.head_seq,
         damaged: state.damage.is_damaged(),
         counsellor_active: state.counsel.active(&state.partner_ids()).is_some(),

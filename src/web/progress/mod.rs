@@ -14,7 +14,7 @@ pub use dashboard::dashboard_html;
 
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Name, display_name, format_time};
+use super::view::{Name, days_before, display_name, format_time};
 use crate::domain::calendar::Zone;
 use crate::domain::milestones::{self, MilestoneKind};
 use crate::domain::progress::{
@@ -100,10 +100,10 @@ fn evidence_line(
                 })
                 .collect();
             format!(
-                "{}: {} in the check-in of {}",
+                "{}: {} in the check-in for {}",
                 who(state, viewer, *person),
                 feelings.join(", "),
-                period.starts_on
+                days_before(period.starts_on, period.ends_on)
             )
         }
         Evidence::TrustHeld {
@@ -133,8 +133,8 @@ fn evidence_line(
                 .map(|p| who(state, viewer, *p).object().to_owned())
                 .collect();
             format!(
-                "The check-in of {}: no answer from {}",
-                period.starts_on,
+                "The check-in for {}: no answer from {}",
+                days_before(period.starts_on, period.ends_on),
                 names.join(" and ")
             )
         }
@@ -177,7 +177,13 @@ pub fn signals(
             explanation,
             steps,
             help: s.help_page(),
-            range: format!("{} to {}", date(s.from_us), date(s.to_us)),
+            // A finding ends where its last period ends, at the midnight that begins the
+            // next day: the last day shown is the one before it.
+            range: format!(
+                "{} to {}",
+                date(s.from_us),
+                date(s.to_us.saturating_sub(1).max(s.from_us))
+            ),
             findings: s
                 .findings
                 .iter()
