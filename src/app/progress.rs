@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use super::{App, AppError, Session};
+use crate::domain::PersonId;
 use crate::domain::progress;
 use crate::domain::record::RecordedEvent;
 use crate::domain::space::{self, Command, SpaceEvent, SpaceState};
-use crate::domain::{PersonId, SpaceId};
 
 /// How many of the newest events the dashboard lists.
 pub const RECENT_EVENTS: usize = 8;
@@ -54,15 +54,20 @@ impl App {
         Ok(recent)
     }
 
-    /// A space's dashboard for a partner. Milestones reached since anyone last looked are
-    /// recorded as shown first, so each is celebrated once and its date never moves.
-    #[tracing::instrument(skip_all, fields(space = %space))]
+    /// A space's dashboard for a partner, from the state the page context just loaded (no
+    /// second read of the head). Milestones reached since anyone last looked are recorded
+    /// as shown first, so each is celebrated once and its date never moves.
+    #[tracing::instrument(skip_all, fields(space = %loaded.id))]
     pub async fn dashboard(
         &self,
         session: &Session,
-        space: SpaceId,
+        loaded: Arc<SpaceState>,
     ) -> Result<Dashboard, AppError> {
-        let mut state = self.space_for(session.person, space).await?;
+        if !loaded.is_partner(session.person) {
+            return Err(AppError::NotFound);
+        }
+        let space = loaded.id;
+        let mut state = loaded;
         let now_us = self.clock().now_us();
         let reached = progress::reached_but_not_shown(&state, now_us);
         if state.is_full() && !reached.is_empty() {

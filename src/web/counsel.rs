@@ -201,12 +201,12 @@ fn name_of(state: &SpaceState, person: &str) -> String {
 
 fn notes(page: &InSpace, engagement: Option<EntryId>) -> Vec<NoteLine> {
     let state = &page.state;
-    state
-        .counsel
-        .notes
-        .iter()
-        .rev()
-        .filter(|n| engagement.is_none_or(|e| n.engagement == e))
+    let shown = match engagement {
+        Some(e) => state.counsel.notes_of(e),
+        None => state.counsel.notes.iter().rev().collect(),
+    };
+    shown
+        .into_iter()
         .map(|n| NoteLine {
             when: format_time(n.at_us, &page.zone),
             who: if n.author == page.me() {

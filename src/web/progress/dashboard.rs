@@ -73,7 +73,7 @@ pub async fn show(
         return counsellor_dashboard(&page, counsel).await;
     }
     let app = &page.app;
-    let dashboard = app.dashboard(&page.session, page.space()).await?;
+    let dashboard = app.dashboard(&page.session, page.state.clone()).await?;
     let kept = cookie_value(&headers, INVITE_COOKIE, app.settings().secure_cookies);
     let invite_link = app.pending_invite_link(&dashboard.state, kept).await?;
     let mut shown = dashboard_page(
