@@ -338,6 +338,8 @@ impl App {
             state,
             now_us,
             recent,
+            // A counsellor marks nothing: what is new is the partners' to see.
+            marks: crate::domain::seen::Marks::default(),
         })
     }
 

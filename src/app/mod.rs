@@ -39,6 +39,7 @@ mod progress;
 mod promises;
 mod repair;
 mod reports;
+mod seen;
 mod spaces;
 mod together;
 

@@ -7,6 +7,7 @@ use super::{App, AppError, Session};
 use crate::domain::PersonId;
 use crate::domain::progress;
 use crate::domain::record::RecordedEvent;
+use crate::domain::seen::{Mark, Marks};
 use crate::domain::space::{self, Command, SpaceEvent, SpaceState};
 
 /// How many of the newest events the dashboard lists.
@@ -22,6 +23,9 @@ pub struct Dashboard {
     pub now_us: i64,
     /// The newest events the viewer may see, newest first.
     pub recent: Vec<RecordedEvent>,
+    /// What the viewer had seen or marked before this visit (a milestone is new to them
+    /// only on the first visit that shows it).
+    pub marks: Marks,
 }
 
 impl App {
@@ -70,7 +74,9 @@ impl App {
         let mut state = loaded;
         let now_us = self.clock().now_us();
         let reached = progress::reached_but_not_shown(&state, now_us);
-        if state.is_full() && !reached.is_empty() {
+        // Milestones wait until the hurt partner says they are open to them.
+        let welcome = state.repair.open_to_appreciation(&state.own_up);
+        if state.is_full() && welcome && !reached.is_empty() {
             // Best effort: a busy record must not keep anyone from their page; the next
             // visit records what this one could not.
             match self
@@ -87,10 +93,23 @@ impl App {
             }
         }
         let recent = self.recent(&state, session.person, now_us).await?;
+        let marks = self.my_marks(session, &state).await?;
+        if welcome {
+            let seen = state
+                .milestones
+                .shown
+                .iter()
+                .map(|c| Mark::Milestone(c.milestone.kind.key().to_owned()));
+            // Best effort, like the milestones themselves: the page is shown either way.
+            if let Err(err) = self.mark(session, &state, &marks, seen).await {
+                tracing::warn!(error = %err, "milestones seen not marked this time");
+            }
+        }
         Ok(Dashboard {
             state,
             now_us,
             recent,
+            marks,
         })
     }
 }

@@ -1200,6 +1200,7 @@ impl Script {
             (1, Topic::Outings, Readiness::NotYet),
             (1, Topic::TellingOthers, Readiness::NotYet),
             (1, Topic::Future, Readiness::OpenToTalk),
+            (20, Topic::Appreciation, Readiness::OpenToTalk),
             (46, Topic::Custom(custom), Readiness::NotYet),
             (60, Topic::Outings, Readiness::OpenToTalk),
             (100, Topic::Outings, Readiness::Ready),

@@ -209,6 +209,19 @@ impl Space {
             && self.act(actor, command.clone())
         {
             self.note(&command);
+            // Now and then a question or a letter is taken back at once, as a slip is,
+            // or (when its partner was shown it) refused.
+            if let Command::OwnUp(
+                ownup::Command::AskQuestion { id, .. } | ownup::Command::SendLetter { id, .. },
+            ) = command
+                && step.picks[2].is_multiple_of(8)
+            {
+                let shown = step.picks[1].is_multiple_of(2);
+                self.act(
+                    actor,
+                    Command::OwnUp(ownup::Command::Withdraw { entry: id, shown }),
+                );
+            }
         }
     }
 

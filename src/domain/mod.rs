@@ -79,6 +79,7 @@ pub mod record;
 pub mod refusal;
 pub mod repair;
 pub mod reports;
+pub mod seen;
 pub mod space;
 pub mod together;
 pub mod trends;

@@ -424,6 +424,12 @@ pub struct LetterSent {
     pub text: String,
 }
 
+/// An entry taken back by its writer soon after writing it, before their partner saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryWithdrawn {
+    pub entry: EntryId,
+}
+
 /// The owning-up events, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -437,6 +443,7 @@ pub enum Event {
     ApologySent(ApologySent),
     ApologyResponded(ApologyResponded),
     LetterSent(LetterSent),
+    EntryWithdrawn(EntryWithdrawn),
 }
 
 event_kinds!(
@@ -450,6 +457,7 @@ event_kinds!(
     ApologySent => "apology.sent",
     ApologyResponded => "apology.responded",
     LetterSent => "letter.sent",
+    EntryWithdrawn => "entry.withdrawn",
 );
 
 /// Folds one event, written by `author` (whose partner is `other`) at `at_us`. Events that
@@ -573,6 +581,11 @@ pub fn apply(
                 });
             }
         }
+        Event::EntryWithdrawn(e) => {
+            if let Some(found) = state.withdrawable(e.entry, author) {
+                state.take_back(e.entry, found);
+            }
+        }
     }
 }
 
@@ -627,6 +640,13 @@ pub enum Command {
     SendLetter {
         id: EntryId,
         text: Text,
+    },
+    /// Takes back an entry of the actor's own: a part of their account, a question no one
+    /// has answered, or a letter. `shown` says whether the partner has been shown it (kept
+    /// outside the record, so the caller looks it up).
+    Withdraw {
+        entry: EntryId,
+        shown: bool,
     },
 }
 
@@ -853,8 +873,108 @@ pub fn decide(
                 text: text.0,
             })
         }
+        Command::Withdraw { entry, shown } => {
+            let found = state.withdrawable(entry, me).ok_or(Refusal::NotFound)?;
+            if let Withdrawable::Disclosure { breach, .. } = found
+                && state
+                    .breach(breach)
+                    .is_some_and(|b| b.corrections_of(entry).next().is_some())
+            {
+                return Err(Refusal::NotNow(
+                    "A later entry corrects this one, so both stay as they are.",
+                ));
+            }
+            if ctx.now_us.saturating_sub(found.written_at_us()) > WITHDRAW_WINDOW_US {
+                return Err(Refusal::NotNow(
+                    "An entry can be withdrawn only in the first 10 minutes after writing it. \
+                     You can add a correction or a new entry instead.",
+                ));
+            }
+            if shown {
+                return Err(Refusal::NotNow(
+                    "Your partner has already been shown this entry, so it stays. You can add \
+                     a correction or a new entry instead.",
+                ));
+            }
+            Event::EntryWithdrawn(EntryWithdrawn { entry })
+        }
     };
     Ok(vec![event])
+}
+
+/// How long after writing an entry its writer may still withdraw it (if their partner has
+/// not been shown it yet).
+pub const WITHDRAW_WINDOW_US: i64 = 10 * 60 * 1_000_000;
+
+/// An entry its writer could withdraw, and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawable {
+    Disclosure { breach: EntryId, at_us: i64 },
+    Question { at_us: i64 },
+    Letter { at_us: i64 },
+}
+
+impl Withdrawable {
+    pub fn written_at_us(self) -> i64 {
+        match self {
+            Self::Disclosure { at_us, .. } | Self::Question { at_us } | Self::Letter { at_us } => {
+                at_us
+            }
+        }
+    }
+}
+
+impl OwnUp {
+    /// `entry`, if it is one `writer` wrote that a withdrawal could take back: a part of
+    /// their account, a question of theirs with one round and no answer, a letter of theirs.
+    /// (The window and whether the partner saw it are for `decide`.)
+    pub fn withdrawable(&self, entry: EntryId, writer: PersonId) -> Option<Withdrawable> {
+        let disclosure = self.breaches.iter().find_map(|b| {
+            let e = b.disclosure.iter().find(|e| e.id == entry)?;
+            (b.broke_trust == writer).then_some(Withdrawable::Disclosure {
+                breach: b.id,
+                at_us: e.at_us,
+            })
+        });
+        let question = || {
+            let q = self.question(entry)?;
+            let untouched = q.rounds.len() == 1
+                && q.rounds.iter().all(|r| r.answer.is_none())
+                && q.settled_at_us.is_none();
+            (q.asker == writer && untouched).then(|| Withdrawable::Question {
+                at_us: q.asked_at_us(),
+            })
+        };
+        let letter = || {
+            let l = self.letter(entry)?;
+            (l.author == writer).then_some(Withdrawable::Letter {
+                at_us: l.sent_at_us,
+            })
+        };
+        disclosure.or_else(question).or_else(letter)
+    }
+
+    /// Whether `writer` may still withdraw `entry` at `now_us`, as far as the record alone
+    /// says (the page also asks whether the partner was shown it).
+    pub fn may_withdraw(&self, entry: EntryId, writer: PersonId, now_us: i64) -> bool {
+        self.withdrawable(entry, writer).is_some_and(|w| {
+            now_us.saturating_sub(w.written_at_us()) <= WITHDRAW_WINDOW_US
+                && !matches!(w, Withdrawable::Disclosure { breach, .. }
+                    if self.breach(breach).is_some_and(|b| b.corrections_of(entry).next().is_some()))
+        })
+    }
+
+    fn take_back(&mut self, entry: EntryId, found: Withdrawable) {
+        match found {
+            Withdrawable::Disclosure { breach, .. } => {
+                if let Some(b) = self.breach_mut(breach) {
+                    b.disclosure.retain(|e| e.id != entry);
+                }
+            }
+            Withdrawable::Question { .. } => self.questions.retain(|q| q.id != entry),
+            Withdrawable::Letter { .. } => self.letters.retain(|l| l.id != entry),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -934,6 +1054,124 @@ mod tests {
             ),
             Err(Refusal::NotNow("This has already been answered."))
         );
+    }
+
+    fn account_entry(c: &mut Couple, b: EntryId, words: &str) -> EntryId {
+        let id = EntryId::random();
+        c.when(
+            c.broke,
+            Command::AddDisclosure {
+                breach: b,
+                id,
+                text: text(words),
+                corrects: None,
+            },
+        )
+        .expect("written");
+        id
+    }
+
+    #[test]
+    fn a_slip_in_the_account_can_be_withdrawn_within_ten_minutes_by_its_writer_only() {
+        let mut c = Couple::new();
+        let b = c.breach_by(c.hurt);
+        let entry = account_entry(&mut c, b, "Sent to the wrong breach.");
+        let withdraw = |shown| Command::Withdraw { entry, shown };
+        assert_eq!(c.when(c.hurt, withdraw(false)), Err(Refusal::NotFound));
+        assert!(matches!(
+            c.when(c.broke, withdraw(true)),
+            Err(Refusal::NotNow(m)) if m.contains("already been shown")
+        ));
+        c.now_us += WITHDRAW_WINDOW_US;
+        assert_eq!(
+            c.when(c.broke, withdraw(false)),
+            Ok(vec![Event::EntryWithdrawn(EntryWithdrawn { entry })])
+        );
+        assert!(c.state.breach(b).is_some_and(|b| b.disclosure.is_empty()));
+        assert_eq!(
+            c.when(c.broke, withdraw(false)),
+            Err(Refusal::NotFound),
+            "once withdrawn it is gone"
+        );
+    }
+
+    #[test]
+    fn after_ten_minutes_or_once_corrected_an_entry_stays() {
+        let mut c = Couple::new();
+        let b = c.breach_by(c.hurt);
+        let old = account_entry(&mut c, b, "The first part.");
+        c.now_us += WITHDRAW_WINDOW_US + 1;
+        assert!(matches!(
+            c.when(c.broke, Command::Withdraw { entry: old, shown: false }),
+            Err(Refusal::NotNow(m)) if m.contains("first 10 minutes")
+        ));
+        let fresh = account_entry(&mut c, b, "A second part.");
+        c.when(
+            c.broke,
+            Command::AddDisclosure {
+                breach: b,
+                id: EntryId::random(),
+                text: text("A correction of the second part."),
+                corrects: Some(fresh),
+            },
+        )
+        .expect("corrected");
+        assert!(matches!(
+            c.when(c.broke, Command::Withdraw { entry: fresh, shown: false }),
+            Err(Refusal::NotNow(m)) if m.contains("corrects this one")
+        ));
+        assert!(!c.state.may_withdraw(fresh, c.broke, c.now_us));
+    }
+
+    #[test]
+    fn an_unanswered_question_and_a_letter_can_be_withdrawn_an_answered_one_cannot() {
+        let mut c = Couple::new();
+        let (q, answered, letter) = (EntryId::random(), EntryId::random(), EntryId::random());
+        for id in [q, answered] {
+            c.when(
+                c.hurt,
+                Command::AskQuestion {
+                    id,
+                    breach: None,
+                    text: text("When did it start?"),
+                },
+            )
+            .expect("asked");
+        }
+        c.when(
+            c.broke,
+            Command::AnswerQuestion {
+                question: answered,
+                text: text("In May."),
+            },
+        )
+        .expect("answered");
+        c.when(
+            c.hurt,
+            Command::SendLetter {
+                id: letter,
+                text: text("Dear you."),
+            },
+        )
+        .expect("sent");
+        assert!(c.state.may_withdraw(q, c.hurt, c.now_us));
+        assert!(!c.state.may_withdraw(answered, c.hurt, c.now_us));
+        assert!(
+            !c.state.may_withdraw(letter, c.broke, c.now_us),
+            "not theirs"
+        );
+        for entry in [q, letter] {
+            c.when(
+                c.hurt,
+                Command::Withdraw {
+                    entry,
+                    shown: false,
+                },
+            )
+            .expect("withdrawn");
+        }
+        assert!(c.state.question(q).is_none() && c.state.letter(letter).is_none());
+        assert!(c.state.question(answered).is_some());
     }
 
     #[test]

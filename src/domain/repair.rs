@@ -84,12 +84,16 @@ pub enum Topic {
     Outings,
     TellingOthers,
     Future,
+    /// Hearing appreciation and marking progress together: until the hurt partner is open
+    /// to it, the app neither asks for appreciations nor celebrates milestones.
+    Appreciation,
     Custom(EntryId),
 }
 
 impl Topic {
     /// The topics every breach has, in the order they are shown.
-    pub const STANDARD: [Self; 4] = [
+    pub const STANDARD: [Self; 5] = [
+        Self::Appreciation,
         Self::PhysicalIntimacy,
         Self::Outings,
         Self::TellingOthers,
@@ -103,6 +107,7 @@ impl Topic {
             Self::Outings => "outings".into(),
             Self::TellingOthers => "telling_others".into(),
             Self::Future => "future".into(),
+            Self::Appreciation => "appreciation".into(),
             Self::Custom(id) => id.to_string(),
         }
     }
@@ -114,6 +119,7 @@ impl Topic {
             Self::Outings => Some("Going out as a couple"),
             Self::TellingOthers => Some("Telling family or friends"),
             Self::Future => Some("Talking about our future"),
+            Self::Appreciation => Some("Hearing appreciation and marking progress"),
             Self::Custom(_) => None,
         }
     }
@@ -455,6 +461,19 @@ impl Repair {
     /// The hurt partner's readiness on one topic of one breach; `None` if not said yet.
     pub fn readiness(&self, breach: EntryId, topic: Topic) -> Option<Readiness> {
         self.pace(breach).and_then(|p| p.readiness(topic))
+    }
+
+    /// Whether appreciation and milestones are welcome yet: every breach's hurt partner
+    /// has said they are open to them (or ready). Before any breach is recorded there is
+    /// no one to say so, and the app waits too.
+    pub fn open_to_appreciation(&self, own_up: &OwnUp) -> bool {
+        !own_up.breaches.is_empty()
+            && own_up.breaches.iter().all(|b| {
+                matches!(
+                    self.readiness(b.id, Topic::Appreciation),
+                    Some(Readiness::OpenToTalk | Readiness::Ready)
+                )
+            })
     }
 
     /// Every topic of a breach's pace, the standard ones first, then the added ones.
@@ -1052,6 +1071,7 @@ mod tests {
         assert_eq!(
             topics,
             vec![
+                ("Hearing appreciation and marking progress".to_owned(), None),
                 ("Physical intimacy".to_owned(), None),
                 ("Going out as a couple".to_owned(), None),
                 ("Telling family or friends".to_owned(), None),

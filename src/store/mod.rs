@@ -750,6 +750,49 @@ impl Store {
         }).await)
     }
 
+    // ---- what each person has seen or marked (outside the record) ----------------------
+
+    /// The marks `person` has made in `space`, as stored (see `domain::seen`).
+    #[tracing::instrument(skip_all)]
+    pub async fn marks(&self, space: SpaceId, person: PersonId) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT mark FROM seen WHERE space_id = $1 AND person_id = $2")
+                .bind(space.to_string())
+                .bind(person.to_string())
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(|(mark,)| mark).collect())
+    }
+
+    /// Stores marks of `person` in `space`; one already made stays as it is.
+    #[tracing::instrument(skip_all)]
+    pub async fn add_marks(
+        &self,
+        space: SpaceId,
+        person: PersonId,
+        marks: &[String],
+    ) -> Result<(), StoreError> {
+        if marks.is_empty() {
+            return Ok(());
+        }
+        let (space, person) = (space.to_string(), person.to_string());
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
+            for mark in marks {
+                sqlx::query(
+                    "INSERT INTO seen (space_id, person_id, mark) VALUES ($1, $2, $3)
+                     ON CONFLICT (space_id, person_id, mark) DO NOTHING",
+                )
+                .bind(&space)
+                .bind(&person)
+                .bind(mark)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ok(())
+        }).await)
+    }
+
     // ---- spaces and their records -----------------------------------------------------
 
     /// The seq of a space's newest event: one indexed read. `None` if there is no such space.

@@ -5,6 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
+use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -19,6 +20,7 @@ use crate::domain::calendar::{parse_date, utc_date};
 use crate::domain::ownup::{
     self, Acknowledgment, Breach, BreachKind, Command, Text, Waiting, limits,
 };
+use crate::domain::seen::Marks;
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
@@ -54,6 +56,17 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(Strin
             _ => None,
         })
         .collect()
+}
+
+/// Before any breach is recorded, the first step is writing down what happened.
+pub fn first_steps(state: &SpaceState, viewer: PersonId, _marks: &Marks) -> Vec<(String, String)> {
+    if state.partner_of(viewer).is_none() || !state.own_up.breaches.is_empty() {
+        return Vec::new();
+    }
+    vec![(
+        "Begin by writing down what happened: either of you can record it".to_owned(),
+        format!("/spaces/{}/breaches", state.id),
+    )]
 }
 
 /// Record-page wording for recording and answering a breach.
@@ -273,17 +286,40 @@ struct BreachPage {
     sections: Vec<String>,
 }
 
-async fn breach(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response, WebError> {
+/// `?saved=<topic>`: the pace topic just saved.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct BreachQuery {
+    saved: String,
+}
+
+async fn breach(
+    page: InSpace,
+    EntryPath(_, id): EntryPath,
+    Query(query): Query<BreachQuery>,
+) -> Result<Response, WebError> {
     let breach = page.state.own_up.breach(id).ok_or_else(not_found)?;
+    let (app, session, state) = (&page.app, &page.session, &page.state);
+    let marks = app.my_marks(session, state).await?;
+    let partner_marks = match state.partner_of(page.me()) {
+        Some(p) => app.marks_of(session, state, p.person).await?,
+        None => Marks::default(),
+    };
     let on = OnBreach {
         page: &page,
         breach,
+        marks: &marks,
+        partner_marks: &partner_marks,
+        saved: Some(query.saved.as_str()).filter(|s| !s.is_empty()),
     };
     let sections = super::ON_BREACH_PAGE
         .iter()
         .map(|section| section(&on))
         .collect::<Result<Vec<_>, _>>()
         .map_err(anyhow::Error::new)?;
+    // What the partner wrote here has now been shown to the viewer.
+    app.shown(session, state, &shown_on_breach(state, breach, page.me()))
+        .await;
     let people = &page.people;
     Ok(BreachPage {
         chrome: page.chrome(),
@@ -298,6 +334,23 @@ async fn breach(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response, 
         sections,
     }
     .into_response())
+}
+
+/// The partner's entries the breach's page shows the viewer: the account, and the
+/// questions asked about the breach.
+fn shown_on_breach(state: &SpaceState, breach: &Breach, viewer: PersonId) -> Vec<EntryId> {
+    let account = breach
+        .disclosure
+        .iter()
+        .filter(|_| breach.broke_trust != viewer)
+        .map(|e| e.id);
+    let questions = state
+        .own_up
+        .questions
+        .iter()
+        .filter(|q| q.breach == Some(breach.id) && q.asker != viewer)
+        .map(|q| q.id);
+    account.chain(questions).collect()
 }
 
 #[derive(Deserialize, Default)]

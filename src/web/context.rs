@@ -18,6 +18,7 @@ use crate::app::{App, AppError, ReadAs, Session};
 use crate::domain::calendar::Zone;
 use crate::domain::counsel::Scope;
 use crate::domain::ownup::Breach;
+use crate::domain::seen::Marks;
 use crate::domain::space::SpaceState;
 use crate::domain::{EntryId, PersonId, SpaceId};
 
@@ -159,6 +160,30 @@ pub struct InSpace {
 }
 
 impl InSpace {
+    /// Whether the viewer may still withdraw `entry`: theirs, just written, and not yet
+    /// shown to their partner. A page offers the button only then (see `web::withdrawals`).
+    pub async fn may_withdraw(&self, entry: EntryId) -> Result<bool, WebError> {
+        let me = self.me();
+        if !self.state.own_up.may_withdraw(entry, me, self.now_us) {
+            return Ok(false);
+        }
+        let Some(partner) = self.state.partner_of(me) else {
+            return Ok(true);
+        };
+        let marks = self
+            .app
+            .marks_of(&self.session, &self.state, partner.person)
+            .await?;
+        Ok(!marks.shown(entry))
+    }
+
+    /// Notes that this page showed the viewer these entries of their partner's: from now
+    /// on their writer can no longer withdraw them.
+    pub async fn shown(&self, entries: impl IntoIterator<Item = EntryId>) {
+        let entries: Vec<EntryId> = entries.into_iter().collect();
+        self.app.shown(&self.session, &self.state, &entries).await;
+    }
+
     /// The viewer, as a person.
     pub fn me(&self) -> PersonId {
         match self.reader {
@@ -312,6 +337,12 @@ pub fn scope_words(scope: Scope) -> &'static str {
 pub struct OnBreach<'a> {
     pub page: &'a InSpace,
     pub breach: &'a Breach,
+    /// What the viewer has marked (read, shown), and what their partner has: the writer of
+    /// an account sees the reader's "read", and may withdraw only what was not shown.
+    pub marks: &'a Marks,
+    pub partner_marks: &'a Marks,
+    /// What the page was reached after saving (`?saved=<topic>`), if anything.
+    pub saved: Option<&'a str>,
 }
 
 impl OnBreach<'_> {

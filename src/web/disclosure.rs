@@ -12,16 +12,63 @@ use super::context::{BreachHead, EntryPath, InSpace, OnBreach, optional_form_id}
 use super::error::WebError;
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Chrome, breach_title, format_time, invalid, see_other};
-use crate::domain::EntryId;
+use super::view::{Chrome, Name, breach_title, format_time, invalid, quoted, see_other};
 use crate::domain::ownup::{self, Command, Text, limits};
+use crate::domain::seen::Marks;
 use crate::domain::space::{SpaceEvent, SpaceState};
+use crate::domain::{EntryId, PersonId};
 
 pub fn routes() -> Routes {
-    Routes::new().route(
-        "/spaces/{id}/breaches/{entry}/disclosure",
-        post(add_disclosure),
-    )
+    Routes::new()
+        .route(
+            "/spaces/{id}/breaches/{entry}/disclosure",
+            post(add_disclosure),
+        )
+        .route("/spaces/{id}/breaches/{entry}/read", post(mark_read))
+}
+
+/// The account's first steps: the partner who broke trust writes it ("Write your full
+/// account of “…”" until there is an entry); the hurt partner reads it when ready ("Alex
+/// added to their account of “…”", one line per breach with entries not marked read).
+pub fn first_steps(state: &SpaceState, viewer: PersonId, marks: &Marks) -> Vec<(String, String)> {
+    let write = state
+        .own_up
+        .breaches
+        .iter()
+        .filter(|b| b.broke_trust == viewer && b.disclosure.is_empty() && state.is_full())
+        .map(|b| {
+            (
+                format!("Write your full account of {}", quoted(&b.title)),
+                format!("/spaces/{}/breaches/{}#account", state.id, b.id),
+            )
+        });
+    write.chain(unread(state, viewer, marks)).collect()
+}
+
+fn unread(state: &SpaceState, viewer: PersonId, marks: &Marks) -> Vec<(String, String)> {
+    let writer = state
+        .partner_of(viewer)
+        .map_or("Your partner", |p| p.display_name.as_str());
+    state
+        .own_up
+        .breaches
+        .iter()
+        .filter(|b| b.hurt == viewer && b.disclosure.iter().any(|e| !marks.read(e.id)))
+        .map(|b| {
+            let first = b.disclosure.iter().all(|e| !marks.read(e.id));
+            (
+                if first {
+                    format!(
+                        "{writer} wrote their account of {}: read it when you are ready",
+                        quoted(&b.title)
+                    )
+                } else {
+                    format!("{writer} added to their account of {}", quoted(&b.title))
+                },
+                format!("/spaces/{}/breaches/{}#account", state.id, b.id),
+            )
+        })
+        .collect()
 }
 
 /// Record-page wording for an entry of the account.
@@ -47,6 +94,12 @@ pub struct EntryView {
     pub added_later: Option<i64>,
     pub corrects: Option<EntryId>,
     pub corrected_by: Vec<EntryId>,
+    /// For the reader: not marked read yet.
+    pub new: bool,
+    /// For the writer: their partner marked it read (never when, nor how often).
+    pub read: bool,
+    /// For the writer: still theirs to withdraw (just written, not shown to the partner).
+    pub withdrawable: bool,
 }
 
 #[derive(Template)]
@@ -56,12 +109,18 @@ struct AccountSection {
     breach: BreachHead,
     entries: Vec<EntryView>,
     disclosure_max: usize,
+    /// The writer's name, for the reader's content note.
+    writer: Name,
+    /// The reader has entries not yet marked read.
+    unread: bool,
 }
 
 /// The account, as a section of the breach's page.
 pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
     let breach = on.breach;
     let zone = &on.page.zone;
+    let (page, writing) = (on.page, on.i_broke_trust());
+    let own_up = &page.state.own_up;
     AccountSection {
         chrome: on.page.chrome(),
         breach: on.head(),
@@ -75,9 +134,16 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
                 added_later: breach.days_after_first_account(e),
                 corrects: e.corrects,
                 corrected_by: breach.corrections_of(e.id).map(|c| c.id).collect(),
+                new: !writing && !on.marks.read(e.id),
+                read: writing && on.partner_marks.read(e.id),
+                withdrawable: writing
+                    && !on.partner_marks.shown(e.id)
+                    && own_up.may_withdraw(e.id, page.me(), page.now_us),
             })
             .collect(),
         disclosure_max: limits::DISCLOSURE,
+        writer: page.people.name(breach.broke_trust),
+        unread: !writing && breach.disclosure.iter().any(|e| !on.marks.read(e.id)),
     }
     .render()
 }
@@ -87,6 +153,19 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
 pub(super) struct DisclosureForm {
     text: String,
     corrects: String,
+}
+
+/// The reader marks the account as read so far.
+async fn mark_read(
+    page: InSpace,
+    EntryPath(space, breach): EntryPath,
+) -> Result<Response, WebError> {
+    page.app
+        .mark_account_read(&page.session, &page.state, breach)
+        .await?;
+    Ok(see_other(&format!(
+        "/spaces/{space}/breaches/{breach}#account"
+    )))
 }
 
 async fn add_disclosure(

@@ -85,6 +85,9 @@ async fn letters(page: InSpace) -> Result<Response, WebError> {
     let zone = &page.zone;
     let people = &page.people;
     let drafts = page.app.letter_drafts(&page.session, page.space()).await?;
+    let me = page.me();
+    let theirs = page.state.own_up.letters.iter().filter(|l| l.author != me);
+    page.shown(theirs.map(|l| l.id)).await;
     Ok(LettersPage {
         chrome: page.chrome(),
         space: page.space(),
@@ -259,6 +262,9 @@ async fn write_letter(page: InSpace, Form(form): Form<LetterForm>) -> Result<Res
 struct LetterPage {
     chrome: Chrome,
     space: SpaceId,
+    id: EntryId,
+    /// The writer may still take it back (just sent, not yet shown to the partner).
+    withdrawable: bool,
     from: Name,
     to: Name,
     when: String,
@@ -267,7 +273,14 @@ struct LetterPage {
 
 async fn letter(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response, WebError> {
     let l = page.state.own_up.letter(id).ok_or_else(not_found)?;
+    let mine = l.author == page.me();
+    if !mine {
+        page.shown([l.id]).await;
+    }
+    let withdrawable = mine && page.may_withdraw(l.id).await?;
     Ok(LetterPage {
+        withdrawable,
+        id: l.id,
         chrome: page.chrome(),
         space: page.space(),
         from: page.people.name(l.author),

@@ -34,6 +34,7 @@ mod spaces;
 mod together;
 mod view;
 mod warn;
+mod withdrawals;
 mod wording;
 
 use std::time::Duration;
@@ -47,6 +48,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::App;
 use crate::domain::PersonId;
+use crate::domain::seen;
 use crate::domain::space::{SpaceEvent, SpaceState};
 use routes::Routes;
 
@@ -80,6 +82,18 @@ const WAITING: &[Waiting] = &[
     counsel::waiting,
 ];
 
+/// The steps that begin a repair, for one viewer, given what they have marked: each
+/// capability's, listed before everything else waiting and gone once done.
+type FirstSteps = fn(&SpaceState, PersonId, &seen::Marks) -> Vec<(String, String)>;
+
+/// Record what happened; write the account, or read it when ready; set the pace; ask.
+const FIRST_STEPS: &[FirstSteps] = &[
+    breaches::first_steps,
+    disclosure::first_steps,
+    repair::first_steps,
+    questions::first_steps,
+];
+
 /// A recorded event in words (and where it lives), if the capability owns it.
 type Describe = fn(&SpaceState, &str, &SpaceEvent) -> events::Described;
 
@@ -88,6 +102,7 @@ const DESCRIBE: &[Describe] = &[
     spaces::describe,
     breaches::describe,
     disclosure::describe,
+    withdrawals::describe,
     questions::describe,
     apologies::describe,
     letters::describe,
@@ -107,11 +122,11 @@ type BreachSection = fn(&context::OnBreach) -> Result<String, askama::Error>;
 
 /// The sections of a breach's page below the breach itself, in page order.
 const ON_BREACH_PAGE: &[BreachSection] = &[
-    repair::on_breach,
-    reports::on_breach,
     disclosure::on_breach,
     questions::on_breach,
     apologies::on_breach,
+    repair::on_breach,
+    reports::on_breach,
 ];
 
 /// A section of the Together page, rendered by the capability's own template.
@@ -129,6 +144,7 @@ fn routes() -> Routes {
         .merge(progress::routes())
         .merge(breaches::routes())
         .merge(disclosure::routes())
+        .merge(withdrawals::routes())
         .merge(questions::routes())
         .merge(apologies::routes())
         .merge(letters::routes())

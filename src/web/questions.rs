@@ -20,6 +20,7 @@ use super::view::{
 use super::wording::{self, Checked, ReviewPage};
 use crate::app::{App, AppError};
 use crate::domain::ownup::{self, Command, Question, QuestionStatus, Text, Waiting, limits};
+use crate::domain::seen::Marks;
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
@@ -123,6 +124,25 @@ struct BreachQuestions {
     questions: Vec<QuestionLine>,
 }
 
+/// The hurt partner is invited to ask, until they have asked something.
+pub fn first_steps(state: &SpaceState, viewer: PersonId, _marks: &Marks) -> Vec<(String, String)> {
+    let own_up = &state.own_up;
+    let Some(partner) = state.partner_of(viewer) else {
+        return Vec::new();
+    };
+    let hurt = own_up.breaches.iter().any(|b| b.hurt == viewer);
+    if !hurt || own_up.questions.iter().any(|q| q.asker == viewer) {
+        return Vec::new();
+    }
+    vec![(
+        format!(
+            "Ask {} what you need to know, as often as you need",
+            partner.display_name
+        ),
+        format!("/spaces/{}/questions", state.id),
+    )]
+}
+
 /// The questions about a breach, as a section of its page.
 pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
     BreachQuestions {
@@ -163,6 +183,9 @@ pub(super) struct BreachQuery {
 }
 
 async fn questions(page: InSpace, Query(query): Query<BreachQuery>) -> Result<Response, WebError> {
+    let me = page.me();
+    let theirs = page.state.own_up.questions.iter().filter(|q| q.asker != me);
+    page.shown(theirs.map(|q| q.id)).await;
     Ok(questions_page(&page, query.breach, String::new(), None).into_response())
 }
 
@@ -250,6 +273,8 @@ struct QuestionPage {
     breach: Option<(EntryId, String)>,
     rounds: Vec<RoundView>,
     i_asked: bool,
+    /// The asker may still take it back (just asked, not yet shown to the partner).
+    withdrawable: bool,
     answerer: Name,
     answer_max: usize,
     question_max: usize,
@@ -260,6 +285,10 @@ async fn question(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response
     let people = &page.people;
     let q = page.state.own_up.question(id).ok_or_else(not_found)?;
     let i_asked = q.asker == people.me;
+    if !i_asked {
+        page.shown([q.id]).await;
+    }
+    let withdrawable = i_asked && page.may_withdraw(q.id).await?;
     let answerer = if i_asked {
         Name::Named(people.partner_name.clone())
     } else {
@@ -288,6 +317,7 @@ async fn question(page: InSpace, EntryPath(_, id): EntryPath) -> Result<Response
             })
             .collect(),
         i_asked,
+        withdrawable,
         answerer,
         answer_max: limits::ANSWER,
         question_max: limits::QUESTION,

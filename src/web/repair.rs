@@ -13,9 +13,10 @@ use super::context::{BreachHead, EntryPath, InSpace, OnBreach, form_id};
 use super::error::WebError;
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Chrome, Confirm, confirmed, format_time, invalid, see_other};
+use super::view::{Chrome, Confirm, confirmed, format_time, invalid, quoted, see_other};
 use crate::app::AppError;
 use crate::domain::repair::{self, Command, Direction, Readiness, Stage, Topic, TopicText};
+use crate::domain::seen::Marks;
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 
@@ -39,6 +40,26 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, _now_us: i64) -> Vec<(Strin
                 "Answer a proposed change of stage".to_owned(),
                 format!("/spaces/{}/breaches/{breach}#stage", state.id),
             ),
+        })
+        .collect()
+}
+
+/// The hurt partner sets the pace on each breach before anything else is pushed.
+pub fn first_steps(state: &SpaceState, viewer: PersonId, _marks: &Marks) -> Vec<(String, String)> {
+    state
+        .own_up
+        .breaches
+        .iter()
+        .filter(|b| b.hurt == viewer && state.is_full())
+        .filter(|b| state.repair.pace(b.id).is_none_or(|p| p.changes.is_empty()))
+        .map(|b| {
+            (
+                format!(
+                    "Set your pace for {}: say how ready you feel for each topic",
+                    quoted(&b.title)
+                ),
+                format!("/spaces/{}/breaches/{}#pace", state.id, b.id),
+            )
         })
         .collect()
 }
@@ -90,6 +111,8 @@ pub struct BreachRepair {
     /// The stage a move on or back would reach, by name ("Attune").
     pub on_to: Option<&'static str>,
     pub back_to: Option<&'static str>,
+    /// The topic whose readiness was just saved, to say so beside it.
+    pub saved: Option<String>,
 }
 
 /// Where a practice of a stage lives, if it has been built.
@@ -110,7 +133,10 @@ pub fn on_breach(on: &OnBreach) -> Result<String, askama::Error> {
     BreachRepairSection {
         chrome: on.page.chrome(),
         breach: on.head(),
-        repair: breach_repair(on.page, on.breach.id),
+        repair: BreachRepair {
+            saved: on.saved.map(str::to_owned),
+            ..breach_repair(on.page, on.breach.id)
+        },
     }
     .render()
 }
@@ -182,6 +208,7 @@ fn breach_repair(page: &InSpace, breach: EntryId) -> BreachRepair {
         history,
         on_to: stage.next().map(Stage::name),
         back_to: stage.previous().map(Stage::name),
+        saved: None,
     }
 }
 
@@ -210,8 +237,9 @@ async fn set_pace(
             },
         )
         .await?;
+    let key = topic.key();
     Ok(see_other(&format!(
-        "/spaces/{space}/breaches/{breach}#pace"
+        "/spaces/{space}/breaches/{breach}?saved={key}#pace-{key}"
     )))
 }
 

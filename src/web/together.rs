@@ -48,13 +48,15 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
                 format!("{base}/together#time"),
             )
         });
-    let appreciation =
-        (!state.together.wrote_appreciation_today(viewer, now_us) && state.is_full()).then(|| {
-            (
-                "Write today's appreciation: something you valued about your partner".to_owned(),
-                format!("{base}/together#appreciations"),
-            )
-        });
+    let appreciation = (!state.together.wrote_appreciation_today(viewer, now_us)
+        && state.is_full()
+        && state.repair.open_to_appreciation(&state.own_up))
+    .then(|| {
+        (
+            "Write today's appreciation: something you valued about your partner".to_owned(),
+            format!("{base}/together#appreciations"),
+        )
+    });
     felt.chain(appreciation).collect()
 }
 

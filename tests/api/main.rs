@@ -13,6 +13,7 @@ mod cli;
 mod connections;
 mod counsellor;
 mod faults;
+mod first_weeks;
 mod forms;
 mod keeping_word;
 mod matrix;

@@ -137,6 +137,12 @@ GET  /spaces/{id}/breaches/{entry}/acknowledge      405  405       405       405
 POST /spaces/{id}/breaches/{entry}/acknowledge      403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/breaches/{entry}/disclosure       405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/breaches/{entry}/disclosure       403  422       422       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}/read             405  405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/read             403  409       303       404       404       404       404       404       404
+GET  /spaces/{id}/entries/{entry}/withdraw          405  405       405       405       405       405       405       405       405
+POST /spaces/{id}/entries/{entry}/withdraw          403  404       409       404       404       404       404       404       404
+GET  /spaces/{id}/welcome                           405  405       405       405       405       405       405       405       405
+POST /spaces/{id}/welcome                           403  303       303       404       404       404       404       404       404
 GET  /spaces/{id}/questions                         303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/questions                         403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/questions/{entry}                 303  200       200       404       404       404       404       404       404
@@ -738,6 +744,9 @@ async fn furnish(
         ("breaches", breach_id),
         ("questions", last_segment(&question)),
         ("letters", last_segment(&letter)),
+        // Alex's letter: an entry its writer may withdraw while it is fresh (by now it is
+        // not: Alex is refused, 409, and Sam, whose letter it is not, finds nothing, 404).
+        ("entries", last_segment(&letter)),
         ("apologies", last_segment(&apology)),
         ("reports", report),
         ("promises", last_segment(&promise)),

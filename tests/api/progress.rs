@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, Client, PASSWORD, couple, event_count, ok, spawn_app_long};
+use crate::helpers::{
+    Backend, Client, PASSWORD, breach_recorded_by_alex, couple, event_count, ok, spawn_app_long,
+};
 
 crate::on_both_databases!(
     a_recent_threat_shows_the_safety_signal_with_where_to_find_help,
@@ -116,6 +118,14 @@ async fn milestones_are_celebrated_when_the_record_reaches_them(backend: Backend
     let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
     assert!(!sam.get(&space).await.has("Milestones"));
+    // Milestones wait until Alex, who was hurt, says they are open to marking progress.
+    let breach = breach_recorded_by_alex(&alex, &space).await;
+    ok(
+        &alex,
+        &format!("{breach}/pace"),
+        &[("topic", "appreciation"), ("readiness", "ready")],
+    )
+    .await;
     let goal = ok(
         &sam,
         &format!("{space}/together/goals"),

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, TestApp, couple, event_count, ok, spawn_app_long};
+use crate::helpers::{
+    Backend, TestApp, breach_recorded_by_alex, couple, event_count, ok, spawn_app_long,
+};
 
 crate::on_both_databases!(
     appreciations_time_together_and_goals,
@@ -33,6 +35,15 @@ async fn appreciations_time_together_and_goals(backend: Backend) {
     let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
     let together = format!("{space}/together");
+    // Appreciation is asked for once Alex, who was hurt, says they are open to it.
+    let breach = breach_recorded_by_alex(&alex, &space).await;
+    assert!(!sam.get(&space).await.has("Write today's appreciation"));
+    ok(
+        &alex,
+        &format!("{breach}/pace"),
+        &[("topic", "appreciation"), ("readiness", "open_to_talk")],
+    )
+    .await;
     assert!(sam.get(&space).await.has("Write today's appreciation"));
 
     // Three appreciations a day; the fourth waits for tomorrow.

@@ -457,8 +457,9 @@ async fn check_in_and_reconnect(javascript: bool) {
     alex.fill("#discovered_on", "10022026").await;
     alex.press("Record it").await;
     let breach = alex.path().await;
-    alex.choose("#pace-outings", "open_to_talk").await;
-    alex.submit("#pace-outings ~ button").await;
+    alex.click("#pace-outings input[value=open_to_talk]").await;
+    alex.submit("#pace-outings button[type=submit]").await;
+    assert!(alex.sees("Saved.").await);
     sam.goto(&breach).await;
     assert!(
         sam.sees("Open to talking about it").await,

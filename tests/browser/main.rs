@@ -11,6 +11,7 @@
 //! file axe-core ships as.
 
 mod counsellor;
+mod first_day;
 mod harness;
 mod journal;
 mod journeys;

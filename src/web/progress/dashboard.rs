@@ -7,21 +7,23 @@ use askama_web::WebTemplate;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use super::super::WAITING;
 use super::super::context::{CounselNav, InSpace, ReadProgress, scope_words};
 use super::super::error::WebError;
 use super::super::events::{self, EventLine};
 use super::super::guard::{INVITE_COOKIE, cookie_value};
-use super::super::view::{Chrome, format_time, partner_names};
+use super::super::view::{Chrome, format_time, partner_names, quoted, see_other};
+use super::super::{FIRST_STEPS, WAITING};
 use super::charts::{self, Chart};
 use super::{
     DISCLAIMER, MilestoneView, SignalView, celebrated, dashboard_range, range_text, signals,
     stage_and_pace,
 };
 use crate::domain::calendar::Zone;
+use crate::domain::checkins::Partner;
 use crate::domain::counsel::Scope;
 use crate::domain::quick_exit::ExitTo;
 use crate::domain::record::RecordedEvent;
+use crate::domain::seen::{Mark, Marks};
 use crate::domain::space::SpaceState;
 use crate::domain::trends::Trends;
 use crate::domain::{PersonId, SpaceId};
@@ -52,7 +54,23 @@ struct DashboardPage {
     damaged: bool,
     /// A counsellor has access: the signals then stop offering to invite one.
     counsellor_active: bool,
+    /// What this space is for and what the viewer does first; `open` until they fold it.
+    welcome: Welcome,
+    /// Enough revealed check-ins to draw: the charts open unfolded.
+    charts_open: bool,
+    /// The hurt partner said they are open to appreciation and marking progress.
+    appreciation_open: bool,
 }
+
+/// The welcome of a space: the viewer's first steps on each breach.
+pub struct Welcome {
+    pub open: bool,
+    /// "For “The messages”: …", one per breach; empty before any is recorded.
+    pub steps: Vec<String>,
+}
+
+/// How many revealed check-ins the charts wait for before they open by themselves.
+const CHARTS_AFTER: usize = 3;
 
 impl DashboardPage {
     /// Signals other than safety, which share one card after what is waiting (the safety
@@ -82,10 +100,19 @@ pub async fn show(
         &page.zone,
         dashboard.now_us,
         &dashboard.recent,
+        &dashboard.marks,
     );
     shown.chrome = page.chrome();
     shown.invite_link = invite_link;
     Ok(shown.into_response())
+}
+
+/// The viewer folds the welcome away; it stays one click away at the foot of the page.
+pub async fn fold_welcome(page: InSpace) -> Result<Response, WebError> {
+    let (app, session, state) = (&page.app, &page.session, &page.state);
+    let had = app.my_marks(session, state).await?;
+    app.mark(session, state, &had, [Mark::Welcome]).await?;
+    Ok(see_other(&page.base()))
 }
 
 #[derive(Template, WebTemplate)]
@@ -157,7 +184,11 @@ async fn counsellor_dashboard(page: &InSpace, counsel: CounselNav) -> Result<Res
             Vec::new()
         },
         signals: signals(state, None, zone, now_us),
-        milestones: celebrated(state, zone, now_us, None),
+        milestones: if state.repair.open_to_appreciation(&state.own_up) {
+            celebrated(state, zone, now_us, None, None)
+        } else {
+            Vec::new()
+        },
         disclaimer: DISCLAIMER,
         range: range_text(&range),
         charts: charts::all(state, &trends),
@@ -184,7 +215,7 @@ pub fn dashboard_html(
     now_us: i64,
     recent: &[RecordedEvent],
 ) -> Result<String, askama::Error> {
-    dashboard_page(state, viewer, zone, now_us, recent).render()
+    dashboard_page(state, viewer, zone, now_us, recent, &Marks::default()).render()
 }
 
 fn dashboard_page(
@@ -193,8 +224,10 @@ fn dashboard_page(
     zone: &Zone,
     now_us: i64,
     recent: &[RecordedEvent],
+    marks: &Marks,
 ) -> DashboardPage {
     let me = state.partners.iter().find(|p| p.person == viewer);
+    let appreciation_open = state.repair.open_to_appreciation(&state.own_up);
     let range = dashboard_range(state, zone, now_us);
     let trends = Trends::of(state, range, now_us);
     DashboardPage {
@@ -212,10 +245,22 @@ fn dashboard_page(
         events: state.head_seq,
         damaged: state.damage.is_damaged(),
         counsellor_active: state.counsel.active(&state.partner_ids()).is_some(),
-        waiting: WAITING
+        // First steps first: what to read and write at the start, then everything else.
+        waiting: FIRST_STEPS
             .iter()
-            .flat_map(|waiting| waiting(state, viewer, now_us))
+            .flat_map(|steps| steps(state, viewer, marks))
+            .chain(
+                WAITING
+                    .iter()
+                    .flat_map(|waiting| waiting(state, viewer, now_us)),
+            )
             .collect(),
+        welcome: Welcome {
+            open: !marks.has(&Mark::Welcome),
+            steps: welcome_steps(state, viewer),
+        },
+        charts_open: revealed_check_ins(state, viewer, now_us) >= CHARTS_AFTER,
+        appreciation_open,
         repairs: state
             .own_up
             .breaches
@@ -243,7 +288,11 @@ fn dashboard_page(
             .map(|g| g.text.clone())
             .collect(),
         signals: signals(state, Some(viewer), zone, now_us),
-        milestones: celebrated(state, zone, now_us, None),
+        milestones: if appreciation_open {
+            celebrated(state, zone, now_us, None, Some(marks))
+        } else {
+            Vec::new()
+        },
         disclaimer: DISCLAIMER,
         range: range_text(&range),
         charts: charts::all(state, &trends),
@@ -252,4 +301,48 @@ fn dashboard_page(
             .map(|e| events::describe(state, viewer, e, zone))
             .collect(),
     }
+}
+
+/// The check-ins both partners can see both answers of, counted up to what the charts
+/// wait for (the newest first, so a long record is not walked).
+fn revealed_check_ins(state: &SpaceState, viewer: PersonId, now_us: i64) -> usize {
+    let check_ins = &state.check_ins;
+    check_ins
+        .history(now_us)
+        .filter(|p| {
+            matches!(
+                check_ins.period_view(p, viewer, now_us).partner,
+                Partner::Revealed(_)
+            )
+        })
+        .take(CHARTS_AFTER)
+        .count()
+}
+
+/// What the viewer does first on each breach, for the welcome.
+fn welcome_steps(state: &SpaceState, viewer: PersonId) -> Vec<String> {
+    let partner = state
+        .partner_of(viewer)
+        .map_or("your partner", |p| p.display_name.as_str());
+    state
+        .own_up
+        .breaches
+        .iter()
+        .map(|b| {
+            let title = quoted(&b.title);
+            if b.broke_trust == viewer {
+                format!(
+                    "For {title}: you begin. Write the full account of what happened, all of \
+                     it, so there are no surprises later. Then answer {partner}'s questions, \
+                     as often as they come, without hurrying them."
+                )
+            } else {
+                format!(
+                    "For {title}: {partner} writes the account. Read it when you are ready, \
+                     not before, and stop whenever you need to. Set your pace for each topic: \
+                     nothing is pushed until you say. Ask whatever you need to know."
+                )
+            }
+        })
+        .collect()
 }

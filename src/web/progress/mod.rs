@@ -6,7 +6,7 @@ mod charts;
 mod dashboard;
 mod summary;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -21,6 +21,7 @@ use crate::domain::progress::{
     self, Evidence, NOT_A_DIAGNOSIS, SafetyAudience, SignalKind, Thresholds,
 };
 use crate::domain::repair::Readiness;
+use crate::domain::seen::{Mark, Marks};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::trends::{DASHBOARD_WEEKS, Range, RangeError};
 use crate::domain::{EntryId, PersonId};
@@ -28,6 +29,7 @@ use crate::domain::{EntryId, PersonId};
 pub fn routes() -> Routes {
     Routes::new()
         .route("/spaces/{id}", get(dashboard::show))
+        .route("/spaces/{id}/welcome", post(dashboard::fold_welcome))
         .route("/spaces/{id}/summary", get(summary::summary))
         .route("/spaces/{id}/charts/{chart}", get(summary::chart))
 }
@@ -206,11 +208,12 @@ pub struct MilestoneView {
     pub title: &'static str,
     pub text: &'static str,
     pub when: String,
-    /// First shown within the last week: worth a word of celebration.
+    /// New to this viewer: shown to them for the first time, within a week of being
+    /// reached. Only the partner's own dashboard says so.
     pub new: bool,
 }
 
-/// How long a milestone is marked new after it was first shown.
+/// How long after it was first shown a milestone can still be new to someone.
 const NEW_FOR_US: i64 = 7 * 86_400_000_000;
 
 /// The milestones the space has celebrated, in the order they were reached; only those
@@ -220,6 +223,7 @@ pub fn celebrated(
     zone: &Zone,
     now_us: i64,
     range: Option<&Range>,
+    seen: Option<&Marks>,
 ) -> Vec<MilestoneView> {
     let mut shown: Vec<_> = state
         .milestones
@@ -239,7 +243,10 @@ pub fn celebrated(
             title: c.milestone.title(),
             text: c.milestone.text(),
             when: date_text(zone, c.milestone.reached_at_us),
-            new: now_us.saturating_sub(c.shown_at_us) < NEW_FOR_US,
+            new: seen.is_some_and(|seen| {
+                !seen.has(&Mark::Milestone(c.milestone.key().to_owned()))
+                    && now_us.saturating_sub(c.shown_at_us) < NEW_FOR_US
+            }),
         })
         .collect()
 }

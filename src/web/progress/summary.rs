@@ -124,7 +124,7 @@ pub async fn summary(
             .map(|q| q.title().to_owned())
             .collect(),
         charts: charts::all(state, &trends),
-        milestones: celebrated(state, zone, now_us, Some(&range)),
+        milestones: celebrated(state, zone, now_us, Some(&range), None),
     });
     Ok(shown.into_response())
 }
