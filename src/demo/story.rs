@@ -931,13 +931,24 @@ impl Script {
     /// then late, rarely not at all (and never two weeks running).
     fn check_ins(&mut self) {
         let t = self.at(1, 20 * 60);
-        let cadence = Some(Command::CheckIn(checkins::Command::SetCadence {
+        // The proposal's id comes from a side generator, so that the story's own draws (and
+        // with them everything after this point) stay as they were before rhythms needed
+        // both partners.
+        let mut side = StdRng::seed_from_u64(self.rng.clone().next_u64() ^ 0x0c4e_c1e5);
+        let proposal: EntryId = id_from(&mut side).unwrap_or_else(EntryId::random);
+        let propose = Some(Command::CheckIn(checkins::Command::ProposeCadence {
+            id: proposal,
             rhythm: Rhythm::Weekly {
                 on: Weekday::Sunday,
             },
             zone: self.zone.clone(),
         }));
-        let Some(set_at) = self.push(t, Who::Hurt, cadence) else {
+        let t = self.push(t, Who::Hurt, propose);
+        let t = t.and_then(|t| t.checked_add(25 * MINUTE_US));
+        let accept = Some(Command::CheckIn(checkins::Command::AcceptCadence {
+            proposal,
+        }));
+        let Some(set_at) = self.push(t, Who::Broke, accept) else {
             return;
         };
         let Some(day1) = self.day(1) else {

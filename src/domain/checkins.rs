@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{DAY_US, add_days, date_text, days_between};
 use super::input::{InputError, Lines, clean_text};
-use super::{Ctx, PersonId, Refusal};
+use super::{Ctx, EntryId, PersonId, Refusal};
 
 use super::calendar::{Zone, parse_date};
 
@@ -158,6 +158,16 @@ impl Rhythm {
                         limits::MONTH_DAY_MAX
                     ))
                 }),
+        }
+    }
+
+    /// The anchor as [`Rhythm::parse`] reads it back: a weekday name, a day of the month or
+    /// a date.
+    pub fn anchor(self) -> String {
+        match self {
+            Self::EveryThreeDays { from } => from.to_string(),
+            Self::Weekly { on } | Self::Fortnightly { on } => weekday_name(on).to_owned(),
+            Self::Monthly { day } => day.to_string(),
         }
     }
 
@@ -661,6 +671,19 @@ pub struct CheckIns {
     schedules: Vec<Schedule>,
     /// By period, in the order given. A period has at most one answer per partner.
     answers: BTreeMap<Date, Vec<Answer>>,
+    /// A rhythm one partner has proposed and the other has not yet answered. At most one
+    /// at a time, so "accept" always means the same thing to both.
+    proposal: Option<Proposal>,
+}
+
+/// A proposed rhythm, waiting for the other partner. It changes nothing until accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub id: EntryId,
+    pub by: PersonId,
+    pub rhythm: Rhythm,
+    pub zone: Zone,
+    pub at_us: i64,
 }
 
 /// Whether an answer can still be given on time, or only late.
@@ -713,6 +736,18 @@ impl CheckIns {
     /// The latest cadence set (it may begin only when the current period ends).
     pub fn cadence(&self) -> Option<&Cadence> {
         self.schedules.last().map(|s| &s.cadence)
+    }
+
+    /// The rhythm waiting for an answer, if one partner has proposed one.
+    pub fn proposal(&self) -> Option<&Proposal> {
+        self.proposal.as_ref()
+    }
+
+    /// Whether both partners have answered `period`: the moment both answers are shown
+    /// side by side (a lone answer is shown too once the period ends, but that is no
+    /// moment of its own).
+    pub fn both_answered(&self, period: &Period) -> bool {
+        self.answers_to(period.starts_on).len() >= 2
     }
 
     /// The period running at an instant; `None` before the first cadence begins, or between
@@ -893,6 +928,65 @@ pub struct CadenceSet {
     pub time_zone: Zone,
 }
 
+/// One partner proposes a rhythm; nothing changes until the other accepts it. Older
+/// records hold [`CadenceSet`] instead, from when either partner set the rhythm alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ProposedBody", into = "ProposedBody")]
+pub struct CadenceProposed {
+    pub proposal: EntryId,
+    pub rhythm: Rhythm,
+    pub time_zone: Zone,
+}
+
+/// The record's spelling of a proposal: the rhythm as its two form values, so that a body
+/// whose anchor does not fit its `every` does not parse.
+#[derive(Clone, Serialize, Deserialize)]
+struct ProposedBody {
+    proposal: EntryId,
+    every: Every,
+    anchor: String,
+    time_zone: Zone,
+}
+
+impl TryFrom<ProposedBody> for CadenceProposed {
+    type Error = String;
+
+    fn try_from(b: ProposedBody) -> Result<Self, Self::Error> {
+        let rhythm = Rhythm::parse(b.every.as_str(), &b.anchor).map_err(|e| e.0)?;
+        Ok(Self {
+            proposal: b.proposal,
+            rhythm,
+            time_zone: b.time_zone,
+        })
+    }
+}
+
+impl From<CadenceProposed> for ProposedBody {
+    fn from(p: CadenceProposed) -> Self {
+        Self {
+            proposal: p.proposal,
+            every: p.rhythm.every(),
+            anchor: p.rhythm.anchor(),
+            time_zone: p.time_zone,
+        }
+    }
+}
+
+/// The other partner accepts a proposal. The date its first period begins on is worked out
+/// when it is accepted and written down, so the fold never has to work it out again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CadenceAccepted {
+    pub proposal: EntryId,
+    #[serde(with = "date_text")]
+    pub begins_on: Date,
+}
+
+/// The other partner declines a proposal, or its proposer withdraws it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CadenceAnswered {
+    pub proposal: EntryId,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answered {
     /// The period answered, by the local date it begins on.
@@ -905,17 +999,33 @@ pub struct Answered {
 /// The check-in events, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
+    /// Written by versions in which one partner set the rhythm alone; still read.
     CadenceSet(CadenceSet),
+    CadenceProposed(CadenceProposed),
+    CadenceAccepted(CadenceAccepted),
+    CadenceDeclined(CadenceAnswered),
+    CadenceWithdrawn(CadenceAnswered),
     Answered(Answered),
 }
 
 impl Event {
     /// Every kind this module records.
-    pub const KINDS: &'static [&'static str] = &["checkin.cadence_set", "checkin.answered"];
+    pub const KINDS: &'static [&'static str] = &[
+        "checkin.cadence_set",
+        "checkin.cadence_proposed",
+        "checkin.cadence_accepted",
+        "checkin.cadence_declined",
+        "checkin.cadence_withdrawn",
+        "checkin.answered",
+    ];
 
     pub fn kind(&self) -> &'static str {
         match self {
             Self::CadenceSet(_) => "checkin.cadence_set",
+            Self::CadenceProposed(_) => "checkin.cadence_proposed",
+            Self::CadenceAccepted(_) => "checkin.cadence_accepted",
+            Self::CadenceDeclined(_) => "checkin.cadence_declined",
+            Self::CadenceWithdrawn(_) => "checkin.cadence_withdrawn",
             Self::Answered(_) => "checkin.answered",
         }
     }
@@ -923,6 +1033,9 @@ impl Event {
     pub fn body(&self) -> String {
         let json = match self {
             Self::CadenceSet(e) => serde_json::to_string(e),
+            Self::CadenceProposed(e) => serde_json::to_string(e),
+            Self::CadenceAccepted(e) => serde_json::to_string(e),
+            Self::CadenceDeclined(e) | Self::CadenceWithdrawn(e) => serde_json::to_string(e),
             Self::Answered(e) => serde_json::to_string(e),
         };
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -933,6 +1046,18 @@ impl Event {
     pub fn parse(kind: &str, body: &str) -> Option<Self> {
         match kind {
             "checkin.cadence_set" => serde_json::from_str(body).ok().map(Self::CadenceSet),
+            "checkin.cadence_proposed" => {
+                serde_json::from_str(body).ok().map(Self::CadenceProposed)
+            }
+            "checkin.cadence_accepted" => {
+                serde_json::from_str(body).ok().map(Self::CadenceAccepted)
+            }
+            "checkin.cadence_declined" => {
+                serde_json::from_str(body).ok().map(Self::CadenceDeclined)
+            }
+            "checkin.cadence_withdrawn" => {
+                serde_json::from_str(body).ok().map(Self::CadenceWithdrawn)
+            }
             "checkin.answered" => serde_json::from_str(body).ok().map(Self::Answered),
             _ => None,
         }
@@ -951,7 +1076,11 @@ pub fn is_sealed_for(
     now_us: i64,
 ) -> bool {
     match event {
-        Event::CadenceSet(_) => false,
+        Event::CadenceSet(_)
+        | Event::CadenceProposed(_)
+        | Event::CadenceAccepted(_)
+        | Event::CadenceDeclined(_)
+        | Event::CadenceWithdrawn(_) => false,
         Event::Answered(e) => {
             author != viewer
                 && !state
@@ -966,43 +1095,49 @@ pub fn is_sealed_for(
 pub fn apply(state: &mut CheckIns, author: PersonId, at_us: i64, event: Event) {
     match event {
         Event::CadenceSet(e) => {
-            let Some(cadence) = Cadence::new(e.every, e.begins_on, e.time_zone) else {
-                return;
-            };
-            let Some(begins_us) = cadence.start_us(0) else {
-                return;
-            };
-            // A cadence that has not begun yet is replaced; the one in effect keeps its
-            // periods up to the current one.
-            let began = state
-                .schedules
-                .iter()
-                .rposition(|s| s.begins_us <= at_us)
-                .map_or(0, |i| i + 1);
-            let last = match state.in_effect(at_us) {
-                Some((i, index)) => {
-                    let end = index
-                        .checked_add(1)
-                        .and_then(|next| state.schedules[i].cadence.start_us(next));
-                    let Some(end) = end else {
-                        return;
-                    };
-                    if begins_us < end {
-                        return;
-                    }
-                    Some(index)
-                }
-                None => None,
-            };
-            state.schedules.truncate(began);
-            if let (Some(index), Some(current)) = (last, state.schedules.last_mut()) {
-                current.last = Some(index);
+            set_cadence(state, e.every, e.begins_on, e.time_zone, at_us);
+        }
+        Event::CadenceProposed(e) => {
+            if state.proposal.is_none() {
+                state.proposal = Some(Proposal {
+                    id: e.proposal,
+                    by: author,
+                    rhythm: e.rhythm,
+                    zone: e.time_zone,
+                    at_us,
+                });
             }
-            state.schedules.push(Schedule {
-                cadence,
-                begins_us,
-                last: None,
-            });
+        }
+        Event::CadenceAccepted(e) => {
+            let Some(p) = state.proposal.clone() else {
+                return;
+            };
+            // Only the other partner accepts, and only a first day the rhythm has.
+            let fits = p.rhythm.on_or_before(e.begins_on) == Some(e.begins_on);
+            if p.id != e.proposal || p.by == author || !fits {
+                return;
+            }
+            if set_cadence(state, p.rhythm.every(), e.begins_on, p.zone, at_us) {
+                state.proposal = None;
+            }
+        }
+        Event::CadenceDeclined(e) => {
+            if state
+                .proposal
+                .as_ref()
+                .is_some_and(|p| p.id == e.proposal && p.by != author)
+            {
+                state.proposal = None;
+            }
+        }
+        Event::CadenceWithdrawn(e) => {
+            if state
+                .proposal
+                .as_ref()
+                .is_some_and(|p| p.id == e.proposal && p.by == author)
+            {
+                state.proposal = None;
+            }
         }
         Event::Answered(e) => {
             let Some(period) = state.period(e.period) else {
@@ -1022,12 +1157,72 @@ pub fn apply(state: &mut CheckIns, author: PersonId, at_us: i64, event: Event) {
     }
 }
 
+/// Puts a cadence in effect from `begins_on`, as set or accepted at `at_us`; `false`
+/// (and nothing changed) where it does not fit.
+fn set_cadence(
+    state: &mut CheckIns,
+    every: Every,
+    begins_on: Date,
+    zone: Zone,
+    at_us: i64,
+) -> bool {
+    let Some(cadence) = Cadence::new(every, begins_on, zone) else {
+        return false;
+    };
+    let Some(begins_us) = cadence.start_us(0) else {
+        return false;
+    };
+    // A cadence that has not begun yet is replaced; the one in effect keeps its periods up
+    // to the current one.
+    let began = state
+        .schedules
+        .iter()
+        .rposition(|s| s.begins_us <= at_us)
+        .map_or(0, |i| i + 1);
+    let last = match state.in_effect(at_us) {
+        Some((i, index)) => {
+            let end = index
+                .checked_add(1)
+                .and_then(|next| state.schedules[i].cadence.start_us(next));
+            let Some(end) = end else {
+                return false;
+            };
+            if begins_us < end {
+                return false;
+            }
+            Some(index)
+        }
+        None => None,
+    };
+    state.schedules.truncate(began);
+    if let (Some(index), Some(current)) = (last, state.schedules.last_mut()) {
+        current.last = Some(index);
+    }
+    state.schedules.push(Schedule {
+        cadence,
+        begins_us,
+        last: None,
+    });
+    true
+}
+
 // ---- commands ----------------------------------------------------------------------------
 
 #[derive(Debug, Clone)]
 pub enum Command {
-    /// Either partner sets or changes the rhythm; the change is in the record for both.
-    SetCadence { rhythm: Rhythm, zone: Zone },
+    /// Either partner proposes a rhythm (a first one, or a change); it takes effect only
+    /// when the other accepts, like an agreement.
+    ProposeCadence {
+        id: EntryId,
+        rhythm: Rhythm,
+        zone: Zone,
+    },
+    /// The other partner accepts the proposal: the rhythm is set from now.
+    AcceptCadence { proposal: EntryId },
+    /// The other partner declines it: nothing changes.
+    DeclineCadence { proposal: EntryId },
+    /// Its proposer takes it back: nothing changes.
+    WithdrawCadence { proposal: EntryId },
     /// Answer the period that begins on `period`. The period is named, not inferred from
     /// the clock, so a form opened before midnight answers the period it showed.
     Answer { period: Date, check_in: CheckIn },
@@ -1037,6 +1232,13 @@ pub enum Command {
 pub const NO_PARTNER: &str = "Your partner needs to join the space first.";
 pub const NO_CADENCE: &str = "Please choose how often you want to check in first.";
 pub const SAME_CADENCE: &str = "That is already your check-in rhythm.";
+pub const YOU_PROPOSED: &str = "You have already proposed a rhythm. Your partner can accept or decline it, or you can withdraw it and propose another.";
+pub const PARTNER_PROPOSED: &str = "Your partner has proposed a rhythm. Please accept or decline it first; then you can propose your own.";
+pub const OWN_PROPOSAL: &str = "This is the rhythm you proposed, so it is your partner's to accept. You can withdraw it if you have changed your mind.";
+pub const OWN_TO_WITHDRAW: &str =
+    "This is the rhythm you proposed. You can withdraw it instead of declining it.";
+pub const THEIRS_TO_WITHDRAW: &str =
+    "Only the partner who proposed a rhythm can withdraw it. You can decline it instead.";
 pub const NOT_BEGUN: &str = "This check-in hasn't begun yet. You can answer it once it begins.";
 pub const ALREADY_ANSWERED: &str = "You've already answered this check-in. Answers stay as they were given, so you can both rely on them.";
 pub const CLOSED: &str = "This check-in has closed. A check-in can be answered late only until the one after it has ended.";
@@ -1050,18 +1252,53 @@ pub fn decide(
 ) -> Result<Vec<Event>, Refusal> {
     partner.ok_or(Refusal::NotNow(NO_PARTNER))?;
     let event = match command {
-        Command::SetCadence { rhythm, zone } => {
+        Command::ProposeCadence { id, rhythm, zone } => {
+            if let Some(p) = &state.proposal {
+                return Err(Refusal::NotNow(if p.by == ctx.actor {
+                    YOU_PROPOSED
+                } else {
+                    PARTNER_PROPOSED
+                }));
+            }
             if state.cadence().is_some_and(|c| c.follows(rhythm, &zone)) {
                 return Err(Refusal::NotNow(SAME_CADENCE));
             }
-            let begins_on = state
-                .begins_on(rhythm, &zone, ctx.now_us)
-                .ok_or_else(|| Refusal::invalid_input("The clock is out of range."))?;
-            Event::CadenceSet(CadenceSet {
-                every: rhythm.every(),
-                begins_on,
+            Event::CadenceProposed(CadenceProposed {
+                proposal: id,
+                rhythm,
                 time_zone: zone,
             })
+        }
+        Command::AcceptCadence { proposal } => {
+            let p = pending(state, proposal)?;
+            if p.by == ctx.actor {
+                return Err(Refusal::NotYours(OWN_PROPOSAL));
+            }
+            if state
+                .cadence()
+                .is_some_and(|c| c.follows(p.rhythm, &p.zone))
+            {
+                return Err(Refusal::NotNow(SAME_CADENCE));
+            }
+            let begins_on = state
+                .begins_on(p.rhythm, &p.zone, ctx.now_us)
+                .ok_or_else(|| Refusal::invalid_input("The clock is out of range."))?;
+            Event::CadenceAccepted(CadenceAccepted {
+                proposal,
+                begins_on,
+            })
+        }
+        Command::DeclineCadence { proposal } => {
+            if pending(state, proposal)?.by == ctx.actor {
+                return Err(Refusal::NotYours(OWN_TO_WITHDRAW));
+            }
+            Event::CadenceDeclined(CadenceAnswered { proposal })
+        }
+        Command::WithdrawCadence { proposal } => {
+            if pending(state, proposal)?.by != ctx.actor {
+                return Err(Refusal::NotYours(THEIRS_TO_WITHDRAW));
+            }
+            Event::CadenceWithdrawn(CadenceAnswered { proposal })
         }
         Command::Answer { period, check_in } => {
             if state.cadence().is_none() {
@@ -1076,6 +1313,27 @@ pub fn decide(
 }
 
 // ---- small helpers -----------------------------------------------------------------------
+
+/// The proposal named, if it is the one waiting; any other is not found.
+fn pending(state: &CheckIns, id: EntryId) -> Result<&Proposal, Refusal> {
+    state
+        .proposal
+        .as_ref()
+        .filter(|p| p.id == id)
+        .ok_or(Refusal::NotFound)
+}
+
+fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "monday",
+        Weekday::Tuesday => "tuesday",
+        Weekday::Wednesday => "wednesday",
+        Weekday::Thursday => "thursday",
+        Weekday::Friday => "friday",
+        Weekday::Saturday => "saturday",
+        Weekday::Sunday => "sunday",
+    }
+}
 
 fn parse_weekday(raw: &str) -> Option<Weekday> {
     let names = [
@@ -1152,10 +1410,24 @@ mod tests {
             c
         }
 
+        /// when: `hurt` proposes the rhythm and `broke` accepts it; the acceptance's events.
         fn set(&mut self, rhythm: Rhythm, zone_name: &str) -> Result<Vec<Event>, Refusal> {
+            let id = EntryId::random();
+            self.propose(self.hurt, id, rhythm, zone_name)?;
+            self.when(self.broke, Command::AcceptCadence { proposal: id })
+        }
+
+        fn propose(
+            &mut self,
+            actor: PersonId,
+            id: EntryId,
+            rhythm: Rhythm,
+            zone_name: &str,
+        ) -> Result<Vec<Event>, Refusal> {
             self.when(
-                self.hurt,
-                Command::SetCadence {
+                actor,
+                Command::ProposeCadence {
+                    id,
                     rhythm,
                     zone: zone(zone_name),
                 },
@@ -1614,7 +1886,8 @@ mod tests {
             actor: c.hurt,
             now_us: c.now_us,
         };
-        let set = Command::SetCadence {
+        let set = Command::ProposeCadence {
+            id: EntryId::random(),
             rhythm: Rhythm::Weekly {
                 on: Weekday::Sunday,
             },
@@ -1941,5 +2214,203 @@ mod tests {
             check_in: answer_with("3"),
         });
         assert!(is_sealed_for(&c.state, c.hurt, &stray, c.broke, i64::MAX));
+    }
+
+    #[test]
+    fn a_rhythm_takes_effect_only_when_the_other_partner_accepts_it() {
+        let mut c = Couple::new();
+        c.now_us = local("Europe/Berlin", 2026, 3, 4, 20, 0);
+        let weekly = Rhythm::Weekly {
+            on: Weekday::Sunday,
+        };
+        let id = EntryId::random();
+
+        // when a proposes, then nothing is set and nothing can be answered yet.
+        c.propose(c.hurt, id, weekly, "Europe/Berlin")
+            .expect("proposed");
+        assert_eq!(c.state.cadence(), None);
+        assert_eq!(c.state.period_at(c.now_us), None);
+        assert!(c.state.answerable(c.broke, c.now_us).is_empty());
+        assert_eq!(c.state.proposal().map(|p| (p.id, p.by)), Some((id, c.hurt)));
+
+        // when a tries to accept their own, or to decline it, then it is refused, unchanged.
+        let before = c.state.clone();
+        let accept = Command::AcceptCadence { proposal: id };
+        assert_eq!(
+            c.when(c.hurt, accept.clone()),
+            Err(Refusal::NotYours(OWN_PROPOSAL))
+        );
+        assert_eq!(
+            c.when(c.hurt, Command::DeclineCadence { proposal: id }),
+            Err(Refusal::NotYours(OWN_TO_WITHDRAW))
+        );
+        assert_eq!(
+            c.when(c.broke, Command::WithdrawCadence { proposal: id }),
+            Err(Refusal::NotYours(THEIRS_TO_WITHDRAW))
+        );
+        // nor can either propose another while it waits.
+        let monthly = Rhythm::Monthly { day: 1 };
+        assert_eq!(
+            c.propose(c.hurt, EntryId::random(), monthly, "UTC"),
+            Err(Refusal::NotNow(YOU_PROPOSED))
+        );
+        assert_eq!(
+            c.propose(c.broke, EntryId::random(), monthly, "UTC"),
+            Err(Refusal::NotNow(PARTNER_PROPOSED))
+        );
+        assert_eq!(
+            c.when(
+                c.broke,
+                Command::AcceptCadence {
+                    proposal: EntryId::random()
+                }
+            ),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(c.state, before);
+
+        // when b accepts, then the running week can be answered, and the proposal is done.
+        let events = c.when(c.broke, accept.clone()).expect("accepted");
+        assert_eq!(
+            events,
+            vec![Event::CadenceAccepted(CadenceAccepted {
+                proposal: id,
+                begins_on: date(2026, 3, 1),
+            })]
+        );
+        assert_eq!(
+            c.state.cadence(),
+            Some(&cadence(Every::Week, date(2026, 3, 1), "Europe/Berlin"))
+        );
+        assert_eq!(c.state.proposal(), None);
+        assert_eq!(c.when(c.broke, accept), Err(Refusal::NotFound));
+    }
+
+    #[test]
+    fn a_declined_or_withdrawn_proposal_changes_nothing() {
+        let mut c = Couple::weekly_in_berlin();
+        let set = c.state.cadence().cloned();
+        let monthly = Rhythm::Monthly { day: 10 };
+
+        let declined = EntryId::random();
+        c.propose(c.broke, declined, monthly, "Europe/Berlin")
+            .expect("proposed");
+        c.when(c.hurt, Command::DeclineCadence { proposal: declined })
+            .expect("declined");
+        assert_eq!(
+            (c.state.cadence().cloned(), c.state.proposal()),
+            (set.clone(), None)
+        );
+
+        let withdrawn = EntryId::random();
+        c.propose(c.hurt, withdrawn, monthly, "Europe/Berlin")
+            .expect("proposed");
+        c.when(
+            c.hurt,
+            Command::WithdrawCadence {
+                proposal: withdrawn,
+            },
+        )
+        .expect("withdrawn");
+        assert_eq!(
+            (c.state.cadence().cloned(), c.state.proposal()),
+            (set, None)
+        );
+
+        // A proposal that would change nothing is refused before it waits on anyone.
+        assert_eq!(
+            c.propose(
+                c.broke,
+                EntryId::random(),
+                Rhythm::Weekly {
+                    on: Weekday::Sunday
+                },
+                "Europe/Berlin"
+            ),
+            Err(Refusal::NotNow(SAME_CADENCE))
+        );
+    }
+
+    #[test]
+    fn proposal_events_round_trip_and_acceptances_that_do_not_fit_change_nothing() {
+        let id: EntryId = "0b9d4c1e-5b7a-4f37-9f0a-2f6a8d2c1e01".parse().expect("id");
+        let proposed = Event::CadenceProposed(CadenceProposed {
+            proposal: id,
+            rhythm: Rhythm::Fortnightly {
+                on: Weekday::Wednesday,
+            },
+            time_zone: zone("America/New_York"),
+        });
+        assert_eq!(
+            proposed.body(),
+            r#"{"proposal":"0b9d4c1e-5b7a-4f37-9f0a-2f6a8d2c1e01","every":"fortnight","anchor":"wednesday","time_zone":"America/New_York"}"#
+        );
+        assert_eq!(
+            Event::parse(proposed.kind(), &proposed.body()),
+            Some(proposed.clone())
+        );
+        let mismatched = proposed.body().replace("wednesday", "31");
+        assert_eq!(Event::parse("checkin.cadence_proposed", &mismatched), None);
+        for event in [
+            Event::CadenceAccepted(CadenceAccepted {
+                proposal: id,
+                begins_on: date(2026, 3, 4),
+            }),
+            Event::CadenceDeclined(CadenceAnswered { proposal: id }),
+            Event::CadenceWithdrawn(CadenceAnswered { proposal: id }),
+        ] {
+            assert_eq!(
+                Event::parse(event.kind(), &event.body()),
+                Some(event.clone())
+            );
+        }
+
+        // given a proposal by a, when an acceptance names a day the rhythm has not, or is
+        // written by a themself, then nothing changes.
+        let mut c = Couple::new();
+        c.now_us = local("America/New_York", 2026, 3, 4, 12, 0);
+        apply(&mut c.state, c.hurt, c.now_us, proposed);
+        let before = c.state.clone();
+        for (author, begins_on) in [(c.broke, date(2026, 3, 5)), (c.hurt, date(2026, 3, 4))] {
+            apply(
+                &mut c.state,
+                author,
+                c.now_us,
+                Event::CadenceAccepted(CadenceAccepted {
+                    proposal: id,
+                    begins_on,
+                }),
+            );
+        }
+        assert_eq!(c.state, before);
+    }
+
+    #[test]
+    fn an_older_record_s_cadence_set_still_sets_the_rhythm_and_a_proposal_can_follow_it() {
+        // given a record from before proposals: one partner set Sundays in Berlin alone.
+        let mut c = Couple::new();
+        c.now_us = local("Europe/Berlin", 2026, 3, 4, 20, 0);
+        let old = Event::parse(
+            "checkin.cadence_set",
+            r#"{"every":"week","begins_on":"2026-03-01","time_zone":"Europe/Berlin"}"#,
+        )
+        .expect("an old body still parses");
+        apply(&mut c.state, c.hurt, c.now_us, old);
+        assert_eq!(
+            c.state.cadence(),
+            Some(&cadence(Every::Week, date(2026, 3, 1), "Europe/Berlin"))
+        );
+        assert_eq!(c.state.proposal(), None);
+        c.answer(c.broke, date(2026, 3, 1))
+            .expect("answerable as before");
+
+        // when they later agree on a change, then it waits for the running week to end.
+        c.set(Rhythm::Monthly { day: 10 }, "Europe/Berlin")
+            .expect("proposed and accepted");
+        assert_eq!(
+            c.state.cadence().map(|c| c.begins_on),
+            Some(date(2026, 3, 10))
+        );
+        assert!(c.state.period(date(2026, 3, 1)).is_some());
     }
 }

@@ -348,10 +348,24 @@ impl Space {
                 };
                 let zone = ["UTC", "Europe/Berlin", "Pacific/Apia", "America/Santiago"]
                     [usize::from(c % 4)];
-                Some(Command::CheckIn(checkins::Command::SetCadence {
-                    rhythm,
-                    zone: Zone::parse(zone).ok()?,
-                }))
+                // A waiting proposal is mostly answered (by either partner, so the refusals
+                // are tried too), now and then met with another proposal.
+                let waiting = self.state.check_ins.proposal().map(|p| p.id);
+                let respond = |proposal| match c % 8 {
+                    0..=4 => checkins::Command::AcceptCadence { proposal },
+                    5 => checkins::Command::DeclineCadence { proposal },
+                    6 => checkins::Command::WithdrawCadence { proposal },
+                    _ => checkins::Command::AcceptCadence { proposal: unknown },
+                };
+                let command = match waiting {
+                    Some(proposal) if b % 5 != 0 => respond(proposal),
+                    _ => checkins::Command::ProposeCadence {
+                        id: self.fresh(),
+                        rhythm,
+                        zone: Zone::parse(zone).ok()?,
+                    },
+                };
+                Some(Command::CheckIn(command))
             }
             12..=14 => {
                 let open = self.state.check_ins.answerable(actor, self.now_us);
@@ -837,7 +851,10 @@ proptest! {
 /// above can make it.
 #[test]
 fn the_sequences_reach_every_part() {
-    const NOT_REACHED: [&str; 3] = [
+    // A rhythm is now proposed and accepted: `checkin.cadence_set` is only read, from
+    // older records (checkins.rs tests that it still folds as before).
+    const NOT_REACHED: [&str; 4] = [
+        "checkin.cadence_set",
         "agreement.retire_declined",
         "agreement.retire_withdrawn",
         "agreement.review_requested",

@@ -1072,14 +1072,20 @@ pub(crate) mod tests {
         /// given: a couple who check in weekly from Monday 5 January, in UTC.
         pub(crate) fn weekly() -> Self {
             let mut c = Self::new();
+            let proposal = EntryId::random();
             c.when(
                 c.hurt,
-                Command::CheckIn(checkins::Command::SetCadence {
+                Command::CheckIn(checkins::Command::ProposeCadence {
+                    id: proposal,
                     rhythm: Rhythm::Weekly {
                         on: Weekday::Monday,
                     },
                     zone: Zone::utc(),
                 }),
+            );
+            c.when(
+                c.broke,
+                Command::CheckIn(checkins::Command::AcceptCadence { proposal }),
             );
             c
         }

@@ -17,7 +17,7 @@ use super::guard::{
     is_local_path, set_cookie,
 };
 use super::routes::Routes;
-use super::view::{Chrome, FormError};
+use super::view::{Chrome, FormError, ZoneGroup, zone_groups};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -34,41 +34,6 @@ use crate::app::{App, AppError, LoginInput, NewSession, SignUpInput};
 use crate::domain::calendar::Zone;
 use crate::domain::input::NewPassword;
 use crate::domain::quick_exit::ExitTo;
-
-/// Time zones as the sign-up and account forms offer them: every name [`Zone::parse`]
-/// accepts, and only those, grouped by the region they start with ("Europe/Berlin" under
-/// "Europe"; names with no region, such as "UTC", under "Other"). A `<select>` works
-/// without JavaScript and makes "choose one from the list" true.
-pub struct ZoneGroup {
-    pub region: String,
-    pub names: Vec<String>,
-}
-
-fn zone_groups() -> &'static [ZoneGroup] {
-    static GROUPS: std::sync::LazyLock<Vec<ZoneGroup>> = std::sync::LazyLock::new(|| {
-        let mut groups: Vec<ZoneGroup> = Vec::new();
-        let mut other = Vec::new();
-        for name in Zone::all_names() {
-            let Some((region, _)) = name.split_once('/') else {
-                other.push(name);
-                continue;
-            };
-            match groups.iter_mut().find(|g| g.region == region) {
-                Some(group) => group.names.push(name),
-                None => groups.push(ZoneGroup {
-                    region: region.to_owned(),
-                    names: vec![name],
-                }),
-            }
-        }
-        groups.push(ZoneGroup {
-            region: "Other".to_owned(),
-            names: other,
-        });
-        groups
-    });
-    &GROUPS
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -1,32 +1,57 @@
-//! Check-ins: choosing a rhythm, answering privately, and seeing both answers side by side
-//! once they are revealed.
+//! Check-ins: proposing and accepting a rhythm, answering privately, and seeing both
+//! answers side by side once they are revealed.
+//!
+//! When both have answered, the answers are not put in front of anyone: the page and
+//! "waiting for you" say so, and each partner opens the side-by-side view
+//! (`/checkins/{period}`) when they choose. Nothing records whether they have looked: the
+//! view is always one click away, and the note in "waiting for you" stays until the check-in
+//! after it has ended.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
+use axum::extract::RawPathParams;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::context::{InSpace, SpacePath};
+use super::context::{EntryPath, InSpace, SpacePath};
 use super::error::WebError;
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Chrome, days_before, see_other};
+use super::view::{Chrome, ZoneGroup, days_before, see_other, zone_groups};
 use crate::app::AppError;
 use crate::domain::calendar::{Zone, parse_date};
 use crate::domain::checkins::{
-    self, Answer, CheckIn, Every, Feeling, Own, Partner, Period, RawCheckIn, Rhythm, Timing, Trust,
-    limits,
+    self, Answer, CheckIn, CheckIns, Every, Feeling, Own, Partner, Period, RawCheckIn, Rhythm,
+    Timing, Trust, limits,
 };
 use crate::domain::space::{SpaceEvent, SpaceState};
-use crate::domain::{PersonId, SpaceId};
+use crate::domain::{EntryId, PersonId, SpaceId};
 
 pub fn routes() -> Routes {
     Routes::new()
         .route("/spaces/{id}/checkins", get(page))
-        .route("/spaces/{id}/checkins/cadence", post(set_cadence))
+        .route("/spaces/{id}/checkins/cadence", post(propose_cadence))
+        .route(
+            "/spaces/{id}/checkins/cadence/{entry}",
+            post(answer_proposal),
+        )
         .route("/spaces/{id}/checkins/answer", post(answer))
+        .route("/spaces/{id}/checkins/{period}", get(side_by_side))
+}
+
+/// What the page and "waiting for you" say once both have answered.
+pub const BOTH_ANSWERED: &str = "You have both answered — see them side by side";
+
+/// The newest period both partners have answered, while its moment lasts: until the
+/// check-in after it has ended. (Whether the viewer has opened it is not tracked.)
+fn moment(check_ins: &CheckIns, now_us: i64) -> Option<Period> {
+    check_ins
+        .history(now_us)
+        .take(3)
+        .find(|p| check_ins.both_answered(p))
+        .filter(|p| now_us < p.late_until_us)
 }
 
 /// Check-ins the viewer can still answer (late ones marked).
@@ -46,7 +71,54 @@ pub fn waiting(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(String
                 format!("/spaces/{}/checkins", state.id),
             )
         })
+        .chain(moment(&state.check_ins, now_us).map(|period| {
+            (
+                BOTH_ANSWERED.to_owned(),
+                format!("/spaces/{}/checkins/{}", state.id, period.starts_on),
+            )
+        }))
+        .chain(
+            state
+                .check_ins
+                .proposal()
+                .filter(|p| p.by != viewer && state.is_partner(viewer))
+                .map(|p| {
+                    let name = state
+                        .partners
+                        .iter()
+                        .find(|partner| partner.person == p.by)
+                        .map_or("Your partner", |partner| partner.display_name.as_str());
+                    (
+                        format!(
+                            "{name} proposed a check-in rhythm, {}: accept or decline it",
+                            rhythm_words(p.rhythm)
+                        ),
+                        format!("/spaces/{}/checkins#rhythm", state.id),
+                    )
+                }),
+        )
         .collect()
+}
+
+/// "every week, on Mondays": a rhythm as people say it.
+fn rhythm_words(rhythm: Rhythm) -> String {
+    let day = |anchor: String| {
+        WEEKDAYS
+            .iter()
+            .find(|(key, _)| *key == anchor)
+            .map_or(anchor.clone(), |(_, label)| (*label).to_owned())
+    };
+    match rhythm {
+        Rhythm::EveryThreeDays { from } => {
+            format!(
+                "every three days, counting from {}",
+                from.strftime("%-d %b %Y")
+            )
+        }
+        Rhythm::Weekly { .. } => format!("every week, on {}s", day(rhythm.anchor())),
+        Rhythm::Fortnightly { .. } => format!("every two weeks, on {}s", day(rhythm.anchor())),
+        Rhythm::Monthly { day } => format!("every month, on day {day}"),
+    }
 }
 
 /// Record-page wording. It never depends on what an answer says, and a sealed answer
@@ -60,6 +132,19 @@ pub fn describe(_state: &SpaceState, base: &str, event: &SpaceEvent) -> Describe
             "set the check-in rhythm: {}",
             e.every.label().to_lowercase()
         ),
+        checkins::Event::CadenceProposed(e) => format!(
+            "proposed a check-in rhythm: {}, in {}",
+            rhythm_words(e.rhythm),
+            e.time_zone.name()
+        ),
+        checkins::Event::CadenceAccepted(e) => format!(
+            "accepted the proposed check-in rhythm, from {}",
+            e.begins_on.strftime("%-d %b %Y")
+        ),
+        checkins::Event::CadenceDeclined(_) => "declined the proposed check-in rhythm".to_owned(),
+        checkins::Event::CadenceWithdrawn(_) => {
+            "withdrew the check-in rhythm they had proposed".to_owned()
+        }
         checkins::Event::Answered(_) => "answered a check-in".to_owned(),
     };
     Some((what, Some(format!("{base}/checkins"))))
@@ -114,6 +199,11 @@ impl AnswerView {
 /// One period as the viewer sees it.
 pub struct PeriodLine {
     pub label: String,
+    /// Its start date, naming it in the side-by-side view's address.
+    pub starts_on: String,
+    /// Both have answered: the list links to the side-by-side view instead of showing the
+    /// answers in passing.
+    pub both: bool,
     pub mine: Option<AnswerView>,
     pub my_status: &'static str,
     pub theirs: Option<AnswerView>,
@@ -127,12 +217,27 @@ pub struct OpenPeriod {
     pub late: bool,
 }
 
+/// A proposed rhythm, as the page shows it to both.
+pub struct ProposalView {
+    pub id: EntryId,
+    pub words: String,
+    pub zone: String,
+    /// The viewer proposed it (so may withdraw it); otherwise theirs to accept or decline.
+    pub mine: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "checkins.html")]
 struct CheckInsPage {
     chrome: Chrome,
     space: SpaceId,
     rhythm: Option<String>,
+    proposal: Option<ProposalView>,
+    /// The newest period both have answered, while its moment lasts: (start date, label).
+    moment: Option<(String, String)>,
+    zones: &'static [ZoneGroup],
+    zone: String,
+    suggest_zone: bool,
     has_partner: bool,
     partner_name: String,
     open: Vec<OpenPeriod>,
@@ -176,40 +281,31 @@ async fn page(page: InSpace) -> Result<Response, WebError> {
     let periods = check_ins
         .history(now)
         .take(HISTORY)
-        .map(|p| {
-            let view = check_ins.period_view(&p, me, now);
-            let (mine, my_status) = match view.own {
-                Own::Answered(a) => (Some(AnswerView::of(a)), "answered"),
-                Own::NotYet => (None, "not answered yet"),
-                Own::Missed => (None, "missed"),
-            };
-            let (theirs, their_status) = match view.partner {
-                Partner::Revealed(a) => (Some(AnswerView::of(a)), "answered".to_owned()),
-                Partner::Sealed { late, .. } => (
-                    None,
-                    format!(
-                        "answered{}: sealed until you have answered too, or the check-in ends",
-                        if late { " (late)" } else { "" }
-                    ),
-                ),
-                Partner::NotYet => (None, "not answered yet".to_owned()),
-                Partner::Missed => (None, "missed".to_owned()),
-            };
-            PeriodLine {
-                label: span(&p),
-                mine,
-                my_status,
-                theirs,
-                their_status,
-            }
-        })
+        .map(|p| line(check_ins, &p, me, now))
         .collect();
+    let zone = check_ins
+        .proposal()
+        .map(|p| &p.zone)
+        .or(check_ins.cadence().map(|c| &c.zone))
+        .unwrap_or(&page.zone)
+        .name()
+        .to_owned();
     Ok(CheckInsPage {
         chrome: page.chrome(),
         space: page.space(),
         rhythm: check_ins
             .cadence()
             .map(|c| format!("{}, in {}", c.every.label().to_lowercase(), c.zone.name())),
+        proposal: check_ins.proposal().map(|p| ProposalView {
+            id: p.id,
+            words: rhythm_words(p.rhythm),
+            zone: p.zone.name().to_owned(),
+            mine: p.by == me,
+        }),
+        moment: moment(check_ins, now).map(|p| (p.starts_on.to_string(), span(&p))),
+        zones: zone_groups(),
+        suggest_zone: zone == "UTC",
+        zone,
         has_partner: partner.is_some(),
         partner_name,
         open,
@@ -231,6 +327,68 @@ async fn page(page: InSpace) -> Result<Response, WebError> {
     .into_response())
 }
 
+/// One period as `me` sees it at `now`.
+fn line(check_ins: &CheckIns, p: &Period, me: PersonId, now: i64) -> PeriodLine {
+    let view = check_ins.period_view(p, me, now);
+    let (mine, my_status) = match view.own {
+        Own::Answered(a) => (Some(AnswerView::of(a)), "answered"),
+        Own::NotYet => (None, "not answered yet"),
+        Own::Missed => (None, "missed"),
+    };
+    let (theirs, their_status) = match view.partner {
+        Partner::Revealed(a) => (Some(AnswerView::of(a)), "answered".to_owned()),
+        Partner::Sealed { late, .. } => (
+            None,
+            format!(
+                "answered{}: sealed until you have answered too, or the check-in ends",
+                if late { " (late)" } else { "" }
+            ),
+        ),
+        Partner::NotYet => (None, "not answered yet".to_owned()),
+        Partner::Missed => (None, "missed".to_owned()),
+    };
+    PeriodLine {
+        label: span(p),
+        starts_on: p.starts_on.to_string(),
+        both: check_ins.both_answered(p),
+        mine,
+        my_status,
+        theirs,
+        their_status,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "checkin.html")]
+struct SideBySidePage {
+    chrome: Chrome,
+    space: SpaceId,
+    partner_name: String,
+    p: PeriodLine,
+}
+
+/// One check-in's two answers, side by side: opened when the viewer chooses to.
+async fn side_by_side(page: InSpace, params: RawPathParams) -> Result<Response, WebError> {
+    let period = params
+        .iter()
+        .nth(1)
+        .and_then(|(_, raw)| parse_date(raw))
+        .ok_or(WebError(AppError::NotFound))?;
+    let check_ins = &page.state.check_ins;
+    let now = page.now_us;
+    let p = check_ins
+        .period(period)
+        .filter(|p| p.has_begun(now))
+        .ok_or(WebError(AppError::NotFound))?;
+    Ok(SideBySidePage {
+        chrome: page.chrome(),
+        space: page.space(),
+        partner_name: page.people.partner_name.clone(),
+        p: line(check_ins, &p, page.me(), now),
+    }
+    .into_response())
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct CadenceForm {
@@ -238,23 +396,24 @@ pub(super) struct CadenceForm {
     weekday: String,
     month_day: String,
     start: String,
-    zone: String,
+    time_zone: String,
 }
 
-async fn set_cadence(
+async fn propose_cadence(
     page: InSpace,
     SpacePath(space): SpacePath,
     Form(form): Form<CadenceForm>,
 ) -> Result<Response, WebError> {
     page.app
-        .check_in(&page.session, space, form.command()?)
+        .check_in(&page.session, space, form.command(EntryId::random())?)
         .await?;
     Ok(see_other(&format!("/spaces/{space}/checkins")))
 }
 
 impl CadenceForm {
-    /// The rhythm as chosen: the anchor field that goes with `every`, and the zone.
-    pub(super) fn command(&self) -> Result<checkins::Command, AppError> {
+    /// The rhythm as chosen, proposed as `id`: the anchor field that goes with `every`,
+    /// and the zone.
+    pub(super) fn command(&self, id: EntryId) -> Result<checkins::Command, AppError> {
         let anchor = match self.every.as_str() {
             "month" => &self.month_day,
             "three_days" => &self.start,
@@ -262,9 +421,44 @@ impl CadenceForm {
         };
         let rhythm =
             Rhythm::parse(&self.every, anchor).map_err(|e| AppError::invalid("every", e))?;
-        let zone = Zone::parse(&self.zone).map_err(|e| AppError::invalid("zone", e))?;
-        Ok(checkins::Command::SetCadence { rhythm, zone })
+        let zone = Zone::parse(&self.time_zone).map_err(|e| AppError::invalid("time_zone", e))?;
+        Ok(checkins::Command::ProposeCadence { id, rhythm, zone })
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ProposalForm {
+    action: String,
+}
+
+impl ProposalForm {
+    /// What the form asks of the proposal: `action` says which.
+    pub(super) fn command(&self, proposal: EntryId) -> Result<checkins::Command, AppError> {
+        Ok(match self.action.as_str() {
+            "accept" => checkins::Command::AcceptCadence { proposal },
+            "decline" => checkins::Command::DeclineCadence { proposal },
+            "withdraw" => checkins::Command::WithdrawCadence { proposal },
+            _ => {
+                return Err(AppError::Invalid {
+                    field: "action",
+                    message: "Please choose whether to accept or decline the rhythm.".into(),
+                });
+            }
+        })
+    }
+}
+
+/// Accepting, declining or withdrawing the proposed rhythm.
+async fn answer_proposal(
+    page: InSpace,
+    EntryPath(space, proposal): EntryPath,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, WebError> {
+    page.app
+        .check_in(&page.session, space, form.command(proposal)?)
+        .await?;
+    Ok(see_other(&format!("/spaces/{space}/checkins")))
 }
 
 async fn answer(

@@ -151,7 +151,10 @@ pub(crate) fn every_form(body: &[u8]) -> Option<Vec<(String, String)>> {
         let _ = agreement.command(id);
     }
     if let Some(cadence) = form::<checkins::CadenceForm>(body) {
-        let _ = cadence.command();
+        let _ = cadence.command(id);
+    }
+    if let Some(proposal) = form::<checkins::ProposalForm>(body) {
+        let _ = proposal.command(id);
     }
     if let Some(fields) = &pairs {
         let _ = checkins::answer_command(fields);

@@ -349,6 +349,41 @@ pub fn display_name(state: &SpaceState, person: PersonId) -> String {
         .map_or_else(|| "A partner".to_owned(), |p| p.display_name.clone())
 }
 
+/// Time zones as the forms that ask for one offer them (sign-up, account, the check-in rhythm): every name [`Zone::parse`]
+/// accepts, and only those, grouped by the region they start with ("Europe/Berlin" under
+/// "Europe"; names with no region, such as "UTC", under "Other"). A `<select>` works
+/// without JavaScript and makes "choose one from the list" true.
+pub struct ZoneGroup {
+    pub region: String,
+    pub names: Vec<String>,
+}
+
+pub fn zone_groups() -> &'static [ZoneGroup] {
+    static GROUPS: std::sync::LazyLock<Vec<ZoneGroup>> = std::sync::LazyLock::new(|| {
+        let mut groups: Vec<ZoneGroup> = Vec::new();
+        let mut other = Vec::new();
+        for name in Zone::all_names() {
+            let Some((region, _)) = name.split_once('/') else {
+                other.push(name);
+                continue;
+            };
+            match groups.iter_mut().find(|g| g.region == region) {
+                Some(group) => group.names.push(name),
+                None => groups.push(ZoneGroup {
+                    region: region.to_owned(),
+                    names: vec![name],
+                }),
+            }
+        }
+        groups.push(ZoneGroup {
+            region: "Other".to_owned(),
+            names: other,
+        });
+        groups
+    });
+    &GROUPS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

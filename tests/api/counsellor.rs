@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{
     Backend, Client, PASSWORD, breach_recorded_by_alex, consent_to, counsellor_for, couple,
-    engagement_of, event_count, invite_counsellor, ok, spawn_app_long,
+    engagement_of, event_count, invite_counsellor, ok, set_rhythm, spawn_app_long,
 };
 
 crate::on_both_databases!(
@@ -365,13 +365,14 @@ async fn counsellor_pages_do_not_change_with_drafts_or_sealed_answers(backend: B
     let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
     breach_recorded_by_alex(&alex, &space).await;
-    ok(
+    set_rhythm(
         &sam,
-        &format!("{space}/checkins/cadence"),
+        &alex,
+        &space,
         &[
             ("every", "week"),
             ("weekday", "monday"),
-            ("zone", "Europe/Berlin"),
+            ("time_zone", "Europe/Berlin"),
         ],
     )
     .await;

@@ -495,6 +495,34 @@ pub async fn ok(client: &Client, path: &str, fields: &[(&str, &str)]) -> String 
     page.location()
 }
 
+/// `proposer` proposes a rhythm (`fields` as the rhythm form sends them) and `accepter`
+/// accepts it: a rhythm takes both.
+pub async fn set_rhythm(
+    proposer: &Client,
+    accepter: &Client,
+    space: &str,
+    fields: &[(&str, &str)],
+) {
+    ok(proposer, &format!("{space}/checkins/cadence"), fields).await;
+    let proposal = proposal_of(accepter, space)
+        .await
+        .expect("the proposal shows on the other's check-ins page");
+    ok(
+        accepter,
+        &format!("{space}/checkins/cadence/{proposal}"),
+        &[("action", "accept")],
+    )
+    .await;
+}
+
+/// The id of the rhythm waiting for an answer, as `client`'s check-ins page links it.
+pub async fn proposal_of(client: &Client, space: &str) -> Option<String> {
+    let page = client.get(&format!("{space}/checkins")).await;
+    let marker = format!("{space}/checkins/cadence/");
+    let at = page.body.find(&marker)? + marker.len();
+    page.body.get(at..at + 36).map(str::to_owned)
+}
+
 /// How many events a space's record holds: what "nothing was written" is checked against.
 pub async fn event_count(app: &TestApp, space: &str) -> u64 {
     let id = space

@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{
     Backend, Client, PASSWORD, TestApp, breach_recorded_by_alex, consent_to, counsellor_for,
-    couple, engagement_of, event_count, ok, spawn_app_long,
+    couple, engagement_of, event_count, ok, proposal_of, set_rhythm, spawn_app_long,
 };
 
 crate::on_both_databases!(every_route_answers_every_role_as_the_table_says);
@@ -88,7 +88,7 @@ impl Role {
 /// of another space) · four counsellors, each of a furnished couple of their own and trying
 /// that couple's space: pending (one partner consented), with progress, with the record,
 /// revoked · another space's counsellor (Kim & Lee's, with the record), trying this one. `{id}` is the couple's space, `{entry}` a fixture entry of the kind
-/// its path names, `{chart}` a real chart file, `{token}` an unused invite to a fourth
+/// its path names, `{chart}` a real chart file, `{period}` the running check-in week (its start date), `{token}` an unused invite to a fourth
 /// person's space (after `/counsel/`: an unused counsellor's link of a couple nobody here is
 /// in).
 ///
@@ -185,6 +185,10 @@ GET  /spaces/{id}/checkins                          303  200       200       404
 POST /spaces/{id}/checkins                          403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/checkins/cadence                  405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/checkins/cadence                  403  422       422       404       404       404       404       404       404
+GET  /spaces/{id}/checkins/cadence/{entry}          405  405       405       405       405       405       405       405       405
+POST /spaces/{id}/checkins/cadence/{entry}          403  422       422       404       404       404       404       404       404  // no action chosen
+GET  /spaces/{id}/checkins/{period}                 303  200       200       404       404       404       404       404       404  // the running week, side by side
+POST /spaces/{id}/checkins/{period}                 403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/checkins/answer                   405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/checkins/answer                   403  404       404       404       404       404       404       404       404  // no period sent: not found
 GET  /spaces/{id}/together                          303  200       200       404       404       404       404       404       404
@@ -468,6 +472,10 @@ impl Cast {
                 "{token}" if previous == "counsel" => self.counsel_token.clone(),
                 "{token}" => self.token.clone(),
                 "{chart}" | "{file}" => CHART.to_owned(),
+                "{period}" => entries
+                    .get("period")
+                    .cloned()
+                    .ok_or_else(|| format!("{path}: the fixture has no check-in period"))?,
                 "{entry}" => entries
                     .get(previous)
                     .cloned()
@@ -711,16 +719,35 @@ async fn furnish(
     let page = sam.get(&together).await;
     let goal = id_after(&page.body, "/together/goals/");
     let plan = id_after(&page.body, "/together/plans/");
+    set_rhythm(
+        sam,
+        alex,
+        space,
+        &[
+            ("every", "week"),
+            ("weekday", "monday"),
+            ("time_zone", "Europe/Berlin"),
+        ],
+    )
+    .await;
+    // A change of rhythm Sam proposes, left waiting for Alex: the proposal's rows act on it.
     ok(
         sam,
         &format!("{space}/checkins/cadence"),
         &[
-            ("every", "week"),
-            ("weekday", "monday"),
-            ("zone", "Europe/Berlin"),
+            ("every", "month"),
+            ("month_day", "1"),
+            ("time_zone", "Europe/Berlin"),
         ],
     )
     .await;
+    let cadence = proposal_of(alex, space).await.unwrap_or_default();
+    // The running week: its side-by-side view.
+    let period = sam
+        .get(&format!("{space}/checkins"))
+        .await
+        .value_of_name("period")
+        .unwrap_or_default();
 
     // Sam's own journal entry: nobody else's to read.
     let journal = ok(
@@ -753,6 +780,8 @@ async fn furnish(
         ("agreements", last_segment(&agreement)),
         ("goals", goal),
         ("plans", plan),
+        ("cadence", cadence),
+        ("period", period),
     ])
 }
 

@@ -5,7 +5,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    Backend, Client, PASSWORD, breach_recorded_by_alex, couple, event_count, ok, spawn_app_long,
+    Backend, Client, PASSWORD, breach_recorded_by_alex, couple, event_count, ok, set_rhythm,
+    spawn_app_long,
 };
 
 crate::on_both_databases!(
@@ -168,11 +169,16 @@ async fn milestones_are_celebrated_when_the_record_reaches_them(backend: Backend
     );
 }
 
-async fn set_weekly(client: &Client, space: &str) {
-    ok(
-        client,
-        &format!("{space}/checkins/cadence"),
-        &[("every", "week"), ("weekday", "monday"), ("zone", "UTC")],
+async fn set_weekly(proposer: &Client, accepter: &Client, space: &str) {
+    set_rhythm(
+        proposer,
+        accepter,
+        space,
+        &[
+            ("every", "week"),
+            ("weekday", "monday"),
+            ("time_zone", "UTC"),
+        ],
     )
     .await;
 }
@@ -219,7 +225,7 @@ fn dashboard_of(body: &str) -> &str {
 async fn the_dashboard_draws_charts_with_their_numbers_from_revealed_check_ins(backend: Backend) {
     let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
-    set_weekly(&sam, &space).await;
+    set_weekly(&sam, &alex, &space).await;
     let period = open_period(&sam, &space).await;
     answer(&sam, &space, &period, ["3", "4", "7"], "5").await;
     // Sealed: Alex cannot see Sam's numbers yet, and the chart does not draw them.
@@ -291,7 +297,7 @@ async fn the_dashboard_draws_charts_with_their_numbers_from_revealed_check_ins(b
 async fn a_partner_s_dashboard_and_summary_ignore_drafts_and_sealed_answers(backend: Backend) {
     let app = spawn_app_long(backend).await;
     let (sam, alex, space) = couple(&app).await;
-    set_weekly(&sam, &space).await;
+    set_weekly(&sam, &alex, &space).await;
     let period = open_period(&sam, &space).await;
     answer(&sam, &space, &period, ["3", "4", "7"], "3").await;
     answer(&alex, &space, &period, ["6", "6", "6"], "2").await;

@@ -5,7 +5,9 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, Client, breach_recorded_by_alex, couple, ok, spawn_app_long};
+use crate::helpers::{
+    Backend, Client, breach_recorded_by_alex, couple, ok, set_rhythm, spawn_app_long,
+};
 
 crate::on_both_databases!(partner_pages_keep_names_as_written_and_say_things_plainly);
 
@@ -94,10 +96,15 @@ async fn entries(hurt: &Client, broke: &Client, space: &str) -> Vec<String> {
         &[("text", "You made tea for me.")],
     )
     .await;
-    ok(
+    set_rhythm(
         broke,
-        &format!("{space}/checkins/cadence"),
-        &[("every", "week"), ("weekday", "monday"), ("zone", "UTC")],
+        hurt,
+        space,
+        &[
+            ("every", "week"),
+            ("weekday", "monday"),
+            ("time_zone", "UTC"),
+        ],
     )
     .await;
     vec![breach, question, letter, promise, agreement]

@@ -396,12 +396,20 @@ async fn check_in_and_reconnect(javascript: bool) {
     let alex = browser(&driver, &server, "Alex", javascript).await;
     let space = meet(&sam, &alex).await;
 
-    // A weekly rhythm, then Sam's sealed answer.
+    // A weekly rhythm Sam proposes and Alex accepts, then Sam's sealed answer.
     sam.goto(&format!("{space}/checkins")).await;
     sam.check("checkins-rhythm").await;
     sam.choose("#weekday", "monday").await;
-    sam.fill("#zone", "Europe/Berlin").await;
-    sam.press("Save the rhythm").await;
+    sam.choose("#time_zone", "Europe/Berlin").await;
+    sam.press("Propose this rhythm").await;
+    assert!(
+        sam.sees("It begins once Alex accepts it.").await,
+        "{}",
+        sam.text().await
+    );
+    alex.goto(&format!("{space}/checkins")).await;
+    alex.press("Accept this rhythm").await;
+    sam.goto(&format!("{space}/checkins")).await;
     assert!(
         sam.sees("Your rhythm: every week, in Europe/Berlin").await,
         "{}",
@@ -422,14 +430,14 @@ async fn check_in_and_reconnect(javascript: bool) {
             who.check("checkins-sealed").await;
         }
         for key in ["predictability", "dependability", "faith"] {
-            who.choose(&format!("#{key}-{period}"), "6").await;
+            crate::checkins::tap(who, key, "6").await;
         }
-        who.choose(&format!("#feeling-hope-{period}"), "3").await;
+        crate::checkins::tap(who, "feeling_hope", "3").await;
         who.fill(&format!("#helped-{period}"), helped).await;
         who.press("Send my answer").await;
     }
     for who in [&sam, &alex] {
-        who.goto(&format!("{space}/checkins")).await;
+        who.goto(&format!("{space}/checkins/{period}")).await;
         assert!(
             who.sees("Our walk on Sunday.").await && who.sees("You answered every question.").await
         );

@@ -10,6 +10,7 @@
 //! `cargo test` run, share `spawn_app()`, and need no second toolchain beyond the one npm
 //! file axe-core ships as.
 
+mod checkins;
 mod counsellor;
 mod first_day;
 mod harness;
