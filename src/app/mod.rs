@@ -31,6 +31,7 @@ mod checkins;
 mod clock;
 mod counsel;
 mod demo_space;
+mod endings;
 mod error;
 mod forms;
 mod ownup;

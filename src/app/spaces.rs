@@ -472,7 +472,9 @@ impl App {
         let ids = self.store().spaces_of(session.person).await?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(state) = self.load_state(id).await? {
+            if let Some(state) = self.load_state(id).await?
+                && state.is_partner(session.person)
+            {
                 out.push(SpaceSummary {
                     id,
                     name: state.name.clone(),

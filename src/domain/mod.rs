@@ -62,6 +62,7 @@ pub mod counsel;
 pub mod crisis;
 #[cfg(test)]
 mod detector_corpus;
+pub mod ending;
 pub mod fear;
 #[cfg(test)]
 mod fold_properties;

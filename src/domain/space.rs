@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::agreements::{self, Agreements};
 use super::checkins::{self, CheckIns};
 use super::counsel::{self, Counsel};
+use super::ending::{self, EndedApart, Endings, PartnerLeft};
 use super::input::{DisplayName, SpaceName};
 use super::milestones::{self, Celebrations, Milestone};
 use super::ownup::{self, OwnUp};
@@ -37,6 +38,8 @@ pub enum SpaceEvent {
     Report(reports::Event),
     Milestone(milestones::Event),
     Counsel(counsel::Event),
+    PartnerLeft(PartnerLeft),
+    EndedApart(EndedApart),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +67,8 @@ impl SpaceEvent {
             Self::Report(e) => e.kind(),
             Self::Milestone(e) => e.kind(),
             Self::Counsel(e) => e.kind(),
+            Self::PartnerLeft(_) => "partner.left",
+            Self::EndedApart(_) => "space.ended_apart",
         }
     }
 
@@ -81,6 +86,8 @@ impl SpaceEvent {
             Self::Report(e) => return e.body(),
             Self::Milestone(e) => return e.body(),
             Self::Counsel(e) => return e.body(),
+            Self::PartnerLeft(e) => serde_json::to_string(e),
+            Self::EndedApart(e) => serde_json::to_string(e),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -93,6 +100,8 @@ impl SpaceEvent {
         match kind {
             "space.created" => serde_json::from_str(body).ok().map(Self::SpaceCreated),
             "partner.joined" => serde_json::from_str(body).ok().map(Self::PartnerJoined),
+            "partner.left" => serde_json::from_str(body).ok().map(Self::PartnerLeft),
+            "space.ended_apart" => serde_json::from_str(body).ok().map(Self::EndedApart),
             other => ownup::Event::parse(other, body)
                 .map(Self::OwnUp)
                 .or_else(|| checkins::Event::parse(other, body).map(Self::CheckIn))
@@ -135,6 +144,8 @@ pub struct SpaceState {
     pub milestones: Celebrations,
     /// The counsellors the couple invited, and their notes.
     pub counsel: Counsel,
+    /// Who left, and whether the repair ended apart: either closes the space.
+    pub endings: Endings,
     /// When the newest event other than a check-in answer was recorded: a counsellor's
     /// "last activity".
     pub last_at_us: i64,
@@ -163,14 +174,22 @@ impl SpaceState {
             reports: Reports::default(),
             milestones: Celebrations::default(),
             counsel: Counsel::default(),
+            endings: Endings::default(),
             last_at_us: 0,
             unreadable: Unreadable::default(),
             damage: Damage::default(),
         }
     }
 
+    /// Whether `person` is a partner here now: joined, and not left. (A partner who left
+    /// keeps their place in `partners`, so the record still names them.)
     pub fn is_partner(&self, person: PersonId) -> bool {
-        self.partners.iter().any(|p| p.person == person)
+        self.partners.iter().any(|p| p.person == person) && !self.endings.has_left(person)
+    }
+
+    /// Closed for good: a partner left, or the repair ended apart. Read-only from then on.
+    pub fn is_closed(&self) -> bool {
+        self.endings.is_closed()
     }
 
     /// The partners, as people.
@@ -179,7 +198,11 @@ impl SpaceState {
     }
 
     /// Where `person` stands as this space's counsellor.
+    /// A closed space has no counsellor any more.
     pub fn counsellor_access(&self, person: PersonId) -> counsel::Access<'_> {
+        if self.is_closed() {
+            return counsel::Access::None;
+        }
         self.counsel.access(person, &self.partner_ids())
     }
 
@@ -253,6 +276,12 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 joined_at_us: event.at_us,
             });
         }
+        (Some(SpaceEvent::PartnerLeft(_)), Some(person)) if state.is_partner(person) => {
+            state.endings.note_left(person, event_at);
+        }
+        (Some(SpaceEvent::EndedApart(_)), Some(person)) if state.is_partner(person) => {
+            state.endings.note_apart(person, event_at);
+        }
         // Counsellors write too (joining, notes, stepping away): the part checks who may.
         (Some(SpaceEvent::Counsel(e)), Some(person)) => {
             let partners = state.partner_ids();
@@ -272,7 +301,9 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 SpaceEvent::Milestone(e) => milestones::apply(&mut state.milestones, at, e),
                 SpaceEvent::SpaceCreated(_)
                 | SpaceEvent::PartnerJoined(_)
-                | SpaceEvent::Counsel(_) => {}
+                | SpaceEvent::Counsel(_)
+                | SpaceEvent::PartnerLeft(_)
+                | SpaceEvent::EndedApart(_) => {}
             }
         }
         _ => {}
@@ -335,6 +366,10 @@ pub enum Command {
     /// Marks as shown those of the milestones reached (as `progress` reads them from the
     /// state) that are not yet celebrated.
     CelebrateMilestones(Vec<Milestone>),
+    /// The actor leaves the space, alone, whenever they choose.
+    Leave,
+    /// The actor records that the repair ends apart.
+    EndApart,
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -385,6 +420,22 @@ pub fn decide(
     command: Command,
     ctx: &Ctx,
 ) -> Result<Vec<SpaceEvent>, SpaceError> {
+    // A closed space takes nothing more, but a partner who stays may still leave it, and
+    // milestones are quietly not celebrated.
+    if state.is_closed() {
+        match command {
+            Command::Leave => {}
+            Command::CelebrateMilestones(_) => return Ok(Vec::new()),
+            Command::Create { .. } => return Err(SpaceError::AlreadyCreated),
+            Command::Join { .. } => {
+                return Err(
+                    Refusal::NotNow("This space has been closed, so nobody can join it.").into(),
+                );
+            }
+            _ if !state.is_partner(ctx.actor) => return Err(SpaceError::NotCreated),
+            _ => return Err(Refusal::NotNow(ending::CLOSED).into()),
+        }
+    }
     match command {
         Command::Create { name, display_name } => {
             if state.head_seq > 0 {
@@ -440,6 +491,19 @@ pub fn decide(
             }
             let events = counsel::decide(&state.counsel, &state.partner_ids(), command, ctx)?;
             Ok(events.into_iter().map(SpaceEvent::Counsel).collect())
+        }
+        Command::Leave => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            Ok(vec![SpaceEvent::PartnerLeft(PartnerLeft {})])
+        }
+        Command::EndApart => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            state.endings.may_end_apart(state.is_full())?;
+            Ok(vec![SpaceEvent::EndedApart(EndedApart {})])
         }
         Command::CelebrateMilestones(reached) => {
             if !state.is_partner(ctx.actor) {
@@ -604,6 +668,93 @@ mod tests {
         Command::Join {
             display_name: DisplayName::parse(name).expect("valid name"),
         }
+    }
+
+    /// Every kind of thing a partner could still ask of a space, for "nothing more".
+    fn asks() -> Vec<Command> {
+        use crate::domain::ownup::{Command as O, Text};
+        vec![
+            Command::OwnUp(O::SendLetter {
+                id: crate::domain::EntryId::random(),
+                text: Text::parse("Still here.", "Text", 100).expect("valid"),
+            }),
+            Command::EndApart,
+            join_as("Kim"),
+        ]
+    }
+
+    #[test]
+    fn a_partner_leaves_alone_and_the_space_takes_nothing_more() {
+        let (sam, alex) = (PersonId::random(), PersonId::random());
+        let state = given(&[
+            (sam, created("Sam")),
+            (alex, joined("Alex")),
+            (alex, SpaceEvent::PartnerLeft(PartnerLeft {})),
+        ]);
+        assert!(!state.is_partner(alex), "Alex no longer sees the space");
+        assert!(state.is_partner(sam), "Sam keeps it");
+        assert_eq!(
+            state.partner_of(sam).map(|p| p.display_name.as_str()),
+            Some("Alex")
+        );
+        assert!(state.is_closed());
+        for ask in asks() {
+            let refused = decide(&state, ask, &ctx(sam));
+            assert!(
+                matches!(&refused, Err(SpaceError::Refused(Refusal::NotNow(_)))),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(
+            decide(&state, Command::Leave, &ctx(alex)),
+            Err(SpaceError::NotCreated),
+            "leaving twice finds nothing to leave"
+        );
+        assert_eq!(
+            decide(&state, Command::Leave, &ctx(sam)),
+            Ok(vec![SpaceEvent::PartnerLeft(PartnerLeft {})]),
+            "the one who stays may leave too"
+        );
+        assert!(
+            decide(&state, Command::CelebrateMilestones(Vec::new()), &ctx(sam))
+                .is_ok_and(|events| events.is_empty())
+        );
+    }
+
+    #[test]
+    fn either_partner_ends_apart_and_the_space_is_kept_read_only() {
+        let (sam, alex) = (PersonId::random(), PersonId::random());
+        let alone = given(&[(sam, created("Sam"))]);
+        assert!(matches!(
+            decide(&alone, Command::EndApart, &ctx(sam)),
+            Err(SpaceError::Refused(Refusal::NotNow(_)))
+        ));
+        let state = given(&[
+            (sam, created("Sam")),
+            (alex, joined("Alex")),
+            (sam, SpaceEvent::EndedApart(EndedApart {})),
+        ]);
+        assert!(
+            state.is_partner(sam) && state.is_partner(alex),
+            "both still read it"
+        );
+        assert_eq!(
+            state.endings.closed(),
+            Some(ending::Closed::Apart {
+                by: sam,
+                at_us: 1_002
+            })
+        );
+        for who in [sam, alex] {
+            for ask in asks() {
+                assert!(decide(&state, ask, &ctx(who)).is_err());
+            }
+        }
+        let stranger = PersonId::random();
+        assert!(matches!(
+            state.counsellor_access(stranger),
+            counsel::Access::None
+        ));
     }
 
     #[test]

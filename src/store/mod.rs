@@ -118,6 +118,8 @@ pub enum Effect {
     CreateSpace { created_at: i64 },
     /// Record that a person is a member, for listing their spaces.
     AddMember { person: PersonId, joined_at: i64 },
+    /// A person left the space: it is no longer listed among theirs.
+    RemoveMember { person: PersonId },
     /// Use up an invite; fails the whole append if it was used, revoked or has expired.
     ConsumeInvite {
         token_hash: String,
@@ -953,6 +955,13 @@ impl Store {
                             .bind(&space_id)
                             .bind(person.to_string())
                             .bind(joined_at)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Effect::RemoveMember { person } => {
+                        sqlx::query("DELETE FROM members WHERE space_id = $1 AND person_id = $2")
+                            .bind(&space_id)
+                            .bind(person.to_string())
                             .execute(&mut *tx)
                             .await?;
                     }

@@ -11,6 +11,7 @@ mod checkins;
 mod context;
 mod counsel;
 mod disclosure;
+mod endings;
 mod error;
 mod events;
 #[cfg(any(test, fuzzing))]
@@ -145,6 +146,7 @@ fn routes() -> Routes {
         .merge(breaches::routes())
         .merge(disclosure::routes())
         .merge(withdrawals::routes())
+        .merge(endings::routes())
         .merge(questions::routes())
         .merge(apologies::routes())
         .merge(letters::routes())

@@ -4,6 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
+use axum::extract::Query;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -32,6 +33,16 @@ pub fn describe(_state: &SpaceState, _base: &str, event: &SpaceEvent) -> Describ
     match event {
         SpaceEvent::SpaceCreated(e) => Some((format!("created the space “{}”", e.name), None)),
         SpaceEvent::PartnerJoined(_) => Some(("joined the space".to_owned(), None)),
+        SpaceEvent::PartnerLeft(_) => Some((
+            "left the space; it is kept as it was, and nothing more can be added".to_owned(),
+            None,
+        )),
+        SpaceEvent::EndedApart(_) => Some((
+            "recorded that the repair ends apart; the space is kept as it was, and nothing \
+             more can be added"
+                .to_owned(),
+            None,
+        )),
         _ => None,
     }
 }
@@ -80,9 +91,22 @@ struct SpacesPage {
     spaces: Vec<SpaceSummary>,
     counselled: Vec<CounselledLine>,
     error: Option<String>,
+    /// Just left a space (`?left=1`): said once, calmly.
+    left: bool,
 }
 
-async fn home(State(app): State<App>, viewer: Viewer) -> Result<Response, WebError> {
+/// `?left=1`, after leaving a space.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct HomeQuery {
+    left: String,
+}
+
+async fn home(
+    State(app): State<App>,
+    viewer: Viewer,
+    Query(query): Query<HomeQuery>,
+) -> Result<Response, WebError> {
     let Some(session) = &viewer.session else {
         return Ok(WelcomePage {
             chrome: Chrome::of(&viewer),
@@ -97,6 +121,7 @@ async fn home(State(app): State<App>, viewer: Viewer) -> Result<Response, WebErr
         spaces,
         counselled: counselled(&app, session).await?,
         error: None,
+        left: query.left == "1",
     }
     .into_response())
 }
@@ -123,6 +148,7 @@ async fn spaces_with_error(
         spaces,
         counselled: counselled(app, session).await?,
         error: Some(message),
+        left: false,
     };
     Ok((status, page).into_response())
 }

@@ -12,6 +12,7 @@ mod checkins;
 mod cli;
 mod connections;
 mod counsellor;
+mod endings;
 mod faults;
 mod first_weeks;
 mod forms;

@@ -143,6 +143,10 @@ GET  /spaces/{id}/entries/{entry}/withdraw          405  405       405       405
 POST /spaces/{id}/entries/{entry}/withdraw          403  404       409       404       404       404       404       404       404
 GET  /spaces/{id}/welcome                           405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/welcome                           403  303       303       404       404       404       404       404       404
+GET  /spaces/{id}/leave                             303  200       200       404       404       404       404       404       404
+POST /spaces/{id}/leave                             403  200       200       404       404       404       404       404       404
+GET  /spaces/{id}/end-apart                         303  200       200       404       404       404       404       404       404
+POST /spaces/{id}/end-apart                         403  200       200       404       404       404       404       404       404
 GET  /spaces/{id}/questions                         303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/questions                         403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/questions/{entry}                 303  200       200       404       404       404       404       404       404

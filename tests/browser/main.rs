@@ -12,6 +12,7 @@
 
 mod checkins;
 mod counsellor;
+mod endings;
 mod first_day;
 mod harness;
 mod journal;

@@ -60,6 +60,8 @@ struct DashboardPage {
     charts_open: bool,
     /// The hurt partner said they are open to appreciation and marking progress.
     appreciation_open: bool,
+    /// The space was closed (a partner left, or the repair ended apart): in words.
+    closed: Option<String>,
 }
 
 /// The welcome of a space: the viewer's first steps on each breach.
@@ -228,6 +230,8 @@ fn dashboard_page(
 ) -> DashboardPage {
     let me = state.partners.iter().find(|p| p.person == viewer);
     let appreciation_open = state.repair.open_to_appreciation(&state.own_up);
+    let closed = closed_words(state, viewer, zone);
+    let open = closed.is_none();
     let range = dashboard_range(state, zone, now_us);
     let trends = Trends::of(state, range, now_us);
     DashboardPage {
@@ -254,9 +258,12 @@ fn dashboard_page(
                     .iter()
                     .flat_map(|waiting| waiting(state, viewer, now_us)),
             )
+            // A closed space asks nothing of anyone.
+            .filter(|_| open)
             .collect(),
+        closed,
         welcome: Welcome {
-            open: !marks.has(&Mark::Welcome),
+            open: open && !marks.has(&Mark::Welcome),
             steps: welcome_steps(state, viewer),
         },
         charts_open: revealed_check_ins(state, viewer, now_us) >= CHARTS_AFTER,
@@ -287,7 +294,11 @@ fn dashboard_page(
             .into_iter()
             .map(|g| g.text.clone())
             .collect(),
-        signals: signals(state, Some(viewer), zone, now_us),
+        signals: if open {
+            signals(state, Some(viewer), zone, now_us)
+        } else {
+            Vec::new()
+        },
         milestones: if appreciation_open {
             celebrated(state, zone, now_us, None, Some(marks))
         } else {
@@ -345,4 +356,35 @@ fn welcome_steps(state: &SpaceState, viewer: PersonId) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// "Alex left this space on 3 May 2027 …": how a closed space came to be closed, for the
+/// partner who still sees it.
+fn closed_words(state: &SpaceState, viewer: PersonId, zone: &Zone) -> Option<String> {
+    use crate::domain::ending::Closed;
+    let who = |by: PersonId| {
+        if by == viewer {
+            "You".to_owned()
+        } else {
+            state
+                .partners
+                .iter()
+                .find(|p| p.person == by)
+                .map_or("Your partner".to_owned(), |p| p.display_name.clone())
+        }
+    };
+    let kept = "The space is kept as it was: everything in it can still be read and \
+                downloaded, and nothing more can be added.";
+    Some(match state.endings.closed()? {
+        Closed::Left { by, at_us } => format!(
+            "{} left this space on {}. {kept}",
+            who(by),
+            format_time(at_us, zone)
+        ),
+        Closed::Apart { by, at_us } => format!(
+            "{} recorded on {} that the repair ends apart. {kept}",
+            who(by),
+            format_time(at_us, zone)
+        ),
+    })
 }
