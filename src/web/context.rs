@@ -17,6 +17,7 @@ use super::view::{Chrome, Name, People};
 use crate::app::{App, AppError, ReadAs, Session};
 use crate::domain::calendar::Zone;
 use crate::domain::counsel::Scope;
+use crate::domain::ending;
 use crate::domain::ownup::Breach;
 use crate::domain::seen::Marks;
 use crate::domain::space::SpaceState;
@@ -226,6 +227,14 @@ impl FromRequestParts<App> for InSpace {
             .await
             .map_err(|e| WebError(e).into_response())?;
         let me = user.session.person;
+        // A closed space takes nothing more, whatever the form (one calm reason, before a
+        // review page or a warning could suggest otherwise); leaving it is still open.
+        if parts.method == axum::http::Method::POST
+            && state.is_closed()
+            && !parts.uri.path().ends_with("/leave")
+        {
+            return Err(WebError(AppError::Refused(ending::CLOSED.to_owned())).into_response());
+        }
         Ok(Self {
             app: app.clone(),
             people: People::of(&state, me),

@@ -77,6 +77,11 @@ async fn a_partner_leaves_alone_and_the_other_keeps_the_record_read_only(backend
             format!("{space}/together/appreciations"),
             vec![("text", "You listened.")],
         ),
+        (
+            format!("{space}/letters"),
+            vec![("text", "Please come back.")],
+        ),
+        (format!("{space}/welcome"), vec![]),
         (format!("{space}/end-apart"), vec![("confirmed", "yes")]),
         (format!("{space}/invite"), vec![]),
     ] {
