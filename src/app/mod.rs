@@ -38,6 +38,7 @@ mod ownup;
 mod private;
 mod progress;
 mod promises;
+mod redaction;
 mod repair;
 mod reports;
 mod seen;

@@ -91,7 +91,15 @@ impl App {
             return Ok(cached);
         }
         let base = cached.map_or_else(|| SpaceState::empty(space), |s| (*s).clone());
-        let events = self.store().events_after(space, base.head_seq).await?;
+        let mut events = self.store().events_after(space, base.head_seq).await?;
+        // Words were removed since this state was folded: what it folded from them must
+        // go too, so the whole record is folded again, now without them.
+        let base = if base.head_seq > 0 && events.iter().any(|e| e.kind == "entry.redacted") {
+            events = self.store().events_after(space, 0).await?;
+            SpaceState::empty(space)
+        } else {
+            base
+        };
         let (seen, damaged) = (base.unreadable.count, base.damage.clone());
         let mut state = space::fold(base, &events);
         // The head was read first, so another append may have landed since and the events

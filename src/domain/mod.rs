@@ -77,6 +77,7 @@ pub mod progress;
 pub mod promises;
 pub mod quick_exit;
 pub mod record;
+pub mod redaction;
 pub mod refusal;
 pub mod repair;
 pub mod reports;

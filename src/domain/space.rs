@@ -16,6 +16,7 @@ use super::ownup::{self, OwnUp};
 use super::part::{Around, Part};
 use super::promises::{self, Promises};
 use super::record::{self, ChainFault, GENESIS_PREV, Hash, RecordedEvent};
+use super::redaction::{self, EntryRedacted, Redactions};
 use super::repair::{self, Repair};
 use super::reports::{self, Reports};
 use super::together::{self, Together};
@@ -40,6 +41,7 @@ pub enum SpaceEvent {
     Counsel(counsel::Event),
     PartnerLeft(PartnerLeft),
     EndedApart(EndedApart),
+    EntryRedacted(EntryRedacted),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +71,7 @@ impl SpaceEvent {
             Self::Counsel(e) => e.kind(),
             Self::PartnerLeft(_) => "partner.left",
             Self::EndedApart(_) => "space.ended_apart",
+            Self::EntryRedacted(_) => "entry.redacted",
         }
     }
 
@@ -88,6 +91,7 @@ impl SpaceEvent {
             Self::Counsel(e) => return e.body(),
             Self::PartnerLeft(e) => serde_json::to_string(e),
             Self::EndedApart(e) => serde_json::to_string(e),
+            Self::EntryRedacted(e) => serde_json::to_string(e),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -102,6 +106,7 @@ impl SpaceEvent {
             "partner.joined" => serde_json::from_str(body).ok().map(Self::PartnerJoined),
             "partner.left" => serde_json::from_str(body).ok().map(Self::PartnerLeft),
             "space.ended_apart" => serde_json::from_str(body).ok().map(Self::EndedApart),
+            "entry.redacted" => serde_json::from_str(body).ok().map(Self::EntryRedacted),
             other => ownup::Event::parse(other, body)
                 .map(Self::OwnUp)
                 .or_else(|| checkins::Event::parse(other, body).map(Self::CheckIn))
@@ -146,6 +151,9 @@ pub struct SpaceState {
     pub counsel: Counsel,
     /// Who left, and whether the repair ended apart: either closes the space.
     pub endings: Endings,
+    /// Entries whose words their authors removed. A cached state that sees a new one is
+    /// folded again from the start, so nothing drawn from it keeps the words.
+    pub redactions: Redactions,
     /// When the newest event other than a check-in answer was recorded: a counsellor's
     /// "last activity".
     pub last_at_us: i64,
@@ -175,6 +183,7 @@ impl SpaceState {
             milestones: Celebrations::default(),
             counsel: Counsel::default(),
             endings: Endings::default(),
+            redactions: Redactions::default(),
             last_at_us: 0,
             unreadable: Unreadable::default(),
             damage: Damage::default(),
@@ -282,6 +291,9 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
         (Some(SpaceEvent::EndedApart(_)), Some(person)) if state.is_partner(person) => {
             state.endings.note_apart(person, event_at);
         }
+        (Some(SpaceEvent::EntryRedacted(e)), Some(person)) => {
+            state.redactions.note(e.seq, person, event_at);
+        }
         // Counsellors write too (joining, notes, stepping away): the part checks who may.
         (Some(SpaceEvent::Counsel(e)), Some(person)) => {
             let partners = state.partner_ids();
@@ -303,7 +315,8 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 | SpaceEvent::PartnerJoined(_)
                 | SpaceEvent::Counsel(_)
                 | SpaceEvent::PartnerLeft(_)
-                | SpaceEvent::EndedApart(_) => {}
+                | SpaceEvent::EndedApart(_)
+                | SpaceEvent::EntryRedacted(_) => {}
             }
         }
         _ => {}
@@ -370,6 +383,8 @@ pub enum Command {
     Leave,
     /// The actor records that the repair ends apart.
     EndApart,
+    /// The actor removes the words of an entry of theirs (looked up by the caller).
+    Redact(redaction::Target),
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -424,7 +439,8 @@ pub fn decide(
     // milestones are quietly not celebrated.
     if state.is_closed() {
         match command {
-            Command::Leave => {}
+            // Taking your own words back stays possible after the end.
+            Command::Leave | Command::Redact(_) => {}
             Command::CelebrateMilestones(_) => return Ok(Vec::new()),
             Command::Create { .. } => return Err(SpaceError::AlreadyCreated),
             Command::Join { .. } => {
@@ -497,6 +513,16 @@ pub fn decide(
                 return Err(SpaceError::NotCreated);
             }
             Ok(vec![SpaceEvent::PartnerLeft(PartnerLeft {})])
+        }
+        Command::Redact(target) => {
+            if !state.is_partner(ctx.actor) {
+                return Err(SpaceError::NotCreated);
+            }
+            if target.seq == 0 || target.seq > state.head_seq {
+                return Err(Refusal::NotFound.into());
+            }
+            let event = redaction::decide(ctx.actor, &target)?;
+            Ok(vec![SpaceEvent::EntryRedacted(event)])
         }
         Command::EndApart => {
             if !state.is_partner(ctx.actor) {

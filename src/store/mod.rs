@@ -120,6 +120,9 @@ pub enum Effect {
     AddMember { person: PersonId, joined_at: i64 },
     /// A person left the space: it is no longer listed among theirs.
     RemoveMember { person: PersonId },
+    /// The words of the event at `seq` are removed: its body and salt become NULL (the
+    /// one change the events table allows), its digest keeps the chain.
+    Redact { seq: u64 },
     /// Use up an invite; fails the whole append if it was used, revoked or has expired.
     ConsumeInvite {
         token_hash: String,
@@ -309,6 +312,8 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Removed words are overwritten with zeros, not left in free pages.
+            .pragma("secure_delete", "on")
             .busy_timeout(Duration::from_secs(5));
         let pool = pool
             .max_connections(8)
@@ -870,6 +875,41 @@ impl Store {
         rows.into_iter().map(RecordedEvent::try_from).collect()
     }
 
+    /// The event at `seq` of a space, if there is one.
+    #[tracing::instrument(skip_all)]
+    pub async fn event_at(
+        &self,
+        space: SpaceId,
+        seq: u64,
+    ) -> Result<Option<RecordedEvent>, StoreError> {
+        let seq = i64::try_from(seq).map_err(|_| StoreError::Corrupt("seq out of range"))?;
+        let row: Option<EventRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT seq, at_us, author, kind, body, salt, digest, prev, hash
+                 FROM events WHERE space_id = $1 AND seq = $2",
+            )
+            .bind(space.to_string())
+            .bind(seq)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(RecordedEvent::try_from).transpose()
+    }
+
+    /// After words were removed: SQLite's write-ahead log still holds the pages as they
+    /// were, so it is checkpointed and truncated (best effort; `secure_delete` has already
+    /// zeroed the freed bytes in the database file itself). PostgreSQL keeps no copy a
+    /// query or a dump can reach.
+    pub async fn forget_removed_words(&self) {
+        if let Self::Sqlite(pool) = self
+            && let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await
+        {
+            tracing::warn!(error = %err, "the write-ahead log was not truncated");
+        }
+    }
+
     /// Appends sealed `events` after `expected` = (head seq, head hash), together with
     /// `effects`, in one transaction. If the head has moved, nothing is written and the
     /// answer is [`StoreError::Conflict`].
@@ -957,6 +997,19 @@ impl Store {
                             .bind(joined_at)
                             .execute(&mut *tx)
                             .await?;
+                    }
+                    Effect::Redact { seq } => {
+                        let removed = sqlx::query(
+                            "UPDATE events SET body = NULL, salt = NULL
+                             WHERE space_id = $1 AND seq = $2 AND body IS NOT NULL",
+                        )
+                        .bind(&space_id)
+                        .bind(to_i64(*seq)?)
+                        .execute(&mut *tx)
+                        .await?;
+                        if removed.rows_affected() != 1 {
+                            return Err(StoreError::Conflict);
+                        }
                     }
                     Effect::RemoveMember { person } => {
                         sqlx::query("DELETE FROM members WHERE space_id = $1 AND person_id = $2")

@@ -64,6 +64,20 @@ impl<S: Send + Sync> FromRequestParts<S> for EntryPath {
     }
 }
 
+/// `/spaces/{space}/record/{seq}/…`: the space and the number of an entry in its record.
+pub struct SeqPath(pub SpaceId, pub u64);
+
+impl<S: Send + Sync> FromRequestParts<S> for SeqPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let SpacePath(space) = SpacePath::from_request_parts(parts, state).await?;
+        let raw = param(parts, state, 1).await?;
+        let seq = raw.parse().map_err(|_| WebError(AppError::NotFound))?;
+        Ok(Self(space, seq))
+    }
+}
+
 /// `/spaces/{space}/charts/{file}`: the file name asked for, as text (checked against the
 /// names of the charts by the handler).
 pub struct ChartPath(pub String);
@@ -228,10 +242,12 @@ impl FromRequestParts<App> for InSpace {
             .map_err(|e| WebError(e).into_response())?;
         let me = user.session.person;
         // A closed space takes nothing more, whatever the form (one calm reason, before a
-        // review page or a warning could suggest otherwise); leaving it is still open.
+        // review page or a warning could suggest otherwise); leaving it, and taking your
+        // own words back out of it, stay open.
         if parts.method == axum::http::Method::POST
             && state.is_closed()
             && !parts.uri.path().ends_with("/leave")
+            && !parts.uri.path().ends_with("/redact")
         {
             return Err(WebError(AppError::Refused(ending::CLOSED.to_owned())).into_response());
         }

@@ -7,6 +7,7 @@ use super::view::{Name, format_time};
 use crate::domain::PersonId;
 use crate::domain::calendar::Zone;
 use crate::domain::record::{self, RecordedEvent};
+use crate::domain::redaction;
 use crate::domain::space::{SpaceEvent, SpaceState, Unread};
 
 /// A recorded event in words, and where on the site it lives: what each capability's
@@ -23,6 +24,8 @@ pub struct EventLine {
     pub what: String,
     pub link: Option<String>,
     pub short_hash: String,
+    /// The viewer's own words, still there: the record page offers to remove them.
+    pub removable: bool,
 }
 
 /// One recorded event in the viewer's words: each capability words its own events (see
@@ -49,7 +52,16 @@ pub fn describe(
             "answered a check-in".to_owned(),
             Some(format!("{base}/checkins")),
         ),
-        Err(Unread::ContentRemoved) => (format!("{} (content removed)", event.kind), None),
+        Err(Unread::ContentRemoved) => match state.redactions.of(event.seq) {
+            Some((_, at_us)) => (
+                format!(
+                    "wrote an entry whose words they removed on {}",
+                    format_time(at_us, zone)
+                ),
+                None,
+            ),
+            None => (format!("{} (content removed)", event.kind), None),
+        },
         Err(Unread::UnknownKind | Unread::NotReadable) => (
             format!("{}: not readable by this version", event.kind),
             None,
@@ -63,5 +75,8 @@ pub fn describe(
         what,
         link,
         short_hash: record::short_hash(&event.hash),
+        removable: event.author == viewer.to_string()
+            && event.body.is_some()
+            && redaction::WORDS.contains(&event.kind.as_str()),
     }
 }

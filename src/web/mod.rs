@@ -104,6 +104,7 @@ const DESCRIBE: &[Describe] = &[
     breaches::describe,
     disclosure::describe,
     withdrawals::describe,
+    record::describe_removal,
     questions::describe,
     apologies::describe,
     letters::describe,

@@ -3,28 +3,92 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::context::{CounselNav, InSpace, ReadRecord, SpacePath};
+use super::context::{CounselNav, InSpace, ReadRecord, SeqPath, SpacePath};
 use super::error::{WebError, not_found};
-use super::events::{EventLine, describe};
+use super::events::{Described, EventLine, describe};
 use super::guard::SignedIn;
 use super::routes::Routes;
-use super::view::Chrome;
-use crate::app::App;
-use crate::domain::record;
-use crate::domain::space::Damage;
+use super::view::{Chrome, Confirm, confirmed, see_other};
+use crate::app::{App, AppError};
+use crate::domain::space::{Damage, SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
+use crate::domain::{record, redaction};
 use crate::export::Export;
 
 pub fn routes() -> Routes {
     Routes::new()
         .route("/spaces/{id}/record", get(record))
         .route("/spaces/{id}/export", get(export))
+        .route(
+            "/spaces/{id}/record/{seq}/redact",
+            get(redact_page).post(redact),
+        )
+}
+
+/// Record-page wording for a removal of words.
+pub fn describe_removal(_state: &SpaceState, _base: &str, event: &SpaceEvent) -> Described {
+    let SpaceEvent::EntryRedacted(e) = event else {
+        return None;
+    };
+    Some((format!("removed the words of entry {}", e.seq), None))
+}
+
+/// What removing the words of an entry does, asked before it is done.
+fn redact_question(page: &InSpace, seq: u64) -> Confirm {
+    let partner = page
+        .state
+        .partner_of(page.me())
+        .map_or("Your partner".to_owned(), |p| p.display_name.clone());
+    Confirm {
+        chrome: page.chrome(),
+        space: page.space(),
+        heading: format!("Remove your words from entry {seq}?"),
+        what_happens: vec![
+            "The words of this entry are taken out of the record, for good: no page shows \
+             them any more, and no later download holds them. The record keeps that there \
+             was an entry, and that you removed its words, so it still checks out."
+                .to_owned(),
+            format!(
+                "{partner} may already have read it, or downloaded the record with it; what \
+                 they kept is theirs, and this cannot reach it."
+            ),
+        ],
+        action: format!("{}/record/{seq}/redact", page.base()),
+        hidden: Vec::new(),
+        button: "Remove my words".to_owned(),
+        back: format!("{}/record", page.base()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct RedactForm {
+    confirmed: String,
+}
+
+async fn redact_page(page: InSpace, SeqPath(space, seq): SeqPath) -> Result<Response, WebError> {
+    let target = page.app.redaction_target(&page.session, space, seq).await?;
+    redaction::decide(page.me(), &target).map_err(AppError::from)?;
+    Ok(redact_question(&page, seq).into_response())
+}
+
+async fn redact(
+    page: InSpace,
+    SeqPath(space, seq): SeqPath,
+    Form(form): Form<RedactForm>,
+) -> Result<Response, WebError> {
+    if !confirmed(&form.confirmed) {
+        return redact_page(page, SeqPath(space, seq)).await;
+    }
+    page.app.redact(&page.session, space, seq).await?;
+    Ok(see_other(&format!("{}/record", page.base())))
 }
 
 /// Entries on one page of the record: a phone scrolls through a page, not the whole history.

@@ -21,6 +21,7 @@ mod matrix;
 mod owning_up;
 mod progress;
 mod record;
+mod redaction;
 mod safety;
 mod security;
 mod spaces;

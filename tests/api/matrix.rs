@@ -143,6 +143,8 @@ GET  /spaces/{id}/entries/{entry}/withdraw          405  405       405       405
 POST /spaces/{id}/entries/{entry}/withdraw          403  404       409       404       404       404       404       404       404
 GET  /spaces/{id}/welcome                           405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/welcome                           403  303       303       404       404       404       404       404       404
+GET  /spaces/{id}/record/{seq}/redact               303  403       409       404       404       404       404       404       404
+POST /spaces/{id}/record/{seq}/redact               403  403       409       404       404       404       404       404       404
 GET  /spaces/{id}/leave                             303  200       200       404       404       404       404       404       404
 POST /spaces/{id}/leave                             403  200       200       404       404       404       404       404       404
 GET  /spaces/{id}/end-apart                         303  200       200       404       404       404       404       404       404
@@ -476,6 +478,8 @@ impl Cast {
                 "{token}" if previous == "counsel" => self.counsel_token.clone(),
                 "{token}" => self.token.clone(),
                 "{chart}" | "{file}" => CHART.to_owned(),
+                // Entry 2 of the couple's record: Alex joining, words of nobody's.
+                "{seq}" => "2".to_owned(),
                 "{period}" => entries
                     .get("period")
                     .cloned()
