@@ -72,6 +72,7 @@ pub mod milestones;
 pub mod ownup;
 pub mod part;
 pub mod passwords;
+pub mod pause;
 pub mod progress;
 pub mod promises;
 pub mod quick_exit;

@@ -13,6 +13,7 @@ use super::input::{DisplayName, SpaceName};
 use super::milestones::{self, Celebrations, Milestone};
 use super::ownup::{self, OwnUp};
 use super::part::{Around, Part};
+use super::pause::{self, Pause};
 use super::promises::{self, Promises};
 use super::record::{self, ChainFault, GENESIS_PREV, Hash, RecordedEvent};
 use super::repair::{self, Repair};
@@ -37,6 +38,8 @@ pub enum SpaceEvent {
     Report(reports::Event),
     Milestone(milestones::Event),
     Counsel(counsel::Event),
+    /// A break taken or ended.
+    Pause(pause::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +67,7 @@ impl SpaceEvent {
             Self::Report(e) => e.kind(),
             Self::Milestone(e) => e.kind(),
             Self::Counsel(e) => e.kind(),
+            Self::Pause(e) => e.kind(),
         }
     }
 
@@ -81,6 +85,7 @@ impl SpaceEvent {
             Self::Report(e) => return e.body(),
             Self::Milestone(e) => return e.body(),
             Self::Counsel(e) => return e.body(),
+            Self::Pause(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -102,7 +107,8 @@ impl SpaceEvent {
                 .or_else(|| agreements::Event::parse(other, body).map(Self::Agreement))
                 .or_else(|| reports::Event::parse(other, body).map(Self::Report))
                 .or_else(|| milestones::Event::parse(other, body).map(Self::Milestone))
-                .or_else(|| counsel::Event::parse(other, body).map(Self::Counsel)),
+                .or_else(|| counsel::Event::parse(other, body).map(Self::Counsel))
+                .or_else(|| pause::Event::parse(other, body).map(Self::Pause)),
         }
     }
 }
@@ -142,6 +148,8 @@ pub struct SpaceState {
     pub unreadable: Unreadable,
     /// Where the stored record stops checking out, if it does.
     pub damage: Damage,
+    /// The breaks the couple took.
+    pub pause: Pause,
 }
 
 impl SpaceState {
@@ -166,6 +174,7 @@ impl SpaceState {
             last_at_us: 0,
             unreadable: Unreadable::default(),
             damage: Damage::default(),
+            pause: Pause::default(),
         }
     }
 
@@ -270,6 +279,14 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 SpaceEvent::Agreement(e) => state.agreements.apply(person, other, at, e),
                 SpaceEvent::Report(e) => state.reports.apply(person, other, at, e),
                 SpaceEvent::Milestone(e) => milestones::apply(&mut state.milestones, at, e),
+                SpaceEvent::Pause(e) => {
+                    state.pause.apply(person, other, at, e);
+                    // What falls due in a break is not asked of anyone: the parts that
+                    // count what was missed are told when the breaks are.
+                    let spans = state.pause.spans();
+                    state.promises.set_breaks(&spans);
+                    state.check_ins.set_breaks(&spans);
+                }
                 SpaceEvent::SpaceCreated(_)
                 | SpaceEvent::PartnerJoined(_)
                 | SpaceEvent::Counsel(_) => {}
@@ -335,6 +352,8 @@ pub enum Command {
     /// Marks as shown those of the milestones reached (as `progress` reads them from the
     /// state) that are not yet celebrated.
     CelebrateMilestones(Vec<Milestone>),
+    /// Taking a break, or ending it.
+    Pause(pause::Command),
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -448,6 +467,9 @@ pub fn decide(
             let events = milestones::decide(&state.milestones, &reached);
             Ok(events.into_iter().map(SpaceEvent::Milestone).collect())
         }
+        Command::Pause(command) => {
+            decide_part(state, &state.pause, command, ctx, SpaceEvent::Pause)
+        }
     }
 }
 
@@ -479,6 +501,7 @@ impl SpaceEvent {
                 reports::Event::KINDS,
                 milestones::Event::KINDS,
                 counsel::Event::KINDS,
+                pause::Event::KINDS,
             ]
             .iter()
             .any(|kinds| kinds.contains(&kind))
@@ -698,6 +721,7 @@ mod tests {
             reports::Event::KINDS,
             milestones::Event::KINDS,
             counsel::Event::KINDS,
+            pause::Event::KINDS,
         ]
         .concat();
         let mut seen = std::collections::HashSet::new();
