@@ -34,6 +34,7 @@ mod demo_space;
 mod error;
 mod forms;
 mod ownup;
+mod pause;
 mod private;
 mod progress;
 mod promises;

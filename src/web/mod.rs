@@ -21,6 +21,7 @@ mod help;
 mod journal;
 mod letters;
 mod once;
+mod pause;
 mod progress;
 mod promises;
 mod questions;
@@ -115,6 +116,7 @@ const DESCRIBE: &[Describe] = &[
     reports::describe,
     progress::describe,
     counsel::describe,
+    pause::describe,
 ];
 
 /// A section of a breach's page, rendered by the capability's own template.
@@ -156,6 +158,7 @@ fn routes() -> Routes {
         .merge(goals::routes())
         .merge(repair::routes())
         .merge(counsel::routes())
+        .merge(pause::routes())
         .merge(journal::routes())
         .merge(help::routes())
         .merge(assets::routes())

@@ -11,7 +11,7 @@ use super::super::context::{CounselNav, InSpace, ReadProgress, scope_words};
 use super::super::error::WebError;
 use super::super::events::{self, EventLine};
 use super::super::guard::{INVITE_COOKIE, cookie_value};
-use super::super::view::{Chrome, format_time, partner_names, quoted, see_other};
+use super::super::view::{Chrome, Name, People, format_time, partner_names, quoted, see_other};
 use super::super::{FIRST_STEPS, WAITING};
 use super::charts::{self, Chart};
 use super::{
@@ -60,6 +60,9 @@ struct DashboardPage {
     charts_open: bool,
     /// The hurt partner said they are open to appreciation and marking progress.
     appreciation_open: bool,
+    /// The break the space is on: who took it ("You" or their name), and the day it ends
+    /// ("14 Dec"; `None` until one of them ends it). Nothing is waiting meanwhile.
+    paused: Option<(Name, Option<String>)>,
 }
 
 /// The welcome of a space: the viewer's first steps on each breach.
@@ -230,6 +233,13 @@ fn dashboard_page(
     let appreciation_open = state.repair.open_to_appreciation(&state.own_up);
     let range = dashboard_range(state, zone, now_us);
     let trends = Trends::of(state, range, now_us);
+    let paused = state.pause.paused_at(now_us).map(|b| {
+        let until = b.until_us.and_then(|u| zone.date_at(u));
+        (
+            People::of(state, viewer).name(b.by),
+            until.map(|d| d.strftime("%-d %b").to_string()),
+        )
+    });
     DashboardPage {
         chrome: Chrome {
             signed_in: true,
@@ -245,16 +255,22 @@ fn dashboard_page(
         events: state.head_seq,
         damaged: state.damage.is_damaged(),
         counsellor_active: state.counsel.active(&state.partner_ids()).is_some(),
-        // First steps first: what to read and write at the start, then everything else.
-        waiting: FIRST_STEPS
-            .iter()
-            .flat_map(|steps| steps(state, viewer, marks))
-            .chain(
-                WAITING
-                    .iter()
-                    .flat_map(|waiting| waiting(state, viewer, now_us)),
-            )
-            .collect(),
+        // First steps first: what to read and write at the start, then everything else;
+        // nothing at all during a break.
+        waiting: if paused.is_some() {
+            Vec::new()
+        } else {
+            FIRST_STEPS
+                .iter()
+                .flat_map(|steps| steps(state, viewer, marks))
+                .chain(
+                    WAITING
+                        .iter()
+                        .flat_map(|waiting| waiting(state, viewer, now_us)),
+                )
+                .collect()
+        },
+        paused,
         welcome: Welcome {
             open: !marks.has(&Mark::Welcome),
             steps: welcome_steps(state, viewer),
