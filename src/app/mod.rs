@@ -35,6 +35,7 @@ mod endings;
 mod error;
 mod forms;
 mod ownup;
+mod pause;
 mod private;
 mod progress;
 mod promises;

@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::{DAY_US, add_days, date_text, days_between};
 use super::input::{InputError, Lines, clean_text};
+use super::pause::Breaks;
 use super::{Ctx, EntryId, PersonId, Refusal};
 
 use super::calendar::{Zone, parse_date};
@@ -674,6 +675,9 @@ pub struct CheckIns {
     /// A rhythm one partner has proposed and the other has not yet answered. At most one
     /// at a time, so "accept" always means the same thing to both.
     proposal: Option<Proposal>,
+    /// The space's breaks: a period that begins in one is skipped, neither answerable nor
+    /// missed (handed down by [`CheckIns::set_breaks`]).
+    breaks: Breaks,
 }
 
 /// A proposed rhythm, waiting for the other partner. It changes nothing until accepted.
@@ -779,9 +783,16 @@ impl CheckIns {
         }
     }
 
-    /// Every period that has begun by `now_us`, newest first.
+    /// Every period that has begun by `now_us`, newest first, but those that began during a
+    /// break: nothing was asked of anyone then.
     pub fn history(&self, now_us: i64) -> impl Iterator<Item = Period> + '_ {
         std::iter::successors(self.latest_begun(now_us), |p| self.previous(p))
+            .filter(|p| !self.breaks.covers(p.start_us))
+    }
+
+    /// The space's breaks changed (one was taken or ended).
+    pub fn set_breaks(&mut self, breaks: &Breaks) {
+        self.breaks = breaks.clone();
     }
 
     /// The periods `person` can answer now, oldest first: the running one and, while the
@@ -842,6 +853,9 @@ impl CheckIns {
     ) -> Result<Timing, Refusal> {
         if !period.has_begun(now_us) {
             return Err(Refusal::NotNow(NOT_BEGUN));
+        }
+        if self.breaks.covers(period.start_us) {
+            return Err(Refusal::NotNow(BEGAN_IN_BREAK));
         }
         if self
             .answers_to(period.starts_on)
@@ -1239,6 +1253,8 @@ pub const OWN_TO_WITHDRAW: &str =
     "This is the rhythm you proposed. You can withdraw it instead of declining it.";
 pub const THEIRS_TO_WITHDRAW: &str =
     "Only the partner who proposed a rhythm can withdraw it. You can decline it instead.";
+pub const BEGAN_IN_BREAK: &str =
+    "This check-in began during a break, so nothing is asked of it and it isn't counted as missed.";
 pub const NOT_BEGUN: &str = "This check-in hasn't begun yet. You can answer it once it begins.";
 pub const ALREADY_ANSWERED: &str = "You've already answered this check-in. Answers stay as they were given, so you can both rely on them.";
 pub const CLOSED: &str = "This check-in has closed. A check-in can be answered late only until the one after it has ended.";

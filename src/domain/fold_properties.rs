@@ -205,6 +205,18 @@ impl Space {
         ];
         self.now_us += WAITS[usize::from(step.wait)];
         let actor = self.people[usize::from(step.by_second)];
+        // Now and then a break is taken (of any length, some refused) or ended, so that what
+        // falls due in one is folded too.
+        match step.picks[2] % 32 {
+            7 => {
+                let days = Some(u32::from(step.picks[0] % 45));
+                self.act(actor, Command::Pause(super::pause::Command::Pause { days }));
+            }
+            8 => {
+                self.act(actor, Command::Pause(super::pause::Command::Resume));
+            }
+            _ => {}
+        }
         if let Some(command) = self.command(step, actor)
             && self.act(actor, command.clone())
         {
@@ -884,6 +896,7 @@ fn the_sequences_reach_every_part() {
         agreements::Event::KINDS,
         reports::Event::KINDS,
         super::milestones::Event::KINDS,
+        super::pause::Event::KINDS,
     ]
     .concat();
     for kind in knows {

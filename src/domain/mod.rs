@@ -73,6 +73,7 @@ pub mod milestones;
 pub mod ownup;
 pub mod part;
 pub mod passwords;
+pub mod pause;
 pub mod progress;
 pub mod promises;
 pub mod quick_exit;

@@ -9,6 +9,7 @@
 use super::agreements::{self, Agreements};
 use super::checkins::{self, CheckIns};
 use super::ownup::{self, OwnUp};
+use super::pause::{self, Pause};
 use super::promises::{self, Promises};
 use super::repair::{self, Repair};
 use super::reports::{self, Reports};
@@ -54,6 +55,7 @@ macro_rules! part {
             type Command = $module::Command;
             type Event = $module::Event;
 
+            #[allow(unused_variables)]
             fn decide(
                 &self,
                 $around: &Around<'_>,
@@ -84,6 +86,7 @@ part!(Repair, repair, around => [around.own_up, around.partner], author, other =
 part!(Promises, promises, around => [around.own_up, around.partner], author, other => [author, other]);
 part!(Agreements, agreements, around => [around.partner], author, other => [author]);
 part!(Reports, reports, around => [around.own_up, around.partner], author, other => [author, other]);
+part!(Pause, pause, around => [], author, other => [author]);
 
 #[cfg(test)]
 pub(crate) use fixture::Couple;

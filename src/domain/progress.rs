@@ -469,8 +469,11 @@ pub fn signals_with(state: &SpaceState, now_us: i64, t: &Thresholds) -> Vec<Sign
     .into_iter()
     .flatten()
     .collect();
+    // During a break the signals stop for both, but the safety signal: safety never pauses.
+    let paused = state.pause.paused_at(now_us).is_some();
     SignalKind::ALL
         .into_iter()
+        .filter(|kind| !paused || *kind == SignalKind::Safety)
         .filter_map(|kind| {
             let findings: Vec<Finding> = findings
                 .iter()
@@ -951,7 +954,8 @@ fn promises_kept(promises: &Promises, now_us: i64) -> Option<i64> {
                     return Some(decided);
                 }
             }
-            Status::Renegotiated => {}
+            // A break is passed over like saying so in time: it neither counts nor breaks a run.
+            Status::Renegotiated | Status::InBreak => {}
             Status::Missed | Status::NotReported | Status::Disputed => {
                 start = None;
                 decided = i64::MIN;

@@ -46,6 +46,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::{Zone, date_text, optional_date_text, parse_date};
 use super::input::{InputError, Lines, clean_text};
 use super::ownup::OwnUp;
+use super::pause::Breaks;
 use super::{Ctx, EntryId, PersonId, Refusal};
 
 /// Limits for each field. Shown on the pages beside each field.
@@ -524,6 +525,8 @@ pub struct Promise {
     pub released_at_us: Option<i64>,
     /// `zone`'s rules, looked up once when folding.
     tz: TimeZone,
+    /// The space's breaks, handed down by [`Promises::set_breaks`].
+    breaks: Breaks,
 }
 
 /// Where an occurrence stands.
@@ -543,6 +546,9 @@ pub enum Status {
     Renegotiated,
     /// The grace period ended without a report.
     NotReported,
+    /// Fell due while the space was on a break, unreported: nothing was asked of it, so it
+    /// is neither kept nor missed and is left out of every count.
+    InBreak,
 }
 
 /// One occurrence of a promise, named by its local date.
@@ -568,7 +574,13 @@ impl Occurrence<'_> {
     }
 }
 
-fn status_of(due_us: i64, skip: Option<&Skip>, report: Option<&Report>, now_us: i64) -> Status {
+fn status_of(
+    due_us: i64,
+    skip: Option<&Skip>,
+    report: Option<&Report>,
+    in_break: bool,
+    now_us: i64,
+) -> Status {
     match (skip, report) {
         (Some(_), _) => Status::Renegotiated,
         (None, Some(r)) => match (r.review, r.outcome) {
@@ -576,6 +588,7 @@ fn status_of(due_us: i64, skip: Option<&Skip>, report: Option<&Report>, now_us: 
             (_, Outcome::Kept) => Status::Kept,
             (_, Outcome::Missed) => Status::Missed,
         },
+        (None, None) if in_break => Status::InBreak,
         (None, None) if now_us < due_us => Status::Upcoming,
         (None, None) if now_us < due_us.saturating_add(REPORT_GRACE_US) => Status::AwaitingReport,
         (None, None) => Status::NotReported,
@@ -616,7 +629,14 @@ impl Promise {
             on,
             due_us,
             terms,
-            status: status_of(due_us, skipped, report, now_us),
+            // Only once it is due: a break that ends early gives back what lies after it.
+            status: status_of(
+                due_us,
+                skipped,
+                report,
+                due_us <= now_us && self.breaks.covers(due_us),
+                now_us,
+            ),
             skipped,
             report,
         })
@@ -699,6 +719,7 @@ impl Promise {
         match occurrence.status {
             Status::AwaitingReport => Ok(()),
             Status::Upcoming => Err(Refusal::NotNow(NOT_DUE_YET)),
+            Status::InBreak => Err(Refusal::NotNow(FELL_IN_BREAK)),
             Status::Renegotiated => Err(Refusal::NotNow(WAS_RENEGOTIATED)),
             Status::NotReported => Err(Refusal::NotNow(REPORT_CLOSED)),
             Status::Kept | Status::Missed | Status::Disputed => {
@@ -864,6 +885,7 @@ fn new_promise(
         release_proposed: None,
         released_at_us: None,
         tz,
+        breaks: Breaks::default(),
     };
     if promise.next_occurrence(now_us).is_none() {
         return Err(Refusal::invalid(
@@ -898,7 +920,7 @@ impl Counts {
             Status::Renegotiated => self.renegotiated += 1,
             Status::NotReported => self.not_reported += 1,
             Status::AwaitingReport => self.awaiting_report += 1,
-            Status::Upcoming => {}
+            Status::Upcoming | Status::InBreak => {}
         }
     }
 }
@@ -925,6 +947,8 @@ pub struct Promises {
     /// Every report that was disputed, in the order the disputes were made, so that recent
     /// disputes are found without reading every report ever made.
     pub disputes: Vec<DisputeMark>,
+    /// The space's breaks: what falls due in one is [`Status::InBreak`].
+    breaks: Breaks,
 }
 
 /// That the report on one occurrence was disputed, and when.
@@ -949,6 +973,14 @@ pub enum Waiting {
 }
 
 impl Promises {
+    /// The space's breaks changed (one was taken or ended).
+    pub fn set_breaks(&mut self, breaks: &Breaks) {
+        self.breaks = breaks.clone();
+        for p in &mut self.promises {
+            p.breaks = breaks.clone();
+        }
+    }
+
     pub fn promise(&self, id: EntryId) -> Option<&Promise> {
         self.promises.iter().find(|p| p.id == id)
     }
@@ -984,7 +1016,8 @@ impl Promises {
                 Status::Renegotiated
                 | Status::AwaitingReport
                 | Status::Disputed
-                | Status::Upcoming => {}
+                | Status::Upcoming
+                | Status::InBreak => {}
                 Status::Missed | Status::NotReported => break,
             }
         }
@@ -1177,8 +1210,9 @@ pub fn apply(
             return;
         };
         if state.promise(e.promise).is_none()
-            && let Ok(promise) = new_promise(e, author, partner, at_us)
+            && let Ok(mut promise) = new_promise(e, author, partner, at_us)
         {
+            promise.breaks = state.breaks.clone();
             state.promises.push(promise);
         }
         return;
@@ -1357,6 +1391,8 @@ pub const OWN_REPORT: &str = "Your partner confirms or disputes your reports; a 
 pub const NOT_PARTY: &str = "Only the two partners in this promise can do that.";
 pub const OWN_RELEASE: &str =
     "You proposed releasing this promise, so it takes your partner to accept it.";
+pub const FELL_IN_BREAK: &str =
+    "This one fell due during a break, so nothing is asked of it: it isn't counted either way.";
 pub const NOT_DUE_YET: &str =
     "This one isn't due yet. You can report on it once its time has come.";
 pub const ALREADY_REPORTED: &str = "You've already reported on this one. Reports stay as they were given, so you can both rely on them.";
@@ -2302,6 +2338,52 @@ mod tests {
         );
         let skip = c.promise(p).skipped.get(&monday).expect("skip");
         assert!(skip.reason.starts_with("The late shift"));
+    }
+
+    /// given: a daily promise, and a break taken on Tuesday morning for three days; when:
+    /// the days pass unreported; then: Tuesday to Thursday are in the break, asked of nobody
+    /// and counted nowhere, while Monday (due before the break) stays not reported, and
+    /// Friday, after the break ran out by itself, is asked for again.
+    #[test]
+    fn a_break_stops_counting_occurrences_as_missed() {
+        use crate::domain::pause::{self, Pause};
+        let mut c = Couple::in_zone("Europe/Berlin", 2026, 3, 2, 8, 0);
+        let p = c.make(daily(date(2026, 3, 2), None), time(21, 0));
+        c.at(2026, 3, 3, 9, 0);
+        let mut breaks = Pause::default();
+        let ctx = Ctx {
+            actor: c.hurt,
+            now_us: c.now_us,
+        };
+        let days = Some(3);
+        for e in pause::decide(&breaks, pause::Command::Pause { days }, &ctx).expect("paused") {
+            pause::apply(&mut breaks, c.hurt, c.now_us, e);
+        }
+        c.state.set_breaks(&breaks.spans());
+        c.at(2026, 3, 6, 21, 30);
+        assert_eq!(c.status(p, date(2026, 3, 2)), Some(Status::NotReported));
+        for day in 3..=5 {
+            assert_eq!(c.status(p, date(2026, 3, day)), Some(Status::InBreak));
+        }
+        assert_eq!(
+            c.report(c.broke, p, date(2026, 3, 5), Outcome::Missed),
+            Err(Refusal::NotNow(FELL_IN_BREAK))
+        );
+        assert_eq!(c.status(p, date(2026, 3, 6)), Some(Status::AwaitingReport));
+        let counts = c.state.reliability(c.broke, c.now_us).all_time;
+        assert_eq!(
+            (counts.missed, counts.not_reported, counts.awaiting_report),
+            (0, 1, 1),
+            "the three days in the break are counted nowhere"
+        );
+        let waiting = c.state.waiting_for(c.broke, c.now_us);
+        assert_eq!(
+            waiting,
+            vec![Waiting::Report {
+                promise: p,
+                on: date(2026, 3, 6)
+            }]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::input::{DisplayName, SpaceName};
 use super::milestones::{self, Celebrations, Milestone};
 use super::ownup::{self, OwnUp};
 use super::part::{Around, Part};
+use super::pause::{self, Pause};
 use super::promises::{self, Promises};
 use super::record::{self, ChainFault, GENESIS_PREV, Hash, RecordedEvent};
 use super::redaction::{self, EntryRedacted, Redactions};
@@ -42,6 +43,8 @@ pub enum SpaceEvent {
     PartnerLeft(PartnerLeft),
     EndedApart(EndedApart),
     EntryRedacted(EntryRedacted),
+    /// A break taken or ended.
+    Pause(pause::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +75,7 @@ impl SpaceEvent {
             Self::PartnerLeft(_) => "partner.left",
             Self::EndedApart(_) => "space.ended_apart",
             Self::EntryRedacted(_) => "entry.redacted",
+            Self::Pause(e) => e.kind(),
         }
     }
 
@@ -92,6 +96,7 @@ impl SpaceEvent {
             Self::PartnerLeft(e) => serde_json::to_string(e),
             Self::EndedApart(e) => serde_json::to_string(e),
             Self::EntryRedacted(e) => serde_json::to_string(e),
+            Self::Pause(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -116,7 +121,8 @@ impl SpaceEvent {
                 .or_else(|| agreements::Event::parse(other, body).map(Self::Agreement))
                 .or_else(|| reports::Event::parse(other, body).map(Self::Report))
                 .or_else(|| milestones::Event::parse(other, body).map(Self::Milestone))
-                .or_else(|| counsel::Event::parse(other, body).map(Self::Counsel)),
+                .or_else(|| counsel::Event::parse(other, body).map(Self::Counsel))
+                .or_else(|| pause::Event::parse(other, body).map(Self::Pause)),
         }
     }
 }
@@ -161,6 +167,8 @@ pub struct SpaceState {
     pub unreadable: Unreadable,
     /// Where the stored record stops checking out, if it does.
     pub damage: Damage,
+    /// The breaks the couple took.
+    pub pause: Pause,
 }
 
 impl SpaceState {
@@ -187,6 +195,7 @@ impl SpaceState {
             last_at_us: 0,
             unreadable: Unreadable::default(),
             damage: Damage::default(),
+            pause: Pause::default(),
         }
     }
 
@@ -311,6 +320,14 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 SpaceEvent::Agreement(e) => state.agreements.apply(person, other, at, e),
                 SpaceEvent::Report(e) => state.reports.apply(person, other, at, e),
                 SpaceEvent::Milestone(e) => milestones::apply(&mut state.milestones, at, e),
+                SpaceEvent::Pause(e) => {
+                    state.pause.apply(person, other, at, e);
+                    // What falls due in a break is not asked of anyone: the parts that
+                    // count what was missed are told when the breaks are.
+                    let spans = state.pause.spans();
+                    state.promises.set_breaks(&spans);
+                    state.check_ins.set_breaks(&spans);
+                }
                 SpaceEvent::SpaceCreated(_)
                 | SpaceEvent::PartnerJoined(_)
                 | SpaceEvent::Counsel(_)
@@ -385,6 +402,8 @@ pub enum Command {
     EndApart,
     /// The actor removes the words of an entry of theirs (looked up by the caller).
     Redact(redaction::Target),
+    /// Taking a break, or ending it.
+    Pause(pause::Command),
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -538,6 +557,9 @@ pub fn decide(
             let events = milestones::decide(&state.milestones, &reached);
             Ok(events.into_iter().map(SpaceEvent::Milestone).collect())
         }
+        Command::Pause(command) => {
+            decide_part(state, &state.pause, command, ctx, SpaceEvent::Pause)
+        }
     }
 }
 
@@ -569,6 +591,7 @@ impl SpaceEvent {
                 reports::Event::KINDS,
                 milestones::Event::KINDS,
                 counsel::Event::KINDS,
+                pause::Event::KINDS,
             ]
             .iter()
             .any(|kinds| kinds.contains(&kind))
@@ -875,6 +898,7 @@ mod tests {
             reports::Event::KINDS,
             milestones::Event::KINDS,
             counsel::Event::KINDS,
+            pause::Event::KINDS,
         ]
         .concat();
         let mut seen = std::collections::HashSet::new();

@@ -355,7 +355,7 @@ pub fn count_of(counts: &Counts, status: Status) -> usize {
         Status::Renegotiated => counts.renegotiated,
         Status::NotReported => counts.not_reported,
         Status::AwaitingReport => counts.awaiting_report,
-        Status::Upcoming => 0,
+        Status::Upcoming | Status::InBreak => 0,
     }
 }
 

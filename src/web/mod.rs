@@ -22,6 +22,7 @@ mod help;
 mod journal;
 mod letters;
 mod once;
+mod pause;
 mod progress;
 mod promises;
 mod questions;
@@ -117,6 +118,7 @@ const DESCRIBE: &[Describe] = &[
     reports::describe,
     progress::describe,
     counsel::describe,
+    pause::describe,
 ];
 
 /// A section of a breach's page, rendered by the capability's own template.
@@ -159,6 +161,7 @@ fn routes() -> Routes {
         .merge(goals::routes())
         .merge(repair::routes())
         .merge(counsel::routes())
+        .merge(pause::routes())
         .merge(journal::routes())
         .merge(help::routes())
         .merge(assets::routes())

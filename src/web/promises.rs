@@ -104,6 +104,7 @@ fn status_label(status: Status) -> &'static str {
         Status::Disputed => "disputed",
         Status::Renegotiated => "renegotiated in advance",
         Status::NotReported => "not reported",
+        Status::InBreak => "during a break: not asked, not counted",
     }
 }
 

@@ -19,6 +19,7 @@ mod forms;
 mod keeping_word;
 mod matrix;
 mod owning_up;
+mod pause;
 mod progress;
 mod record;
 mod redaction;

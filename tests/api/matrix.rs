@@ -213,6 +213,10 @@ GET  /spaces/{id}/together/goals                    405  405       405       405
 POST /spaces/{id}/together/goals                    403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/together/goals/{entry}/reached    405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/together/goals/{entry}/reached    403  303       409       404       404       404       404       404       404  // Sam marks it; then it is marked
+GET  /spaces/{id}/pause                             303  200       200       404       404       404       404       404       404
+POST /spaces/{id}/pause                             403  422       422       404       404       404       404       404       404  // no length chosen: nothing written
+GET  /spaces/{id}/pause/end                         405  405       405       405       405       405       405       405       405
+POST /spaces/{id}/pause/end                         403  409       409       404       404       404       404       404       404  // not on a break: nothing to end
 GET  /spaces/{id}/together/goals/{entry}/confirm    405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/together/goals/{entry}/confirm    403  403       303       404       404       404       404       404       404  // the other partner confirms
 GET  /spaces/{id}/stages                            303  200       200       404       404       404       404       404       404

@@ -17,5 +17,6 @@ mod first_day;
 mod harness;
 mod journal;
 mod journeys;
+mod pause;
 mod phone;
 mod quick_exit;

@@ -11,7 +11,7 @@ use super::super::context::{CounselNav, InSpace, ReadProgress, scope_words};
 use super::super::error::WebError;
 use super::super::events::{self, EventLine};
 use super::super::guard::{INVITE_COOKIE, cookie_value};
-use super::super::view::{Chrome, format_time, partner_names, quoted, see_other};
+use super::super::view::{Chrome, Name, People, format_time, partner_names, quoted, see_other};
 use super::super::{FIRST_STEPS, WAITING};
 use super::charts::{self, Chart};
 use super::{
@@ -62,6 +62,9 @@ struct DashboardPage {
     appreciation_open: bool,
     /// The space was closed (a partner left, or the repair ended apart): in words.
     closed: Option<String>,
+    /// The break the space is on: who took it ("You" or their name), and the day it ends
+    /// ("14 Dec"; `None` until one of them ends it). Nothing is waiting meanwhile.
+    paused: Option<(Name, Option<String>)>,
 }
 
 /// The welcome of a space: the viewer's first steps on each breach.
@@ -231,9 +234,17 @@ fn dashboard_page(
     let me = state.partners.iter().find(|p| p.person == viewer);
     let appreciation_open = state.repair.open_to_appreciation(&state.own_up);
     let closed = closed_words(state, viewer, zone);
+    let on_break = state.pause.paused_at(now_us).is_some();
     let open = closed.is_none();
     let range = dashboard_range(state, zone, now_us);
     let trends = Trends::of(state, range, now_us);
+    let paused = state.pause.paused_at(now_us).map(|b| {
+        let until = b.until_us.and_then(|u| zone.date_at(u));
+        (
+            People::of(state, viewer).name(b.by),
+            until.map(|d| d.strftime("%-d %b").to_string()),
+        )
+    });
     DashboardPage {
         chrome: Chrome {
             signed_in: true,
@@ -249,21 +260,26 @@ fn dashboard_page(
         events: state.head_seq,
         damaged: state.damage.is_damaged(),
         counsellor_active: state.counsel.active(&state.partner_ids()).is_some(),
-        // First steps first: what to read and write at the start, then everything else.
-        waiting: FIRST_STEPS
-            .iter()
-            .flat_map(|steps| steps(state, viewer, marks))
-            .chain(
-                WAITING
-                    .iter()
-                    .flat_map(|waiting| waiting(state, viewer, now_us)),
-            )
-            // A closed space asks nothing of anyone.
-            .filter(|_| open)
-            .collect(),
+        // First steps first: what to read and write at the start, then everything else;
+        // nothing at all during a break, nor in a closed space.
+        waiting: if paused.is_some() || !open {
+            Vec::new()
+        } else {
+            FIRST_STEPS
+                .iter()
+                .flat_map(|steps| steps(state, viewer, marks))
+                .chain(
+                    WAITING
+                        .iter()
+                        .flat_map(|waiting| waiting(state, viewer, now_us)),
+                )
+                .collect()
+        },
+        paused,
         closed,
         welcome: Welcome {
-            open: open && !marks.has(&Mark::Welcome),
+            // Nothing is asked during a break or after the end, the welcome's steps neither.
+            open: open && !on_break && !marks.has(&Mark::Welcome),
             steps: welcome_steps(state, viewer),
         },
         charts_open: revealed_check_ins(state, viewer, now_us) >= CHARTS_AFTER,
