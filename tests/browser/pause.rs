@@ -37,7 +37,11 @@ async fn take_a_break(javascript: bool) {
     alex.check("pause-home").await;
     alex.press("End the break").await;
     alex.goto(&space).await;
-    assert!(!alex.sees("Nothing is asked of either of you until then.").await);
+    assert!(
+        !alex
+            .sees("Nothing is asked of either of you until then.")
+            .await
+    );
     assert!(alex.sees("Begin by writing down what happened").await);
     alex.goto(&format!("{space}/record")).await;
     assert!(alex.sees("ended the break").await);
