@@ -12,7 +12,7 @@ use super::context::{BreachHead, EntryPath, InSpace, OnBreach, optional_form_id}
 use super::error::WebError;
 use super::events::Described;
 use super::routes::Routes;
-use super::view::{Chrome, Name, breach_title, format_time, invalid, quoted, see_other};
+use super::view::{Chrome, Name, People, breach_title, format_time, invalid, quoted, see_other};
 use crate::domain::ownup::{self, Command, Text, limits};
 use crate::domain::seen::Marks;
 use crate::domain::space::{SpaceEvent, SpaceState};
@@ -46,9 +46,7 @@ pub fn first_steps(state: &SpaceState, viewer: PersonId, marks: &Marks) -> Vec<(
 }
 
 fn unread(state: &SpaceState, viewer: PersonId, marks: &Marks) -> Vec<(String, String)> {
-    let writer = state
-        .partner_of(viewer)
-        .map_or("Your partner", |p| p.display_name.as_str());
+    let writer = People::of(state, viewer).partner_name;
     state
         .own_up
         .breaches

@@ -34,10 +34,7 @@ struct EndingPage {
 }
 
 fn leave_words(page: &InSpace) -> EndingPage {
-    let partner = page
-        .state
-        .partner_of(page.me())
-        .map_or("Your partner".to_owned(), |p| p.display_name.clone());
+    let partner = &page.people.partner_name;
     EndingPage {
         chrome: page.chrome(),
         space: page.space(),
@@ -61,10 +58,7 @@ fn leave_words(page: &InSpace) -> EndingPage {
 }
 
 fn apart_words(page: &InSpace) -> EndingPage {
-    let partner = page
-        .state
-        .partner_of(page.me())
-        .map_or("your partner".to_owned(), |p| p.display_name.clone());
+    let partner = &page.people.partner_name;
     EndingPage {
         chrome: page.chrome(),
         space: page.space(),

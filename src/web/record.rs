@@ -42,10 +42,7 @@ pub fn describe_removal(_state: &SpaceState, _base: &str, event: &SpaceEvent) ->
 
 /// What removing the words of an entry does, asked before it is done.
 fn redact_question(page: &InSpace, seq: u64) -> Confirm {
-    let partner = page
-        .state
-        .partner_of(page.me())
-        .map_or("Your partner".to_owned(), |p| p.display_name.clone());
+    let partner = &page.people.partner_name;
     Confirm {
         chrome: page.chrome(),
         space: page.space(),

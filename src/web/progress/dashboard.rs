@@ -348,9 +348,7 @@ fn revealed_check_ins(state: &SpaceState, viewer: PersonId, now_us: i64) -> usiz
 
 /// What the viewer does first on each breach, for the welcome.
 fn welcome_steps(state: &SpaceState, viewer: PersonId) -> Vec<String> {
-    let partner = state
-        .partner_of(viewer)
-        .map_or("your partner", |p| p.display_name.as_str());
+    let partner = People::of(state, viewer).partner_name;
     state
         .own_up
         .breaches
@@ -378,17 +376,8 @@ fn welcome_steps(state: &SpaceState, viewer: PersonId) -> Vec<String> {
 /// partner who still sees it.
 fn closed_words(state: &SpaceState, viewer: PersonId, zone: &Zone) -> Option<String> {
     use crate::domain::ending::Closed;
-    let who = |by: PersonId| {
-        if by == viewer {
-            "You".to_owned()
-        } else {
-            state
-                .partners
-                .iter()
-                .find(|p| p.person == by)
-                .map_or("Your partner".to_owned(), |p| p.display_name.clone())
-        }
-    };
+    let people = People::of(state, viewer);
+    let who = |by: PersonId| people.name(by);
     let kept = "The space is kept as it was: everything in it can still be read and \
                 downloaded, and nothing more can be added.";
     Some(match state.endings.closed()? {
