@@ -8,43 +8,17 @@
 
 use std::path::Path;
 
-use base64::Engine as _;
 use reqwest::StatusCode;
 
 #[allow(dead_code)]
 #[path = "../crash/server.rs"]
 mod server;
 
-use crate::helpers::{Backend, Client, PASSWORD, ok};
+use crate::helpers::{Backend, Client, PASSWORD, every_row_as_text, holds, ok};
 
 const JOURNAL: &str = "Canary in the journal: the lighthouse keeper counts eleven gulls at dusk.";
 const DRAFT: &str = "Canary in a draft: my grandmother's blue teapot cracked on a Thursday.";
 const SHARED: &str = "Canary in the record: the ferry to the island leaves at seven.";
-
-/// The ways a sentence may sit in bytes: as text, its UTF-8 in hex (either case), and in
-/// base64 at each of the three alignments (without the edge characters that depend on
-/// what stands beside it).
-fn spellings(sentence: &str) -> Vec<Vec<u8>> {
-    let bytes = sentence.as_bytes();
-    let mut out = vec![
-        bytes.to_vec(),
-        hex::encode(bytes).into_bytes(),
-        hex::encode_upper(bytes).into_bytes(),
-    ];
-    for skip in 0..3 {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes[skip..]);
-        out.push(encoded.as_bytes()[..encoded.len() - 4].to_vec());
-    }
-    out
-}
-
-fn holds(haystack: &[u8], sentence: &str) -> bool {
-    spellings(sentence).iter().any(|needle| {
-        haystack
-            .windows(needle.len())
-            .any(|w| w == needle.as_slice())
-    })
-}
 
 /// Sam and Alex in a space; Sam writes the two private sentences, Alex sends the shared
 /// one. Returns Sam and the space's path.
@@ -183,24 +157,13 @@ async fn nothing_private_is_readable_in_any_postgres_table_or_dump() {
     let goldseam::store::Store::Postgres(pool) = app.app.store() else {
         panic!("a PostgreSQL store");
     };
-    let tables: Vec<(String,)> = sqlx::query_as(
-        "SELECT table_name::text FROM information_schema.tables
-         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-    )
-    .fetch_all(pool)
-    .await
-    .expect("list the tables");
+    let rows = every_row_as_text(app.app.store()).await;
+    let tables: std::collections::BTreeSet<&str> = rows.iter().map(|(t, _)| t.as_str()).collect();
     assert!(tables.len() > 10, "{tables:?}");
     let mut everything = Vec::new();
-    for (table,) in &tables {
-        let rows: Vec<(String,)> = sqlx::query_as(&format!("SELECT t::text FROM \"{table}\" t"))
-            .fetch_all(pool)
-            .await
-            .expect("read a table");
-        for (row,) in rows {
-            assert_private(&[(table.clone(), row.clone().into_bytes())]);
-            everything.extend(row.into_bytes());
-        }
+    for (table, row) in rows {
+        assert_private(&[(table, row.clone().into_bytes())]);
+        everything.extend(row.into_bytes());
     }
     assert!(holds(&everything, SHARED), "the control sentence is found");
 

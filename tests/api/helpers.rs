@@ -3,6 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use base64::Engine as _;
 use goldseam::app::{App, Clock};
 use goldseam::config::Settings;
 use goldseam::store::Store;
@@ -646,4 +647,53 @@ pub async fn two_servers_on_one_postgres() -> Option<(TestApp, TestApp)> {
     let one = spawn_app_on(first, tempfile::tempdir().expect("dir"), long).await;
     let two = spawn_app_on(second, tempfile::tempdir().expect("dir"), long).await;
     Some((one, two))
+}
+
+/// The ways a sentence may sit in bytes: as text, its UTF-8 in hex (either case), and in
+/// base64 at each of the three alignments (without the edge characters that depend on
+/// what stands beside it).
+pub fn spellings(sentence: &str) -> Vec<Vec<u8>> {
+    let bytes = sentence.as_bytes();
+    let mut out = vec![
+        bytes.to_vec(),
+        hex::encode(bytes).into_bytes(),
+        hex::encode_upper(bytes).into_bytes(),
+    ];
+    for skip in 0..3 {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes[skip..]);
+        out.push(encoded.as_bytes()[..encoded.len() - 4].to_vec());
+    }
+    out
+}
+
+pub fn holds(haystack: &[u8], sentence: &str) -> bool {
+    spellings(sentence).iter().any(|needle| {
+        haystack
+            .windows(needle.len())
+            .any(|w| w == needle.as_slice())
+    })
+}
+
+/// Every row of every table of a PostgreSQL store, as (table, row as text): where a
+/// sentence must not be, searched the way an operator would. Empty for SQLite.
+pub async fn every_row_as_text(store: &Store) -> Vec<(String, String)> {
+    let Store::Postgres(pool) = store else {
+        return Vec::new();
+    };
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT table_name::text FROM information_schema.tables
+         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("list the tables");
+    let mut rows = Vec::new();
+    for (table,) in tables {
+        let found: Vec<(String,)> = sqlx::query_as(&format!("SELECT t::text FROM \"{table}\" t"))
+            .fetch_all(pool)
+            .await
+            .expect("read a table");
+        rows.extend(found.into_iter().map(|(row,)| (table.clone(), row)));
+    }
+    rows
 }

@@ -40,37 +40,12 @@ async fn stored(app: &TestApp, backend: Backend) -> Vec<u8> {
             }
         }
         Backend::Postgres => {
-            let goldseam::store::Store::Postgres(pool) = app.app.store() else {
-                panic!("a PostgreSQL store");
-            };
-            let tables: Vec<(String,)> = sqlx::query_as(
-                "SELECT table_name::text FROM information_schema.tables
-                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-            )
-            .fetch_all(pool)
-            .await
-            .expect("list the tables");
-            for (table,) in tables {
-                let rows: Vec<(String,)> =
-                    sqlx::query_as(&format!("SELECT t::text FROM \"{table}\" t"))
-                        .fetch_all(pool)
-                        .await
-                        .expect("read a table");
-                for (row,) in rows {
-                    all.extend(row.into_bytes());
-                }
+            for (_, row) in every_row_as_text(app.app.store()).await {
+                all.extend(row.into_bytes());
             }
         }
     }
     all
-}
-
-fn holds(haystack: &[u8], sentence: &str) -> bool {
-    let needle = sentence.as_bytes();
-    haystack.windows(needle.len()).any(|w| w == needle) || {
-        let hex = hex::encode(needle).into_bytes();
-        haystack.windows(hex.len()).any(|w| w == hex.as_slice())
-    }
 }
 
 async fn removed_words_are_gone_everywhere_and_the_record_still_verifies(backend: Backend) {
