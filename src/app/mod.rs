@@ -29,6 +29,7 @@ mod agreements;
 mod cache;
 mod checkins;
 mod clock;
+mod closing;
 mod counsel;
 mod demo_space;
 mod endings;

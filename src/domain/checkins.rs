@@ -791,6 +791,15 @@ impl CheckIns {
     }
 
     /// The space's breaks changed (one was taken or ended).
+    /// Every check-in answer of `person`, as (when it was given, the trust it said).
+    pub fn trust_of(&self, person: PersonId) -> impl Iterator<Item = (i64, Trust)> + '_ {
+        self.answers
+            .values()
+            .flatten()
+            .filter(move |a| a.author == person)
+            .map(|a| (a.at_us, a.check_in.trust))
+    }
+
     pub fn set_breaks(&mut self, breaks: &Breaks) {
         self.breaks = breaks.clone();
     }

@@ -215,6 +215,32 @@ impl Space {
             8 => {
                 self.act(actor, Command::Pause(super::pause::Command::Resume));
             }
+            // Now and then a repair is closed (proposed, or by the hurt partner), answered,
+            // reopened, or its follow-up answered, on any breach.
+            9..=13 => {
+                use super::closing::Command as C;
+                let breach = self.breach(step.picks[0]);
+                let months = super::closing::FOLLOW_UP_MONTHS
+                    .into_iter()
+                    .filter(|m| step.picks[1] & m != 0)
+                    .collect();
+                let zone = Zone::utc();
+                let command = match step.picks[2] % 32 {
+                    9 => C::Close {
+                        breach,
+                        months,
+                        zone,
+                    },
+                    10 => C::Decline { breach },
+                    11 => C::Withdraw { breach },
+                    12 => C::Reopen { breach },
+                    _ => C::AnswerFollowUp {
+                        breach,
+                        trust: checkins::Trust::parse("7", "4", "9").expect("in range"),
+                    },
+                };
+                self.act(actor, Command::Closing(command));
+            }
             _ => {}
         }
         if let Some(command) = self.command(step, actor)
@@ -897,6 +923,7 @@ fn the_sequences_reach_every_part() {
         reports::Event::KINDS,
         super::milestones::Event::KINDS,
         super::pause::Event::KINDS,
+        super::closing::Event::KINDS,
     ]
     .concat();
     for kind in knows {

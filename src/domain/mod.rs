@@ -58,6 +58,7 @@ pub mod agreements;
 pub mod calendar;
 pub mod checkins;
 pub mod checks;
+pub mod closing;
 pub mod counsel;
 pub mod crisis;
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 use super::agreements::{self, Agreements};
 use super::checkins::{self, CheckIns};
+use super::closing::{self, Closing};
 use super::ownup::{self, OwnUp};
 use super::pause::{self, Pause};
 use super::promises::{self, Promises};
@@ -87,6 +88,7 @@ part!(Promises, promises, around => [around.own_up, around.partner], author, oth
 part!(Agreements, agreements, around => [around.partner], author, other => [author]);
 part!(Reports, reports, around => [around.own_up, around.partner], author, other => [author, other]);
 part!(Pause, pause, around => [], author, other => [author]);
+part!(Closing, closing, around => [around.own_up, around.partner], author, other => [author]);
 
 #[cfg(test)]
 pub(crate) use fixture::Couple;

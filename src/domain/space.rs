@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::agreements::{self, Agreements};
 use super::checkins::{self, CheckIns};
+use super::closing::{self, Closing};
 use super::counsel::{self, Counsel};
 use super::ending::{self, EndedApart, Endings, PartnerLeft};
 use super::input::{DisplayName, SpaceName};
@@ -45,6 +46,8 @@ pub enum SpaceEvent {
     EntryRedacted(EntryRedacted),
     /// A break taken or ended.
     Pause(pause::Event),
+    /// A repair closed together (proposed, closed, reopened), and its follow-ups.
+    Closing(closing::Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +79,7 @@ impl SpaceEvent {
             Self::EndedApart(_) => "space.ended_apart",
             Self::EntryRedacted(_) => "entry.redacted",
             Self::Pause(e) => e.kind(),
+            Self::Closing(e) => e.kind(),
         }
     }
 
@@ -97,6 +101,7 @@ impl SpaceEvent {
             Self::EndedApart(e) => serde_json::to_string(e),
             Self::EntryRedacted(e) => serde_json::to_string(e),
             Self::Pause(e) => return e.body(),
+            Self::Closing(e) => return e.body(),
         };
         // Serializing plain structs of strings cannot fail.
         json.unwrap_or_else(|_| "{}".to_owned())
@@ -122,7 +127,8 @@ impl SpaceEvent {
                 .or_else(|| reports::Event::parse(other, body).map(Self::Report))
                 .or_else(|| milestones::Event::parse(other, body).map(Self::Milestone))
                 .or_else(|| counsel::Event::parse(other, body).map(Self::Counsel))
-                .or_else(|| pause::Event::parse(other, body).map(Self::Pause)),
+                .or_else(|| pause::Event::parse(other, body).map(Self::Pause))
+                .or_else(|| closing::Event::parse(other, body).map(Self::Closing)),
         }
     }
 }
@@ -169,6 +175,8 @@ pub struct SpaceState {
     pub damage: Damage,
     /// The breaks the couple took.
     pub pause: Pause,
+    /// Repairs closed together, and their follow-ups.
+    pub closing: Closing,
 }
 
 impl SpaceState {
@@ -196,6 +204,7 @@ impl SpaceState {
             unreadable: Unreadable::default(),
             damage: Damage::default(),
             pause: Pause::default(),
+            closing: Closing::default(),
         }
     }
 
@@ -320,6 +329,7 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
                 SpaceEvent::Agreement(e) => state.agreements.apply(person, other, at, e),
                 SpaceEvent::Report(e) => state.reports.apply(person, other, at, e),
                 SpaceEvent::Milestone(e) => milestones::apply(&mut state.milestones, at, e),
+                SpaceEvent::Closing(e) => state.closing.apply(person, other, at, e),
                 SpaceEvent::Pause(e) => {
                     state.pause.apply(person, other, at, e);
                     // What falls due in a break is not asked of anyone: the parts that
@@ -404,6 +414,8 @@ pub enum Command {
     Redact(redaction::Target),
     /// Taking a break, or ending it.
     Pause(pause::Command),
+    /// Closing a repair together, reopening it, answering its follow-ups.
+    Closing(closing::Command),
 }
 
 /// Why a command was refused. Messages are shown to the person as they are.
@@ -560,6 +572,9 @@ pub fn decide(
         Command::Pause(command) => {
             decide_part(state, &state.pause, command, ctx, SpaceEvent::Pause)
         }
+        Command::Closing(command) => {
+            decide_part(state, &state.closing, command, ctx, SpaceEvent::Closing)
+        }
     }
 }
 
@@ -592,6 +607,7 @@ impl SpaceEvent {
                 milestones::Event::KINDS,
                 counsel::Event::KINDS,
                 pause::Event::KINDS,
+                closing::Event::KINDS,
             ]
             .iter()
             .any(|kinds| kinds.contains(&kind))

@@ -320,6 +320,11 @@ async fn breach(
     // What the partner wrote here has now been shown to the viewer.
     app.shown(session, state, &shown_on_breach(state, breach, page.me()))
         .await;
+    // What else the page showed for the first time (a closing celebrated, say).
+    let seen = super::SEEN_ON_BREACH.iter().flat_map(|f| f(state, id));
+    if let Err(err) = app.mark(session, state, &marks, seen).await {
+        tracing::warn!(error = %err, "what the breach's page showed not marked this time");
+    }
     let people = &page.people;
     Ok(BreachPage {
         chrome: page.chrome(),

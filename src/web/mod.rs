@@ -8,6 +8,7 @@ mod assets;
 mod breaches;
 mod care;
 mod checkins;
+mod closing;
 mod context;
 mod counsel;
 mod disclosure;
@@ -76,6 +77,7 @@ const WAITING: &[Waiting] = &[
     letters::waiting,
     checkins::waiting,
     repair::waiting,
+    closing::waiting,
     goals::waiting,
     together::waiting,
     promises::waiting,
@@ -111,6 +113,7 @@ const DESCRIBE: &[Describe] = &[
     letters::describe,
     checkins::describe,
     repair::describe,
+    closing::describe,
     together::describe,
     goals::describe,
     promises::describe,
@@ -121,6 +124,12 @@ const DESCRIBE: &[Describe] = &[
     pause::describe,
 ];
 
+/// What a breach's page, once shown, marks as seen by the viewer (see `domain::seen`).
+type SeenOnBreach = fn(&SpaceState, crate::domain::EntryId) -> Vec<seen::Mark>;
+
+/// A repair closed together is celebrated once for each of them: on their first view.
+const SEEN_ON_BREACH: &[SeenOnBreach] = &[closing::seen_on_breach];
+
 /// A section of a breach's page, rendered by the capability's own template.
 type BreachSection = fn(&context::OnBreach) -> Result<String, askama::Error>;
 
@@ -130,6 +139,7 @@ const ON_BREACH_PAGE: &[BreachSection] = &[
     questions::on_breach,
     apologies::on_breach,
     repair::on_breach,
+    closing::on_breach,
     reports::on_breach,
 ];
 
@@ -160,6 +170,7 @@ fn routes() -> Routes {
         .merge(together::routes())
         .merge(goals::routes())
         .merge(repair::routes())
+        .merge(closing::routes())
         .merge(counsel::routes())
         .merge(pause::routes())
         .merge(journal::routes())

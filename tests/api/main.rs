@@ -10,6 +10,7 @@ mod journal;
 mod accounts;
 mod checkins;
 mod cli;
+mod closing;
 mod connections;
 mod counsellor;
 mod endings;

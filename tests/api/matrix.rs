@@ -227,6 +227,14 @@ GET  /spaces/{id}/breaches/{entry}/pace/topics      405  405       405       405
 POST /spaces/{id}/breaches/{entry}/pace/topics      403  422       422       404       404       404       404       404       404
 GET  /spaces/{id}/breaches/{entry}/stage            405  405       405       405       405       405       405       405       405
 POST /spaces/{id}/breaches/{entry}/stage            403  422       422       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}/close            405  405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/close            403  303       303       404       404       404       404       404       404  // Sam proposes closing; Alex, who was hurt, closes it
+GET  /spaces/{id}/breaches/{entry}/close/answer     405  405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/close/answer     403  422       422       404       404       404       404       404       404  // no answer chosen
+GET  /spaces/{id}/breaches/{entry}/follow-up        303  200       200       404       404       404       404       404       404
+POST /spaces/{id}/breaches/{entry}/follow-up        403  422       422       404       404       404       404       404       404  // no trust chosen: nothing written
+GET  /spaces/{id}/breaches/{entry}/reopen           405  405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/reopen           403  403       303       404       404       404       404       404       404  // only Alex, who was hurt, reopens
 GET  /spaces/{id}/counsellor                        303  200       200       404       404       200       200       404       404
 POST /spaces/{id}/counsellor                        403  405       405       405       405       405       405       405       405
 GET  /spaces/{id}/counsellor/invite                 405  405       405       405       405       405       405       405       405
