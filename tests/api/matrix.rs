@@ -44,9 +44,12 @@ enum Role {
     CounsellorRevoked,
     /// The active counsellor (with the record) of Kim & Lee: tries the couple's space.
     OtherCounsellor,
+    /// Uma, who left the furnished space she shared with Val: tries that space, which she
+    /// no longer sees.
+    PartnerLeft,
 }
 
-const ROLES: [Role; 9] = [
+const ROLES: [Role; 10] = [
     Role::Anonymous,
     Role::PartnerA,
     Role::PartnerB,
@@ -56,6 +59,7 @@ const ROLES: [Role; 9] = [
     Role::CounsellorRecord,
     Role::CounsellorRevoked,
     Role::OtherCounsellor,
+    Role::PartnerLeft,
 ];
 
 impl Role {
@@ -70,6 +74,7 @@ impl Role {
             Role::CounsellorRecord => "counsellor with the record",
             Role::CounsellorRevoked => "counsellor revoked",
             Role::OtherCounsellor => "another space's counsellor",
+            Role::PartnerLeft => "a partner who left",
         }
     }
 
@@ -87,7 +92,9 @@ impl Role {
 /// partner B (Alex, who joined, was hurt, and asked the question) · stranger (Kim, a partner
 /// of another space) · four counsellors, each of a furnished couple of their own and trying
 /// that couple's space: pending (one partner consented), with progress, with the record,
-/// revoked · another space's counsellor (Kim & Lee's, with the record), trying this one. `{id}` is the couple's space, `{entry}` a fixture entry of the kind
+/// revoked · another space's counsellor (Kim & Lee's, with the record), trying this one ·
+/// a partner who left (Uma, who left the furnished space she shared with Val, trying it).
+/// `{id}` is the couple's space, `{entry}` a fixture entry of the kind
 /// its path names, `{chart}` a real chart file, `{period}` the running check-in week (its start date), `{token}` an unused invite to a fourth
 /// person's space (after `/counsel/`: an unused counsellor's link of a couple nobody here is
 /// in).
@@ -96,206 +103,206 @@ impl Role {
 /// 422 is what the app answers today, and the cell fails once the app answers 404 (then
 /// write 404 alone). `// BUG:` says what is wrong.
 const MATRIX: &str = "
-// what path                                        anon partner-A partner-B stranger  c-pending c-progress c-record c-revoked other-c
-GET  /                                              200  200       200       200       200       200       200       200       200
-POST /                                              403  405       405       405       405       405       405       405       405
-GET  /spaces                                        405  405       405       405       405       405       405       405       405
-POST /spaces                                        403  303       303       303       303       303       303       303       303  // an empty name is Our space: each makes one
-GET  /spaces/{id}/invite                            405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/invite                            403  409       409       404       404       404       404       404       404  // the space is full
-GET  /signup                                        200  303       303       303       303       303       303       303       303
-POST /signup                                        403  422       422       422       422       422       422       422       422
-GET  /login                                         200  303       303       303       303       303       303       303       303
-POST /login                                         403  422       422       422       422       422       422       422       422
-GET  /logout                                        405  405       405       405       405       405       405       405       405
-POST /logout                                        403  303       303       303       303       303       303       303       303
-GET  /logout/everywhere                             405  405       405       405       405       405       405       405       405
-POST /logout/everywhere                             403  303       303       303       303       303       303       303       303
-GET  /account                                       303  200       200       200       200       200       200       200       200
-POST /account                                       403  405       405       405       405       405       405       405       405
-GET  /account/time-zone                             405  405       405       405       405       405       405       405       405
-POST /account/time-zone                             403  303       303       303       303       303       303       303       303  // an empty zone is UTC
-GET  /account/password                              405  405       405       405       405       405       405       405       405
-POST /account/password                              403  422       422       422       422       422       422       422       422
-GET  /account/quick-exit                            405  405       405       405       405       405       405       405       405
-POST /account/quick-exit                            403  422       422       422       422       422       422       422       422
-GET  /spaces/{id}/record                            303  200       200       404       404       404       200       404       404  // the record only for a counsellor both agreed may see it
-POST /spaces/{id}/record                            403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/export                            303  200       200       404       404       404       404       404       404  // a counsellor never keeps a copy
-POST /spaces/{id}/export                            403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}                                   303  200       200       404       404       200       200       404       404  // progress: the dashboard, read-only
-POST /spaces/{id}                                   403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/summary                           303  200       200       404       404       200       200       404       404
-POST /spaces/{id}/summary                           403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/charts/{chart}                    303  200       200       404       404       200       200       404       404
-POST /spaces/{id}/charts/{chart}                    403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/breaches                          303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/breaches                          403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/breaches/{entry}                  303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/breaches/{entry}                  403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/breaches/{entry}/acknowledge      405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/acknowledge      403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/breaches/{entry}/disclosure       405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/disclosure       403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/breaches/{entry}/read             405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/read             403  409       303       404       404       404       404       404       404
-GET  /spaces/{id}/entries/{entry}/withdraw          405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/entries/{entry}/withdraw          403  404       409       404       404       404       404       404       404
-GET  /spaces/{id}/welcome                           405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/welcome                           403  303       303       404       404       404       404       404       404
-GET  /spaces/{id}/record/{seq}/redact               303  403       409       404       404       404       404       404       404
-POST /spaces/{id}/record/{seq}/redact               403  403       409       404       404       404       404       404       404
-GET  /spaces/{id}/leave                             303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/leave                             403  200       200       404       404       404       404       404       404
-GET  /spaces/{id}/end-apart                         303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/end-apart                         403  200       200       404       404       404       404       404       404
-GET  /spaces/{id}/questions                         303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/questions                         403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/questions/{entry}                 303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/questions/{entry}                 403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/questions/{entry}/answer          405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/questions/{entry}/answer          403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/questions/{entry}/settle          405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/questions/{entry}/settle          403  403       303       404       404       404       404       404       404  // Alex asked it
-GET  /spaces/{id}/questions/{entry}/again           405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/questions/{entry}/again           403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/breaches/{entry}/apology          303  200       403       404       404       404       404       404       404  // Sam broke trust
-POST /spaces/{id}/breaches/{entry}/apology          403  422       403       404       404       404       404       404       404
-GET  /spaces/{id}/apologies/{entry}                 303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/apologies/{entry}                 403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/apologies/{entry}/respond         405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/apologies/{entry}/respond         403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/letters                           303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/letters                           403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/letters/new                       303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/letters/new                       403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/letters/{entry}                   303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/letters/{entry}                   403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/promises                          303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/promises                          403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/promises/{entry}                  303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/promises/{entry}                  403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/promises/{entry}/actions          405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/promises/{entry}/actions          403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/agreements                        303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/agreements                        403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/agreements/{entry}                303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/agreements/{entry}                403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/agreements/{entry}/actions        405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/agreements/{entry}/actions        403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/breaches/{entry}/reports          405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/reports          403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/reports/{entry}/acknowledge       405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/reports/{entry}/acknowledge       403  403       303       404       404       404       404       404       404  // Sam reported, Alex acknowledges
-GET  /spaces/{id}/checkins                          303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/checkins                          403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/checkins/cadence                  405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/checkins/cadence                  403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/checkins/cadence/{entry}          405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/checkins/cadence/{entry}          403  422       422       404       404       404       404       404       404  // no action chosen
-GET  /spaces/{id}/checkins/{period}                 303  200       200       404       404       404       404       404       404  // the running week, side by side
-POST /spaces/{id}/checkins/{period}                 403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/checkins/answer                   405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/checkins/answer                   403  404       404       404       404       404       404       404       404  // no period sent: not found
-GET  /spaces/{id}/together                          303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/together                          403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/together/appreciations            405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/appreciations            403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/together/plans                    405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/plans                    403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/together/plans/{entry}/log        405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/plans/{entry}/log        403  303       409       404       404       404       404       404       404  // Sam logs it; then it is logged
-GET  /spaces/{id}/together/plans/{entry}/felt       405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/plans/{entry}/felt       403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/together/ideas                    405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/ideas                    403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/together/goals                    405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/goals                    403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/together/goals/{entry}/reached    405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/goals/{entry}/reached    403  303       409       404       404       404       404       404       404  // Sam marks it; then it is marked
-GET  /spaces/{id}/pause                             303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/pause                             403  422       422       404       404       404       404       404       404  // no length chosen: nothing written
-GET  /spaces/{id}/pause/end                         405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/pause/end                         403  409       409       404       404       404       404       404       404  // not on a break: nothing to end
-GET  /spaces/{id}/together/goals/{entry}/confirm    405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/together/goals/{entry}/confirm    403  403       303       404       404       404       404       404       404  // the other partner confirms
-GET  /spaces/{id}/stages                            303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/stages                            403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/breaches/{entry}/pace             405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/pace             403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/breaches/{entry}/pace/topics      405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/pace/topics      403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/breaches/{entry}/stage            405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/stage            403  422       422       404       404       404       404       404       404
-GET  /spaces/{id}/breaches/{entry}/close            405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/close            403  303       303       404       404       404       404       404       404  // Sam proposes closing; Alex, who was hurt, closes it
-GET  /spaces/{id}/breaches/{entry}/close/answer     405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/close/answer     403  422       422       404       404       404       404       404       404  // no answer chosen
-GET  /spaces/{id}/breaches/{entry}/follow-up        303  200       200       404       404       404       404       404       404
-POST /spaces/{id}/breaches/{entry}/follow-up        403  422       422       404       404       404       404       404       404  // no trust chosen: nothing written
-GET  /spaces/{id}/breaches/{entry}/reopen           405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/breaches/{entry}/reopen           403  403       303       404       404       404       404       404       404  // only Alex, who was hurt, reopens
-GET  /spaces/{id}/counsellor                        303  200       200       404       404       200       200       404       404
-POST /spaces/{id}/counsellor                        403  405       405       405       405       405       405       405       405
-GET  /spaces/{id}/counsellor/invite                 405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/counsellor/invite                 403  422       422       404       404       404       404       404       404  // empty name; only partners invite
-GET  /spaces/{id}/counsellor/consent                405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/counsellor/consent                403  404       404       404       404       404       404       404       404  // no engagement sent: not found
-GET  /spaces/{id}/counsellor/end                    405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/counsellor/end                    403  404       404       404       404       404       404       404       404
-GET  /spaces/{id}/counsellor/notes                  405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/counsellor/notes                  403  404       404       404       404       422       422       404       404  // empty note; only an active counsellor writes one
-GET  /spaces/{id}/counsellor/step-away              405  405       405       405       405       405       405       405       405
-POST /spaces/{id}/counsellor/step-away              403  404       404       404       404       404       404       404       404  // no engagement sent: not found
-GET  /journal                                       303  200       200       200       200       200       200       200       200  // each signed-in person's own journal
-POST /journal                                       403  422       422       422       422       422       422       422       422
-GET  /journal/export                                303  200       200       200       200       200       200       200       200
-POST /journal/export                                403  405       405       405       405       405       405       405       405
-GET  /journal/unlock                                405  405       405       405       405       405       405       405       405
-POST /journal/unlock                                403  422       422       422       422       422       422       422       422
-GET  /journal/recover                               405  405       405       405       405       405       405       405       405
-POST /journal/recover                               403  422       422       422       422       422       422       422       422
-GET  /journal/recovery                              405  405       405       405       405       405       405       405       405
-POST /journal/recovery                              403  200       200       200       200       200       200       200       200  // a new recovery key, shown once (writes no record)
-GET  /journal/recovery/confirm                      405  405       405       405       405       405       405       405       405
-POST /journal/recovery/confirm                      403  303       303       303       303       303       303       303       303
-GET  /journal/{entry}                               303  200       404       404       404       404       404       404       404  // Sam's entry: nobody else's, counsellors included
-POST /journal/{entry}                               403  422       404       404       404       404       404       404       404
-GET  /journal/{entry}/letter                        405  405       405       405       405       405       405       405       405
-POST /journal/{entry}/letter                        403  404       404       404       404       404       404       404       404
-GET  /journal/{entry}/delete                        405  405       405       405       405       405       405       405       405
-POST /journal/{entry}/delete                        403  303       404       404       404       404       404       404       404  // Sam deletes his own entry; then it is gone
-GET  /help/safety                                   200  200       200       200       200       200       200       200       200
-POST /help/safety                                   403  405       405       405       405       405       405       405       405
-GET  /help/approach                                 200  200       200       200       200       200       200       200       200
-POST /help/approach                                 403  405       405       405       405       405       405       405       405
-GET  /static/style.css                              200  200       200       200       200       200       200       200       200
-POST /static/style.css                              403  405       405       405       405       405       405       405       405
-GET  /static/app.js                                 200  200       200       200       200       200       200       200       200
-POST /static/app.js                                 403  405       405       405       405       405       405       405       405
-GET  /static/icon.svg                               200  200       200       200       200       200       200       200       200
-POST /static/icon.svg                               403  405       405       405       405       405       405       405       405
-GET  /favicon.ico                                   200  200       200       200       200       200       200       200       200
-POST /favicon.ico                                   403  405       405       405       405       405       405       405       405
-GET  /healthz                                       200  200       200       200       200       200       200       200       200
-POST /healthz                                       403  405       405       405       405       405       405       405       405
-GET  /readyz                                        200  200       200       200       200       200       200       200       200
-POST /readyz                                        403  405       405       405       405       405       405       405       405
-GET  /exit                                          405  405       405       405       405       405       405       405       405
-POST /exit                                          303  303       303       303       303       303       303       303       303  // outside the guard: no token needed
-GET  /weather                                       200  200       200       200       200       200       200       200       200
-POST /weather                                       405  405       405       405       405       405       405       405       405
-GET  /recipe                                        200  200       200       200       200       200       200       200       200
-POST /recipe                                        405  405       405       405       405       405       405       405       405
-GET  /static/plain.css                              200  200       200       200       200       200       200       200       200
-POST /static/plain.css                              405  405       405       405       405       405       405       405       405
-GET  /static/page.svg                               200  200       200       200       200       200       200       200       200
-POST /static/page.svg                               405  405       405       405       405       405       405       405       405
+// what path                                        anon partner-A partner-B stranger  c-pending c-progress c-record c-revoked other-c  left
+GET  /                                              200  200       200       200       200       200       200       200       200       200
+POST /                                              403  405       405       405       405       405       405       405       405       405
+GET  /spaces                                        405  405       405       405       405       405       405       405       405       405
+POST /spaces                                        403  303       303       303       303       303       303       303       303       303  // an empty name is Our space: each makes one
+GET  /spaces/{id}/invite                            405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/invite                            403  409       409       404       404       404       404       404       404       404  // the space is full
+GET  /signup                                        200  303       303       303       303       303       303       303       303       303
+POST /signup                                        403  422       422       422       422       422       422       422       422       422
+GET  /login                                         200  303       303       303       303       303       303       303       303       303
+POST /login                                         403  422       422       422       422       422       422       422       422       422
+GET  /logout                                        405  405       405       405       405       405       405       405       405       405
+POST /logout                                        403  303       303       303       303       303       303       303       303       303
+GET  /logout/everywhere                             405  405       405       405       405       405       405       405       405       405
+POST /logout/everywhere                             403  303       303       303       303       303       303       303       303       303
+GET  /account                                       303  200       200       200       200       200       200       200       200       200
+POST /account                                       403  405       405       405       405       405       405       405       405       405
+GET  /account/time-zone                             405  405       405       405       405       405       405       405       405       405
+POST /account/time-zone                             403  303       303       303       303       303       303       303       303       303  // an empty zone is UTC
+GET  /account/password                              405  405       405       405       405       405       405       405       405       405
+POST /account/password                              403  422       422       422       422       422       422       422       422       422
+GET  /account/quick-exit                            405  405       405       405       405       405       405       405       405       405
+POST /account/quick-exit                            403  422       422       422       422       422       422       422       422       422
+GET  /spaces/{id}/record                            303  200       200       404       404       404       200       404       404       404  // the record only for a counsellor both agreed may see it
+POST /spaces/{id}/record                            403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/export                            303  200       200       404       404       404       404       404       404       404  // a counsellor never keeps a copy
+POST /spaces/{id}/export                            403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}                                   303  200       200       404       404       200       200       404       404       404  // progress: the dashboard, read-only
+POST /spaces/{id}                                   403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/summary                           303  200       200       404       404       200       200       404       404       404
+POST /spaces/{id}/summary                           403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/charts/{chart}                    303  200       200       404       404       200       200       404       404       404
+POST /spaces/{id}/charts/{chart}                    403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/breaches                          303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/breaches                          403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}                  303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/breaches/{entry}                  403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/breaches/{entry}/acknowledge      405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/acknowledge      403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}/disclosure       405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/disclosure       403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}/read             405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/read             403  409       303       404       404       404       404       404       404       404
+GET  /spaces/{id}/entries/{entry}/withdraw          405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/entries/{entry}/withdraw          403  404       409       404       404       404       404       404       404       404
+GET  /spaces/{id}/welcome                           405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/welcome                           403  303       303       404       404       404       404       404       404       404
+GET  /spaces/{id}/record/{seq}/redact               303  403       409       404       404       404       404       404       404       404
+POST /spaces/{id}/record/{seq}/redact               403  403       409       404       404       404       404       404       404       404
+GET  /spaces/{id}/leave                             303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/leave                             403  200       200       404       404       404       404       404       404       404
+GET  /spaces/{id}/end-apart                         303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/end-apart                         403  200       200       404       404       404       404       404       404       404
+GET  /spaces/{id}/questions                         303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/questions                         403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/questions/{entry}                 303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/questions/{entry}                 403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/questions/{entry}/answer          405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/questions/{entry}/answer          403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/questions/{entry}/settle          405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/questions/{entry}/settle          403  403       303       404       404       404       404       404       404       404  // Alex asked it
+GET  /spaces/{id}/questions/{entry}/again           405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/questions/{entry}/again           403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}/apology          303  200       403       404       404       404       404       404       404       404  // Sam broke trust
+POST /spaces/{id}/breaches/{entry}/apology          403  422       403       404       404       404       404       404       404       404
+GET  /spaces/{id}/apologies/{entry}                 303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/apologies/{entry}                 403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/apologies/{entry}/respond         405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/apologies/{entry}/respond         403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/letters                           303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/letters                           403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/letters/new                       303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/letters/new                       403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/letters/{entry}                   303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/letters/{entry}                   403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/promises                          303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/promises                          403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/promises/{entry}                  303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/promises/{entry}                  403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/promises/{entry}/actions          405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/promises/{entry}/actions          403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/agreements                        303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/agreements                        403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/agreements/{entry}                303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/agreements/{entry}                403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/agreements/{entry}/actions        405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/agreements/{entry}/actions        403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}/reports          405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/reports          403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/reports/{entry}/acknowledge       405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/reports/{entry}/acknowledge       403  403       303       404       404       404       404       404       404       404  // Sam reported, Alex acknowledges
+GET  /spaces/{id}/checkins                          303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/checkins                          403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/checkins/cadence                  405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/checkins/cadence                  403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/checkins/cadence/{entry}          405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/checkins/cadence/{entry}          403  422       422       404       404       404       404       404       404       404  // no action chosen
+GET  /spaces/{id}/checkins/{period}                 303  200       200       404       404       404       404       404       404       404  // the running week, side by side
+POST /spaces/{id}/checkins/{period}                 403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/checkins/answer                   405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/checkins/answer                   403  404       404       404       404       404       404       404       404       404  // no period sent: not found
+GET  /spaces/{id}/together                          303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/together                          403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/together/appreciations            405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/together/appreciations            403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/together/plans                    405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/together/plans                    403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/together/plans/{entry}/log        405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/together/plans/{entry}/log        403  303       409       404       404       404       404       404       404       404  // Sam logs it; then it is logged
+GET  /spaces/{id}/together/plans/{entry}/felt       405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/together/plans/{entry}/felt       403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/together/ideas                    405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/together/ideas                    403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/together/goals                    405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/together/goals                    403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/together/goals/{entry}/reached    405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/together/goals/{entry}/reached    403  303       409       404       404       404       404       404       404       404  // Sam marks it; then it is marked
+GET  /spaces/{id}/pause                             303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/pause                             403  422       422       404       404       404       404       404       404       404  // no length chosen: nothing written
+GET  /spaces/{id}/pause/end                         405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/pause/end                         403  409       409       404       404       404       404       404       404       404  // not on a break: nothing to end
+GET  /spaces/{id}/together/goals/{entry}/confirm    405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/together/goals/{entry}/confirm    403  403       303       404       404       404       404       404       404       404  // the other partner confirms
+GET  /spaces/{id}/stages                            303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/stages                            403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/breaches/{entry}/pace             405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/pace             403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}/pace/topics      405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/pace/topics      403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}/stage            405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/stage            403  422       422       404       404       404       404       404       404       404
+GET  /spaces/{id}/breaches/{entry}/close            405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/close            403  303       303       404       404       404       404       404       404       404  // Sam proposes closing; Alex, who was hurt, closes it
+GET  /spaces/{id}/breaches/{entry}/close/answer     405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/close/answer     403  422       422       404       404       404       404       404       404       404  // no answer chosen
+GET  /spaces/{id}/breaches/{entry}/follow-up        303  200       200       404       404       404       404       404       404       404
+POST /spaces/{id}/breaches/{entry}/follow-up        403  422       422       404       404       404       404       404       404       404  // no trust chosen: nothing written
+GET  /spaces/{id}/breaches/{entry}/reopen           405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/breaches/{entry}/reopen           403  403       303       404       404       404       404       404       404       404  // only Alex, who was hurt, reopens
+GET  /spaces/{id}/counsellor                        303  200       200       404       404       200       200       404       404       404
+POST /spaces/{id}/counsellor                        403  405       405       405       405       405       405       405       405       405
+GET  /spaces/{id}/counsellor/invite                 405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/counsellor/invite                 403  422       422       404       404       404       404       404       404       404  // empty name; only partners invite
+GET  /spaces/{id}/counsellor/consent                405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/counsellor/consent                403  404       404       404       404       404       404       404       404       404  // no engagement sent: not found
+GET  /spaces/{id}/counsellor/end                    405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/counsellor/end                    403  404       404       404       404       404       404       404       404       404
+GET  /spaces/{id}/counsellor/notes                  405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/counsellor/notes                  403  404       404       404       404       422       422       404       404       404  // empty note; only an active counsellor writes one
+GET  /spaces/{id}/counsellor/step-away              405  405       405       405       405       405       405       405       405       405
+POST /spaces/{id}/counsellor/step-away              403  404       404       404       404       404       404       404       404       404  // no engagement sent: not found
+GET  /journal                                       303  200       200       200       200       200       200       200       200       200  // each signed-in person's own journal
+POST /journal                                       403  422       422       422       422       422       422       422       422       422
+GET  /journal/export                                303  200       200       200       200       200       200       200       200       200
+POST /journal/export                                403  405       405       405       405       405       405       405       405       405
+GET  /journal/unlock                                405  405       405       405       405       405       405       405       405       405
+POST /journal/unlock                                403  422       422       422       422       422       422       422       422       422
+GET  /journal/recover                               405  405       405       405       405       405       405       405       405       405
+POST /journal/recover                               403  422       422       422       422       422       422       422       422       422
+GET  /journal/recovery                              405  405       405       405       405       405       405       405       405       405
+POST /journal/recovery                              403  200       200       200       200       200       200       200       200       200  // a new recovery key, shown once (writes no record)
+GET  /journal/recovery/confirm                      405  405       405       405       405       405       405       405       405       405
+POST /journal/recovery/confirm                      403  303       303       303       303       303       303       303       303       303
+GET  /journal/{entry}                               303  200       404       404       404       404       404       404       404       200  // Sam's entry: nobody else's, counsellors included
+POST /journal/{entry}                               403  422       404       404       404       404       404       404       404       422  // her own journal stays hers after leaving
+GET  /journal/{entry}/letter                        405  405       405       405       405       405       405       405       405       405
+POST /journal/{entry}/letter                        403  404       404       404       404       404       404       404       404       404
+GET  /journal/{entry}/delete                        405  405       405       405       405       405       405       405       405       405
+POST /journal/{entry}/delete                        403  303       404       404       404       404       404       404       404       303  // Sam deletes his own entry; then it is gone
+GET  /help/safety                                   200  200       200       200       200       200       200       200       200       200
+POST /help/safety                                   403  405       405       405       405       405       405       405       405       405
+GET  /help/approach                                 200  200       200       200       200       200       200       200       200       200
+POST /help/approach                                 403  405       405       405       405       405       405       405       405       405
+GET  /static/style.css                              200  200       200       200       200       200       200       200       200       200
+POST /static/style.css                              403  405       405       405       405       405       405       405       405       405
+GET  /static/app.js                                 200  200       200       200       200       200       200       200       200       200
+POST /static/app.js                                 403  405       405       405       405       405       405       405       405       405
+GET  /static/icon.svg                               200  200       200       200       200       200       200       200       200       200
+POST /static/icon.svg                               403  405       405       405       405       405       405       405       405       405
+GET  /favicon.ico                                   200  200       200       200       200       200       200       200       200       200
+POST /favicon.ico                                   403  405       405       405       405       405       405       405       405       405
+GET  /healthz                                       200  200       200       200       200       200       200       200       200       200
+POST /healthz                                       403  405       405       405       405       405       405       405       405       405
+GET  /readyz                                        200  200       200       200       200       200       200       200       200       200
+POST /readyz                                        403  405       405       405       405       405       405       405       405       405
+GET  /exit                                          405  405       405       405       405       405       405       405       405       405
+POST /exit                                          303  303       303       303       303       303       303       303       303       303  // outside the guard: no token needed
+GET  /weather                                       200  200       200       200       200       200       200       200       200       200
+POST /weather                                       405  405       405       405       405       405       405       405       405       405
+GET  /recipe                                        200  200       200       200       200       200       200       200       200       200
+POST /recipe                                        405  405       405       405       405       405       405       405       405       405
+GET  /static/plain.css                              200  200       200       200       200       200       200       200       200       200
+POST /static/plain.css                              405  405       405       405       405       405       405       405       405       405
+GET  /static/page.svg                               200  200       200       200       200       200       200       200       200       200
+POST /static/page.svg                               405  405       405       405       405       405       405       405       405       405
 // Last: Sam's join uses up the invite.
-GET  /invite/{token}                                200  200       200       200       200       200       200       200       200
-POST /invite/{token}                                403  303       410       410       410       410       410       410       410  // Sam joins Pat's space; then the link is used
-GET  /counsel/{token}                               200  200       200       200       200       200       200       200       200
-POST /counsel/{token}                               403  303       410       410       410       410       410       410       410  // Sam counsels Quinn's couple; then the link is used
+GET  /invite/{token}                                200  200       200       200       200       200       200       200       200       200
+POST /invite/{token}                                403  303       410       410       410       410       410       410       410       410  // Sam joins Pat's space; then the link is used
+GET  /counsel/{token}                               200  200       200       200       200       200       200       200       200       200
+POST /counsel/{token}                               403  303       410       410       410       410       410       410       410       410  // Sam counsels Quinn's couple; then the link is used
 ";
 
 /// The POSTs that end the session of whoever makes them: after one, that role signs in
@@ -449,6 +456,8 @@ struct Cast {
     counsel_token: String,
     /// Each counsellor role's client, and the couple whose space it tries.
     counsellors: Vec<(Role, Client, Furnished)>,
+    /// Uma, who left, and the space she left (Val stays in it).
+    left: (Client, Furnished),
 }
 
 impl Cast {
@@ -459,6 +468,7 @@ impl Cast {
             Role::PartnerA => Some(&self.sam),
             Role::PartnerB => Some(&self.alex),
             Role::Stranger => Some(&self.kim),
+            Role::PartnerLeft => Some(&self.left.0),
             _ => self.counsellor(role).map(|(client, _)| client),
         }
     }
@@ -475,6 +485,7 @@ impl Cast {
     fn target(&self, role: Role) -> &Furnished {
         match role {
             Role::OtherCounsellor => &self.couple,
+            Role::PartnerLeft => &self.left.1,
             role => self.counsellor(role).map_or(&self.couple, |(_, c)| c),
         }
     }
@@ -634,7 +645,23 @@ async fn cast(app: &TestApp) -> Cast {
             },
         ));
     }
+    // Uma and Val's space, furnished like the couple's; then Uma leaves it.
+    let (uma, val, umas_space) = crate::helpers::couple(app).await;
+    let entries = furnish(app, &uma, &val, &umas_space).await;
+    ok(
+        &uma,
+        &format!("{umas_space}/leave"),
+        &[("confirmed", "yes")],
+    )
+    .await;
     Cast {
+        left: (
+            uma,
+            Furnished {
+                space: umas_space,
+                entries,
+            },
+        ),
         sam,
         alex,
         kim,

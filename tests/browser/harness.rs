@@ -23,11 +23,19 @@ pub struct Server {
     pub base: String,
     /// The running app, for setting up what a journey starts from (e.g. a demo space).
     pub app: App,
+    /// The app's clock: moving it moves "now" for every page.
+    pub clock: Clock,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 pub async fn server() -> Server {
+    server_with(Clock::System, |_| {}).await
+}
+
+/// A server whose clock only moves when the journey moves it (`server.clock.advance`), with
+/// `adjust` applied to its settings (sessions that outlive the months a journey skips, say).
+pub async fn server_with(clock: Clock, adjust: impl FnOnce(&mut Settings)) -> Server {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::sqlite(SqliteConnectOptions::new().filename(dir.path().join("test.db")))
         .await
@@ -37,11 +45,12 @@ pub async fn server() -> Server {
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let settings = Settings {
+    let mut settings = Settings {
         base_url: base.clone(),
         ..Settings::default()
     };
-    let app = App::new(store, settings, Clock::System).expect("app");
+    adjust(&mut settings);
+    let app = App::new(store, settings, clock.clone()).expect("app");
     let serving = app.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
@@ -53,6 +62,7 @@ pub async fn server() -> Server {
     Server {
         base,
         app,
+        clock,
         _dir: dir,
         _stop: stop,
     }

@@ -11,6 +11,7 @@
 //! file axe-core ships as.
 
 mod checkins;
+mod closing;
 mod counsellor;
 mod endings;
 mod first_day;
