@@ -59,6 +59,33 @@ impl Redactions {
     }
 }
 
+/// An entry whose words are gone from the record: what kind it was, who wrote it and when.
+/// Pages drawn from the state show these as gaps, so a missing letter or a count that
+/// leaves something out is never passed off as the whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    pub seq: u64,
+    pub kind: String,
+    pub author: PersonId,
+    pub at_us: i64,
+}
+
+/// Every gap in one space, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gaps(pub Vec<Gap>);
+
+impl Gaps {
+    pub fn note(&mut self, gap: Gap) {
+        if !self.0.iter().any(|g| g.seq == gap.seq) {
+            self.0.push(gap);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Whether `actor` may remove the words of `target`: only its author, once, and only an
 /// entry that holds words of its own.
 pub fn decide(actor: PersonId, target: &Target) -> Result<EntryRedacted, Refusal> {

@@ -18,7 +18,7 @@ use super::part::{Around, Part};
 use super::pause::{self, Pause};
 use super::promises::{self, Promises};
 use super::record::{self, ChainFault, GENESIS_PREV, Hash, RecordedEvent};
-use super::redaction::{self, EntryRedacted, Redactions};
+use super::redaction::{self, EntryRedacted, Gap, Gaps, Redactions};
 use super::repair::{self, Repair};
 use super::reports::{self, Reports};
 use super::together::{self, Together};
@@ -166,6 +166,8 @@ pub struct SpaceState {
     /// Entries whose words their authors removed. A cached state that sees a new one is
     /// folded again from the start, so nothing drawn from it keeps the words.
     pub redactions: Redactions,
+    /// The entries whose words are gone (their body removed), for pages to show the gap.
+    pub gaps: Gaps,
     /// When the newest event other than a check-in answer was recorded: a counsellor's
     /// "last activity".
     pub last_at_us: i64,
@@ -200,6 +202,7 @@ impl SpaceState {
             counsel: Counsel::default(),
             endings: Endings::default(),
             redactions: Redactions::default(),
+            gaps: Gaps::default(),
             last_at_us: 0,
             unreadable: Unreadable::default(),
             damage: Damage::default(),
@@ -283,6 +286,17 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
     }
     let author = event.author.parse::<PersonId>().ok();
     let event_at = event.at_us;
+    // A stored event has no body only once its author removed its words.
+    if event.body.is_none()
+        && let Some(author) = author
+    {
+        state.gaps.note(Gap {
+            seq: event.seq,
+            kind: event.kind.clone(),
+            author,
+            at_us: event.at_us,
+        });
+    }
     match (
         SpaceEvent::parse(&event.kind, event.body.as_deref()),
         author,

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::WebError;
 use super::guard::SignedIn;
-use super::view::{Chrome, Name, People};
+use super::view::{Chrome, GapLine, Name, People};
 use crate::app::{App, AppError, ReadAs, Session};
 use crate::domain::calendar::Zone;
 use crate::domain::counsel::Scope;
@@ -219,7 +219,10 @@ impl InSpace {
     }
 
     pub fn chrome(&self) -> Chrome {
-        Chrome::signed_in(&self.session, &self.csrf).at(&self.path)
+        Chrome {
+            gaps: GapLine::of(&self.state, &self.people, &self.zone),
+            ..Chrome::signed_in(&self.session, &self.csrf).at(&self.path)
+        }
     }
 
     /// `/spaces/{id}`: where the space's pages live.

@@ -25,6 +25,65 @@ pub struct Chrome {
     /// The path of the page shown, to mark it in the navigation; empty where no navigation
     /// needs it.
     pub here: String,
+    /// In a space: the entries whose words their authors removed, for the pages drawn from
+    /// them to show the gap (see [`Chrome::gaps_of`]).
+    pub gaps: Vec<GapLine>,
+}
+
+/// An entry whose words were removed, as a page says it.
+pub struct GapLine {
+    pub kind: String,
+    /// "A letter Sam wrote on 3 May 2026, 10:00: Sam removed its words on 5 May 2026, 09:12."
+    pub text: String,
+}
+
+/// What an entry of `kind` was, for a gap's sentence.
+fn gap_what(kind: &str) -> &'static str {
+    match kind {
+        "letter.sent" => "A letter",
+        "question.asked" | "question.asked_again" => "A question",
+        "question.answered" => "An answer to a question",
+        "breach.acknowledged" => "An acknowledgment",
+        "disclosure.added" => "Part of an account",
+        "apology.sent" => "An apology",
+        "apology.responded" => "A response to an apology",
+        "appreciation.written" => "An appreciation",
+        "checkin.answered" => "A check-in answer",
+        "space.created" | "partner.joined" => "A partner's name",
+        _ => "An entry",
+    }
+}
+
+impl GapLine {
+    pub fn of(state: &SpaceState, people: &People, zone: &Zone) -> Vec<Self> {
+        state
+            .gaps
+            .0
+            .iter()
+            .map(|g| {
+                let removed = state
+                    .redactions
+                    .of(g.seq)
+                    .map(|(by, at)| {
+                        format!(
+                            ": {} removed its words on {}.",
+                            people.name(by),
+                            format_time(at, zone)
+                        )
+                    })
+                    .unwrap_or_else(|| ": its words were removed.".to_owned());
+                Self {
+                    kind: g.kind.clone(),
+                    text: format!(
+                        "{} {} wrote on {}{removed}",
+                        gap_what(&g.kind),
+                        people.name(g.author).object(),
+                        format_time(g.at_us, zone),
+                    ),
+                }
+            })
+            .collect()
+    }
 }
 
 /// One link of a space's navigation.
@@ -59,6 +118,7 @@ impl Chrome {
                 csrf: viewer.csrf.clone(),
                 exit_to: ExitTo::default().href().to_owned(),
                 here: String::new(),
+                gaps: Vec::new(),
             },
         }
     }
@@ -69,7 +129,17 @@ impl Chrome {
             csrf: csrf.to_owned(),
             exit_to: session.exit_to.href().to_owned(),
             here: String::new(),
+            gaps: Vec::new(),
         }
+    }
+
+    /// The gaps among entries whose kind starts with one of `prefixes` (comma-separated:
+    /// "letter.", or "breach.,disclosure.").
+    pub fn gaps_of(&self, prefixes: &str) -> Vec<&GapLine> {
+        self.gaps
+            .iter()
+            .filter(|g| prefixes.split(',').any(|p| g.kind.starts_with(p)))
+            .collect()
     }
 
     /// The chrome of the page at `path`.
@@ -444,6 +514,7 @@ mod tests {
                 csrf: String::new(),
                 exit_to: String::new(),
                 here: String::new(),
+                gaps: Vec::new(),
             }
             .at(path)
         };

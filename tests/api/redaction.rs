@@ -101,7 +101,36 @@ async fn removed_words_are_gone_everywhere_and_the_record_still_verifies(backend
             let page = who.get(&path).await;
             assert!(!page.reads(REMOVED), "{path}");
         }
-        assert!(who.get(&format!("{space}/letters")).await.reads(KEPT));
+        let letters = who.get(&format!("{space}/letters")).await;
+        assert!(letters.reads(KEPT));
+        // The gap is shown where the letter was, and counted pages say they leave it out.
+        let wrote = if std::ptr::eq(who, &sam) {
+            "you"
+        } else {
+            "Sam"
+        };
+        let removed = if std::ptr::eq(who, &sam) {
+            "You"
+        } else {
+            "Sam"
+        };
+        assert!(
+            letters.reads(&format!("A letter {wrote} wrote on")),
+            "{}",
+            letters.text()
+        );
+        assert!(letters.reads(&format!("{removed} removed its words on")));
+        let home = who.get(&space).await;
+        assert!(
+            home.reads("One entry in this space had its words removed by the person who wrote it"),
+            "{}",
+            home.text()
+        );
+        assert!(
+            who.get(&format!("{space}/summary"))
+                .await
+                .reads("What is counted and drawn here leaves them out")
+        );
         let export = who.get(&format!("{space}/export")).await;
         goldseam::export::verify(&export.body).expect("a fresh export verifies");
         assert!(!export.body.contains(REMOVED));

@@ -251,6 +251,7 @@ fn dashboard_page(
             csrf: String::new(),
             exit_to: ExitTo::default().href().to_owned(),
             here: String::new(),
+            gaps: Vec::new(),
         },
         space: state.id,
         name: state.name.clone(),
