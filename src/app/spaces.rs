@@ -520,6 +520,33 @@ impl App {
     }
 }
 
+impl App {
+    /// The events of the record after `after_seq` up to `up_to_seq`, as `viewer` may see
+    /// them (sealed answers withheld), with the state they were folded into: one page of the
+    /// record page, which reads nothing else of a long history.
+    pub async fn read_record_between(
+        &self,
+        viewer: PersonId,
+        space: SpaceId,
+        after_seq: u64,
+        up_to_seq: u64,
+    ) -> Result<(Arc<SpaceState>, Vec<RecordedEvent>), AppError> {
+        // The state first: it says how far the record reaches, and the page never shows
+        // more than it has folded.
+        let state = self.space_for(viewer, space).await?;
+        let up_to = up_to_seq.min(state.head_seq);
+        let mut events = self.store().events_between(space, after_seq, up_to).await?;
+        let now = self.clock().now_us();
+        for event in &mut events {
+            if space::withheld_from(&state, viewer, event, now) {
+                event.body = None;
+                event.salt = None;
+            }
+        }
+        Ok((state, events))
+    }
+}
+
 fn draft(ctx: &Ctx, event: &SpaceEvent) -> Draft {
     Draft {
         at_us: ctx.now_us,

@@ -875,6 +875,31 @@ impl Store {
         rows.into_iter().map(RecordedEvent::try_from).collect()
     }
 
+    /// The events of a space after `after_seq` up to `up_to_seq` (both by seq), in order: one
+    /// page of the record, read without the rest of it.
+    #[tracing::instrument(skip_all)]
+    pub async fn events_between(
+        &self,
+        space: SpaceId,
+        after_seq: u64,
+        up_to_seq: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let seq = |n: u64| i64::try_from(n).map_err(|_| StoreError::Corrupt("seq out of range"));
+        let (after, up_to) = (seq(after_seq)?, seq(up_to_seq)?);
+        let rows: Vec<EventRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT seq, at_us, author, kind, body, salt, digest, prev, hash
+                 FROM events WHERE space_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+            )
+            .bind(space.to_string())
+            .bind(after)
+            .bind(up_to)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(RecordedEvent::try_from).collect()
+    }
+
     /// The event at `seq` of a space, if there is one.
     #[tracing::instrument(skip_all)]
     pub async fn event_at(

@@ -173,8 +173,10 @@ pub(crate) fn every_form(body: &[u8]) -> Option<Vec<(String, String)>> {
     let _ = query::<letters::DraftQuery>(body);
     let _ = query::<questions::BreachQuery>(body);
     let _ = query::<progress::RangeQuery>(body);
-    if let Some(asked) = query::<record::PageQuery>(body) {
-        let _ = record::page_number(&asked.page, 3);
+    if let Some(asked) = query::<record::PageQuery>(body)
+        && let Some((after, up_to)) = record::window(&asked.before, 120)
+    {
+        assert!(after <= up_to && up_to <= 120, "a page outside the record");
     }
     pairs
 }

@@ -91,23 +91,31 @@ async fn redact(
 /// Entries on one page of the record: a phone scrolls through a page, not the whole history.
 pub const PER_PAGE: usize = 50;
 
-/// `?page=N`: which page of the record, 1 (the newest entries) when not given.
+/// `?before=SEQ`: the page of the entries before entry SEQ; the newest entries when not
+/// given. Pages are named by where they end, not by their number from the newest, so a link
+/// to an older page shows the same entries however much is added later.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct PageQuery {
-    pub page: String,
+    pub before: String,
 }
 
-/// The page asked for, from 1 to `pages`. Anything else is a page that does not exist and
-/// answers 404: the app's own links never point past the last page (the record only
-/// grows), so such an address was typed or edited by hand, and showing another page under
-/// it would say that entries are where they are not.
-pub(super) fn page_number(asked: &str, pages: usize) -> Option<usize> {
-    let asked = asked.trim();
-    if asked.is_empty() {
-        return Some(1);
-    }
-    asked.parse().ok().filter(|n| (1..=pages).contains(n))
+/// The entries a page shows, (after, up to] by seq, in a record of `head` entries: the
+/// `PER_PAGE` entries before `before`. `None` for a page that cannot exist (before the first
+/// entry, past the end, or not a number): such an address was typed or edited by hand, and
+/// showing another page under it would say that entries are where they are not.
+pub(super) fn window(before: &str, head: u64) -> Option<(u64, u64)> {
+    let before = before.trim();
+    let up_to = if before.is_empty() {
+        head
+    } else {
+        let before: u64 = before.parse().ok()?;
+        if before < 2 || before > head.saturating_add(1) {
+            return None;
+        }
+        before - 1
+    };
+    Some((up_to.saturating_sub(PER_PAGE as u64), up_to))
 }
 
 #[derive(Template, WebTemplate)]
@@ -118,9 +126,13 @@ struct RecordPage {
     /// This page's entries, newest first.
     lines: Vec<EventLine>,
     /// Every entry in the record, on all pages.
-    entries: usize,
-    page: usize,
-    pages: usize,
+    entries: u64,
+    /// The entries shown, by seq: (first, last).
+    shown: (u64, u64),
+    /// `?before=` of the page of newer entries ("" for the newest), if there are any.
+    newer: Option<String>,
+    /// `?before=` of the page of older entries, if there are any.
+    older: Option<u64>,
     fingerprint: String,
     verified: bool,
     /// Events this version could not read (kept in the record and the export).
@@ -137,30 +149,44 @@ async fn record(
         return counsellor_record(&page, counsel).await;
     }
     let (app, space, zone) = (&page.app, page.space(), &page.zone);
-    let (state, events) = app.read_record(page.me(), space).await?;
-    let verified = record::verify(&events).is_ok();
-    let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
-    let pages = events.len().div_ceil(PER_PAGE).max(1);
-    let shown = page_number(&query.page, pages).ok_or_else(not_found)?;
-    // Each link is checked in record order, from the first entry, before the page is cut.
+    let head = page.state.head_seq;
+    let (after, up_to) = window(&query.before, head).ok_or_else(not_found)?;
+    // One entry more than the page shows: the first one's link to the entry before it.
+    let (state, events) = app
+        .read_record_between(page.me(), space, after.saturating_sub(1), up_to)
+        .await?;
     let follows: Vec<_> = events
-        .iter()
-        .scan((0, record::GENESIS_PREV), |head, e| {
-            let follows = record::check_link(*head, e);
-            *head = (e.seq, e.hash);
-            Some(follows)
-        })
+        .windows(2)
+        .map(|pair| record::check_link((pair[0].seq, pair[0].hash), &pair[1]))
         .collect();
+    let on_page = if after == 0 {
+        // The first entry of all follows the genesis.
+        let first = events
+            .first()
+            .map(|e| record::check_link((0, record::GENESIS_PREV), e));
+        first
+            .into_iter()
+            .chain(follows)
+            .zip(&events)
+            .collect::<Vec<_>>()
+    } else {
+        follows.into_iter().zip(events.iter().skip(1)).collect()
+    };
+    let newer = (up_to < state.head_seq).then(|| {
+        let up = up_to + PER_PAGE as u64;
+        if up >= state.head_seq {
+            String::new()
+        } else {
+            (up + 1).to_string()
+        }
+    });
     Ok(RecordPage {
         chrome: page.chrome(),
         space: state.id,
-        lines: events
-            .iter()
-            .zip(follows)
+        lines: on_page
+            .into_iter()
             .rev()
-            .skip((shown - 1) * PER_PAGE)
-            .take(PER_PAGE)
-            .map(|(e, follows)| {
+            .map(|(follows, e)| {
                 let mut line = describe(&state, page.me(), e, zone);
                 if let Err(fault) = follows {
                     // Never shown as if fine: what it says now is not what was written.
@@ -170,11 +196,13 @@ async fn record(
                 line
             })
             .collect(),
-        entries: events.len(),
-        page: shown,
-        pages,
-        fingerprint: record::fingerprint(&head),
-        verified,
+        entries: state.head_seq,
+        shown: (after + 1, up_to),
+        newer,
+        older: (after > 0).then_some(after + 1),
+        fingerprint: record::fingerprint(&state.head_hash),
+        // The fold checks every link as it goes, and whether the stored head is reached.
+        verified: !state.damage.is_damaged(),
         unreadable: state.unreadable.count,
         damage: damage_in_words(&state.damage),
     }
@@ -303,15 +331,35 @@ async fn export(
 
 #[cfg(test)]
 mod tests {
-    use super::page_number;
+    use super::{PER_PAGE, window};
 
     #[test]
-    fn a_page_is_one_that_exists() {
-        assert_eq!(page_number("", 3), Some(1));
-        assert_eq!(page_number(" 2 ", 3), Some(2));
-        assert_eq!(page_number("3", 3), Some(3));
-        for bad in ["0", "4", "-1", "two", "1.5", "99999999999999999999999"] {
-            assert_eq!(page_number(bad, 3), None, "{bad}");
+    fn a_page_is_one_that_exists_and_is_named_by_where_it_ends() {
+        let per = PER_PAGE as u64;
+        assert_eq!(window("", 120), Some((120 - per, 120)), "the newest");
+        assert_eq!(window(" 71 ", 120), Some((70 - per, 70)));
+        assert_eq!(window("11", 120), Some((0, 10)), "a short last page");
+        assert_eq!(window("121", 120), Some((120 - per, 120)));
+        assert_eq!(
+            window("", 0),
+            Some((0, 0)),
+            "an empty record has one empty page"
+        );
+        assert_eq!(
+            window("11", 500),
+            window("11", 120),
+            "stable as the record grows"
+        );
+        for bad in [
+            "0",
+            "1",
+            "122",
+            "-1",
+            "two",
+            "1.5",
+            "99999999999999999999999",
+        ] {
+            assert_eq!(window(bad, 120), None, "{bad}");
         }
     }
 }

@@ -43,8 +43,10 @@ async fn the_record_page_lists_every_event_with_its_short_hash(backend: Backend)
 
 /// Fifty entries to a page, the newest first, with plain links between the pages; the
 /// chain check and the fingerprint stay in their own panel above the entries on every page.
-/// A page that does not exist (past the last, zero, not a number) is not found: the app's
-/// own links never lead there, and another page shown under that address would mislead.
+/// A page is named by where it ends (`?before=SEQ`), so a link to an older page shows the
+/// same entries after more are added. A page that cannot exist (before the first entry,
+/// past the end, not a number) is not found: the app's own links never lead there, and
+/// another page shown under that address would mislead.
 async fn the_record_page_shows_the_newest_entries_first_a_page_at_a_time(backend: Backend) {
     let app = spawn_app(backend).await;
     let (sam, alex, space) = couple(&app).await;
@@ -62,21 +64,20 @@ async fn the_record_page_shows_the_newest_entries_first_a_page_at_a_time(backend
         .expect("space id");
     let events = app.app.store().events_after(id, 0).await.expect("events");
     assert_eq!(events.len(), 60);
-    let newest_first: Vec<String> = events
-        .iter()
-        .rev()
-        .map(|e| {
-            format!(
-                "<code>{}</code>",
-                goldseam::domain::record::short_hash(&e.hash)
-            )
-        })
-        .collect();
+    let hash_of = |e: &goldseam::domain::record::RecordedEvent| {
+        format!(
+            "<code>{}</code>",
+            goldseam::domain::record::short_hash(&e.hash)
+        )
+    };
+    let newest_first: Vec<String> = events.iter().rev().map(hash_of).collect();
     let (on_first, on_second) = newest_first.split_at(50);
 
     let first = sam.get(&format!("{space}/record")).await;
     assert_eq!(first.status, StatusCode::OK);
-    let second = sam.get(&format!("{space}/record?page=2")).await;
+    let older = format!("{space}/record?before=11");
+    assert!(first.has(&format!("href=\"{older}\" rel=\"next\"")));
+    let second = sam.get(&older).await;
     assert_eq!(second.status, StatusCode::OK);
     for (page, here, elsewhere) in [
         (&first, on_first, on_second),
@@ -103,25 +104,45 @@ async fn the_record_page_shows_the_newest_entries_first_a_page_at_a_time(backend
         let entries = page.body.find("id=\"entries\"").expect("the entries");
         assert!(panel < fingerprint && fingerprint < entries);
         assert!(page.has("The chain checks out."));
-        assert!(page.reads("Page") && page.reads("of 2"));
+        assert!(page.reads("of 60"));
     }
+    assert!(first.reads("Entries 11 to 60 of 60"));
+    assert!(second.reads("Entries 1 to 10 of 60"));
     assert!(first.reads("Older entries") && !first.reads("Newer entries"));
-    assert!(first.has(&format!("href=\"{space}/record?page=2\" rel=\"next\"")));
     assert!(!first.has("rel=\"prev\""));
     assert!(second.reads("Newer entries") && !second.reads("Older entries"));
     assert!(second.has(&format!("href=\"{space}/record\" rel=\"prev\"")));
     assert!(!second.has("rel=\"next\""));
-    let one = sam.get(&format!("{space}/record?page=1")).await;
-    assert!(one.has(&on_first[0]) && !one.has(&on_second[0]));
-    for bad in ["3", "0", "-1", "two", ""] {
-        let page = sam.get(&format!("{space}/record?page={bad}")).await;
+    for bad in ["62", "0", "1", "-1", "two", ""] {
+        let page = sam.get(&format!("{space}/record?before={bad}")).await;
         let expected = if bad.is_empty() {
             StatusCode::OK
         } else {
             StatusCode::NOT_FOUND
         };
-        assert_eq!(page.status, expected, "page={bad}");
+        assert_eq!(page.status, expected, "before={bad}");
     }
+
+    // Thirty entries later, the old link still shows the same ten; the newest page has
+    // moved on, and the pages in between link to each other.
+    for n in 59..=88 {
+        crate::helpers::ok(
+            &alex,
+            &format!("{space}/questions"),
+            &[("text", &format!("Question number {n}?"))],
+        )
+        .await;
+    }
+    let again = sam.get(&older).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(on_second.iter().all(|h| again.has(h)), "the same entries");
+    assert!(again.reads("Entries 1 to 10 of 90"));
+    assert!(again.has(&format!("href=\"{space}/record?before=61\" rel=\"prev\"")));
+    let newest = sam.get(&format!("{space}/record")).await;
+    assert!(newest.reads("Entries 41 to 90 of 90"));
+    assert!(newest.has(&format!("href=\"{space}/record?before=41\" rel=\"next\"")));
+    let middle = sam.get(&format!("{space}/record?before=41")).await;
+    assert!(middle.reads("Entries 1 to 40 of 90"), "{}", middle.text());
 }
 
 async fn an_export_verifies_and_a_hand_edited_one_names_the_event(backend: Backend) {
