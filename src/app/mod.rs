@@ -32,6 +32,7 @@ mod clock;
 mod counsel;
 mod demo_space;
 mod endings;
+mod erasure;
 mod error;
 mod forms;
 mod ownup;
