@@ -544,6 +544,8 @@ pub fn apply(
 
 /// How the record names a counsellor whose name went with their account.
 pub const NAME_ERASED: &str = "A counsellor who has left";
+/// [`NAME_ERASED`], inside a sentence.
+pub const NAME_ERASED_INSIDE: &str = "a counsellor who has left";
 
 /// A `counsellor.joined` by `author` whose body was removed (they erased their account):
 /// the engagement it joined is the one still open without a counsellor (a join is decided

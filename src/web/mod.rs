@@ -12,6 +12,7 @@ mod context;
 mod counsel;
 mod disclosure;
 mod endings;
+mod erasure;
 mod error;
 mod events;
 #[cfg(any(test, fuzzing))]
@@ -144,6 +145,7 @@ fn routes() -> Routes {
     Routes::new()
         .merge(spaces::routes())
         .merge(accounts::routes())
+        .merge(erasure::routes())
         .merge(record::routes())
         .merge(progress::routes())
         .merge(breaches::routes())
