@@ -13,6 +13,7 @@ mod cli;
 mod connections;
 mod counsellor;
 mod endings;
+mod erasure;
 mod faults;
 mod first_weeks;
 mod forms;
