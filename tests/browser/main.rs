@@ -13,6 +13,7 @@
 mod checkins;
 mod counsellor;
 mod endings;
+mod erasure;
 mod first_day;
 mod harness;
 mod journal;
