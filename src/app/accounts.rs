@@ -49,6 +49,16 @@ fn verify_password_now(password: &str, phc: &str) -> bool {
     argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// The key failed log-ins to an account are counted under (never the email itself).
+pub(super) fn account_key(email_norm: &str) -> String {
+    format!("account:{}", token_hash(email_norm))
+}
+
+/// The key failed checks of a signed-in person's password are counted under.
+pub(super) fn password_key(person: PersonId) -> String {
+    format!("password:{person}")
+}
+
 fn parse_zone(raw: &str) -> Result<Zone, AppError> {
     if raw.trim().is_empty() {
         return Ok(Zone::utc());
@@ -194,7 +204,7 @@ impl App {
         let keys: Vec<String> = match (&device_hash, trusted) {
             (Some(hash), true) => vec![format!("device:{hash}")],
             _ => vec![
-                format!("account:{}", token_hash(&email.normalized())),
+                account_key(&email.normalized()),
                 format!("address:{}", input.client),
             ],
         };
@@ -300,7 +310,7 @@ impl App {
                 message: "Please enter your current password.".into(),
             });
         }
-        let key = format!("password:{}", session.person);
+        let key = password_key(session.person);
         let now = self.clock().now_secs();
         let wait = self.throttle_wait(&key, now, FREE_FAILURES).await?;
         if wait > 0 {

@@ -33,6 +33,7 @@ mod closing;
 mod counsel;
 mod demo_space;
 mod endings;
+mod erasure;
 mod error;
 mod forms;
 mod ownup;

@@ -542,6 +542,28 @@ pub fn apply(
     }
 }
 
+/// How the record names a counsellor whose name went with their account.
+pub const NAME_ERASED: &str = "A counsellor who has left";
+/// [`NAME_ERASED`], inside a sentence.
+pub const NAME_ERASED_INSIDE: &str = "a counsellor who has left";
+
+/// A `counsellor.joined` by `author` whose body was removed (they erased their account):
+/// the engagement it joined is the one still open without a counsellor (a join is decided
+/// for no other), so they are its counsellor still, under [`NAME_ERASED`], and a later
+/// `counsellor.stepped_away` of theirs ends it as it did.
+pub fn apply_erased_join(state: &mut Counsel, author: PersonId, partners: &[PersonId], at_us: i64) {
+    if partners.contains(&author) {
+        return;
+    }
+    if let Some(open) = state.open_mut().filter(|o| o.counsellor.is_none()) {
+        open.counsellor = Some(Counsellor {
+            person: author,
+            display_name: NAME_ERASED.to_owned(),
+            joined_at_us: at_us,
+        });
+    }
+}
+
 fn end(state: &mut Counsel, engagement: EntryId, by: PersonId, at_us: i64, how: Ending) {
     if let Some(open) = state.open_mut().filter(|o| o.id == engagement) {
         open.ended = Some(Ended { by, at_us, how });

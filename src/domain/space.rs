@@ -27,6 +27,16 @@ use super::{Ctx, PersonId, Refusal, SpaceId};
 /// How many partners a space holds.
 pub const PARTNERS: usize = 2;
 
+/// How the record names a partner whose name went with their account (`space.created` or
+/// `partner.joined` without its body): at the start of a sentence. Pages put it inside one
+/// as [`NAME_ERASED_INSIDE`].
+pub const NAME_ERASED: &str = "A partner who has left";
+/// [`NAME_ERASED`], inside a sentence.
+pub const NAME_ERASED_INSIDE: &str = "a partner who has left";
+/// What a space is called once the name its creator gave it went with their account: what
+/// a space created without a name is called.
+pub const SPACE_NAME_ERASED: &str = "Our space";
+
 /// The content of an event, by kind. The kind string is stored beside the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SpaceEvent {
@@ -296,6 +306,7 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
             author,
             at_us: event.at_us,
         });
+        erased_presence(&mut state, &event.kind, author, event_at);
     }
     match (
         SpaceEvent::parse(&event.kind, event.body.as_deref()),
@@ -365,6 +376,36 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
     state
 }
 
+/// An entry of someone's arrival whose words were removed (its author erased their
+/// account) still says they were here: a partner, named as one who has left, in a space
+/// named as unnamed spaces are; or the counsellor who opened the link of the invitation
+/// still open (the only one a join can be for), named likewise.
+fn erased_presence(state: &mut SpaceState, kind: &str, person: PersonId, at_us: i64) {
+    match kind {
+        "space.created" if state.partners.is_empty() => {
+            state.name = SPACE_NAME_ERASED.to_owned();
+            state.created_at_us = at_us;
+            state.partners.push(Partner {
+                person,
+                display_name: NAME_ERASED.to_owned(),
+                joined_at_us: at_us,
+            });
+        }
+        "partner.joined" if !state.partners.is_empty() && !state.is_partner(person) => {
+            state.partners.push(Partner {
+                person,
+                display_name: NAME_ERASED.to_owned(),
+                joined_at_us: at_us,
+            });
+        }
+        "counsellor.joined" => {
+            let partners = state.partner_ids();
+            counsel::apply_erased_join(&mut state.counsel, person, &partners, at_us);
+        }
+        _ => {}
+    }
+}
+
 /// Folds a run of events onto `state`.
 pub fn fold<'a>(
     state: SpaceState,
@@ -426,6 +467,10 @@ pub enum Command {
     EndApart,
     /// The actor removes the words of an entry of theirs (looked up by the caller).
     Redact(redaction::Target),
+    /// The actor erases their account: the words of each of these entries of theirs are
+    /// removed (see `redaction::ERASED`), then they leave the space if they are a partner,
+    /// or step away if they are its counsellor. Open to a partner who already left too.
+    Erase(Vec<redaction::Target>),
     /// Taking a break, or ending it.
     Pause(pause::Command),
     /// Closing a repair together, reopening it, answering its follow-ups.
@@ -485,7 +530,7 @@ pub fn decide(
     if state.is_closed() {
         match command {
             // Taking your own words back stays possible after the end.
-            Command::Leave | Command::Redact(_) => {}
+            Command::Leave | Command::Redact(_) | Command::Erase(_) => {}
             Command::CelebrateMilestones(_) => return Ok(Vec::new()),
             Command::Create { .. } => return Err(SpaceError::AlreadyCreated),
             Command::Join { .. } => {
@@ -569,6 +614,7 @@ pub fn decide(
             let event = redaction::decide(ctx.actor, &target)?;
             Ok(vec![SpaceEvent::EntryRedacted(event)])
         }
+        Command::Erase(targets) => erase(state, &targets, ctx),
         Command::EndApart => {
             if !state.is_partner(ctx.actor) {
                 return Err(SpaceError::NotCreated);
@@ -590,6 +636,70 @@ pub fn decide(
             decide_part(state, &state.closing, command, ctx, SpaceEvent::Closing)
         }
     }
+}
+
+/// What erasing the actor's account records in this space: one removal per entry of theirs
+/// in `targets` (each checked as the record stands, and none twice, so the store's blanking
+/// of exactly these bodies matches the events), then their leaving, as a partner, or their
+/// stepping away, as the counsellor of a space still open. Nothing, for someone who was
+/// never here and wrote nothing.
+fn erase(
+    state: &SpaceState,
+    targets: &[redaction::Target],
+    ctx: &Ctx,
+) -> Result<Vec<SpaceEvent>, SpaceError> {
+    let mut events = Vec::with_capacity(targets.len() + 1);
+    let mut seqs = std::collections::BTreeSet::new();
+    for target in targets {
+        if target.seq == 0 || target.seq > state.head_seq || !seqs.insert(target.seq) {
+            return Err(Refusal::NotFound.into());
+        }
+        if state.redactions.of(target.seq).is_some() {
+            return Err(
+                Refusal::NotNow("The words of this entry have already been removed.").into(),
+            );
+        }
+        events.push(SpaceEvent::EntryRedacted(redaction::decide_at_erasure(
+            ctx.actor, target,
+        )?));
+    }
+    if state.is_partner(ctx.actor) {
+        events.push(SpaceEvent::PartnerLeft(PartnerLeft {}));
+    } else if !state.is_closed()
+        && let Some(open) = state.counsel.open().filter(|e| e.is_counsellor(ctx.actor))
+    {
+        let step_away = counsel::Command::StepAway {
+            engagement: open.id,
+        };
+        let stepped = counsel::decide(&state.counsel, &state.partner_ids(), step_away, ctx)?;
+        events.extend(stepped.into_iter().map(SpaceEvent::Counsel));
+    }
+    Ok(events)
+}
+
+/// Every kind this version records, of every part.
+pub fn every_kind() -> Vec<&'static str> {
+    [
+        &[
+            "space.created",
+            "partner.joined",
+            "partner.left",
+            "space.ended_apart",
+            "entry.redacted",
+        ][..],
+        ownup::Event::KINDS,
+        checkins::Event::KINDS,
+        together::Event::KINDS,
+        repair::Event::KINDS,
+        promises::Event::KINDS,
+        agreements::Event::KINDS,
+        reports::Event::KINDS,
+        milestones::Event::KINDS,
+        counsel::Event::KINDS,
+        pause::Event::KINDS,
+        closing::Event::KINDS,
+    ]
+    .concat()
 }
 
 // ---- events this version cannot read ---------------------------------------------------
@@ -947,6 +1057,267 @@ mod tests {
         ] {
             assert!(module.contains(&kind), "{kind}");
         }
+    }
+
+    /// Records `events` as `authors` did, in order: the chain as the store keeps it.
+    fn recorded(events: &[(PersonId, SpaceEvent)]) -> Vec<RecordedEvent> {
+        let drafts = events
+            .iter()
+            .enumerate()
+            .map(|(i, (author, e))| Draft {
+                at_us: 1_000 + i as i64,
+                author: author.to_string(),
+                kind: e.kind().into(),
+                body: e.body(),
+            })
+            .collect();
+        seal_all((0, GENESIS_PREV), drafts, || [0; 16]).expect("seals")
+    }
+
+    /// The record after `actor` erased their account: the events `decide` gave appended,
+    /// and the bodies they name blanked, as the store does in one transaction.
+    fn after_erasure(
+        mut record: Vec<RecordedEvent>,
+        actor: PersonId,
+    ) -> (Vec<SpaceEvent>, Vec<RecordedEvent>) {
+        let state = fold(SpaceState::empty(SpaceId::random()), &record);
+        let targets = redaction::to_erase(
+            actor,
+            record.iter().map(|e| redaction::Target {
+                seq: e.seq,
+                author: e.author.clone(),
+                kind: e.kind.clone(),
+                redacted: e.body.is_none(),
+            }),
+        );
+        let events = decide(&state, Command::Erase(targets), &ctx(actor)).expect("decided");
+        let last = record.last().expect("a record");
+        let drafts = events
+            .iter()
+            .map(|e| Draft {
+                at_us: 9_000,
+                author: actor.to_string(),
+                kind: e.kind().into(),
+                body: e.body(),
+            })
+            .collect();
+        let appended = seal_all((last.seq, last.hash), drafts, || [0; 16]).expect("seals");
+        for event in &events {
+            if let SpaceEvent::EntryRedacted(r) = event {
+                let blanked = &mut record[usize::try_from(r.seq - 1).expect("seq")];
+                blanked.body = None;
+                blanked.salt = None;
+            }
+        }
+        record.extend(appended);
+        (events, record)
+    }
+
+    fn letter(text: &str) -> SpaceEvent {
+        use crate::domain::ownup::{Event, LetterSent};
+        SpaceEvent::OwnUp(Event::LetterSent(LetterSent {
+            letter: crate::domain::EntryId::random(),
+            text: text.into(),
+        }))
+    }
+
+    /// given: Sam made the space and wrote a letter, Alex joined and wrote one; when: Sam
+    /// erases their account; then: Sam's words are gone, Sam is still the first partner,
+    /// named as one who has left, the space is closed, and Alex's letter stays.
+    #[test]
+    fn erasing_removes_the_words_and_leaves_a_partner_who_has_left() {
+        let (sam, alex) = (PersonId::random(), PersonId::random());
+        let record = recorded(&[
+            (sam, created("Sam")),
+            (alex, joined("Alex")),
+            (sam, letter("Sam's words")),
+            (alex, letter("Alex's words")),
+            (
+                sam,
+                SpaceEvent::Pause(pause::Event::Resumed(pause::Resumed {})),
+            ),
+        ]);
+        let (events, record) = after_erasure(record, sam);
+        assert_eq!(
+            events,
+            vec![
+                SpaceEvent::EntryRedacted(EntryRedacted { seq: 1 }),
+                SpaceEvent::EntryRedacted(EntryRedacted { seq: 3 }),
+                SpaceEvent::PartnerLeft(PartnerLeft {}),
+            ],
+            "the words, not the break, and then leaving"
+        );
+        assert!(crate::domain::record::verify(&record).is_ok());
+        let state = fold(SpaceState::empty(SpaceId::random()), &record);
+        assert_eq!(state.damage, Damage::default());
+        assert_eq!(state.name, SPACE_NAME_ERASED);
+        assert_eq!(state.partners.len(), 2);
+        assert_eq!(state.partners[0].person, sam);
+        assert_eq!(state.partners[0].display_name, NAME_ERASED);
+        assert_eq!(state.name_of(&sam.to_string()), Some(NAME_ERASED));
+        assert!(!state.is_partner(sam) && state.is_partner(alex));
+        assert!(state.is_closed());
+        let letters: Vec<_> = state
+            .own_up
+            .letters
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(letters, ["Alex's words"]);
+        assert_eq!(
+            state.unreadable.count, 0,
+            "removed words are not unreadable"
+        );
+    }
+
+    /// given: Alex joined, wrote, and left; when: Alex erases their account; then: the
+    /// words go, Alex does not leave again, and Alex is still named as one who has left.
+    #[test]
+    fn a_partner_who_left_before_erases_their_words_there_too() {
+        let (sam, alex) = (PersonId::random(), PersonId::random());
+        let record = recorded(&[
+            (sam, created("Sam")),
+            (alex, joined("Alex")),
+            (alex, letter("Alex's words")),
+            (alex, SpaceEvent::PartnerLeft(PartnerLeft {})),
+        ]);
+        let (events, record) = after_erasure(record, alex);
+        assert_eq!(
+            events,
+            vec![
+                SpaceEvent::EntryRedacted(EntryRedacted { seq: 2 }),
+                SpaceEvent::EntryRedacted(EntryRedacted { seq: 3 }),
+            ]
+        );
+        let state = fold(SpaceState::empty(SpaceId::random()), &record);
+        assert_eq!(state.name, "Us", "Sam named the space, and that stays");
+        assert_eq!(
+            state.partner_of(sam).map(|p| p.display_name.as_str()),
+            Some(NAME_ERASED)
+        );
+        assert!(state.own_up.letters.is_empty());
+        assert_eq!(state.endings.left.len(), 1);
+    }
+
+    #[test]
+    fn erasing_takes_only_ones_own_entries_and_each_once() {
+        let (sam, alex, kim) = (PersonId::random(), PersonId::random(), PersonId::random());
+        let state = given(&[
+            (sam, created("Sam")),
+            (alex, joined("Alex")),
+            (sam, letter("Sam's words")),
+        ]);
+        let target = |seq: u64, author: PersonId, kind: &str| redaction::Target {
+            seq,
+            author: author.to_string(),
+            kind: kind.into(),
+            redacted: false,
+        };
+        let sams = target(3, sam, "letter.sent");
+        assert!(matches!(
+            decide(&state, Command::Erase(vec![sams.clone()]), &ctx(alex)),
+            Err(SpaceError::Refused(Refusal::NotYours(_)))
+        ));
+        assert!(matches!(
+            decide(
+                &state,
+                Command::Erase(vec![sams.clone(), sams.clone()]),
+                &ctx(sam)
+            ),
+            Err(SpaceError::Refused(Refusal::NotFound))
+        ));
+        assert!(matches!(
+            decide(
+                &state,
+                Command::Erase(vec![target(9, sam, "letter.sent")]),
+                &ctx(sam)
+            ),
+            Err(SpaceError::Refused(Refusal::NotFound))
+        ));
+        assert_eq!(
+            decide(&state, Command::Erase(Vec::new()), &ctx(kim)),
+            Ok(Vec::new()),
+            "someone who was never here has nothing to erase"
+        );
+        let closed = given(&[
+            (sam, created("Sam")),
+            (alex, joined("Alex")),
+            (sam, letter("Sam's words")),
+            (sam, SpaceEvent::EntryRedacted(EntryRedacted { seq: 3 })),
+        ]);
+        assert!(matches!(
+            decide(&closed, Command::Erase(vec![sams]), &ctx(sam)),
+            Err(SpaceError::Refused(Refusal::NotNow(_)))
+        ));
+    }
+
+    /// given: a couple's counsellor who joined and left a note; when: the counsellor erases
+    /// their account; then: the note and their name go, and they stepped away.
+    #[test]
+    fn a_counsellor_who_erases_their_account_steps_away_and_their_notes_go() {
+        use crate::domain::EntryId;
+        use crate::domain::counsel::{
+            ConsentGiven, CounsellorInvited, CounsellorJoined, Event, NoteAdded, Scope,
+        };
+        let (sam, alex, kim) = (PersonId::random(), PersonId::random(), PersonId::random());
+        let engagement = EntryId::random();
+        let consent = SpaceEvent::Counsel(Event::ConsentGiven(ConsentGiven {
+            engagement,
+            scope: Scope::Record,
+        }));
+        let record = recorded(&[
+            (sam, created("Sam")),
+            (alex, joined("Alex")),
+            (
+                sam,
+                SpaceEvent::Counsel(Event::CounsellorInvited(CounsellorInvited {
+                    engagement,
+                    name: "Dr Okafor".into(),
+                })),
+            ),
+            (
+                kim,
+                SpaceEvent::Counsel(Event::CounsellorJoined(CounsellorJoined {
+                    engagement,
+                    display_name: "Kim".into(),
+                })),
+            ),
+            (sam, consent.clone()),
+            (alex, consent),
+            (
+                kim,
+                SpaceEvent::Counsel(Event::NoteAdded(NoteAdded {
+                    note: EntryId::random(),
+                    engagement,
+                    text: "Kim's note".into(),
+                    practice: None,
+                })),
+            ),
+        ]);
+        let before = fold(SpaceState::empty(SpaceId::random()), &record);
+        assert!(matches!(
+            before.counsellor_access(kim),
+            counsel::Access::Active(..)
+        ));
+        let (events, record) = after_erasure(record, kim);
+        assert_eq!(events.len(), 3, "{events:?}");
+        assert_eq!(events[2].kind(), "counsellor.stepped_away");
+        let state = fold(SpaceState::empty(SpaceId::random()), &record);
+        assert!(matches!(
+            state.counsellor_access(kim),
+            counsel::Access::None
+        ));
+        assert!(state.counsel.notes.is_empty());
+        let ended = &state.counsel.engagements[0];
+        assert_eq!(
+            ended.counsellor.as_ref().map(|c| c.display_name.as_str()),
+            Some(counsel::NAME_ERASED)
+        );
+        assert_eq!(
+            ended.ended.map(|e| e.how),
+            Some(counsel::Ending::SteppedAway)
+        );
+        assert!(!state.is_closed(), "the couple's space stays open");
     }
 
     #[test]

@@ -591,6 +591,86 @@ impl Store {
         Ok(())
     }
 
+    /// Erases `person`'s account and everything outside the records that is theirs, in one
+    /// transaction: their sessions (with the data key each one wrapped) and the forms sent
+    /// in them, known devices, failed log-ins under `throttle_keys` and under their devices,
+    /// drafts, journal entries, seen marks, memberships, counsellor places, the invite links
+    /// they made (used or not) and their name on links they used, and last the person row
+    /// itself (email, name, password hash, the wrapped data keys). The records are not
+    /// touched here: their words are removed from them first, by appends. Failed log-ins by
+    /// address belong to everyone at that address, and count for a quarter of an hour only.
+    #[tracing::instrument(skip_all)]
+    pub async fn erase_person(
+        &self,
+        person: PersonId,
+        throttle_keys: &[String],
+    ) -> Result<(), StoreError> {
+        let id = person.to_string();
+        let by_person = [
+            "DELETE FROM form_tokens WHERE session_hash IN
+                 (SELECT id_hash FROM sessions WHERE person_id = $1)",
+            "DELETE FROM login_failures WHERE throttle_key IN
+                 (SELECT 'device:' || token_hash FROM known_devices WHERE person_id = $1)",
+            "DELETE FROM sessions WHERE person_id = $1",
+            "DELETE FROM known_devices WHERE person_id = $1",
+            "DELETE FROM drafts WHERE person_id = $1",
+            "DELETE FROM journal_entries WHERE person_id = $1",
+            "DELETE FROM seen WHERE person_id = $1",
+            "DELETE FROM members WHERE person_id = $1",
+            "DELETE FROM counsellors WHERE person_id = $1",
+            "DELETE FROM invites WHERE created_by = $1",
+            "UPDATE invites SET used_by = NULL WHERE used_by = $1",
+            "DELETE FROM counsellor_invites WHERE created_by = $1",
+            "UPDATE counsellor_invites SET used_by = NULL WHERE used_by = $1",
+            "DELETE FROM persons WHERE id = $1",
+        ];
+        on_pool!(self, pool => in_transaction(pool, async |tx| {
+            for key in throttle_keys {
+                sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1")
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for statement in by_person {
+                sqlx::query(statement).bind(&id).execute(&mut *tx).await?;
+            }
+            Ok(())
+        }).await)
+    }
+
+    /// Every event `person` wrote, in every space, as (space, the entry as a removal looks
+    /// at it), in record order. One pass over the events, without an index on the author:
+    /// an erasure is rare, and an index would cost every append.
+    #[tracing::instrument(skip_all)]
+    pub async fn authored_by(
+        &self,
+        person: PersonId,
+    ) -> Result<Vec<(SpaceId, crate::domain::redaction::Target)>, StoreError> {
+        let author = person.to_string();
+        let rows: Vec<(String, i64, String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT space_id, seq, kind, CAST(CASE WHEN body IS NULL THEN 1 ELSE 0 END AS BIGINT)
+                 FROM events WHERE author = $1 ORDER BY space_id, seq",
+            )
+            .bind(&author)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(space, seq, kind, removed)| {
+                let space = space.parse().map_err(|_| StoreError::Corrupt("space id"))?;
+                let seq = u64::try_from(seq).map_err(|_| StoreError::Corrupt("negative seq"))?;
+                let target = crate::domain::redaction::Target {
+                    seq,
+                    author: author.clone(),
+                    kind,
+                    redacted: removed != 0,
+                };
+                Ok((space, target))
+            })
+            .collect()
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn password_hash(&self, person: PersonId) -> Result<Option<String>, StoreError> {
         let hash: Option<(String,)> = on_pool!(self, pool => {

@@ -13,6 +13,7 @@ mod context;
 mod counsel;
 mod disclosure;
 mod endings;
+mod erasure;
 mod error;
 mod events;
 #[cfg(any(test, fuzzing))]
@@ -154,6 +155,7 @@ fn routes() -> Routes {
     Routes::new()
         .merge(spaces::routes())
         .merge(accounts::routes())
+        .merge(erasure::routes())
         .merge(record::routes())
         .merge(progress::routes())
         .merge(breaches::routes())

@@ -15,7 +15,7 @@ use super::error::{WebError, status_of};
 use super::events::Described;
 use super::guard::{INVITE_COOKIE, SignedIn, Viewer, set_cookie};
 use super::routes::Routes;
-use super::view::{Chrome, format_time, see_other};
+use super::view::{Chrome, Name, format_time, see_other};
 use crate::app::{App, AppError, InviteProblem, InviteView, Session, SpaceSummary};
 use crate::domain::space::{SpaceEvent, SpaceState};
 use crate::domain::{EntryId, SpaceId};
@@ -51,6 +51,8 @@ pub fn describe(_state: &SpaceState, _base: &str, event: &SpaceEvent) -> Describ
 #[template(path = "welcome.html")]
 struct WelcomePage {
     chrome: Chrome,
+    /// Just erased an account (`?erased=1`): said once, calmly.
+    erased: bool,
 }
 
 /// A couple the viewer counsels, as their home page lists it: never log-in times, only
@@ -95,11 +97,12 @@ struct SpacesPage {
     left: bool,
 }
 
-/// `?left=1`, after leaving a space.
+/// `?left=1`, after leaving a space; `?erased=1`, after erasing an account.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct HomeQuery {
     left: String,
+    erased: String,
 }
 
 async fn home(
@@ -110,11 +113,12 @@ async fn home(
     let Some(session) = &viewer.session else {
         return Ok(WelcomePage {
             chrome: Chrome::of(&viewer),
+            erased: query.erased == "1",
         }
         .into_response());
     };
     let me = app.whoami(session).await?;
-    let spaces = app.spaces_of(session).await?;
+    let spaces = in_sentences(app.spaces_of(session).await?);
     Ok(SpacesPage {
         chrome: Chrome::of(&viewer),
         name: me.display_name,
@@ -141,7 +145,7 @@ async fn spaces_with_error(
         other => return Err(WebError(other)),
     };
     let me = app.whoami(session).await?;
-    let spaces = app.spaces_of(session).await?;
+    let spaces = in_sentences(app.spaces_of(session).await?);
     let page = SpacesPage {
         chrome: Chrome::of(viewer),
         name: me.display_name,
@@ -151,6 +155,16 @@ async fn spaces_with_error(
         left: false,
     };
     Ok((status, page).into_response())
+}
+
+/// The list says "with Alex": a partner's name as it reads inside a sentence.
+fn in_sentences(mut spaces: Vec<SpaceSummary>) -> Vec<SpaceSummary> {
+    for space in &mut spaces {
+        if let Some(name) = &mut space.partner_name {
+            *name = Name::Named(std::mem::take(name)).object().to_owned();
+        }
+    }
+    spaces
 }
 
 #[derive(Deserialize, Default)]

@@ -13,8 +13,9 @@ use super::guard::Viewer;
 use crate::app::{AppError, Session};
 use crate::domain::PersonId;
 use crate::domain::calendar::Zone;
+use crate::domain::counsel;
 use crate::domain::quick_exit::ExitTo;
-use crate::domain::space::SpaceState;
+use crate::domain::space::{self, SpaceState};
 
 /// What the layout needs on every page.
 pub struct Chrome {
@@ -49,6 +50,7 @@ fn gap_what(kind: &str) -> &'static str {
         "apology.responded" => "A response to an apology",
         "appreciation.written" => "An appreciation",
         "checkin.answered" => "A check-in answer",
+        "followup.answered" => "A follow-up check-in answer",
         "space.created" | "partner.joined" => "A partner's name",
         _ => "An entry",
     }
@@ -345,12 +347,28 @@ impl Name {
         }
     }
 
-    /// "you" / "Alex": inside a sentence. A name is never lowercased.
+    /// "you" / "Alex": inside a sentence. A name is never lowercased; the words that stand
+    /// for a name erased with its account are words of the page, and are.
     pub fn object(&self) -> &str {
         match self {
             Self::You => "you",
-            Self::Named(name) => name,
+            Self::Named(name) => inside(name),
         }
+    }
+
+    /// The name went with its owner's account: the page says so in words of its own.
+    pub fn is_erased(&self) -> bool {
+        matches!(self, Self::Named(name) if name == space::NAME_ERASED)
+    }
+}
+
+/// A display name as it reads inside a sentence: as it is, but for the words that stand
+/// for a name erased with its account, which are the page's and so in lower case.
+pub fn inside(name: &str) -> &str {
+    match name {
+        space::NAME_ERASED => space::NAME_ERASED_INSIDE,
+        counsel::NAME_ERASED => counsel::NAME_ERASED_INSIDE,
+        name => name,
     }
 }
 
@@ -399,12 +417,21 @@ pub fn breach_title(state: &SpaceState, breach: crate::domain::EntryId) -> Strin
         .map_or_else(String::new, |b| b.title.clone())
 }
 
-/// Both partners by name, for pages with no "you" in them: "Sam and Alex".
+/// Both partners by name, for pages with no "you" in them: "Sam and Alex" ("Sam and a
+/// partner who has left").
 pub fn partner_names(state: &SpaceState) -> String {
     state
         .partners
         .iter()
-        .map(|p| p.display_name.as_str())
+        .enumerate()
+        .map(|(n, p)| {
+            let name = Name::Named(p.display_name.clone());
+            if n == 0 {
+                name.subject().to_owned()
+            } else {
+                name.object().to_owned()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" and ")
 }
@@ -465,6 +492,15 @@ mod tests {
         assert_eq!(youssef.subject(), "Youssef");
         assert_eq!(Name::You.object(), "you");
         assert_eq!(Name::You.to_string(), "You");
+    }
+
+    #[test]
+    fn the_words_for_an_erased_name_read_inside_a_sentence_too() {
+        let gone = Name::Named(space::NAME_ERASED.to_owned());
+        assert_eq!(gone.subject(), "A partner who has left");
+        assert_eq!(gone.object(), "a partner who has left");
+        let counsellor = Name::Named(counsel::NAME_ERASED.to_owned());
+        assert_eq!(counsellor.object(), "a counsellor who has left");
     }
 
     #[test]

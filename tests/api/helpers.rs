@@ -697,3 +697,43 @@ pub async fn every_row_as_text(store: &Store) -> Vec<(String, String)> {
     }
     rows
 }
+
+/// Every row of every table, on either backend, as (table, row as text), sorted: what
+/// "nothing was written" compares, table by table. SQLite quotes each column (blobs as
+/// hex), PostgreSQL reads each row as its text.
+pub async fn every_row(store: &Store) -> Vec<(String, String)> {
+    let mut rows = match store {
+        Store::Postgres(_) => every_row_as_text(store).await,
+        Store::Sqlite(pool) => {
+            let tables: Vec<(String,)> = sqlx::query_as(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .fetch_all(pool)
+            .await
+            .expect("list the tables");
+            let mut rows = Vec::new();
+            for (table,) in tables {
+                let columns: Vec<(String,)> =
+                    sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                        .fetch_all(pool)
+                        .await
+                        .expect("list the columns");
+                let quoted: Vec<String> = columns
+                    .iter()
+                    .map(|(c,)| format!("quote(\"{c}\")"))
+                    .collect();
+                let found: Vec<(String,)> = sqlx::query_as(&format!(
+                    "SELECT {} FROM \"{table}\"",
+                    quoted.join(" || '|' || ")
+                ))
+                .fetch_all(pool)
+                .await
+                .expect("read a table");
+                rows.extend(found.into_iter().map(|(row,)| (table.clone(), row)));
+            }
+            rows
+        }
+    };
+    rows.sort();
+    rows
+}

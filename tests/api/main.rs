@@ -14,6 +14,7 @@ mod closing;
 mod connections;
 mod counsellor;
 mod endings;
+mod erasure;
 mod faults;
 mod first_weeks;
 mod forms;

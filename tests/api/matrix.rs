@@ -126,6 +126,8 @@ GET  /account/password                              405  405       405       405
 POST /account/password                              403  422       422       422       422       422       422       422       422       422
 GET  /account/quick-exit                            405  405       405       405       405       405       405       405       405       405
 POST /account/quick-exit                            403  422       422       422       422       422       422       422       422       422
+GET  /account/erase                                 303  200       200       200       200       200       200       200       200       200
+POST /account/erase                                 403  422       422       422       422       422       422       422       422       422  // no password, no tick: nothing erased
 GET  /spaces/{id}/record                            303  200       200       404       404       404       200       404       404       404  // the record only for a counsellor both agreed may see it
 POST /spaces/{id}/record                            403  405       405       405       405       405       405       405       405       405
 GET  /spaces/{id}/export                            303  200       200       404       404       404       404       404       404       404  // a counsellor never keeps a copy

@@ -14,6 +14,7 @@ mod checkins;
 mod closing;
 mod counsellor;
 mod endings;
+mod erasure;
 mod first_day;
 mod harness;
 mod journal;

@@ -24,7 +24,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 
-use super::super::view::display_name;
+use super::super::view::{display_name, inside};
 use crate::domain::PersonId;
 use crate::domain::checkins::{Feeling, Trust};
 use crate::domain::space::SpaceState;
@@ -324,10 +324,11 @@ pub fn trust(state: &SpaceState, trends: &Trends, which: usize) -> Option<Chart>
     let name = NAMES[which];
     let who = display_name(state, line.person);
     let whom = other_name(state, line.person);
-    let title = format!("How much {who} trusts {whom}");
+    let title = format!("How much {} trusts {}", inside(&who), inside(&whom));
     let description = if line.points.is_empty() {
         format!(
-            "No check-ins from {who} were revealed between {} and {}.",
+            "No check-ins from {} were revealed between {} and {}.",
+            inside(&who),
             day_label(trends.range.from),
             day_label(trends.range.to)
         )
@@ -335,7 +336,8 @@ pub fn trust(state: &SpaceState, trends: &Trends, which: usize) -> Option<Chart>
         let first = line.points.first().map(|p| p.1);
         let last = line.points.last().map(|p| p.1);
         format!(
-            "{who}'s trust in {whom}, 0 to 10, in {} revealed check-ins from {} to {}. {}",
+            "{who}'s trust in {}, 0 to 10, in {} revealed check-ins from {} to {}. {}",
+            inside(&whom),
             line.points.len(),
             day_label(trends.range.from),
             day_label(trends.range.to),
@@ -452,9 +454,10 @@ pub fn feelings(state: &SpaceState, trends: &Trends, which: usize) -> Option<Cha
         )
     } else {
         format!(
-            "For each week from {} to {}, how strongly (1 to 5) {who} named each feeling in a revealed check-in. The more a cell stands out from the background, the stronger the feeling; an empty cell means not named. Feelings named: {}.",
+            "For each week from {} to {}, how strongly (1 to 5) {} named each feeling in a revealed check-in. The more a cell stands out from the background, the stronger the feeling; an empty cell means not named. Feelings named: {}.",
             day_label(trends.range.from),
             day_label(trends.range.to),
+            inside(&who),
             named
                 .iter()
                 .map(|(_, f)| f.label().to_lowercase())

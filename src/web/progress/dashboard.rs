@@ -11,7 +11,9 @@ use super::super::context::{CounselNav, InSpace, ReadProgress, scope_words};
 use super::super::error::WebError;
 use super::super::events::{self, EventLine};
 use super::super::guard::{INVITE_COOKIE, cookie_value};
-use super::super::view::{Chrome, Name, People, format_time, partner_names, quoted, see_other};
+use super::super::view::{
+    Chrome, Name, People, format_time, inside, partner_names, quoted, see_other,
+};
 use super::super::{FIRST_STEPS, WAITING};
 use super::charts::{self, Chart};
 use super::{
@@ -256,7 +258,9 @@ fn dashboard_page(
         space: state.id,
         name: state.name.clone(),
         me: me.map(|p| p.display_name.clone()).unwrap_or_default(),
-        partner: state.partner_of(viewer).map(|p| p.display_name.clone()),
+        partner: state
+            .partner_of(viewer)
+            .map(|p| inside(&p.display_name).to_owned()),
         invite_link: None,
         events: state.head_seq,
         damaged: state.damage.is_damaged(),
@@ -382,6 +386,11 @@ fn closed_words(state: &SpaceState, viewer: PersonId, zone: &Zone) -> Option<Str
     let kept = "The space is kept as it was: everything in it can still be read and \
                 downloaded, and nothing more can be added.";
     Some(match state.endings.closed()? {
+        Closed::Left { by, at_us } if who(by).is_erased() => format!(
+            "Your partner left this space on {}. Their account has been erased, so their \
+             name and their words are no longer shown here. {kept}",
+            format_time(at_us, zone)
+        ),
         Closed::Left { by, at_us } => format!(
             "{} left this space on {}. {kept}",
             who(by),
