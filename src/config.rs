@@ -171,6 +171,11 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(1..))]
     pub body_read_secs: u64,
 
+    /// Address and port for Prometheus metrics (`GET /metrics`), on a listener of its own;
+    /// off unless set. Keep it on loopback or a private network: it asks for no login.
+    #[arg(long, env = "GOLDSEAM_METRICS_BIND", value_name = "ADDR")]
+    pub metrics_bind: Option<SocketAddr>,
+
     /// A text file of local helplines and services (one per line, `#` starts a comment),
     /// shown on the Help & safety page. Without it the page names no numbers at all.
     #[arg(long, env = "GOLDSEAM_LOCAL_HELP", value_name = "FILE")]

@@ -93,10 +93,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("listening on {}", args.bind))?;
+    let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+    if let Some(bind) = args.metrics_bind {
+        let metrics = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("listening for metrics on {bind}"))?;
+        tracing::info!(address = %bind, "serving metrics at /metrics");
+        let served = goldseam::web::serve_metrics(metrics, app.clone(), async {
+            let _ = metrics_stopped.await;
+        });
+        tokio::spawn(async move {
+            if let Err(err) = served.await {
+                tracing::error!(error = %err, "the metrics listener stopped");
+            }
+        });
+    }
     tracing::info!(address = %args.bind, database = store.backend(), "Goldseam is running; open {}", settings.base_url);
-    goldseam::web::serve(listener, app, shutdown_signal())
-        .await
-        .context("serving")?;
+    let served = goldseam::web::serve(listener, app, shutdown_signal()).await;
+    let _ = stop_metrics.send(());
+    served.context("serving")?;
     // Connections cut at the end of the grace period may still hold database connections
     // for a moment; the process does not wait on them for long.
     if tokio::time::timeout(SHUTDOWN_CLOSE, store.close())

@@ -22,6 +22,7 @@ mod guard;
 mod help;
 mod journal;
 mod letters;
+mod metrics;
 mod once;
 mod pause;
 mod progress;
@@ -303,6 +304,12 @@ pub fn router(app: App) -> Router {
             HeaderName::from_static("permissions-policy"),
             PERMISSIONS,
         ))
+        // Counted by route template, like the spans below; outside every other layer, so
+        // refusals of the guard and the body limit are counted too.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            metrics::count,
+        ))
         .layer(
             // Spans name the route pattern, never the path: invite links carry secrets.
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -316,6 +323,8 @@ pub fn router(app: App) -> Router {
         )
         .with_state(app)
 }
+
+pub use metrics::serve as serve_metrics;
 
 /// Serves the application on `listener` until `shutdown` resolves, then lets requests in
 /// flight finish within the configured grace period (see `server`).

@@ -510,3 +510,191 @@ fn the_service_unit_passes_systemd_analyze_verify() {
         stderr(&out)
     );
 }
+
+/// One line of the text exposition: a comment, or `name{labels} value` with labels of the
+/// form `key="value"`. Returns the sample's name and label values.
+fn sample(line: &str) -> Option<(String, Vec<(String, String)>)> {
+    if line.starts_with("# ") {
+        return None;
+    }
+    let is_name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let (series, value) = line
+        .rsplit_once(' ')
+        .unwrap_or_else(|| panic!("no value: {line:?}"));
+    assert!(
+        value.parse::<f64>().is_ok(),
+        "not a number: {value:?} in {line:?}"
+    );
+    let (name, labels) = match series.split_once('{') {
+        None => (series, Vec::new()),
+        Some((name, rest)) => {
+            let inner = rest
+                .strip_suffix('}')
+                .unwrap_or_else(|| panic!("unclosed labels: {line:?}"));
+            let mut labels = Vec::new();
+            for pair in inner.split("\",").filter(|p| !p.is_empty()) {
+                let (key, value) = pair
+                    .split_once("=\"")
+                    .unwrap_or_else(|| panic!("not key=\"value\": {pair:?} in {line:?}"));
+                assert!(is_name(key), "label name {key:?} in {line:?}");
+                let value = value.strip_suffix('"').unwrap_or(value);
+                assert!(!value.contains('"'), "a quote inside {value:?} in {line:?}");
+                labels.push((key.to_owned(), value.to_owned()));
+            }
+            (name, labels)
+        }
+    };
+    assert!(is_name(name), "metric name {name:?} in {line:?}");
+    Some((name.to_owned(), labels))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_name_route_templates_and_never_a_path_an_email_or_an_id() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let metrics = format!("http://{}", listener.local_addr().expect("addr"));
+    let served = app.app.clone();
+    tokio::spawn(async move {
+        let _ = goldseam::web::serve_metrics(listener, served, std::future::pending()).await;
+    });
+
+    // A couple uses the app: an invite link with its secret, a few pages and writes, a
+    // path no route serves that holds something secret-looking.
+    let sam = app.person("Sam").await;
+    let space = sam.create_space("Sam & Alex").await;
+    let link = sam.invite_link(&space).await;
+    let alex = app.person("Alex").await;
+    let invite = alex.path_of(&link);
+    assert_eq!(alex.get(&invite).await.status, StatusCode::OK);
+    assert_eq!(alex.post(&invite, &[]).await.status, StatusCode::SEE_OTHER);
+    let page = sam
+        .post(
+            &format!("{space}/together/ideas"),
+            &[("text", "a swim at the quarry lake")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    for path in [
+        space.clone(),
+        format!("{space}/record"),
+        format!("{space}/together"),
+    ] {
+        assert_eq!(alex.get(&path).await.status, StatusCode::OK, "{path}");
+    }
+    let stray = "/nowhere/hunter2-secret-token";
+    assert_eq!(alex.get(stray).await.status, StatusCode::NOT_FOUND);
+
+    let http = reqwest::Client::new();
+    let scraped = http
+        .get(format!("{metrics}/metrics"))
+        .send()
+        .await
+        .expect("scrape");
+    assert_eq!(scraped.status(), StatusCode::OK);
+    let kind = scraped
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(kind.starts_with("application/openmetrics-text"), "{kind}");
+    let text = scraped.text().await.expect("body");
+    assert_eq!(text.lines().last(), Some("# EOF"), "{text}");
+
+    let samples: Vec<_> = text.lines().filter_map(sample).collect();
+    let series = |name: &str, route: &str| {
+        samples
+            .iter()
+            .any(|(n, labels)| n == name && labels.iter().any(|(k, v)| k == "route" && v == route))
+    };
+    assert!(
+        series("goldseam_http_requests_total", "/spaces/{id}"),
+        "{text}"
+    );
+    assert!(
+        series("goldseam_http_requests_total", "/invite/{token}"),
+        "{text}"
+    );
+    assert!(
+        series("goldseam_http_requests_total", "unmatched"),
+        "{text}"
+    );
+    assert!(
+        series(
+            "goldseam_http_request_duration_seconds_bucket",
+            "/spaces/{id}/record"
+        ),
+        "{text}"
+    );
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+    };
+    assert!(
+        value("goldseam_append_duration_seconds_count") >= 3.0,
+        "{text}"
+    );
+    assert!(value("goldseam_state_cache_hits_total") >= 1.0, "{text}");
+    assert!(value("goldseam_state_cache_misses_total") >= 1.0, "{text}");
+    assert!(value("goldseam_state_cache_size_bytes") > 0.0, "{text}");
+    assert!(value("goldseam_state_cache_spaces") >= 1.0, "{text}");
+    assert_eq!(value("goldseam_mail_outbox_depth"), 0.0, "{text}");
+
+    // Nothing that names a person, a space or a secret.
+    let Store::Sqlite(pool) = app.app.store() else {
+        panic!("SQLite");
+    };
+    let persons: Vec<(String,)> = sqlx::query_as("SELECT id FROM persons")
+        .fetch_all(pool)
+        .await
+        .expect("persons");
+    let token = invite.rsplit('/').next().expect("token").to_owned();
+    let mut secrets = vec![
+        space.trim_start_matches("/spaces/").to_owned(),
+        token,
+        sam.email(),
+        alex.email(),
+        "example.org".to_owned(),
+        "hunter2".to_owned(),
+        "nowhere".to_owned(),
+        "quarry".to_owned(),
+        "Sam".to_owned(),
+        "Alex".to_owned(),
+    ];
+    secrets.extend(persons.into_iter().map(|(id,)| id));
+    for secret in &secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "{secret:?} in the metrics:\n{text}"
+        );
+    }
+    // Every route label is a template of the router's own table, or "unmatched".
+    let known = goldseam::web::route_paths();
+    for (_, labels) in &samples {
+        for (key, value) in labels {
+            if key == "route" {
+                assert!(
+                    value == "unmatched" || known.contains(&value.as_str()),
+                    "{value:?} is not a route template"
+                );
+            }
+        }
+    }
+
+    // The listener serves the metrics and nothing else.
+    let other = http
+        .get(format!("{metrics}{space}"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+}
