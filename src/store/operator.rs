@@ -64,6 +64,31 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the database's applied migrations are exactly this binary's: none missing,
+    /// none failed, none newer (an instance of a newer version migrated it). Read by
+    /// `/readyz`, so a load balancer keeps requests away from an instance whose schema is
+    /// not the one it was built for.
+    #[tracing::instrument(skip_all)]
+    pub async fn migrations_current(&self) -> Result<bool, StoreError> {
+        let ours: Vec<i64> = match self {
+            Self::Sqlite(_) => sqlx::migrate!("migrations/sqlite")
+                .iter()
+                .map(|m| m.version)
+                .collect(),
+            Self::Postgres(_) => sqlx::migrate!("migrations/postgres")
+                .iter()
+                .map(|m| m.version)
+                .collect(),
+        };
+        let applied: Vec<(i64, bool)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(applied.iter().all(|(_, success)| *success)
+            && applied.iter().map(|(v, _)| *v).eq(ours.iter().copied()))
+    }
+
     /// SQLite's own check of its file (`PRAGMA integrity_check`): `["ok"]` when sound,
     /// otherwise what it found (at most 20 lines). PostgreSQL checks its pages itself, so
     /// the answer there is always `["ok"]`; the records are checked by their hashes.

@@ -698,3 +698,26 @@ async fn metrics_name_route_templates_and_never_a_path_an_email_or_an_id() {
         .expect("GET");
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_answers_503_once_a_newer_version_migrated_the_database() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let client = app.client();
+    let page = client.get("/readyz").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let Store::Sqlite(pool) = app.app.store() else {
+        panic!("SQLite");
+    };
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (99999999, 'from a newer version', TRUE, X'00', 0)",
+    )
+    .execute(pool)
+    .await
+    .expect("a newer migration");
+    let page = client.get("/readyz").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.body.contains("migrations"), "{}", page.body);
+    assert!(page.headers.contains_key("retry-after"));
+    assert_eq!(client.get("/healthz").await.status, StatusCode::OK);
+}
