@@ -292,10 +292,20 @@ async fn restore_refuses_a_damaged_backup_and_an_existing_database_without_force
     assert!(!out.status.success(), "{}", stdout(&out));
     assert!(stderr(&out).contains("is in use"), "{}", stderr(&out));
 
+    // The database there has moved on since the backup: its heads file says so.
+    let space_id = space.trim_start_matches("/spaces/");
+    let newer = format!("{space_id} 999 {}\n", "ab".repeat(32));
+    std::fs::write(target.join("goldseam.db-heads"), &newer).expect("heads");
     let said = ran(
         &restore_into(backup.clone(), target.clone(), true).await,
         "restore --force",
     );
+    let heads = std::fs::read_to_string(target.join("goldseam.db-heads")).expect("heads");
+    assert!(
+        !heads.contains(" 999 "),
+        "the backup's heads, not the replaced: {heads}"
+    );
+    assert!(heads.starts_with(space_id), "{heads}");
     assert!(said.contains("is kept as"), "{said}");
     let kept: Vec<String> = std::fs::read_dir(&target)
         .expect("dir")
@@ -304,6 +314,14 @@ async fn restore_refuses_a_damaged_backup_and_an_existing_database_without_force
         .filter(|n| n.starts_with("goldseam.db.replaced-"))
         .collect();
     assert!(kept.iter().any(|n| !n.ends_with("-heads")), "{kept:?}");
+    let kept_heads = kept
+        .iter()
+        .find(|n| n.ends_with("-heads"))
+        .expect("kept heads");
+    assert_eq!(
+        std::fs::read_to_string(target.join(kept_heads)).expect("kept heads"),
+        newer
+    );
     assert!(target.join("goldseam.db-heads").exists());
 }
 
