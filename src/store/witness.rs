@@ -11,7 +11,8 @@
 //! A line is written after the commit (never before), without fsync: after a power cut the
 //! witness may be behind the database, which is harmless, but never ahead of it unless the
 //! database lost something. Restoring an older backup on purpose therefore reads as a loss
-//! too: delete the witness file after such a restore.
+//! too, unless the witness is rewritten to the backup's heads, as `goldseam restore` does
+//! (`ops::restore`); after copying a backup into place by hand, delete the witness file.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
