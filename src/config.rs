@@ -31,6 +31,69 @@ pub enum Command {
     /// Create a demo space with generated history: two partners with real accounts and
     /// years of daily use, ending now. Prints how to log in as either partner.
     Demo(DemoArgs),
+    /// Copy the SQLite database while the server runs, check the copy (SQLite's integrity
+    /// check and every space's chain) and fsync it. On PostgreSQL, use pg_dump
+    /// (docs/operations.md).
+    Backup(BackupArgs),
+    /// Put a backup in place as the database, after checking it as `backup` does. Stop the
+    /// server first; an existing database is replaced only with --force (and kept, renamed).
+    Restore(RestoreArgs),
+    /// Accounts and the database, for an operator who cannot read what couples wrote.
+    Admin(AdminArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write; it must not exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup written by `goldseam backup`.
+    pub file: PathBuf,
+    /// Replace a database that is already there (it is moved aside, not deleted).
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// List every account, oldest first: e-mail, when it was made, whether it is off.
+    Accounts {
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Switch an account off: it can no longer log in, and its sessions end now.
+    Disable {
+        /// The account's e-mail.
+        email: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Switch an account that was switched off on again.
+    Enable {
+        /// The account's e-mail.
+        email: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// The database's size and integrity (SQLite's own check and every space's chain).
+    Check {
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 /// Where the data lives. Shared by every command that opens the database.
@@ -107,6 +170,11 @@ pub struct ServeArgs {
     #[arg(long, env = "GOLDSEAM_BODY_READ_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub body_read_secs: u64,
+
+    /// Address and port for Prometheus metrics (`GET /metrics`), on a listener of its own;
+    /// off unless set. Keep it on loopback or a private network: it asks for no login.
+    #[arg(long, env = "GOLDSEAM_METRICS_BIND", value_name = "ADDR")]
+    pub metrics_bind: Option<SocketAddr>,
 
     /// A text file of local helplines and services (one per line, `#` starts a comment),
     /// shown on the Help & safety page. Without it the page names no numbers at all.

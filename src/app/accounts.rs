@@ -235,6 +235,9 @@ impl App {
             .context("password verification task")?;
 
         let person = match (row, matches) {
+            (Some(row), true) if row.disabled_at.is_some() => {
+                return Err(AppError::AccountDisabled);
+            }
             (Some(row), true) => row.id.parse::<PersonId>().context("stored person id")?,
             _ => {
                 let keys: Vec<&str> = keys.iter().map(String::as_str).collect();

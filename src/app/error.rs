@@ -27,6 +27,13 @@ pub enum AppError {
     /// Log-in failed; the same for an unknown email and a wrong password.
     #[error("That email and password don't match an account. Please check them and try again.")]
     BadCredentials,
+    /// The right password for an account the operator switched off. Said only after the
+    /// password matched, so it tells nobody without it that the account exists.
+    #[error(
+        "This account is switched off on this server, so it cannot log in. Nothing in it was \
+         changed. Whoever runs the server can switch it on again."
+    )]
+    AccountDisabled,
     /// Sign-up with an email that already has an account.
     #[error(
         "We couldn't create an account with that email. If you already have one, please log in instead."

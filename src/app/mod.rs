@@ -36,6 +36,7 @@ mod endings;
 mod erasure;
 mod error;
 mod forms;
+mod metrics;
 mod ownup;
 mod pause;
 mod private;
@@ -59,6 +60,7 @@ pub use clock::Clock;
 pub use counsel::{Counselled, CounsellorInviteView, ReadAs};
 pub use demo_space::{DemoPartner, DemoSpace};
 pub use error::{AppError, InviteProblem};
+pub use metrics::Metrics;
 pub use ownup::LetterDraft;
 pub use private::{JournalEntry, JournalState};
 pub use progress::{Dashboard, RECENT_EVENTS};
@@ -78,6 +80,8 @@ struct Inner {
     settings: Settings,
     clock: Clock,
     cache: StateCache,
+    /// What the metrics listener serves (off unless `--metrics-bind` is set).
+    metrics: Metrics,
     /// At most this many argon2 hashes at once: each takes 19 MiB and a core.
     hashing: tokio::sync::Semaphore,
     /// A real argon2id hash of a random password, checked when an email is unknown so an
@@ -108,6 +112,7 @@ impl App {
                 forms: forms::FormTurns::new(),
                 witness: std::sync::OnceLock::new(),
                 behind: std::sync::Mutex::default(),
+                metrics: Metrics::new(),
             }),
         })
     }
@@ -126,6 +131,16 @@ impl App {
 
     fn cache(&self) -> &StateCache {
         &self.inner.cache
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// The metrics in Prometheus's text format, with the state cache's size as of now.
+    pub fn render_metrics(&self) -> String {
+        let cache = self.cache();
+        self.metrics().render(cache.weight(), cache.len())
     }
 
     fn appends(&self) -> &spaces::AppendLocks {

@@ -88,8 +88,10 @@ impl App {
             && ((state.head_seq, state.head_hash) == head
                 || state.damage.stored_head == Some(head.0))
         {
+            self.metrics().cache_hit();
             return Ok(cached);
         }
+        self.metrics().cache_miss();
         let base = cached.map_or_else(|| SpaceState::empty(space), |s| (*s).clone());
         let mut events = self.store().events_after(space, base.head_seq).await?;
         // Words were removed since this state was folded: what it folded from them must
@@ -270,8 +272,10 @@ impl App {
             let drafts = events.iter().map(|e| draft(&ctx, e)).collect();
             let head = (state.head_seq, state.head_hash);
             let sealed = record::seal_all(head, drafts, random_salt).map_err(anyhow::Error::new)?;
+            let started = std::time::Instant::now();
             match self.store().append(space, head, &sealed, effects).await {
                 Ok(()) => {
+                    self.metrics().appended(started.elapsed());
                     if let (Some(witness), Some(last)) = (self.inner.witness.get(), sealed.last()) {
                         witness.committed(space, last.seq, &last.hash);
                     }

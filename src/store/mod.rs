@@ -207,6 +207,9 @@ macro_rules! on_pool {
     };
 }
 
+mod operator;
+pub use operator::{AccountRow, open_sqlite_copy, sqlite_in_use};
+
 impl Store {
     /// Opens the configured database (the SQLite file in the data folder by default) and
     /// runs the migrations. A database that holds nothing of Goldseam's yet is only made
@@ -465,7 +468,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn login_by_email(&self, email_norm: &str) -> Result<Option<LoginRow>, StoreError> {
         let row: Option<LoginRow> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, password_hash FROM persons WHERE email_norm = $1")
+            sqlx::query_as("SELECT id, password_hash, disabled_at FROM persons WHERE email_norm = $1")
                 .bind(email_norm)
                 .fetch_optional(pool)
                 .await?
@@ -510,7 +513,8 @@ impl Store {
         let row: Option<SessionRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone, p.exit_to, s.data_key
-                 FROM sessions s JOIN persons p ON p.id = s.person_id WHERE s.id_hash = $1",
+                 FROM sessions s JOIN persons p ON p.id = s.person_id
+                 WHERE s.id_hash = $1 AND p.disabled_at IS NULL",
             )
             .bind(id_hash)
             .fetch_optional(pool)

@@ -19,6 +19,8 @@ pub struct NewPerson {
 pub struct LoginRow {
     pub id: String,
     pub password_hash: String,
+    /// When the operator switched the account off (`goldseam admin disable`), if they did.
+    pub disabled_at: Option<i64>,
 }
 
 impl std::fmt::Debug for LoginRow {

@@ -11,7 +11,8 @@
 //! A line is written after the commit (never before), without fsync: after a power cut the
 //! witness may be behind the database, which is harmless, but never ahead of it unless the
 //! database lost something. Restoring an older backup on purpose therefore reads as a loss
-//! too: delete the witness file after such a restore.
+//! too, unless the witness is rewritten to the backup's heads, as `goldseam restore` does
+//! (`ops::restore`); after copying a backup into place by hand, delete the witness file.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -67,6 +68,17 @@ impl Witness {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The file's contents for `heads`: one line per space, in order.
+    pub fn text(heads: &Witnessed) -> String {
+        let mut text = String::new();
+        let mut spaces: Vec<_> = heads.iter().collect();
+        spaces.sort_by_key(|(space, _)| **space);
+        for (space, (seq, hash)) in spaces {
+            text.push_str(&format!("{space} {seq} {}\n", hex::encode(hash)));
+        }
+        text
+    }
+
     /// Notes that `space`'s record now ends at `seq` with `hash`: called after the commit.
     /// A failure is logged and otherwise ignored; the write itself was kept.
     pub fn committed(&self, space: SpaceId, seq: u64, hash: &Hash) {
@@ -78,12 +90,7 @@ impl Witness {
 
     /// Replaces the file's contents with one line per space of `heads`, atomically.
     pub fn rewrite(&self, heads: &Witnessed) -> std::io::Result<()> {
-        let mut text = String::new();
-        let mut spaces: Vec<_> = heads.iter().collect();
-        spaces.sort_by_key(|(space, _)| **space);
-        for (space, (seq, hash)) in spaces {
-            text.push_str(&format!("{space} {seq} {}\n", hex::encode(hash)));
-        }
+        let text = Self::text(heads);
         let fresh = self.path.with_extension("heads-new");
         std::fs::write(&fresh, text)?;
         let mut file = self.file();

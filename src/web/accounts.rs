@@ -108,7 +108,9 @@ fn form_error(err: AppError) -> Result<(StatusCode, FormError), WebError> {
     let (field, message) = match err {
         AppError::Invalid { field, message } => (field, message),
         AppError::EmailTaken => ("email", AppError::EmailTaken.to_string()),
-        e @ (AppError::BadCredentials | AppError::Throttled { .. }) => ("email", e.to_string()),
+        e @ (AppError::BadCredentials | AppError::AccountDisabled | AppError::Throttled { .. }) => {
+            ("email", e.to_string())
+        }
         other => return Err(WebError(other)),
     };
     Ok((status, FormError { field, message }))

@@ -129,7 +129,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Refused(_) | AppError::EmailTaken => StatusCode::CONFLICT,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Forbidden(_) | AppError::AccountDisabled => StatusCode::FORBIDDEN,
         AppError::BadCredentials => StatusCode::UNAUTHORIZED,
         AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Invite(InviteProblem::Unknown) => StatusCode::NOT_FOUND,

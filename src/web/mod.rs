@@ -23,6 +23,7 @@ mod guard;
 mod help;
 mod journal;
 mod letters;
+mod metrics;
 mod once;
 mod pause;
 mod progress;
@@ -192,13 +193,33 @@ pub fn route_paths() -> Vec<&'static str> {
     paths
 }
 
-/// 200 while the database takes writes, 503 (with `Retry-After`) while it does not, so a
-/// load balancer or an operator sees a full or read-only disk before a person does. It
-/// follows the database both ways: no restart is needed once writes work again.
+/// 200 while the database takes writes and its migrations are exactly this binary's; 503
+/// (with `Retry-After`) while it takes no writes, so a load balancer or an operator sees a
+/// full or read-only disk before a person does, or while another version's migrations are
+/// applied (a newer instance migrated it). It follows the database both ways: no restart
+/// is needed once writes work again.
 async fn readyz(axum::extract::State(app): axum::extract::State<App>) -> axum::response::Response {
     use axum::response::IntoResponse as _;
+    let not_ready = |why: &'static str| {
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, error::RETRY_AFTER_SECS.to_string())],
+            why,
+        )
+            .into_response()
+    };
     match app.store().probe_writes(app.clock().now_secs()).await {
-        Ok(()) => "ready".into_response(),
+        Ok(()) => match app.store().migrations_current().await {
+            Ok(true) => "ready".into_response(),
+            Ok(false) => {
+                tracing::warn!("readiness probe: the database's migrations are not this binary's");
+                not_ready("not ready: the database's migrations are not this version's")
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "readiness probe could not read the migrations");
+                not_ready("not ready: the database's migrations could not be read")
+            }
+        },
         Err(err) => {
             tracing::warn!(error = %err, "readiness probe failed: the database takes no writes");
             (
@@ -305,6 +326,12 @@ pub fn router(app: App) -> Router {
             HeaderName::from_static("permissions-policy"),
             PERMISSIONS,
         ))
+        // Counted by route template, like the spans below; outside every other layer, so
+        // refusals of the guard and the body limit are counted too.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            metrics::count,
+        ))
         .layer(
             // Spans name the route pattern, never the path: invite links carry secrets.
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -318,6 +345,8 @@ pub fn router(app: App) -> Router {
         )
         .with_state(app)
 }
+
+pub use metrics::serve as serve_metrics;
 
 /// Serves the application on `listener` until `shutdown` resolves, then lets requests in
 /// flight finish within the configured grace period (see `server`).

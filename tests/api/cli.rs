@@ -32,6 +32,7 @@ fn help_documents_every_flag_and_its_environment_variable() {
             ("--shutdown-grace-secs", "GOLDSEAM_SHUTDOWN_GRACE_SECS"),
             ("--header-read-secs", "GOLDSEAM_HEADER_READ_SECS"),
             ("--body-read-secs", "GOLDSEAM_BODY_READ_SECS"),
+            ("--metrics-bind", "GOLDSEAM_METRICS_BIND"),
         ] {
             assert!(
                 help.contains(flag) && help.contains(env),

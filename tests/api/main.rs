@@ -20,6 +20,7 @@ mod first_weeks;
 mod forms;
 mod keeping_word;
 mod matrix;
+mod operations;
 mod owning_up;
 mod pause;
 mod progress;
