@@ -89,6 +89,17 @@ pub enum AdminCommand {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// Erase an account, as its owner can from their account page: their words leave every
+    /// record, they leave every space, and the account and everything keyed to it go.
+    Erase {
+        /// The account's e-mail.
+        email: String,
+        /// Say yes: erasing cannot be undone.
+        #[arg(long)]
+        confirmed: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// The database's size and integrity (SQLite's own check and every space's chain).
     Check {
         #[command(flatten)]

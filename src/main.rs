@@ -292,6 +292,27 @@ async fn admin(command: AdminCommand) -> anyhow::Result<()> {
             switch(&storage, &email, None).await?;
             println!("{email} is switched on again: it can log in.");
         }
+        AdminCommand::Erase {
+            email,
+            confirmed,
+            storage,
+        } => {
+            anyhow::ensure!(
+                confirmed,
+                "Nothing was erased. Erasing cannot be undone: add --confirmed to go ahead."
+            );
+            let store = Store::open_existing(&storage).await?;
+            let app = App::new(store.clone(), Settings::default(), Clock::System)?;
+            let erased = app.erase_account_by_operator(&email).await;
+            store.close().await;
+            match erased.map_err(|e| anyhow::anyhow!("{e}"))? {
+                true => println!(
+                    "{email} is erased: its words left every record, it left every space, and \
+                     the account is gone."
+                ),
+                false => anyhow::bail!("no account has the e-mail {email}"),
+            }
+        }
         AdminCommand::Check { storage } => {
             let store = Store::open_existing(&storage).await?;
             let outcome = async {

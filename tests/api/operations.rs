@@ -11,7 +11,7 @@ use goldseam::domain::SpaceId;
 use goldseam::store::{Creating, Store, Witness};
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, PASSWORD, couple, spawn_app, spawn_app_on};
+use crate::helpers::{Backend, PASSWORD, couple, ok, spawn_app, spawn_app_on};
 
 crate::on_both_databases!(admin_lists_accounts_by_email_and_disables_and_enables_one);
 
@@ -488,6 +488,52 @@ async fn admin_lists_accounts_by_email_and_disables_and_enables_one(backend: Bac
     assert!(
         said.contains(&format!("database: {}", app.app.store().backend())),
         "{said}"
+    );
+
+    // Erased by the operator, by the path the account page takes: not without saying yes;
+    // then Alex's words and name leave the record, Alex leaves, and the account is gone.
+    ok(
+        &alex,
+        &format!("{space}/letters"),
+        &[
+            ("text", "A letter only the operator's erasure removes."),
+            ("action", "send"),
+        ],
+    )
+    .await;
+    let out = run(admin(&storage, &["erase", &alex.email()])).await;
+    assert!(!out.status.success(), "not without --confirmed");
+    assert!(
+        stderr(&out).contains("Nothing was erased"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(alex.get(&space).await.status.is_success());
+    let said = ran(
+        &run(admin(&storage, &["erase", &alex.email(), "--confirmed"])).await,
+        "admin erase",
+    );
+    assert!(said.contains("is erased"), "{said}");
+    let page = alex.login(&alex.email(), PASSWORD).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNAUTHORIZED,
+        "like an unknown e-mail"
+    );
+    let listed = ran(&run(admin(&storage, &["accounts"])).await, "admin accounts");
+    assert!(!listed.contains(&alex.email()), "{listed}");
+    // This server folded the space before; it sees the erasure at its next read.
+    let home = sam.get(&space).await;
+    assert!(home.reads("This space is closed"), "{}", home.text());
+    let letters = sam.get(&format!("{space}/letters")).await;
+    assert!(!letters.reads("A letter only the operator's erasure removes."));
+    let export = sam.get(&format!("{space}/export")).await;
+    goldseam::export::verify(&export.body).expect("Sam's record still verifies");
+    let out = run(admin(&storage, &["erase", &alex.email(), "--confirmed"])).await;
+    assert!(
+        stderr(&out).contains("no account has the e-mail"),
+        "{}",
+        stderr(&out)
     );
 }
 
