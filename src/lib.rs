@@ -12,5 +12,6 @@ pub mod export;
 #[cfg(any(test, fuzzing))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod mail;
 pub mod store;
 pub mod web;
