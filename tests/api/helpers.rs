@@ -106,7 +106,8 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     /// The SMTP sink the app sends to, when it sends mail (`spawn_app_with_mail`).
     pub sink: Option<std::sync::Arc<crate::smtp::Sink>>,
-    _stop: oneshot::Sender<()>,
+    stop: Option<oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<()>>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -149,7 +150,7 @@ pub async fn spawn_app_on(
     let app = App::new(store, settings, clock.clone()).expect("app");
     let (stop, stopped) = oneshot::channel::<()>();
     let served = app.clone();
-    tokio::spawn(async move {
+    let served_task = tokio::spawn(async move {
         let _ = goldseam::web::serve(listener, served, async move {
             let _ = stopped.await;
         })
@@ -161,7 +162,8 @@ pub async fn spawn_app_on(
         clock,
         dir,
         sink: None,
-        _stop: stop,
+        stop: Some(stop),
+        served: Some(served_task),
     }
 }
 
@@ -221,6 +223,15 @@ impl TestApp {
     /// The first link to `{base}{path_prefix}` in a mail for `to`.
     pub async fn mail_link(&self, sink: &crate::smtp::Sink, to: &str, path_prefix: &str) -> String {
         self.mail_links(sink, to, path_prefix, 1).await.remove(0)
+    }
+
+    /// Stops serving (and the outbox worker beside it) as a stopped process would; the
+    /// database stays.
+    pub async fn stop(&mut self) {
+        self.stop.take();
+        if let Some(served) = self.served.take() {
+            let _ = served.await;
+        }
     }
 
     pub fn advance(&self, by: Duration) {

@@ -17,6 +17,7 @@ crate::on_both_databases!(
     a_reset_with_the_recovery_key_keeps_the_journal,
     mails_never_carry_what_was_written_in_a_space,
     mail_waits_in_the_outbox_while_the_server_is_down,
+    mail_left_by_a_stopped_server_is_sent_by_the_next,
 );
 
 const NEW_PASSWORD: &str = "harbour meadow tinsel quartz";
@@ -447,4 +448,40 @@ async fn mail_waits_in_the_outbox_while_the_server_is_down(backend: Backend) {
     );
     // A round that finds nothing due sends nothing again.
     assert_eq!(app.app.send_due().await, 0);
+}
+
+async fn mail_left_by_a_stopped_server_is_sent_by_the_next(backend: Backend) {
+    // The first server's mail server is unreachable: the sign-up's mail stays behind.
+    let mut app = spawn_app_with_mail(backend).await;
+    sink(&app).set_down(true);
+    sign_up(&app.client(), "ash@example.org", "Ash", PASSWORD).await;
+    sink(&app).wait_refused(1).await;
+    assert_eq!(app.app.store().outbox_depth().await.expect("depth"), 1);
+    app.stop().await;
+
+    // A new process over the same database, sending to a mail server that works, finds it
+    // once its retry is due.
+    let working = Sink::start().await;
+    let settings = goldseam::config::Settings {
+        base_url: app.base.clone(),
+        mail: Some(working.settings()),
+        ..goldseam::config::Settings::default()
+    };
+    let clock = app.clock.clone();
+    let next = goldseam::app::App::new(app.app.store().clone(), settings, clock).expect("app");
+    assert_eq!(next.send_due().await, 0, "not before its retry is due");
+    app.advance(Duration::from_secs(61));
+    assert_eq!(next.send_due().await, 1);
+    let mails = working.wait_for(1).await;
+    assert_eq!(mails[0].to, ["ash@example.org"]);
+    assert!(
+        mails[0]
+            .link(&format!("{}/signup/confirm/", app.base))
+            .is_some()
+    );
+    assert_eq!(
+        next.store().outbox_depth().await.expect("depth"),
+        0,
+        "delivered, then gone"
+    );
 }
