@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Write a space's whole record to a JSON file that `goldseam verify` can check.
     Export(ExportArgs),
     /// Check an exported record's hash chain and name the first event that fails.
@@ -191,6 +191,216 @@ pub struct ServeArgs {
     /// shown on the Help & safety page. Without it the page names no numbers at all.
     #[arg(long, env = "GOLDSEAM_LOCAL_HELP", value_name = "FILE")]
     pub local_help: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Where mail goes. With neither `--smtp-url` nor `--mail-log-dir`, Goldseam sends no mail:
+/// sign-up signs in at once and there is no password reset by mail.
+#[derive(Debug, Clone, Default, Args)]
+pub struct MailArgs {
+    /// The SMTP server mail is sent through: smtp://host:587 (STARTTLS, required) or
+    /// smtps://host:465 (TLS from the start). `?tls=none` sends in plain text, for a relay
+    /// on the same machine only.
+    #[arg(long, env = "GOLDSEAM_SMTP_URL", value_name = "URL")]
+    pub smtp_url: Option<SmtpUrl>,
+
+    /// The SMTP user name (or GOLDSEAM_SMTP_USER_FILE).
+    #[arg(long, env = "GOLDSEAM_SMTP_USER", hide_env_values = true)]
+    pub smtp_user: Option<String>,
+
+    /// A file holding the SMTP user name.
+    #[arg(long, env = "GOLDSEAM_SMTP_USER_FILE", value_name = "FILE")]
+    pub smtp_user_file: Option<PathBuf>,
+
+    /// The SMTP password; better from the environment or GOLDSEAM_SMTP_PASSWORD_FILE than
+    /// as a flag, which other users of the machine can see.
+    #[arg(
+        long,
+        env = "GOLDSEAM_SMTP_PASSWORD",
+        hide_env_values = true,
+        hide = true
+    )]
+    pub smtp_password: Option<String>,
+
+    /// A file holding the SMTP password (a container secret, say).
+    #[arg(long, env = "GOLDSEAM_SMTP_PASSWORD_FILE", value_name = "FILE")]
+    pub smtp_password_file: Option<PathBuf>,
+
+    /// The sender of every mail, e.g. "Goldseam <goldseam@example.org>".
+    #[arg(long, env = "GOLDSEAM_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// For an operator trying Goldseam locally: write each mail as a file in this folder
+    /// instead of sending it. Mutually exclusive with --smtp-url.
+    #[arg(long, env = "GOLDSEAM_MAIL_LOG_DIR", value_name = "DIR")]
+    pub mail_log_dir: Option<PathBuf>,
+}
+
+/// How mail reaches an SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS, which must succeed (`smtp://`).
+    StartTls,
+    /// TLS from the first byte (`smtps://`).
+    Wrapper,
+    /// No encryption (`?tls=none`): only for a relay on the same machine, or tests.
+    None,
+}
+
+/// An `--smtp-url`: host, port and how the connection is protected. Credentials never
+/// come in it (they would show in the process list), only from the user and password
+/// options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpUrl {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+}
+
+impl std::str::FromStr for SmtpUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (scheme, rest) = s
+            .split_once("://")
+            .ok_or("expected smtp://host:port or smtps://host:port")?;
+        let (authority, query) = match rest.split_once('?') {
+            Some((authority, query)) => (authority, Some(query)),
+            None => (rest, None),
+        };
+        let authority = authority.trim_end_matches('/');
+        if authority.contains('@') || authority.contains('/') {
+            return Err("put the SMTP user and password in GOLDSEAM_SMTP_USER and                  GOLDSEAM_SMTP_PASSWORD (or their _FILE forms), not in the URL"
+                .to_owned());
+        }
+        let mut tls = match scheme {
+            "smtp" => SmtpTls::StartTls,
+            "smtps" => SmtpTls::Wrapper,
+            _ => return Err("expected smtp:// (STARTTLS) or smtps:// (TLS)".to_owned()),
+        };
+        match query {
+            None => {}
+            Some("tls=none") if tls == SmtpTls::StartTls => tls = SmtpTls::None,
+            Some(other) => {
+                return Err(format!(
+                    "unknown option {other:?} (only tls=none, with smtp://)"
+                ));
+            }
+        }
+        let default_port = if tls == SmtpTls::Wrapper { 465 } else { 587 };
+        let (host, port) = match authority.strip_prefix('[') {
+            // An IPv6 address: [::1]:25
+            Some(v6) => {
+                let (host, after) = v6.split_once(']').ok_or("an unclosed [ in the SMTP host")?;
+                (host, after.strip_prefix(':'))
+            }
+            None => match authority.rsplit_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            },
+        };
+        let port = match port {
+            None => default_port,
+            Some(port) => port
+                .parse::<u16>()
+                .map_err(|_| format!("{port:?} is not a port number"))?,
+        };
+        if host.is_empty() {
+            return Err("the SMTP URL names no host".to_owned());
+        }
+        Ok(Self {
+            host: host.to_owned(),
+            port,
+            tls,
+        })
+    }
+}
+
+/// Where the app's mail goes, once the options are read.
+#[derive(Clone)]
+pub enum MailVia {
+    Smtp {
+        url: SmtpUrl,
+        user: Option<String>,
+        password: Option<String>,
+    },
+    /// Each mail becomes a file in this folder (for trying Goldseam locally).
+    Dir(PathBuf),
+}
+
+impl fmt::Debug for MailVia {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Smtp { url, user, .. } => f
+                .debug_struct("Smtp")
+                .field("url", url)
+                .field("user", &user.as_ref().map(|_| "…"))
+                .finish_non_exhaustive(),
+            Self::Dir(dir) => f.debug_tuple("Dir").field(dir).finish(),
+        }
+    }
+}
+
+/// Mail is configured: who it comes from and how it leaves.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub from: String,
+    pub via: MailVia,
+}
+
+impl MailArgs {
+    /// The mail settings these options describe, reading the `_FILE` options (so call it
+    /// from `main`, not while parsing). `None` when no mail is configured.
+    pub fn settings(&self) -> Result<Option<MailSettings>, String> {
+        let read = |path: &PathBuf| {
+            std::fs::read_to_string(path)
+                .map(|s| s.trim_end_matches(['\r', '\n']).to_owned())
+                .map_err(|e| format!("reading {}: {e}", path.display()))
+        };
+        let via = match (&self.smtp_url, &self.mail_log_dir) {
+            (Some(_), Some(_)) => {
+                return Err("--smtp-url and --mail-log-dir cannot both be set".to_owned());
+            }
+            (None, None) => return Ok(None),
+            (None, Some(dir)) => MailVia::Dir(dir.clone()),
+            (Some(url), None) => {
+                let user = match (&self.smtp_user, &self.smtp_user_file) {
+                    (Some(_), Some(_)) => {
+                        return Err("set the SMTP user or its file, not both".to_owned());
+                    }
+                    (Some(user), None) => Some(user.clone()),
+                    (None, Some(file)) => Some(read(file)?),
+                    (None, None) => None,
+                };
+                let password = match (&self.smtp_password, &self.smtp_password_file) {
+                    (Some(_), Some(_)) => {
+                        return Err("set the SMTP password or its file, not both".to_owned());
+                    }
+                    (Some(password), None) => Some(password.clone()),
+                    (None, Some(file)) => Some(read(file)?),
+                    (None, None) => None,
+                };
+                if password.is_some() && user.is_none() {
+                    return Err("an SMTP password needs an SMTP user".to_owned());
+                }
+                if user.is_some() && url.tls == SmtpTls::None {
+                    return Err("an SMTP password is never sent without TLS (tls=none)".to_owned());
+                }
+                MailVia::Smtp {
+                    url: url.clone(),
+                    user,
+                    password,
+                }
+            }
+        };
+        let from = self
+            .mail_from
+            .clone()
+            .ok_or("--mail-from (GOLDSEAM_MAIL_FROM) is needed to send mail")?;
+        Ok(Some(MailSettings { from, via }))
+    }
 }
 
 /// The state cache's default budget. DESIGN.md's target is under 100 MB resident with
@@ -296,6 +506,8 @@ pub struct Settings {
     pub body_read: Duration,
     /// The operator's local helplines and services, one line each (see [`local_help`]).
     pub local_help: Vec<String>,
+    /// Where mail goes; `None`: this server sends no mail (see [`MailArgs`]).
+    pub mail: Option<MailSettings>,
 }
 
 impl Settings {
@@ -319,6 +531,7 @@ impl Settings {
             header_read: Duration::from_secs(args.header_read_secs),
             body_read: Duration::from_secs(args.body_read_secs),
             local_help: Vec::new(),
+            mail: None,
         }
     }
 }
@@ -337,6 +550,7 @@ impl Default for Settings {
             header_read: Duration::from_secs(10),
             body_read: Duration::from_secs(30),
             local_help: Vec::new(),
+            mail: None,
         }
     }
 }
@@ -384,6 +598,58 @@ pub fn local_help(text: &str) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn smtp_urls_say_how_the_connection_is_protected() {
+        let url = |s: &str| s.parse::<SmtpUrl>();
+        assert_eq!(
+            url("smtp://mail.example.org:587"),
+            Ok(SmtpUrl {
+                host: "mail.example.org".into(),
+                port: 587,
+                tls: SmtpTls::StartTls
+            })
+        );
+        assert_eq!(
+            url("smtps://mail.example.org").map(|u| (u.port, u.tls)),
+            Ok((465, SmtpTls::Wrapper))
+        );
+        assert_eq!(
+            url("smtp://127.0.0.1:2525?tls=none").map(|u| u.tls),
+            Ok(SmtpTls::None)
+        );
+        assert!(
+            url("smtps://h?tls=none").is_err(),
+            "plain text is never smtps"
+        );
+        assert!(
+            url("smtp://user:secret@h").is_err(),
+            "credentials stay out of the URL"
+        );
+        assert!(url("http://h").is_err());
+        assert!(url("smtp://h:port").is_err());
+    }
+
+    #[test]
+    fn mail_needs_a_sender_and_one_way_out() {
+        let mut args = MailArgs::default();
+        assert!(matches!(args.settings(), Ok(None)), "no mail configured");
+        args.mail_log_dir = Some("mail".into());
+        assert!(args.settings().is_err(), "no --mail-from");
+        args.mail_from = Some("Goldseam <g@example.org>".into());
+        assert!(matches!(args.settings(), Ok(Some(_))));
+        args.smtp_url = Some("smtp://h".parse().expect("url"));
+        assert!(args.settings().is_err(), "both ways out");
+        args.mail_log_dir = None;
+        args.smtp_password = Some("secret".into());
+        assert!(args.settings().is_err(), "a password without a user");
+        args.smtp_user = Some("me".into());
+        let settings = args.settings().expect("settings").expect("mail");
+        assert!(
+            !format!("{settings:?}").contains("secret"),
+            "Debug hides the password"
+        );
+    }
 
     #[test]
     fn a_local_help_file_is_read_line_by_line_without_comments() {

@@ -12,6 +12,7 @@ pub mod export;
 #[cfg(any(test, fuzzing))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod mail;
 pub mod ops;
 pub mod store;
 pub mod web;

@@ -26,7 +26,7 @@ async fn main() -> ExitCode {
         .init();
     let result = match cli.command {
         None => serve(cli.serve).await,
-        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Serve(args)) => serve(*args).await,
         Some(Command::Export(args)) => export(args).await,
         Some(Command::Verify(args)) => return verify(&args),
         Some(Command::Demo(args)) => demo(args).await,
@@ -74,6 +74,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         })?;
     let mut settings = Settings::from_args(&args);
     settings.local_help = local_help;
+    settings.mail = args
+        .mail
+        .settings()
+        .map_err(|why| anyhow::anyhow!("mail is not configured right: {why}"))?;
+    match &settings.mail {
+        None => tracing::info!(
+            "no mail configured: sign-up logs in at once, and there is no reset by e-mail"
+        ),
+        Some(mail) => tracing::info!(via = ?mail.via, "mail is sent from the outbox"),
+    }
     let app = App::new(store.clone(), settings.clone(), Clock::System)?;
     let heads = app
         .check_heads()

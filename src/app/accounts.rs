@@ -15,9 +15,9 @@ use crate::domain::quick_exit::ExitTo;
 use crate::store::{NewPerson, SessionRow};
 
 /// Failed log-ins older than this are forgotten.
-const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+pub(super) const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 /// Failures allowed in the window before each further attempt must wait.
-const FREE_FAILURES: i64 = 3;
+pub(super) const FREE_FAILURES: i64 = 3;
 /// Sign-ups allowed from one address in the window before each further one must wait.
 const FREE_SIGN_UPS: i64 = 20;
 /// The longest wait between attempts. Growing delays slow guessing to a crawl while the
@@ -42,7 +42,7 @@ pub(super) fn hash_password_now(password: &str) -> anyhow::Result<String> {
     Ok(hash.to_string())
 }
 
-fn verify_password_now(password: &str, phc: &str) -> bool {
+pub(super) fn verify_password_now(password: &str, phc: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
@@ -81,6 +81,16 @@ pub struct LoginInput<'a> {
     pub client: IpAddr,
     /// The browser's known-device token, if it has one.
     pub device: Option<&'a str>,
+}
+
+/// What a sign-up led to.
+pub enum SignedUp {
+    /// No mail is configured: the account exists and is signed in on this device.
+    Session(NewSession),
+    /// Mail is configured: a link is on its way (or, for an address that has an account, a
+    /// note to its owner). The answer is the same either way, so nothing about who has an
+    /// account can be learnt from it.
+    CheckMail,
 }
 
 /// A session that was just created: the token goes into the cookie and nowhere else.
@@ -123,7 +133,8 @@ impl App {
         &self,
         input: SignUpInput<'_>,
         client: IpAddr,
-    ) -> Result<NewSession, AppError> {
+        next: &str,
+    ) -> Result<SignedUp, AppError> {
         let email = Email::parse(input.email).map_err(|e| AppError::invalid("email", e))?;
         let name = DisplayName::parse(input.display_name)
             .map_err(|e| AppError::invalid("display_name", e))?;
@@ -160,6 +171,10 @@ impl App {
             created_at: now,
             time_zone: time_zone.name().to_owned(),
         };
+        if self.sends_mail() {
+            self.sign_up_by_mail(&row, next).await?;
+            return Ok(SignedUp::CheckMail);
+        }
         let (session, session_row) = self.new_session(person);
         let device = random_token();
         match self
@@ -174,10 +189,10 @@ impl App {
         tracing::info!("account created");
         self.open_private(person, &session.token, password.expose())
             .await;
-        Ok(NewSession {
+        Ok(SignedUp::Session(NewSession {
             device: Some(device),
             ..session
-        })
+        }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -354,7 +369,7 @@ impl App {
     }
 
     /// A new known-device token for `person`; only its hash is stored.
-    async fn remember_device(&self, person: PersonId) -> Result<String, AppError> {
+    pub(super) async fn remember_device(&self, person: PersonId) -> Result<String, AppError> {
         let token = random_token();
         self.store()
             .remember_device(&token_hash(&token), person, self.clock().now_secs())
@@ -363,7 +378,12 @@ impl App {
     }
 
     /// Seconds to wait before `key` may try again (0 = now), after `free` attempts.
-    async fn throttle_wait(&self, key: &str, now: i64, free: i64) -> Result<i64, AppError> {
+    pub(super) async fn throttle_wait(
+        &self,
+        key: &str,
+        now: i64,
+        free: i64,
+    ) -> Result<i64, AppError> {
         let (failures, last) = self
             .store()
             .login_failures(key, now - FAILURE_WINDOW_SECS)
@@ -377,7 +397,7 @@ impl App {
         Ok((last + delay - now).max(0))
     }
 
-    async fn start_session(&self, person: PersonId) -> Result<NewSession, AppError> {
+    pub(super) async fn start_session(&self, person: PersonId) -> Result<NewSession, AppError> {
         let (session, row) = self.new_session(person);
         self.store().insert_session(&row).await?;
         Ok(session)

@@ -146,8 +146,14 @@ impl App {
                 password: &passphrase,
                 time_zone: demo::TIME_ZONE,
             };
-            match self.sign_up(input, localhost).await {
-                Ok(session) => {
+            // The demo's App sends no mail, so sign-up makes the account at once.
+            match self.sign_up(input, localhost, "").await {
+                Ok(super::SignedUp::CheckMail) => {
+                    return Err(AppError::Refused(
+                        "The demo cannot make accounts that wait for e-mail.".into(),
+                    ));
+                }
+                Ok(super::SignedUp::Session(session)) => {
                     self.store().delete_sessions_of(session.person).await?;
                     self.store().forget_devices_of(session.person).await?;
                     return Ok(DemoPartner {

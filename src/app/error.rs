@@ -44,6 +44,11 @@ pub enum AppError {
     Throttled { wait_secs: u64 },
     #[error("{0}")]
     Invite(InviteProblem),
+    /// A link sent by mail that is unknown, used or expired: the three read the same.
+    #[error(
+        "This link has expired or has already been used. You can ask for a new one: links sent by e-mail work once, for a short time."
+    )]
+    LinkGone,
     /// The database cannot keep anything right now (a full or read-only disk, an I/O
     /// error, a lock held too long). Nothing was saved; the same request may work in a
     /// moment. Logged by `web` and shown as a calm 503.

@@ -36,7 +36,9 @@ mod endings;
 mod erasure;
 mod error;
 mod forms;
+mod links;
 mod metrics;
+mod outbox;
 mod ownup;
 mod pause;
 mod private;
@@ -54,12 +56,13 @@ use std::sync::Arc;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-pub use accounts::{LoginInput, NewSession, Session, SignUpInput};
+pub use accounts::{LoginInput, NewSession, Session, SignUpInput, SignedUp};
 pub use cache::StateCache;
 pub use clock::Clock;
 pub use counsel::{Counselled, CounsellorInviteView, ReadAs};
 pub use demo_space::{DemoPartner, DemoSpace};
 pub use error::{AppError, InviteProblem};
+pub use links::ResetView;
 pub use metrics::Metrics;
 pub use ownup::LetterDraft;
 pub use private::{JournalEntry, JournalState};
@@ -95,11 +98,20 @@ struct Inner {
     witness: std::sync::OnceLock<crate::store::Witness>,
     /// Spaces whose record ends before what the witness saw committed, with that seq.
     behind: std::sync::Mutex<std::collections::HashMap<crate::domain::SpaceId, u64>>,
+    /// How mail leaves, when it is configured (see `outbox`).
+    mailer: Option<crate::mail::Mailer>,
+    /// Wakes the outbox worker when a mail is added or the clock was moved.
+    outbox_wake: tokio::sync::Notify,
 }
 
 impl App {
     pub fn new(store: Store, settings: Settings, clock: Clock) -> anyhow::Result<Self> {
         let decoy_hash = accounts::hash_password_now(&random_token())?;
+        let mailer = settings
+            .mail
+            .as_ref()
+            .map(crate::mail::Mailer::new)
+            .transpose()?;
         Ok(Self {
             inner: Arc::new(Inner {
                 cache: StateCache::new(settings.state_cache_bytes),
@@ -113,6 +125,8 @@ impl App {
                 witness: std::sync::OnceLock::new(),
                 behind: std::sync::Mutex::default(),
                 metrics: Metrics::new(),
+                mailer,
+                outbox_wake: tokio::sync::Notify::new(),
             }),
         })
     }

@@ -83,7 +83,7 @@ impl App {
     }
 
     /// Stores `key` wrapped under a key from `password`, with a new salt.
-    async fn wrap_under_password(
+    pub(super) async fn wrap_under_password(
         &self,
         person: PersonId,
         password: &str,
@@ -105,7 +105,7 @@ impl App {
 
     /// Keeps `key` for the session whose cookie token is `token`: wrapped under a key from
     /// the token, in the session's row. Clear drafts of the person are sealed now.
-    async fn keep_for_session(
+    pub(super) async fn keep_for_session(
         &self,
         person: PersonId,
         token: &str,

@@ -468,7 +468,8 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn login_by_email(&self, email_norm: &str) -> Result<Option<LoginRow>, StoreError> {
         let row: Option<LoginRow> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, password_hash, disabled_at FROM persons WHERE email_norm = $1")
+            // A sign-up still waiting for its address to be confirmed cannot log in.
+            sqlx::query_as("SELECT id, password_hash, disabled_at FROM persons WHERE email_norm = $1 AND pending_since IS NULL")
                 .bind(email_norm)
                 .fetch_optional(pool)
                 .await?
@@ -1759,3 +1760,6 @@ pub(crate) fn salt_from(bytes: Option<Vec<u8>>) -> Result<Option<Salt>, StoreErr
         .map(|b| Salt::try_from(b.as_slice()).map_err(|_| StoreError::Corrupt("salt length")))
         .transpose()
 }
+
+mod mail;
+pub use mail::{LINK_CONFIRM, LINK_RESET};

@@ -190,3 +190,45 @@ impl HeadRow {
             && self.events == self.head_seq
     }
 }
+
+/// A mail waiting in the outbox.
+#[derive(Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub give_up_at: i64,
+}
+
+impl std::fmt::Debug for OutboxRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxRow")
+            .field("id", &self.id)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A single-use link sent by mail: only the hash of its token.
+#[derive(Debug, Clone)]
+pub struct LinkRow {
+    pub token_hash: String,
+    pub purpose: &'static str,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// What a sign-up waiting for its address found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PendingSignUp {
+    /// A new person, waiting for the link.
+    Created,
+    /// A sign-up for this address that was still waiting is replaced by this one.
+    Replaced,
+    /// The address belongs to an account already: nothing was written.
+    Exists,
+}

@@ -22,6 +22,10 @@ use super::view::{Chrome, FormError, ZoneGroup, zone_groups};
 pub fn routes() -> Routes {
     Routes::new()
         .route("/signup", get(signup_page).post(signup))
+        .route("/signup/sent", get(signup_sent))
+        .route("/signup/confirm/{token}", get(confirm_page).post(confirm))
+        .route("/password/forgot", get(forgot_page).post(forgot))
+        .route("/password/reset/{token}", get(reset_page).post(reset))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/logout/everywhere", post(logout_everywhere))
@@ -30,7 +34,8 @@ pub fn routes() -> Routes {
         .route("/account/password", post(change_password))
         .route("/account/quick-exit", post(set_exit_to))
 }
-use crate::app::{App, AppError, LoginInput, NewSession, SignUpInput};
+use super::context::{TokenPath, plausible_token};
+use crate::app::{App, AppError, LoginInput, NewSession, ResetView, SignUpInput, SignedUp};
 use crate::domain::calendar::Zone;
 use crate::domain::input::NewPassword;
 use crate::domain::quick_exit::ExitTo;
@@ -73,6 +78,8 @@ struct SignUpPage {
     zones: &'static [ZoneGroup],
     min_password: usize,
     error: Option<FormError>,
+    /// This server sends mail: sign-up waits for the address to be confirmed.
+    mail: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -82,6 +89,7 @@ struct LoginPage {
     next: String,
     email: String,
     error: Option<FormError>,
+    mail: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -135,7 +143,7 @@ fn signed_in(session: NewSession, to: &str, app: &App) -> Response {
 /// How long a browser is remembered as one its owner logs in from.
 const DEVICE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 
-async fn signup_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
+async fn signup_page(State(app): State<App>, viewer: Viewer, Query(next): Query<Next>) -> Response {
     if viewer.session.is_some() {
         return Redirect::to(&next.target()).into_response();
     }
@@ -148,6 +156,7 @@ async fn signup_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
         zones: zone_groups(),
         min_password: NewPassword::MIN,
         error: None,
+        mail: app.sends_mail(),
     }
     .into_response()
 }
@@ -169,13 +178,15 @@ async fn signup(
         password: &form.password,
         time_zone: &form.time_zone,
     };
-    match app.sign_up(input, client).await {
-        Ok(session) => {
+    match app.sign_up(input, client, &next.keep()).await {
+        Ok(SignedUp::Session(session)) => {
             if let Some(old) = &viewer.session {
                 app.log_out(old).await?;
             }
             Ok(signed_in(session, &next.target(), &app))
         }
+        // The same answer whether or not the address has an account.
+        Ok(SignedUp::CheckMail) => Ok(Redirect::to("/signup/sent").into_response()),
         Err(err) => {
             let (status, error) = form_error(err)?;
             let page = SignUpPage {
@@ -187,13 +198,14 @@ async fn signup(
                 zones: zone_groups(),
                 min_password: NewPassword::MIN,
                 error: Some(error),
+                mail: app.sends_mail(),
             };
             Ok((status, page).into_response())
         }
     }
 }
 
-async fn login_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
+async fn login_page(State(app): State<App>, viewer: Viewer, Query(next): Query<Next>) -> Response {
     if viewer.session.is_some() {
         return Redirect::to(&next.target()).into_response();
     }
@@ -202,6 +214,7 @@ async fn login_page(viewer: Viewer, Query(next): Query<Next>) -> Response {
         next: next.keep(),
         email: String::new(),
         error: None,
+        mail: app.sends_mail(),
     }
     .into_response()
 }
@@ -239,6 +252,7 @@ async fn login(
                 next: next.keep(),
                 email: form.email,
                 error: Some(error),
+                mail: app.sends_mail(),
             };
             let mut response = (status, page).into_response();
             if throttled {
@@ -248,6 +262,254 @@ async fn login(
             }
             Ok(response)
         }
+    }
+}
+
+// ---- links sent by mail -------------------------------------------------------------------
+
+/// After a sign-up when mail is configured: the same page whether or not the address had
+/// an account. It carries no form, so no token differs between two of them.
+#[derive(Template, WebTemplate)]
+#[template(path = "signup_sent.html")]
+struct SignUpSentPage {
+    chrome: Chrome,
+}
+
+async fn signup_sent(viewer: Viewer) -> Response {
+    SignUpSentPage {
+        chrome: Chrome::of(&viewer),
+    }
+    .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "signup_confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    token: String,
+    next: String,
+    error: Option<FormError>,
+}
+
+fn link_gone() -> WebError {
+    WebError(AppError::LinkGone)
+}
+
+async fn confirm_page(
+    State(app): State<App>,
+    viewer: Viewer,
+    TokenPath(token): TokenPath,
+    Query(next): Query<Next>,
+) -> Result<Response, WebError> {
+    if !plausible_token(&token) || !app.link_is_live(&token, crate::store::LINK_CONFIRM).await? {
+        return Err(link_gone());
+    }
+    Ok(ConfirmPage {
+        chrome: Chrome::of(&viewer),
+        token,
+        next: next.keep(),
+        error: None,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ConfirmForm {
+    password: String,
+    next: Option<String>,
+}
+
+async fn confirm(
+    State(app): State<App>,
+    viewer: Viewer,
+    TokenPath(token): TokenPath,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, WebError> {
+    if !plausible_token(&token) {
+        return Err(link_gone());
+    }
+    let next = Next { next: form.next };
+    match app.confirm_sign_up(&token, &form.password).await {
+        Ok(session) => {
+            if let Some(old) = &viewer.session {
+                app.log_out(old).await?;
+            }
+            Ok(signed_in(session, &next.target(), &app))
+        }
+        Err(err @ (AppError::Invalid { .. } | AppError::Throttled { .. })) => {
+            let status = status_of(&err);
+            let page = ConfirmPage {
+                chrome: Chrome::of(&viewer),
+                token,
+                next: next.keep(),
+                error: Some(FormError {
+                    field: "password",
+                    message: err.to_string(),
+                }),
+            };
+            Ok((status, page).into_response())
+        }
+        Err(err) => Err(WebError(err)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password_forgot.html")]
+struct ForgotPage {
+    chrome: Chrome,
+    email: String,
+    /// A request was just made: say what happens now.
+    sent: bool,
+    /// This server sends mail (without it, there is no reset by mail).
+    mail: bool,
+    error: Option<FormError>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct SentQuery {
+    sent: String,
+}
+
+async fn forgot_page(
+    State(app): State<App>,
+    viewer: Viewer,
+    Query(query): Query<SentQuery>,
+) -> Response {
+    ForgotPage {
+        chrome: Chrome::of(&viewer),
+        email: String::new(),
+        sent: !query.sent.is_empty(),
+        mail: app.sends_mail(),
+        error: None,
+    }
+    .into_response()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ForgotForm {
+    email: String,
+}
+
+async fn forgot(
+    State(app): State<App>,
+    viewer: Viewer,
+    ConnectInfo(connected): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<ForgotForm>,
+) -> Result<Response, WebError> {
+    let page = |error: FormError, email: String| ForgotPage {
+        chrome: Chrome::of(&viewer),
+        email,
+        sent: false,
+        mail: app.sends_mail(),
+        error: Some(error),
+    };
+    if !app.sends_mail() {
+        let error = FormError {
+            field: "",
+            message: NO_MAIL.to_owned(),
+        };
+        return Ok((StatusCode::CONFLICT, page(error, form.email)).into_response());
+    }
+    let client = client_ip(&headers, connected.ip(), app.settings().trust_forwarded_for);
+    match app.forgot_password(&form.email, client).await {
+        // The same answer whether or not the address has an account.
+        Ok(()) => Ok(Redirect::to("/password/forgot?sent=1").into_response()),
+        Err(err) => {
+            let throttled = matches!(err, AppError::Throttled { .. });
+            let (status, error) = form_error(err)?;
+            let mut response = (status, page(error, form.email)).into_response();
+            if throttled {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            }
+            Ok(response)
+        }
+    }
+}
+
+/// Where mail would have been needed and this server sends none.
+const NO_MAIL: &str = "This server isn't set up to send e-mail, so no reset link can be sent.      Whoever runs it can turn mail on; until then a forgotten password cannot be reset.";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password_reset.html")]
+struct ResetPage {
+    chrome: Chrome,
+    token: String,
+    view: ResetView,
+    min_password: usize,
+    error: Option<FormError>,
+}
+
+async fn reset_page(
+    State(app): State<App>,
+    viewer: Viewer,
+    TokenPath(token): TokenPath,
+) -> Result<Response, WebError> {
+    if !plausible_token(&token) {
+        return Err(link_gone());
+    }
+    let view = app.reset_view(&token).await?;
+    Ok(ResetPage {
+        chrome: Chrome::of(&viewer),
+        token,
+        view,
+        min_password: NewPassword::MIN,
+        error: None,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ResetForm {
+    new_password: String,
+    recovery: String,
+}
+
+async fn reset(
+    State(app): State<App>,
+    viewer: Viewer,
+    TokenPath(token): TokenPath,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, WebError> {
+    if !plausible_token(&token) {
+        return Err(link_gone());
+    }
+    match app
+        .reset_password(&token, &form.new_password, &form.recovery)
+        .await
+    {
+        Ok(session) => {
+            if let Some(old) = &viewer.session {
+                app.log_out(old).await?;
+            }
+            Ok(signed_in(session, "/", &app))
+        }
+        Err(err @ (AppError::Invalid { .. } | AppError::Throttled { .. })) => {
+            let status = status_of(&err);
+            let error = match err {
+                AppError::Invalid { field, message } => FormError { field, message },
+                other => FormError {
+                    field: "new_password",
+                    message: other.to_string(),
+                },
+            };
+            let view = app.reset_view(&token).await?;
+            let page = ResetPage {
+                chrome: Chrome::of(&viewer),
+                token,
+                view,
+                min_password: NewPassword::MIN,
+                error: Some(error),
+            };
+            Ok((status, page).into_response())
+        }
+        Err(err) => Err(WebError(err)),
     }
 }
 

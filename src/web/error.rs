@@ -126,7 +126,7 @@ impl From<anyhow::Error> for WebError {
 /// The status each error answers with.
 pub fn status_of(err: &AppError) -> StatusCode {
     match err {
-        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::NotFound | AppError::LinkGone => StatusCode::NOT_FOUND,
         AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Refused(_) | AppError::EmailTaken => StatusCode::CONFLICT,
         AppError::Forbidden(_) | AppError::AccountDisabled => StatusCode::FORBIDDEN,
@@ -171,6 +171,7 @@ impl IntoResponse for WebError {
                 "There is nothing here, or it isn't yours to see. Check the address, or go back to your spaces.".to_owned(),
             ),
             AppError::Invite(_) => ("This invite link can't be used", self.0.to_string()),
+            AppError::LinkGone => ("This link can't be used", self.0.to_string()),
             AppError::Unavailable(err) => {
                 tracing::error!(error = format!("{err:#}"), "storage unavailable");
                 return unavailable_page();

@@ -362,7 +362,14 @@ pub async fn serve(
         grace: settings.shutdown_grace,
     };
     let headers = security_headers(settings.secure_cookies);
-    server::serve(listener, router(app), limits, headers, shutdown).await
+    // The outbox worker runs beside the server and stops with it; what it had not sent
+    // stays in the outbox for the next start.
+    let outbox = app.start_outbox();
+    let served = server::serve(listener, router(app), limits, headers, shutdown).await;
+    if let Some(worker) = outbox {
+        worker.abort();
+    }
+    served
 }
 
 /// How long a browser may cache the static assets.

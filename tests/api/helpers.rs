@@ -104,7 +104,10 @@ pub struct TestApp {
     pub app: App,
     pub clock: Clock,
     pub dir: tempfile::TempDir,
-    _stop: oneshot::Sender<()>,
+    /// The SMTP sink the app sends to, when it sends mail (`spawn_app_with_mail`).
+    pub sink: Option<std::sync::Arc<crate::smtp::Sink>>,
+    stop: Option<oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<()>>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -116,6 +119,15 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     let dir = tempfile::tempdir().expect("temp dir");
     let store = fresh_store(backend, dir.path()).await;
     spawn_app_on(store, dir, adjust).await
+}
+
+/// Starts the real server with mail going to a fresh SMTP sink of its own.
+pub async fn spawn_app_with_mail(backend: Backend) -> TestApp {
+    let sink = std::sync::Arc::new(crate::smtp::Sink::start().await);
+    let mail = sink.settings();
+    let mut app = spawn_app_with(backend, |s| s.mail = Some(mail)).await;
+    app.sink = Some(sink);
+    app
 }
 
 /// Starts the real server on 127.0.0.1:0 over `store` (already migrated), which lives in
@@ -138,7 +150,7 @@ pub async fn spawn_app_on(
     let app = App::new(store, settings, clock.clone()).expect("app");
     let (stop, stopped) = oneshot::channel::<()>();
     let served = app.clone();
-    tokio::spawn(async move {
+    let served_task = tokio::spawn(async move {
         let _ = goldseam::web::serve(listener, served, async move {
             let _ = stopped.await;
         })
@@ -149,7 +161,9 @@ pub async fn spawn_app_on(
         app,
         clock,
         dir,
-        _stop: stop,
+        sink: None,
+        stop: Some(stop),
+        served: Some(served_task),
     }
 }
 
@@ -158,7 +172,8 @@ impl TestApp {
         Client::new(&self.base)
     }
 
-    /// A client signed up (and so logged in) as a new person.
+    /// A client signed up (and so logged in) as a new person. When the app sends mail, the
+    /// person follows the confirmation link from the SMTP sink, as a person would.
     pub async fn person(&self, name: &str) -> Client {
         let client = self.client();
         let email = format!("{}-{}@example.org", name.to_lowercase(), &uuid_hex()[..8]);
@@ -169,8 +184,54 @@ impl TestApp {
             "sign-up of {name} failed: {}",
             page.body
         );
+        if let Some(sink) = &self.sink {
+            assert_eq!(page.location(), "/signup/sent");
+            let link = self.mail_link(sink, &email, "/signup/confirm/").await;
+            let confirmed = client
+                .post(&client.path_of(&link), &[("password", PASSWORD)])
+                .await;
+            assert_eq!(
+                confirmed.status,
+                StatusCode::SEE_OTHER,
+                "confirming {name} failed: {}",
+                confirmed.body
+            );
+        }
         client.set_email(&email);
         client
+    }
+
+    /// The links to `{base}{path_prefix}` in the mails the sink got for `to`, oldest
+    /// first, once there are at least `n` (waiting for them to arrive).
+    pub async fn mail_links(
+        &self,
+        sink: &crate::smtp::Sink,
+        to: &str,
+        path_prefix: &str,
+        n: usize,
+    ) -> Vec<String> {
+        let prefix = format!("{}{path_prefix}", self.base);
+        loop {
+            let links: Vec<String> = sink.to(to).iter().filter_map(|m| m.link(&prefix)).collect();
+            if links.len() >= n {
+                return links;
+            }
+            sink.wait_for(sink.mails().len() + 1).await;
+        }
+    }
+
+    /// The first link to `{base}{path_prefix}` in a mail for `to`.
+    pub async fn mail_link(&self, sink: &crate::smtp::Sink, to: &str, path_prefix: &str) -> String {
+        self.mail_links(sink, to, path_prefix, 1).await.remove(0)
+    }
+
+    /// Stops serving (and the outbox worker beside it) as a stopped process would; the
+    /// database stays.
+    pub async fn stop(&mut self) {
+        self.stop.take();
+        if let Some(served) = self.served.take() {
+            let _ = served.await;
+        }
     }
 
     pub fn advance(&self, by: Duration) {

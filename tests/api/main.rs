@@ -6,6 +6,8 @@
 mod canary;
 mod helpers;
 mod journal;
+mod mail;
+mod smtp;
 
 mod accounts;
 mod checkins;

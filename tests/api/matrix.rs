@@ -128,6 +128,14 @@ GET  /account/quick-exit                            405  405       405       405
 POST /account/quick-exit                            403  422       422       422       422       422       422       422       422       422
 GET  /account/erase                                 303  200       200       200       200       200       200       200       200       200
 POST /account/erase                                 403  422       422       422       422       422       422       422       422       422  // no password, no tick: nothing erased
+GET  /signup/sent                                   200  200       200       200       200       200       200       200       200       200
+POST /signup/sent                                   403  405       405       405       405       405       405       405       405       405
+GET  /signup/confirm/{token}                        404  404       404       404       404       404       404       404       404       404  // an unknown link (this server sends no mail)
+POST /signup/confirm/{token}                        403  404       404       404       404       404       404       404       404       404
+GET  /password/forgot                               200  200       200       200       200       200       200       200       200       200
+POST /password/forgot                               403  409       409       409       409       409       409       409       409       409  // this server sends no mail
+GET  /password/reset/{token}                        404  404       404       404       404       404       404       404       404       404
+POST /password/reset/{token}                        403  404       404       404       404       404       404       404       404       404
 GET  /spaces/{id}/record                            303  200       200       404       404       404       200       404       404       404  // the record only for a counsellor both agreed may see it
 POST /spaces/{id}/record                            403  405       405       405       405       405       405       405       405       405
 GET  /spaces/{id}/export                            303  200       200       404       404       404       404       404       404       404  // a counsellor never keeps a copy

@@ -22,3 +22,8 @@ mod journeys;
 mod pause;
 mod phone;
 mod quick_exit;
+mod reset;
+// The SMTP sink the HTTP tests use; the journeys need only part of it.
+#[allow(dead_code)]
+#[path = "../api/smtp.rs"]
+mod smtp;
