@@ -677,16 +677,19 @@ fn erase(
     Ok(events)
 }
 
-/// Every kind this version records, of every part.
-pub fn every_kind() -> Vec<&'static str> {
+/// The kinds of the space itself, beside those each part lists.
+const SPACE_KINDS: &[&str] = &[
+    "space.created",
+    "partner.joined",
+    "partner.left",
+    "space.ended_apart",
+    "entry.redacted",
+];
+
+/// Every kind this version records, list by list: the space's own, then each part's.
+fn kind_lists() -> [&'static [&'static str]; 12] {
     [
-        &[
-            "space.created",
-            "partner.joined",
-            "partner.left",
-            "space.ended_apart",
-            "entry.redacted",
-        ][..],
+        SPACE_KINDS,
         ownup::Event::KINDS,
         checkins::Event::KINDS,
         together::Event::KINDS,
@@ -699,7 +702,11 @@ pub fn every_kind() -> Vec<&'static str> {
         pause::Event::KINDS,
         closing::Event::KINDS,
     ]
-    .concat()
+}
+
+/// Every kind this version records, of every part.
+pub fn every_kind() -> Vec<&'static str> {
+    kind_lists().concat()
 }
 
 // ---- events this version cannot read ---------------------------------------------------
@@ -719,22 +726,7 @@ pub enum Unread {
 impl SpaceEvent {
     /// Every kind this version can read.
     pub fn knows(kind: &str) -> bool {
-        matches!(kind, "space.created" | "partner.joined")
-            || [
-                ownup::Event::KINDS,
-                checkins::Event::KINDS,
-                together::Event::KINDS,
-                repair::Event::KINDS,
-                promises::Event::KINDS,
-                agreements::Event::KINDS,
-                reports::Event::KINDS,
-                milestones::Event::KINDS,
-                counsel::Event::KINDS,
-                pause::Event::KINDS,
-                closing::Event::KINDS,
-            ]
-            .iter()
-            .any(|kinds| kinds.contains(&kind))
+        kind_lists().iter().any(|kinds| kinds.contains(&kind))
     }
 
     /// Reads a recorded event back, or says why it cannot.
