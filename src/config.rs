@@ -508,7 +508,13 @@ pub struct Settings {
     pub local_help: Vec<String>,
     /// Where mail goes; `None`: this server sends no mail (see [`MailArgs`]).
     pub mail: Option<MailSettings>,
+    /// How often the reminder worker looks for reminders to send (when mail is on);
+    /// `None`: it never does by itself (tests call `web::remind_due` instead).
+    pub reminder_every: Option<Duration>,
 }
+
+/// How often the reminder worker looks, unless told otherwise.
+pub const REMINDER_EVERY: Duration = Duration::from_secs(60);
 
 impl Settings {
     pub fn from_args(args: &ServeArgs) -> Self {
@@ -532,6 +538,7 @@ impl Settings {
             body_read: Duration::from_secs(args.body_read_secs),
             local_help: Vec::new(),
             mail: None,
+            reminder_every: Some(REMINDER_EVERY),
         }
     }
 }
@@ -551,6 +558,7 @@ impl Default for Settings {
             body_read: Duration::from_secs(30),
             local_help: Vec::new(),
             mail: None,
+            reminder_every: Some(REMINDER_EVERY),
         }
     }
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use askama::Template;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -22,6 +22,9 @@ use crate::config::{MailSettings, MailVia, SmtpTls};
 pub struct Mail {
     pub subject: String,
     pub text: String,
+    /// For a reminder: the address where one click stops reminders (sent as
+    /// `List-Unsubscribe` with `List-Unsubscribe-Post`, RFC 8058). Account mail has none.
+    pub unsubscribe: Option<String>,
 }
 
 impl std::fmt::Debug for Mail {
@@ -42,6 +45,14 @@ struct ConfirmText<'a> {
 struct SomeoneTriedText<'a> {
     log_in: &'a str,
     forgot: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reminder.txt")]
+struct ReminderText<'a> {
+    log_in: &'a str,
+    unsubscribe: &'a str,
+    digest: bool,
 }
 
 #[derive(Template)]
@@ -67,6 +78,7 @@ impl Mail {
                 hours: lasts.as_secs() / 3600,
             }
             .render()?,
+            unsubscribe: None,
         })
     }
 
@@ -79,6 +91,26 @@ impl Mail {
                 forgot: &format!("{base_url}/password/forgot"),
             }
             .render()?,
+            unsubscribe: None,
+        })
+    }
+
+    /// A reminder: only that something waits, a link to log in, and the way to stop them.
+    /// It never holds what waits, whose it is, or which space it is in.
+    pub fn reminder(
+        base_url: &str,
+        unsubscribe: &str,
+        digest: bool,
+    ) -> Result<Self, askama::Error> {
+        Ok(Self {
+            subject: crate::domain::reminders::SUBJECT.to_owned(),
+            text: ReminderText {
+                log_in: &format!("{base_url}/login"),
+                unsubscribe,
+                digest,
+            }
+            .render()?,
+            unsubscribe: Some(unsubscribe.to_owned()),
         })
     }
 
@@ -91,6 +123,7 @@ impl Mail {
                 minutes: lasts.as_secs() / 60,
             }
             .render()?,
+            unsubscribe: None,
         })
     }
 }
@@ -124,6 +157,9 @@ impl std::fmt::Debug for Mailer {
         f.debug_struct("Mailer").finish_non_exhaustive()
     }
 }
+
+const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
 
 /// How long one SMTP conversation may take before it counts as failed.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -170,11 +206,22 @@ impl Mailer {
         let to: Mailbox = to.parse().map_err(|e| {
             SendError::Permanent(format!("the address cannot be written in a mail: {e}"))
         })?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(url) = &mail.unsubscribe {
+            // RFC 8058: a mail client offers "unsubscribe" and POSTs to the address itself;
+            // a scanner that only follows links (GET) changes nothing.
+            builder = builder
+                .raw_header(HeaderValue::new(LIST_UNSUBSCRIBE, format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    LIST_UNSUBSCRIBE_POST,
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let message = builder
             .body(mail.text.clone())
             .map_err(|e| SendError::Permanent(format!("building the message: {e}")))?;
         match &self.way {

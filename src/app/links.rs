@@ -57,7 +57,7 @@ impl App {
         }
     }
 
-    fn link(&self, purpose: &'static str, lasts: Duration) -> (String, LinkRow) {
+    pub(super) fn link(&self, purpose: &'static str, lasts: Duration) -> (String, LinkRow) {
         let token = random_token();
         let now = self.clock().now_secs();
         let row = LinkRow {

@@ -45,6 +45,7 @@ mod private;
 mod progress;
 mod promises;
 mod redaction;
+mod reminders;
 mod repair;
 mod reports;
 mod seen;
@@ -67,6 +68,7 @@ pub use metrics::Metrics;
 pub use ownup::LetterDraft;
 pub use private::{JournalEntry, JournalState};
 pub use progress::{Dashboard, RECENT_EVENTS};
+pub use reminders::{LOOK_EVERY_SECS, ReminderChoice, ReminderInput, WaitingItems};
 pub use spaces::{InviteView, SpaceSummary};
 
 use crate::config::Settings;

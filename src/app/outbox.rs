@@ -52,6 +52,7 @@ impl App {
             attempts: 0,
             next_attempt_at: now,
             give_up_at: now.saturating_add(i64::try_from(lasts.as_secs()).unwrap_or(i64::MAX)),
+            unsubscribe_url: mail.unsubscribe,
         }
     }
 
@@ -103,6 +104,7 @@ impl App {
             let mail = Mail {
                 subject: row.subject.clone(),
                 text: row.body_text.clone(),
+                unsubscribe: row.unsubscribe_url.clone(),
             };
             let attempts = row.attempts + 1;
             // Retries count from when this round began, however long the send took.

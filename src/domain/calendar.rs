@@ -106,6 +106,15 @@ impl Zone {
         Some(self.tz.to_datetime(ts).date())
     }
 
+    /// The local minute of the day (0 to 1439) and the local day number at an instant: what
+    /// quiet hours are measured against, on the wall clock whatever daylight saving does.
+    pub fn minute_and_day_at(&self, at_us: i64) -> Option<(u16, i64)> {
+        let ts = Timestamp::from_microsecond(at_us).ok()?;
+        let local = self.tz.to_datetime(ts);
+        let minute = u16::try_from(local.hour()).ok()? * 60 + u16::try_from(local.minute()).ok()?;
+        Some((minute, day_index(local.date())))
+    }
+
     /// The zone's rules, for arithmetic the calendar does not offer itself.
     pub(crate) fn rules(&self) -> &TimeZone {
         &self.tz

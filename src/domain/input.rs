@@ -11,7 +11,7 @@ use super::passwords;
 pub struct InputError(pub String);
 
 impl InputError {
-    fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Self(message.into())
     }
 }

@@ -81,6 +81,7 @@ pub mod quick_exit;
 pub mod record;
 pub mod redaction;
 pub mod refusal;
+pub mod reminders;
 pub mod repair;
 pub mod reports;
 pub mod seen;

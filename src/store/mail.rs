@@ -31,8 +31,8 @@ macro_rules! insert_mail {
     ($conn:expr, $mail:expr) => {
         sqlx::query(
             "INSERT INTO outbox (id, recipient, subject, body_text, created_at, attempts,
-                 next_attempt_at, give_up_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 next_attempt_at, give_up_at, unsubscribe_url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&$mail.id)
         .bind(&$mail.recipient)
@@ -42,6 +42,7 @@ macro_rules! insert_mail {
         .bind($mail.attempts)
         .bind($mail.next_attempt_at)
         .bind($mail.give_up_at)
+        .bind(&$mail.unsubscribe_url)
         .execute($conn)
         .await
         .map(|_| ())
@@ -263,7 +264,7 @@ impl Store {
         let rows: Vec<OutboxRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, recipient, subject, body_text, created_at, attempts, next_attempt_at,
-                        give_up_at
+                        give_up_at, unsubscribe_url
                  FROM outbox WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
             )
             .bind(now)

@@ -627,6 +627,9 @@ impl Store {
             "UPDATE invites SET used_by = NULL WHERE used_by = $1",
             "DELETE FROM counsellor_invites WHERE created_by = $1",
             "UPDATE counsellor_invites SET used_by = NULL WHERE used_by = $1",
+            // Mail still waiting for them (a reminder) holds their address.
+            "DELETE FROM outbox WHERE recipient = (SELECT email FROM persons WHERE id = $1)",
+            "DELETE FROM reminder_settings WHERE person_id = $1",
             "DELETE FROM persons WHERE id = $1",
         ];
         on_pool!(self, pool => in_transaction(pool, async |tx| {
@@ -1761,5 +1764,9 @@ pub(crate) fn salt_from(bytes: Option<Vec<u8>>) -> Result<Option<Salt>, StoreErr
         .transpose()
 }
 
+// The statements it shares (`insert_link!`, `insert_mail!`) serve the modules after it too.
+#[macro_use]
 mod mail;
 pub use mail::{LINK_CONFIRM, LINK_RESET};
+mod reminders;
+pub use reminders::{DueReminder, LINK_UNSUBSCRIBE, ReminderLook, ReminderRow};

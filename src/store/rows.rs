@@ -202,6 +202,9 @@ pub struct OutboxRow {
     pub attempts: i64,
     pub next_attempt_at: i64,
     pub give_up_at: i64,
+    /// Where one click stops the reminders this mail is (`List-Unsubscribe`); `None` for
+    /// account mail.
+    pub unsubscribe_url: Option<String>,
 }
 
 impl std::fmt::Debug for OutboxRow {

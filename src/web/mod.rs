@@ -31,6 +31,7 @@ mod promises;
 mod questions;
 mod quick_exit;
 mod record;
+mod reminders;
 mod repair;
 mod reports;
 mod routes;
@@ -53,6 +54,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::App;
 use crate::domain::PersonId;
+use crate::domain::reminders::Topic;
 use crate::domain::seen;
 use crate::domain::space::{SpaceEvent, SpaceState};
 use routes::Routes;
@@ -60,6 +62,7 @@ use routes::Routes;
 pub use error::WebError;
 pub use guard::{CSRF_FIELD, SESSION_COOKIE, Viewer};
 pub use progress::dashboard_html;
+pub use reminders::remind_due;
 
 // ---- what each capability adds to the pages they share -----------------------------------
 //
@@ -71,21 +74,24 @@ pub use progress::dashboard_html;
 /// Something waiting for the viewer, as (what to do, where).
 type Waiting = fn(&SpaceState, PersonId, i64) -> Vec<(String, String)>;
 
-/// What waits for the viewer on the home page, in this order.
-const WAITING: &[Waiting] = &[
-    breaches::waiting,
-    questions::waiting,
-    apologies::waiting,
-    letters::waiting,
-    checkins::waiting,
-    repair::waiting,
-    closing::waiting,
-    goals::waiting,
-    together::waiting,
-    promises::waiting,
-    agreements::waiting,
-    reports::waiting,
-    counsel::waiting,
+/// What waits for the viewer on the home page, in this order, each under the topic a
+/// person may choose to be reminded of (see `reminders`).
+const WAITING: &[(Topic, Waiting)] = &[
+    (Topic::Other, breaches::waiting),
+    (Topic::Question, questions::waiting),
+    (Topic::Other, apologies::waiting),
+    (Topic::Letter, letters::waiting),
+    (Topic::CheckIn, checkins::waiting),
+    (Topic::Other, repair::waiting),
+    // The follow-up check-ins after a repair was closed.
+    (Topic::CheckIn, closing::waiting),
+    (Topic::Other, goals::waiting),
+    (Topic::Other, together::waiting),
+    (Topic::Promise, promises::waiting),
+    (Topic::Agreement, agreements::waiting),
+    // A partner's report on a promise, to acknowledge.
+    (Topic::Promise, reports::waiting),
+    (Topic::Other, counsel::waiting),
 ];
 
 /// The steps that begin a repair, for one viewer, given what they have marked: each
@@ -157,6 +163,7 @@ fn routes() -> Routes {
         .merge(spaces::routes())
         .merge(accounts::routes())
         .merge(erasure::routes())
+        .merge(reminders::routes())
         .merge(record::routes())
         .merge(progress::routes())
         .merge(breaches::routes())
@@ -190,6 +197,7 @@ fn routes() -> Routes {
 pub fn route_paths() -> Vec<&'static str> {
     let mut paths = routes().paths().to_vec();
     paths.extend(quick_exit::routes().paths());
+    paths.extend(reminders::outside_guard().paths());
     paths
 }
 
@@ -300,6 +308,8 @@ pub fn router(app: App) -> Router {
         ))
         // Outside the guard: leaving and the plain pages never wait on the database.
         .merge(quick_exit::routes().into_router())
+        // A reminder's way out: a mail client posts to it with no cookie or CSRF token.
+        .merge(reminders::outside_guard().into_router())
         .layer(axum::middleware::from_fn_with_state(
             app.settings().body_read,
             server::whole_body_within,
@@ -365,8 +375,10 @@ pub async fn serve(
     // The outbox worker runs beside the server and stops with it; what it had not sent
     // stays in the outbox for the next start.
     let outbox = app.start_outbox();
+    // So does the reminder worker: a look it did not finish is taken again after a restart.
+    let reminding = reminders::start(&app);
     let served = server::serve(listener, router(app), limits, headers, shutdown).await;
-    if let Some(worker) = outbox {
+    for worker in [outbox, reminding].into_iter().flatten() {
         worker.abort();
     }
     served

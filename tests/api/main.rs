@@ -28,6 +28,7 @@ mod pause;
 mod progress;
 mod record;
 mod redaction;
+mod reminders;
 mod safety;
 mod security;
 mod spaces;

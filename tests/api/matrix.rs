@@ -128,6 +128,10 @@ GET  /account/quick-exit                            405  405       405       405
 POST /account/quick-exit                            403  422       422       422       422       422       422       422       422       422
 GET  /account/erase                                 303  200       200       200       200       200       200       200       200       200
 POST /account/erase                                 403  422       422       422       422       422       422       422       422       422  // no password, no tick: nothing erased
+GET  /account/reminders                             303  200       200       200       200       200       200       200       200       200
+POST /account/reminders                             403  409       409       409       409       409       409       409       409       409  // this server sends no mail: nothing saved
+GET  /reminders/unsubscribe/{token}                 404  404       404       404       404       404       404       404       404       404  // an invite's token is no reminder's link
+POST /reminders/unsubscribe/{token}                 404  404       404       404       404       404       404       404       404       404  // outside the guard (a mail client posts it with no token), and an unknown link stops nothing
 GET  /signup/sent                                   200  200       200       200       200       200       200       200       200       200
 POST /signup/sent                                   403  405       405       405       405       405       405       405       405       405
 GET  /signup/confirm/{token}                        404  404       404       404       404       404       404       404       404       404  // an unknown link (this server sends no mail)

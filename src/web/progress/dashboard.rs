@@ -276,7 +276,7 @@ fn dashboard_page(
                 .chain(
                     WAITING
                         .iter()
-                        .flat_map(|waiting| waiting(state, viewer, now_us)),
+                        .flat_map(|(_, waiting)| waiting(state, viewer, now_us)),
                 )
                 .collect()
         },
