@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, Client, TestApp, couple, ok, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Backend, Client, PASSWORD, TestApp, couple, fresh_postgres, ok, postgres, spawn_app,
+    spawn_app_on, spawn_app_with,
+};
 use crate::smtp::{Received, Sink};
 
 crate::on_both_databases!(
@@ -20,6 +23,7 @@ crate::on_both_databases!(
     a_reminder_waits_in_the_outbox_while_the_mail_server_is_down,
     the_worker_looks_by_itself,
     refused_settings_save_nothing,
+    erasing_an_account_takes_its_waiting_reminder_with_it,
 );
 
 /// Words only the couple's space holds: no reminder may carry them.
@@ -485,4 +489,77 @@ async fn person_id(app: &TestApp, client: &Client) -> String {
         .expect("read")
         .expect("the person")
         .id
+}
+
+async fn erasing_an_account_takes_its_waiting_reminder_with_it(backend: Backend) {
+    let app = spawn(backend, None).await;
+    let (sam, alex, space) = couple(&app).await;
+    choose_email(&sam).await;
+    assert_eq!(look(&app).await, 0);
+    sink(&app).set_down(true);
+    send_letter(&alex, &space, LETTER).await;
+    next_look(&app);
+    assert_eq!(look(&app).await, 1);
+    sink(&app).wait_refused(1).await;
+    assert_eq!(outbox(&app).await, 1);
+    let id = person_id(&app, &sam).await;
+    ok(
+        &sam,
+        "/account/erase",
+        &[("password", PASSWORD), ("confirmed", "yes")],
+    )
+    .await;
+    assert_eq!(outbox(&app).await, 0, "no mail waits for an erased address");
+    assert!(
+        app.app
+            .store()
+            .reminder_settings(&id)
+            .await
+            .expect("read")
+            .is_none()
+    );
+}
+
+/// Two servers on one PostgreSQL database, both with their reminder worker: one person's
+/// news is reminded of once, by whichever server looked first.
+#[tokio::test]
+async fn two_servers_on_one_database_remind_once() {
+    if postgres().is_none() {
+        return;
+    }
+    let sink = std::sync::Arc::new(Sink::start().await);
+    let options = fresh_postgres().await;
+    let first = goldseam::store::Store::postgres(options.clone())
+        .await
+        .expect("connect");
+    first.migrate().await.expect("migrate");
+    let second = goldseam::store::Store::postgres(options)
+        .await
+        .expect("connect again");
+    let with_mail = |s: &mut goldseam::config::Settings| {
+        s.mail = Some(sink.settings());
+        s.reminder_every = None;
+    };
+    let mut one = spawn_app_on(first, tempfile::tempdir().expect("dir"), with_mail).await;
+    one.sink = Some(sink.clone());
+    let two = spawn_app_on(second, tempfile::tempdir().expect("dir"), with_mail).await;
+    let (sam, alex, space) = couple(&one).await;
+    choose_email(&sam).await;
+    assert_eq!(look(&one).await, 0);
+    send_letter(&alex, &space, LETTER).await;
+    let later = Duration::from_secs(301);
+    one.advance(later);
+    two.advance(later);
+    let mut total = 0;
+    for _ in 0..3 {
+        let (a, b) = tokio::join!(look(&one), look(&two));
+        total += a + b;
+    }
+    assert_eq!(total, 1, "one reminder, from whichever server looked first");
+    wait_reminders(&one, &sam.email(), 1).await;
+    one.advance(later);
+    two.advance(later);
+    let (a, b) = tokio::join!(look(&one), look(&two));
+    assert_eq!(a + b, 0, "and never again for the same letter");
+    assert_eq!(reminders_to(&one, &sam.email()).len(), 1);
 }

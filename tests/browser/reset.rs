@@ -67,6 +67,17 @@ async fn forgot_password(javascript: bool) {
     // The link worked once.
     robin.goto(&reset).await;
     robin.check_error_page("password-reset-used", 404).await;
+
+    // Reminders, from the account page: off at first, a daily digest chosen by clicking.
+    robin.goto("/account").await;
+    robin.press("Choose your reminders").await;
+    assert_eq!(robin.path().await, "/account/reminders");
+    assert!(robin.sees("Something is waiting for you").await);
+    robin.check("reminders").await;
+    robin.click("input[name=how][value=digest]").await;
+    robin.press("Save").await;
+    assert!(robin.sees("Saved.").await);
+    robin.check("reminders-saved").await;
     robin.close().await;
 }
 
