@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use anyhow::Context as _;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{self, Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
 
@@ -27,26 +27,74 @@ const MAX_DELAY_SECS: i64 = 60;
 const TOUCH_EVERY_SECS: i64 = 60;
 
 /// OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
-fn argon2() -> anyhow::Result<Argon2<'static>> {
-    let params =
-        Params::new(19 * 1024, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+fn argon2_params() -> anyhow::Result<Params> {
+    Params::new(19 * 1024, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))
 }
 
-/// Hashes on the current thread; call from `spawn_blocking`.
+/// Hashes on the current thread; call from `spawn_blocking`. The same PHC string as
+/// `PasswordHasher::hash_password` writes, computed in reused memory (`hashing`).
 pub(super) fn hash_password_now(password: &str) -> anyhow::Result<String> {
+    let params = argon2_params()?;
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    let hash = argon2()?
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))?;
+    let mut salt_bytes = [0u8; 64];
+    let raw_salt = salt
+        .as_salt()
+        .decode_b64(&mut salt_bytes)
+        .map_err(|e| anyhow::anyhow!("a fresh salt: {e}"))?;
+    let output = super::hashing::with_memory(params.block_count(), |memory| {
+        Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
+            argon
+                .hash_password_into_with_memory(password.as_bytes(), raw_salt, out, memory)
+                .map_err(|_| password_hash::Error::Crypto)
+        })
+    })
+    .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params)
+            .map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
     Ok(hash.to_string())
 }
 
+/// Whether `password` is the one `phc` was made from, with the algorithm, version and
+/// cost written in it, computed in reused memory. The comparison takes the same time
+/// wherever the outputs differ (`Output`'s equality).
 pub(super) fn verify_password_now(password: &str, phc: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
-    argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(version)) => version,
+        Some(Err(_)) => return false,
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(raw_salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let argon = Argon2::new(algorithm, version, params.clone());
+    let computed = super::hashing::with_memory(params.block_count(), |memory| {
+        Output::init_with(expected.len(), |out| {
+            argon
+                .hash_password_into_with_memory(password.as_bytes(), raw_salt, out, memory)
+                .map_err(|_| password_hash::Error::Crypto)
+        })
+    });
+    computed.is_ok_and(|computed| computed == expected)
 }
 
 /// The key failed log-ins to an account are counted under (never the email itself).
@@ -537,5 +585,62 @@ impl App {
             .person(session.person)
             .await?
             .ok_or(AppError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+    use super::*;
+
+    fn standard() -> Argon2<'static> {
+        Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            argon2_params().expect("params"),
+        )
+    }
+
+    #[test]
+    fn hashes_in_reused_memory_read_the_same_as_the_crates_own_both_ways() {
+        let ours = hash_password_now("a long enough passphrase").expect("hash");
+        assert!(
+            ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{ours}"
+        );
+        let parsed = PasswordHash::new(&ours).expect("a PHC string");
+        assert!(
+            standard()
+                .verify_password(b"a long enough passphrase", &parsed)
+                .is_ok()
+        );
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let theirs = standard()
+            .hash_password(b"another passphrase here", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(verify_password_now("another passphrase here", &theirs));
+        assert!(verify_password_now("a long enough passphrase", &ours));
+    }
+
+    #[test]
+    fn a_wrong_password_or_a_damaged_hash_does_not_match() {
+        let ours = hash_password_now("a long enough passphrase").expect("hash");
+        assert!(!verify_password_now("a long enough passphrasE", &ours));
+        assert!(!verify_password_now(
+            "a long enough passphrase",
+            "not a hash"
+        ));
+        assert!(!verify_password_now(
+            "a long enough passphrase",
+            &ours.replace("t=2", "t=3")
+        ));
+        let cut = &ours[..ours.len() - 4];
+        assert!(!verify_password_now("a long enough passphrase", cut));
+        assert!(!verify_password_now(
+            "a long enough passphrase",
+            &ours.replace("argon2id", "argon2i")
+        ));
     }
 }

@@ -36,6 +36,7 @@ mod endings;
 mod erasure;
 mod error;
 mod forms;
+mod hashing;
 mod links;
 mod metrics;
 mod outbox;

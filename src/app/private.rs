@@ -63,7 +63,7 @@ impl App {
                 let password = Zeroizing::new(password.to_owned());
                 let wrapped = wrapped.clone();
                 let key = tokio::task::spawn_blocking(move || {
-                    let kek = vault::password_key(&password, &salt)?;
+                    let kek = password_key(&password, &salt)?;
                     Ok::<_, vault::VaultError>(
                         vault::unwrap(&kek, &wrapped, Wrap::Password, &owner).ok(),
                     )
@@ -91,7 +91,7 @@ impl App {
     ) -> Result<(), AppError> {
         let salt: [u8; vault::SALT] = random();
         let password = Zeroizing::new(password.to_owned());
-        let kek = tokio::task::spawn_blocking(move || vault::password_key(&password, &salt))
+        let kek = tokio::task::spawn_blocking(move || password_key(&password, &salt))
             .await
             .context("data key task")?
             .map_err(anyhow::Error::new)?;
@@ -471,4 +471,15 @@ impl App {
 struct DraftPlain {
     text: String,
     updated_at: i64,
+}
+
+/// The key from a password, in argon2 memory kept between hashes (see `hashing`).
+fn password_key(
+    password: &str,
+    salt: &[u8; vault::SALT],
+) -> Result<vault::WrappingKey, vault::VaultError> {
+    let blocks = vault::password_params()?.block_count();
+    super::hashing::with_memory(blocks, |memory| {
+        vault::password_key_in(password, salt, memory)
+    })
 }

@@ -95,10 +95,21 @@ pub fn password_params() -> Result<Params, VaultError> {
 
 /// The key derived from a password, with its own salt (never the password hash's).
 pub fn password_key(password: &str, salt: &[u8; SALT]) -> Result<WrappingKey, VaultError> {
+    let mut memory = vec![argon2::Block::default(); password_params()?.block_count()];
+    password_key_in(password, salt, &mut memory)
+}
+
+/// [`password_key`], working in `memory` (argon2 blocks, as many as
+/// `password_params().block_count()`), which the caller may keep for the next one.
+pub fn password_key_in(
+    password: &str,
+    salt: &[u8; SALT],
+    memory: &mut [argon2::Block],
+) -> Result<WrappingKey, VaultError> {
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, password_params()?);
     let mut out = Zeroizing::new([0u8; KEY]);
     argon
-        .hash_password_into(password.as_bytes(), salt, out.as_mut())
+        .hash_password_into_with_memory(password.as_bytes(), salt, out.as_mut(), memory)
         .map_err(|_| VaultError::Derivation)?;
     Ok(WrappingKey(out))
 }
