@@ -3,10 +3,11 @@
 -- default). Outside the record.
 --
 -- `reminded` holds fingerprints only (short hashes of where something waits, separated by
--- spaces), NULL until the first look after the settings were saved. `next_check_at` is
--- when the reminder worker looks next; a server looking moves it on first, so two servers
--- on one database never look at the same person at once. Minutes count from local
--- midnight in the person's own time zone.
+-- spaces), NULL until the first look after reminders were turned on. `next_check_at` is
+-- when the reminder worker looks next; a server looking moves it on first and writes its
+-- own random `lease`, and keeps what it decided only while the lease is still its own, so
+-- two servers on one database never remind of the same thing twice. Minutes count from
+-- local midnight in the person's own time zone.
 CREATE TABLE reminder_settings (
     person_id      TEXT PRIMARY KEY REFERENCES persons(id) ON DELETE CASCADE,
     how            TEXT NOT NULL,
@@ -17,7 +18,8 @@ CREATE TABLE reminder_settings (
     reminded       TEXT,
     last_sent_at   BIGINT,
     digest_day     BIGINT,
-    next_check_at  BIGINT NOT NULL DEFAULT 0
+    next_check_at  BIGINT NOT NULL DEFAULT 0,
+    lease          TEXT
 );
 CREATE INDEX reminder_settings_due ON reminder_settings(next_check_at);
 

@@ -93,6 +93,18 @@ impl App {
         };
         let mut delivered = 0;
         for row in due {
+            // Too late to be of use (a link that has expired, a reminder that would now
+            // arrive in quiet hours), however it came to wait so long: dropped, not sent.
+            if row.give_up_at <= now {
+                tracing::warn!(
+                    attempts = row.attempts,
+                    "a mail was given up on: it waited past its time"
+                );
+                if let Err(err) = self.store().forget_mail(&row.id).await {
+                    tracing::warn!(error = %err, "a mail past its time stays in the outbox for now");
+                }
+                continue;
+            }
             match self.store().lease_mail(&row, now + LEASE_SECS).await {
                 Ok(true) => {}
                 Ok(false) => continue,

@@ -17,13 +17,15 @@ use crate::domain::{PersonId, calendar};
 use crate::mail::Mail;
 use crate::store::{DueReminder, LINK_UNSUBSCRIBE, ReminderLook, ReminderRow};
 
-/// Where something waits for a person in a space, by topic: (topic, what, where).
-pub type WaitingItems = fn(&SpaceState, PersonId, i64) -> Vec<(Topic, String, String)>;
+/// Where something waits for a person in a space, by topic: (topic, where).
+pub type WaitingItems = fn(&SpaceState, PersonId, i64) -> Vec<(Topic, String)>;
 
 /// How often the worker looks at each person with reminders on.
 pub const LOOK_EVERY_SECS: i64 = 300;
-/// How many people one round looks at, at most.
+/// How many people are read from the database at a time (a round reads until none is due).
 const BATCH: i64 = 200;
+/// Batches in one round at most, so a round always ends (50 × 200 = 10,000 people).
+const BATCHES: usize = 50;
 /// How long an unsubscribe link in a reminder keeps working.
 const UNSUBSCRIBE_LASTS: Duration = Duration::from_secs(90 * 24 * 3600);
 
@@ -56,6 +58,27 @@ fn memory_of(row: &ReminderRow) -> Memory {
         last_sent_secs: row.last_sent_at,
         digest_day: row.digest_day,
     }
+}
+
+/// How long from `now_us` until the person's quiet hours next begin, on their wall clock
+/// (a day when they have none, or the time cannot be worked out).
+fn until_quiet(zone: &Zone, settings: &Settings, now_us: i64) -> Duration {
+    const DAY: Duration = Duration::from_secs(24 * 3600);
+    if settings.quiet_from == settings.quiet_until {
+        return DAY;
+    }
+    let Some(today) = zone.date_at(now_us) else {
+        return DAY;
+    };
+    let (hour, minute) = (settings.quiet_from / 60, settings.quiet_from % 60);
+    let begins = [Some(today), today.tomorrow().ok()]
+        .into_iter()
+        .flatten()
+        .filter_map(|date| zone.instant_of_local(&format!("{date}T{hour:02}:{minute:02}")))
+        .find(|at| *at > now_us);
+    begins
+        .and_then(|at| u64::try_from(at - now_us).ok())
+        .map_or(DAY, Duration::from_micros)
 }
 
 /// The form a reminder setting arrives in.
@@ -148,29 +171,47 @@ impl App {
             return 0;
         }
         let now = self.clock().now_secs();
-        let due = match self.store().due_reminders(now, BATCH).await {
-            Ok(due) => due,
-            Err(err) => {
-                tracing::warn!(error = %err, "reminders could not be read this time");
-                return 0;
-            }
-        };
+        // Unsubscribe links of old reminders (and any other expired link) are swept here.
+        if let Err(err) = self.store().forget_expired_links(now).await {
+            tracing::warn!(error = %err, "expired links could not be swept this time");
+        }
         let mut sent = 0;
-        for person in due {
-            let until = now + LOOK_EVERY_SECS;
-            match self.store().lease_reminder(&person.settings, until).await {
-                Ok(true) => {}
-                Ok(false) => continue,
+        for _ in 0..BATCHES {
+            let due = match self.store().due_reminders(now, BATCH).await {
+                Ok(due) => due,
                 Err(err) => {
-                    tracing::warn!(error = %err, "a person's reminders could not be taken");
-                    continue;
+                    tracing::warn!(error = %err, "reminders could not be read this time");
+                    break;
+                }
+            };
+            let full = i64::try_from(due.len()).unwrap_or(i64::MAX) >= BATCH;
+            for person in due {
+                let lease = super::random_token();
+                let until = now + LOOK_EVERY_SECS;
+                match self
+                    .store()
+                    .lease_reminder(&person.settings, until, &lease)
+                    .await
+                {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "a person's reminders could not be taken");
+                        continue;
+                    }
+                }
+                match self.look_at(&person, &lease, items_of).await {
+                    Ok(true) => sent += 1,
+                    Ok(false) => {}
+                    // The next look, in a few minutes, tries again.
+                    Err(err) => {
+                        tracing::warn!(error = %err, "a person's reminders were not looked at");
+                    }
                 }
             }
-            match self.look_at(&person, until, items_of).await {
-                Ok(true) => sent += 1,
-                Ok(false) => {}
-                // The next look, in a few minutes, tries again.
-                Err(err) => tracing::warn!(error = %err, "a person's reminders were not looked at"),
+            // Everyone looked at is leased past now: the next batch holds only others.
+            if !full {
+                break;
             }
         }
         if sent > 0 {
@@ -199,9 +240,9 @@ impl App {
                 continue;
             }
             let id = space.to_string();
-            for (topic, what, at) in items_of(&state, person, now_us) {
+            for (topic, at) in items_of(&state, person, now_us) {
                 if topics.contains(&topic) {
-                    waiting.insert(reminders::fingerprint(&id, topic, &what, &at));
+                    waiting.insert(reminders::fingerprint(&id, topic, &at));
                 }
             }
         }
@@ -212,7 +253,7 @@ impl App {
     async fn look_at(
         &self,
         due: &DueReminder,
-        leased_until: i64,
+        lease: &str,
         items_of: WaitingItems,
     ) -> Result<bool, AppError> {
         let settings = settings_of(&due.settings);
@@ -245,7 +286,7 @@ impl App {
         };
         if !send {
             self.store()
-                .keep_reminder_look(&due.settings.person_id, leased_until, &look, None)
+                .keep_reminder_look(&due.settings.person_id, lease, &look, None)
                 .await?;
             return Ok(false);
         }
@@ -259,16 +300,10 @@ impl App {
         .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
         // A reminder not delivered before the quiet hours begin is dropped rather than
         // arrive at night; what waits is still on the home page.
-        let minutes = reminders::minutes_until_quiet(&settings, minute);
-        let lasts = Duration::from_secs(u64::from(minutes) * 60);
+        let lasts = until_quiet(&zone, &settings, now_us);
         let row = self.outbox_row(&due.email, mail, lasts);
         self.store()
-            .keep_reminder_look(
-                &due.settings.person_id,
-                leased_until,
-                &look,
-                Some((&link, &row)),
-            )
+            .keep_reminder_look(&due.settings.person_id, lease, &look, Some((&link, &row)))
             .await?;
         tracing::info!(how = settings.how.name(), "a reminder went into the outbox");
         Ok(true)

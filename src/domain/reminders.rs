@@ -194,13 +194,23 @@ impl Settings {
                     )
                 })
         };
-        Ok(Self {
+        let settings = Self {
             how,
             topics: chosen,
             quiet_from: hour("quiet_from", quiet_from)?,
             quiet_until: hour("quiet_until", quiet_until)?,
             digest_at: hour("digest_at", digest_at)?,
-        })
+        };
+        // A digest due in quiet hours could never be sent: said now, not discovered later.
+        if how == How::Digest && settings.is_quiet_at(settings.digest_at) {
+            return Err((
+                "digest_at",
+                InputError::new(
+                    "The daily e-mail can't come during your quiet hours. Please choose another time, or change the quiet hours.",
+                ),
+            ));
+        }
+        Ok(settings)
     }
 
     /// The topics as stored: their names, comma-separated.
@@ -232,25 +242,12 @@ pub fn is_quiet(from: Minute, until: Minute, minute: Minute) -> bool {
     }
 }
 
-/// How long until the quiet hours next begin, from `minute`, in minutes (a day when there
-/// are none): a reminder not delivered by then is dropped rather than arrive at night.
-pub fn minutes_until_quiet(settings: &Settings, minute: Minute) -> u32 {
-    if settings.quiet_from == settings.quiet_until {
-        return 24 * 60;
-    }
-    let (from, now) = (u32::from(settings.quiet_from), u32::from(minute));
-    if from > now {
-        from - now
-    } else {
-        from + 24 * 60 - now
-    }
-}
-
 /// Where something waits, as a fingerprint: a reminder remembers having covered it
-/// without holding what it is.
-pub fn fingerprint(space: &str, topic: Topic, what: &str, at: &str) -> String {
+/// without holding what it is. Only the place counts, not the words the home page uses for
+/// it (they change with a name, or when something falls late, and are not news then).
+pub fn fingerprint(space: &str, topic: Topic, at: &str) -> String {
     let mut hash = Sha256::new();
-    for part in [space, topic.name(), what, at] {
+    for part in [space, topic.name(), at] {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
@@ -558,22 +555,25 @@ mod tests {
     }
 
     #[test]
-    fn the_time_left_before_quiet_hours_begin() {
-        let s = Settings::default();
-        assert_eq!(minutes_until_quiet(&s, 21 * 60), 60);
-        assert_eq!(minutes_until_quiet(&s, 23 * 60), 23 * 60);
-        let none = Settings {
-            quiet_from: 0,
-            quiet_until: 0,
-            ..Settings::default()
-        };
-        assert_eq!(minutes_until_quiet(&none, 600), 24 * 60);
+    fn a_digest_in_quiet_hours_is_refused_when_chosen() {
+        let topics = vec!["letter".to_owned()];
+        let refused = Settings::parse("digest", &topics, "22", "8", "23").unwrap_err();
+        assert_eq!(refused.0, "digest_at");
+        assert_eq!(
+            Settings::parse("digest", &topics, "22", "8", "7")
+                .unwrap_err()
+                .0,
+            "digest_at"
+        );
+        assert!(Settings::parse("digest", &topics, "22", "8", "8").is_ok());
+        // Only a digest has an hour to keep.
+        assert!(Settings::parse("email", &topics, "22", "8", "23").is_ok());
     }
 
     #[test]
     fn fingerprints_differ_by_place_and_hold_none_of_it() {
-        let a = fingerprint("space-1", Topic::Question, "Answer the question", "/q/1");
-        let b = fingerprint("space-1", Topic::Question, "Answer the question", "/q/2");
+        let a = fingerprint("space-1", Topic::Question, "/q/1");
+        let b = fingerprint("space-1", Topic::Question, "/q/2");
         assert_ne!(a, b);
         assert_eq!(a.len(), 16);
         assert!(!a.contains("space"));

@@ -627,9 +627,11 @@ impl Store {
             "UPDATE invites SET used_by = NULL WHERE used_by = $1",
             "DELETE FROM counsellor_invites WHERE created_by = $1",
             "UPDATE counsellor_invites SET used_by = NULL WHERE used_by = $1",
+            // Their reminder settings first: a reminder worker that looks at them meanwhile
+            // then finds nothing to keep, or has committed its mail before the next line.
+            "DELETE FROM reminder_settings WHERE person_id = $1",
             // Mail still waiting for them (a reminder) holds their address.
             "DELETE FROM outbox WHERE recipient = (SELECT email FROM persons WHERE id = $1)",
-            "DELETE FROM reminder_settings WHERE person_id = $1",
             "DELETE FROM persons WHERE id = $1",
         ];
         on_pool!(self, pool => in_transaction(pool, async |tx| {

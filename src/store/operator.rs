@@ -163,6 +163,14 @@ impl Store {
                     .bind(&id)
                     .execute(&mut *tx)
                     .await?;
+                // A reminder still waiting to be sent no longer goes.
+                sqlx::query(
+                    "DELETE FROM outbox WHERE unsubscribe_url IS NOT NULL
+                       AND recipient = (SELECT email FROM persons WHERE id = $1)",
+                )
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
             }
             id.parse::<PersonId>()
                 .map(Some)

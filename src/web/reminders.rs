@@ -41,14 +41,14 @@ pub fn outside_guard() -> Routes {
     )
 }
 
-/// Everything waiting for `viewer` in a space, by topic: (topic, what, where).
-pub fn items(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(Topic, String, String)> {
+/// Where everything waiting for `viewer` in a space waits, by topic: (topic, where).
+pub fn items(state: &SpaceState, viewer: PersonId, now_us: i64) -> Vec<(Topic, String)> {
     WAITING
         .iter()
         .flat_map(|(topic, waiting)| {
             waiting(state, viewer, now_us)
                 .into_iter()
-                .map(|(what, at)| (*topic, what, at))
+                .map(|(_, at)| (*topic, at))
         })
         .collect()
 }
@@ -64,6 +64,12 @@ pub(super) fn start(app: &App) -> Option<tokio::task::JoinHandle<()>> {
     let every = app.settings().reminder_every?;
     if !app.sends_mail() {
         return None;
+    }
+    if !app.settings().base_url.starts_with("https://") {
+        tracing::warn!(
+            "reminders link to an http:// address: mail providers offer one-click unsubscribe \
+             (RFC 8058) only for https, so set --base-url to the https address people use"
+        );
     }
     let app = app.clone();
     Some(tokio::spawn(async move {

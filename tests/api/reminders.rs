@@ -23,6 +23,9 @@ crate::on_both_databases!(
     a_reminder_waits_in_the_outbox_while_the_mail_server_is_down,
     the_worker_looks_by_itself,
     refused_settings_save_nothing,
+    a_reminder_late_for_its_time_is_dropped_not_sent_at_night,
+    changing_the_settings_keeps_news_held_back_by_quiet_hours,
+    a_reminder_waiting_in_the_outbox_goes_no_further_once_stopped,
     erasing_an_account_takes_its_waiting_reminder_with_it,
 );
 
@@ -258,12 +261,46 @@ fn move_to(app: &TestApp, rfc3339: &str) {
         .parse::<jiff::Timestamp>()
         .expect("instant")
         .as_microsecond();
+    move_to_us(app, target);
+}
+
+fn move_to_us(app: &TestApp, target: i64) {
     let now = app.clock.now_us();
-    assert!(target > now, "the test's dates must lie ahead of today");
+    assert!(
+        target > now,
+        "the test's moments must lie ahead of its clock"
+    );
     app.advance(Duration::from_micros(
         u64::try_from(target - now).expect("ahead"),
     ));
 }
+
+/// Tomorrow's date on the UTC calendar of the test's clock.
+fn tomorrow(app: &TestApp) -> jiff::civil::Date {
+    jiff::Timestamp::from_microsecond(app.clock.now_us())
+        .expect("now")
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .tomorrow()
+        .expect("tomorrow")
+}
+
+/// The next change of Berlin's clocks after now in the given direction (forward in spring,
+/// back in autumn), as microseconds: both happen at 01:00 UTC.
+fn next_berlin_change(now_us: i64, forward: bool) -> i64 {
+    let tz = jiff::tz::TimeZone::get("Europe/Berlin").expect("Berlin");
+    let now = jiff::Timestamp::from_microsecond(now_us).expect("now");
+    tz.following(now)
+        .find(|t| {
+            let before = tz.to_offset(t.timestamp() - jiff::SignedDuration::from_secs(1));
+            (t.offset() > before) == forward
+        })
+        .expect("a coming change")
+        .timestamp()
+        .as_microsecond()
+}
+
+const HOUR_US: i64 = 3_600_000_000;
 
 async fn quiet_hours_keep_to_the_wall_clock_across_daylight_saving(backend: Backend) {
     let app = spawn(backend, None).await;
@@ -278,13 +315,15 @@ async fn quiet_hours_keep_to_the_wall_clock_across_daylight_saving(backend: Back
     choose(&sam, "email", &["letter"], (22, 7), 9).await;
     assert_eq!(look(&app).await, 0);
 
-    // Saturday 27 March 2027, 05:30 UTC: 06:30 in Berlin (winter time), still quiet.
-    move_to(&app, "2027-03-27T05:30:00Z");
+    // The next spring change (01:00 UTC on a Sunday). On the Saturday at 05:30 UTC it is
+    // 06:30 in Berlin, winter time: quiet.
+    let spring = next_berlin_change(app.clock.now_us(), true);
+    move_to_us(&app, spring - 24 * HOUR_US + 9 * HOUR_US / 2);
     send_letter(&alex, &space, LETTER).await;
     assert_eq!(look(&app).await, 0, "06:30 in Berlin is within quiet hours");
-    // Sunday 28 March, 05:30 UTC: the clocks went forward at 02:00, it is 07:30 in Berlin.
-    // (An offset kept from winter would read 06:30 and stay quiet.)
-    move_to(&app, "2027-03-28T05:30:00Z");
+    // The Sunday at 05:30 UTC: the clocks went forward, it is 07:30 in Berlin. (An offset
+    // kept from winter would read 06:30 and stay quiet.)
+    move_to_us(&app, spring + 9 * HOUR_US / 2);
     assert_eq!(
         look(&app).await,
         1,
@@ -292,15 +331,16 @@ async fn quiet_hours_keep_to_the_wall_clock_across_daylight_saving(backend: Back
     );
     wait_reminders(&app, &sam.email(), 1).await;
 
-    // Saturday 30 October, 04:30 UTC: 06:30 summer time, quiet.
-    move_to(&app, "2027-10-30T04:30:00Z");
+    // The next autumn change. On the Saturday at 04:30 UTC it is 06:30 summer time: quiet.
+    let autumn = next_berlin_change(app.clock.now_us(), false);
+    move_to_us(&app, autumn - 24 * HOUR_US + 7 * HOUR_US / 2);
     send_letter(&alex, &space, SECOND_LETTER).await;
     assert_eq!(look(&app).await, 0, "06:30 in Berlin is within quiet hours");
-    // Sunday 31 October, 05:30 UTC: the clocks went back at 03:00, it is 06:30 in Berlin.
-    // (An offset kept from summer would read 07:30 and send.)
-    move_to(&app, "2027-10-31T05:30:00Z");
+    // The Sunday at 05:30 UTC: the clocks went back, it is 06:30 in Berlin. (An offset kept
+    // from summer would read 07:30 and send.)
+    move_to_us(&app, autumn + 9 * HOUR_US / 2);
     assert_eq!(look(&app).await, 0, "06:30 winter time is still quiet");
-    move_to(&app, "2027-10-31T06:00:00Z");
+    move_to_us(&app, autumn + 5 * HOUR_US);
     assert_eq!(look(&app).await, 1, "07:00 in Berlin: quiet hours are over");
     assert_eq!(wait_reminders(&app, &sam.email(), 2).await.len(), 2);
 }
@@ -309,11 +349,7 @@ async fn a_daily_digest_comes_once_at_its_hour(backend: Backend) {
     let app = spawn(backend, None).await;
     let (sam, alex, space) = couple(&app).await;
     // Tomorrow at 08:30 UTC, whenever the test runs.
-    let today = jiff::Timestamp::from_microsecond(app.clock.now_us())
-        .expect("now")
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .date();
-    let tomorrow = today.tomorrow().expect("tomorrow");
+    let tomorrow = tomorrow(&app);
     move_to(&app, &format!("{tomorrow}T08:30:00Z"));
     choose(&sam, "digest", &["letter"], (0, 0), 9).await;
     assert_eq!(look(&app).await, 0);
@@ -406,7 +442,7 @@ async fn the_worker_looks_by_itself(backend: Backend) {
 async fn refused_settings_save_nothing(backend: Backend) {
     let app = spawn(backend, None).await;
     let (sam, _alex, _space) = couple(&app).await;
-    let refused: [&[(&str, &str)]; 4] = [
+    let refused: [&[(&str, &str)]; 5] = [
         &[
             ("how", "email"),
             ("quiet_from", "22"),
@@ -433,6 +469,14 @@ async fn refused_settings_save_nothing(backend: Backend) {
             ("quiet_from", "22"),
             ("quiet_until", "7"),
             ("digest_at", "9"),
+        ],
+        // A digest at 23:00 in quiet hours from 22:00 could never come.
+        &[
+            ("how", "digest"),
+            ("topics", "letter"),
+            ("quiet_from", "22"),
+            ("quiet_until", "8"),
+            ("digest_at", "23"),
         ],
     ];
     for fields in refused {
@@ -562,4 +606,94 @@ async fn two_servers_on_one_database_remind_once() {
     let (a, b) = tokio::join!(look(&one), look(&two));
     assert_eq!(a + b, 0, "and never again for the same letter");
     assert_eq!(reminders_to(&one, &sam.email()).len(), 1);
+}
+
+async fn a_reminder_late_for_its_time_is_dropped_not_sent_at_night(backend: Backend) {
+    let app = spawn(backend, None).await;
+    let (sam, alex, space) = couple(&app).await;
+    let day = tomorrow(&app);
+    move_to(&app, &format!("{day}T21:50:00Z"));
+    // UTC, quiet from 22:00: a reminder put in the outbox at 21:50 lasts ten minutes.
+    choose(&sam, "email", &["letter"], (22, 7), 9).await;
+    assert_eq!(look(&app).await, 0);
+    let sink = sink(&app);
+    sink.set_down(true);
+    send_letter(&alex, &space, LETTER).await;
+    next_look(&app);
+    assert_eq!(look(&app).await, 1);
+    sink.wait_refused(1).await;
+    assert_eq!(outbox(&app).await, 1);
+    // The mail server is back at 22:30, when the worker looks again: too late.
+    move_to(&app, &format!("{day}T22:30:00Z"));
+    sink.set_down(false);
+    app.app.wake_outbox();
+    let mut waited = 0;
+    while outbox(&app).await > 0 {
+        waited += 1;
+        assert!(waited < 400, "the late reminder was never dropped");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(
+        reminders_to(&app, &sam.email()).is_empty(),
+        "nothing arrives at night"
+    );
+}
+
+async fn changing_the_settings_keeps_news_held_back_by_quiet_hours(backend: Backend) {
+    let app = spawn(backend, None).await;
+    let (sam, alex, space) = couple(&app).await;
+    let day = tomorrow(&app);
+    move_to(&app, &format!("{day}T23:00:00Z"));
+    choose(&sam, "email", &["letter"], (22, 7), 9).await;
+    assert_eq!(look(&app).await, 0);
+    send_letter(&alex, &space, LETTER).await;
+    next_look(&app);
+    assert_eq!(look(&app).await, 0, "quiet");
+    // Sam moves the end of the quiet hours while they are on: the letter is still news.
+    choose(&sam, "email", &["letter"], (22, 8), 9).await;
+    let next = day.tomorrow().expect("the next day");
+    move_to(&app, &format!("{next}T08:05:00Z"));
+    assert_eq!(look(&app).await, 1);
+    wait_reminders(&app, &sam.email(), 1).await;
+}
+
+async fn a_reminder_waiting_in_the_outbox_goes_no_further_once_stopped(backend: Backend) {
+    let app = spawn(backend, None).await;
+    let (sam, alex, space) = couple(&app).await;
+    choose_email(&sam).await;
+    assert_eq!(look(&app).await, 0);
+    let sink = sink(&app);
+    sink.set_down(true);
+    send_letter(&alex, &space, LETTER).await;
+    next_look(&app);
+    assert_eq!(look(&app).await, 1);
+    sink.wait_refused(1).await;
+    // Sam turns reminders off on the page while the reminder waits: it goes no further.
+    choose(&sam, "none", &["letter"], (0, 0), 9).await;
+    assert_eq!(
+        outbox(&app).await,
+        0,
+        "turning them off takes the waiting reminder"
+    );
+    sink.set_down(false);
+    app.advance(Duration::from_secs(61));
+    app.app.wake_outbox();
+    // And the one-click way out does the same (tested on a second reminder).
+    choose_email(&sam).await;
+    assert_eq!(look(&app).await, 0);
+    sink.set_down(true);
+    send_letter(&alex, &space, SECOND_LETTER).await;
+    // An hour after the first: one reminder an hour at most.
+    app.advance(Duration::from_secs(3600));
+    assert_eq!(look(&app).await, 1);
+    sink.wait_refused(2).await;
+    assert!(
+        app.app
+            .store()
+            .stop_reminders(&person_id(&app, &sam).await)
+            .await
+            .expect("stop")
+    );
+    assert_eq!(outbox(&app).await, 0, "stopping takes the waiting reminder");
+    assert!(reminders_to(&app, &sam.email()).is_empty());
 }
