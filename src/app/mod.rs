@@ -27,6 +27,7 @@ macro_rules! part_action {
 mod accounts;
 mod agreements;
 mod cache;
+mod calendar_feed;
 mod checkins;
 mod clock;
 mod closing;

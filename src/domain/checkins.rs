@@ -790,6 +790,17 @@ impl CheckIns {
             .filter(|p| !self.breaks.covers(p.start_us))
     }
 
+    /// The periods that begin from `from_us` (included) until `until_us` (excluded), oldest
+    /// first, but those that begin in a break: what a calendar shows of a stretch of time.
+    /// Periods that lie ahead are drawn as the cadences set so far draw them.
+    pub fn beginning_between(&self, from_us: i64, until_us: i64) -> Vec<Period> {
+        let first = self.latest_begun(from_us).or_else(|| self.period_of(0, 0));
+        std::iter::successors(first, |p| self.following(p))
+            .take_while(|p| p.start_us < until_us)
+            .filter(|p| p.start_us >= from_us && !self.breaks.covers(p.start_us))
+            .collect()
+    }
+
     /// The space's breaks changed (one was taken or ended).
     /// Every check-in answer of `person`, as (when it was given, the trust it said).
     pub fn trust_of(&self, person: PersonId) -> impl Iterator<Item = (i64, Trust)> + '_ {
@@ -905,6 +916,17 @@ impl CheckIns {
         }
         let before = period.schedule.checked_sub(1)?;
         self.period_of(before, self.schedules[before].last?)
+    }
+
+    /// The period after `period`: in the same rhythm, or the first one of the rhythm after.
+    fn following(&self, period: &Period) -> Option<Period> {
+        let schedule = self.schedules.get(period.schedule)?;
+        if schedule.last.is_some_and(|last| period.index >= last) {
+            let after = period.schedule.checked_add(1)?;
+            self.schedules.get(after)?;
+            return self.period_of(after, 0);
+        }
+        self.period_of(period.schedule, period.index.checked_add(1)?)
     }
 
     /// The cadence in effect at `at_us` (the latest that has begun), with the index of its

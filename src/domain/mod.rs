@@ -56,6 +56,7 @@ macro_rules! text_type {
 
 pub mod agreements;
 pub mod calendar;
+pub mod calendar_feed;
 pub mod checkins;
 pub mod checks;
 pub mod closing;

@@ -683,6 +683,26 @@ impl Promise {
             .find(|o| o.due_us > now_us)
     }
 
+    /// The occurrences due from `from_us` (included) until `until_us` (excluded), in date
+    /// order, as they stand at `now_us`: what a calendar shows of a stretch of time. The
+    /// walk is bounded by the stretch, so an open-ended promise cannot make it long.
+    pub fn due_between(
+        &self,
+        from_us: i64,
+        until_us: i64,
+        now_us: i64,
+    ) -> impl Iterator<Item = Occurrence<'_>> + '_ {
+        // From the day before: a time the clocks skip may fall due after midnight.
+        let start = date_at(&self.tz, from_us).and_then(|d| d.yesterday().ok());
+        let end = date_at(&self.tz, until_us);
+        start
+            .zip(end)
+            .into_iter()
+            .flat_map(move |(start, end)| self.dates_from(start).take_while(move |d| *d <= end))
+            .filter_map(move |d| self.occurrence(d, now_us))
+            .filter(move |o| from_us <= o.due_us && o.due_us < until_us)
+    }
+
     /// Released, or past its last occurrence.
     pub fn has_ended(&self, now_us: i64) -> bool {
         self.released_at_us.is_some() || self.next_occurrence(now_us).is_none()

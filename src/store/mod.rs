@@ -621,6 +621,7 @@ impl Store {
             "DELETE FROM drafts WHERE person_id = $1",
             "DELETE FROM journal_entries WHERE person_id = $1",
             "DELETE FROM seen WHERE person_id = $1",
+            "DELETE FROM calendar_feeds WHERE person_id = $1",
             "DELETE FROM members WHERE person_id = $1",
             "DELETE FROM counsellors WHERE person_id = $1",
             "DELETE FROM invites WHERE created_by = $1",
@@ -1766,9 +1767,11 @@ pub(crate) fn salt_from(bytes: Option<Vec<u8>>) -> Result<Option<Salt>, StoreErr
         .transpose()
 }
 
+mod calendar_feeds;
 // The statements it shares (`insert_link!`, `insert_mail!`) serve the modules after it too.
 #[macro_use]
 mod mail;
+pub use calendar_feeds::CalendarFeedRow;
 pub use mail::{LINK_CONFIRM, LINK_RESET};
 mod reminders;
 pub use reminders::{DueReminder, LINK_UNSUBSCRIBE, ReminderLook, ReminderRow};

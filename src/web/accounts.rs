@@ -548,6 +548,8 @@ struct AccountPage {
     exit_choice: &'static str,
     exit_address: String,
     exit_saved: bool,
+    /// Other capabilities' sections (`web::ON_ACCOUNT_PAGE`), drawn by their templates.
+    sections: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -572,7 +574,38 @@ async fn account_page(
     error: Option<FormError>,
     password_changed: bool,
 ) -> Result<AccountPage, WebError> {
+    account_page_with(app, user, error, password_changed, None).await
+}
+
+/// The account page as a capability's form answers it: its own section as it just drew it.
+pub(super) fn page_with<'a>(
+    app: &'a App,
+    user: &'a SignedIn,
+    drawn: (&'static str, String),
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response, WebError>> + Send + 'a>> {
+    Box::pin(async move {
+        let page = account_page_with(app, user, None, false, Some(drawn)).await?;
+        Ok(page.into_response())
+    })
+}
+
+async fn account_page_with(
+    app: &App,
+    user: &SignedIn,
+    error: Option<FormError>,
+    password_changed: bool,
+    drawn: Option<(&'static str, String)>,
+) -> Result<AccountPage, WebError> {
     let me = app.whoami(&user.session).await?;
+    let mut drawn = drawn;
+    let mut sections = Vec::with_capacity(super::ON_ACCOUNT_PAGE.len());
+    for (id, section) in super::ON_ACCOUNT_PAGE {
+        let html = match drawn.take_if(|(drawn_id, _)| drawn_id == id) {
+            Some((_, html)) => html,
+            None => section(app, user).await?,
+        };
+        sections.push(html);
+    }
     Ok(AccountPage {
         chrome: Chrome::signed_in(&user.session, &user.csrf),
         name: me.display_name,
@@ -589,6 +622,7 @@ async fn account_page(
             _ => String::new(),
         },
         exit_saved: false,
+        sections,
     })
 }
 

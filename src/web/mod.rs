@@ -6,6 +6,7 @@ mod agreements;
 mod apologies;
 mod assets;
 mod breaches;
+mod calendar_feed;
 mod care;
 mod checkins;
 mod closing;
@@ -157,11 +158,36 @@ type TogetherSection = fn(&context::InSpace) -> Result<String, askama::Error>;
 /// The sections the Together page shows below its own.
 const ON_TOGETHER_PAGE: &[TogetherSection] = &[goals::on_together];
 
+/// A section of the account page, drawn by the capability's own template for the person.
+type AccountSection = for<'a> fn(
+    &'a App,
+    &'a guard::SignedIn,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<String, WebError>> + Send + 'a>,
+>;
+
+/// The sections the account page shows below its own, in page order, each with its id.
+const ON_ACCOUNT_PAGE: &[(&str, AccountSection)] =
+    &[(calendar_feed::SECTION, calendar_feed::on_account)];
+
+/// The account page, with one section (by its id) as its capability just drew it: for a
+/// form whose answer is shown once, like a new calendar address.
+type AccountPage = for<'a> fn(
+    &'a App,
+    &'a guard::SignedIn,
+    (&'static str, String),
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<axum::response::Response, WebError>> + Send + 'a>,
+>;
+
+const ACCOUNT_PAGE: AccountPage = accounts::page_with;
+
 /// Every capability's routes, answered behind the guard.
 fn routes() -> Routes {
     Routes::new()
         .merge(spaces::routes())
         .merge(accounts::routes())
+        .merge(calendar_feed::routes())
         .merge(erasure::routes())
         .merge(reminders::routes())
         .merge(record::routes())

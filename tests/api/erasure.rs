@@ -263,6 +263,12 @@ async fn an_erased_account_leaves_only_the_chain_and_the_partners_words(backend:
     );
     assert!(page.has("href=\"/help/safety\""));
 
+    // Her calendar feed, turned on before she erases.
+    let feed = her.post("/account/calendar", &[]).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    let feed = her.path_of(&feed.value_of("calendar-url").expect("a calendar address"));
+    assert_eq!(app.client().get(&feed).await.status, StatusCode::OK);
+
     // (e) No tick, an empty or a wrong password: a clear message, and nothing changes.
     let before = every_row(store).await;
     let failures = |rows: &[(String, String)]| {
@@ -320,6 +326,11 @@ async fn an_erased_account_leaves_only_the_chain_and_the_partners_words(backend:
             .reads("Your account has been erased.")
     );
     assert_eq!(her.get("/account").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().get(&feed).await.status,
+        StatusCode::NOT_FOUND,
+        "her calendar address is gone with her"
+    );
 
     // (a) Nothing of hers in the account tables.
     assert_eq!(rows_with(&app, "persons", "email", ERASER_EMAIL).await, 0);
@@ -332,6 +343,7 @@ async fn an_erased_account_leaves_only_the_chain_and_the_partners_words(backend:
         ("drafts", "person_id"),
         ("seen", "person_id"),
         ("members", "person_id"),
+        ("calendar_feeds", "person_id"),
         ("invites", "created_by"),
         ("invites", "used_by"),
     ] {

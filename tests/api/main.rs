@@ -10,6 +10,7 @@ mod mail;
 mod smtp;
 
 mod accounts;
+mod calendar_feed;
 mod checkins;
 mod cli;
 mod closing;
