@@ -16,9 +16,9 @@ use crate::domain::PersonId;
 use crate::domain::calendar_feed::{self, Horizon};
 use crate::store::CalendarFeedRow;
 
-/// Where a feed is served: `{base}/calendar/{token}/goldseam.ics`.
+/// Where a feed is served: `{base}/calendar/{token}/reminders.ics`.
 pub fn feed_path(token: &str) -> String {
-    format!("/calendar/{token}/goldseam.ics")
+    format!("/calendar/{token}/reminders.ics")
 }
 
 impl App {

@@ -2,7 +2,7 @@
 //! section of the account page, where it is made, made anew or turned off.
 //!
 //! The address's path holds the token, so it never reaches a log or a metric: both name
-//! the route template (`/calendar/{token}/goldseam.ics`), never the path.
+//! the route template (`/calendar/{token}/reminders.ics`), never the path.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,7 +24,7 @@ use crate::store::CalendarFeedRow;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .route("/calendar/{token}/goldseam.ics", get(feed))
+        .route("/calendar/{token}/reminders.ics", get(feed))
         .route("/account/calendar", post(start))
         .route("/account/calendar/off", post(stop))
 }

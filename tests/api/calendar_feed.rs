@@ -155,7 +155,7 @@ async fn make_feed(who: &Client, detailed: bool) -> String {
     assert!(page.reads("only time it is shown"), "{}", page.text());
     let url = page.value_of("calendar-url").expect("the new address");
     assert!(url.starts_with(&format!("{}{PATH}", who.base)), "{url}");
-    assert!(url.ends_with("/goldseam.ics"), "{url}");
+    assert!(url.ends_with("/reminders.ics"), "{url}");
     let path = who.path_of(&url);
     // Shown once: the account page never draws it again.
     let again = who.get("/account").await;
@@ -387,13 +387,13 @@ async fn each_partner_reads_their_own_feed_in_a_real_parser_and_it_holds_no_word
     // The metrics name the route, never the address.
     let metrics = app.app.render_metrics();
     assert!(
-        metrics.contains("/calendar/{token}/goldseam.ics"),
+        metrics.contains("/calendar/{token}/reminders.ics"),
         "{metrics}"
     );
     for path in [&sams_path, &alexs_path, &detailed_path] {
         let token = path
             .trim_start_matches(PATH)
-            .trim_end_matches("/goldseam.ics");
+            .trim_end_matches("/reminders.ics");
         assert!(!metrics.contains(token));
     }
 }
@@ -430,7 +430,7 @@ async fn a_new_address_stops_the_old_one_and_strangers_find_nothing(backend: Bac
         &invite_token,
         &"A".repeat(43),
     ] {
-        let path = format!("{PATH}{token}/goldseam.ics");
+        let path = format!("{PATH}{token}/reminders.ics");
         assert!(is_not_found(&fetch(&app, &path).await), "{path}");
     }
     // Kim's own feed holds nothing of the couple's: she has a space of her own, empty.

@@ -136,8 +136,8 @@ GET  /account/calendar                              405  405       405       405
 POST /account/calendar                              403  200       200       200       200       200       200       200       200       200  // a new calendar address, shown this once (writes no record)
 GET  /account/calendar/off                          405  405       405       405       405       405       405       405       405       405
 POST /account/calendar/off                          403  303       303       303       303       303       303       303       303       303  // nothing to turn off is no error
-GET  /calendar/{token}/goldseam.ics                 404  404       404       404       404       404       404       404       404       404  // an invite's token is no feed's: no session needed, none helps
-POST /calendar/{token}/goldseam.ics                 403  405       405       405       405       405       405       405       405       405
+GET  /calendar/{token}/reminders.ics                404  404       404       404       404       404       404       404       404       404  // an invite's token is no feed's: no session needed, none helps
+POST /calendar/{token}/reminders.ics                403  405       405       405       405       405       405       405       405       405
 GET  /signup/sent                                   200  200       200       200       200       200       200       200       200       200
 POST /signup/sent                                   403  405       405       405       405       405       405       405       405       405
 GET  /signup/confirm/{token}                        404  404       404       404       404       404       404       404       404       404  // an unknown link (this server sends no mail)

@@ -78,6 +78,12 @@ async fn forgot_password(javascript: bool) {
     robin.press("Save").await;
     assert!(robin.sees("Saved.").await);
     robin.check("reminders-saved").await;
+
+    // A calendar address, made on the account page and shown once.
+    robin.goto("/account").await;
+    robin.press("Make my calendar address").await;
+    assert!(robin.sees("Your calendar address is ready").await);
+    robin.check("calendar-address").await;
     robin.close().await;
 }
 
