@@ -400,19 +400,25 @@ async fn a_space_on_a_break_sends_nothing(backend: Backend) {
     wait_reminders(&app, &sam.email(), 1).await;
 }
 
-async fn a_reminder_waits_in_the_outbox_while_the_mail_server_is_down(backend: Backend) {
+/// Sam chose e-mail reminders, the mail server went down, and Alex's letter put a reminder
+/// in the outbox that the server has refused once.
+async fn a_reminder_queued_while_down(backend: Backend) -> (TestApp, Client, Client, String) {
     let app = spawn(backend, None).await;
     let (sam, alex, space) = couple(&app).await;
     choose_email(&sam).await;
     assert_eq!(look(&app).await, 0);
-    let sink = sink(&app);
-    sink.set_down(true);
+    sink(&app).set_down(true);
     send_letter(&alex, &space, LETTER).await;
     next_look(&app);
     assert_eq!(look(&app).await, 1);
-    sink.wait_refused(1).await;
+    sink(&app).wait_refused(1).await;
     assert_eq!(outbox(&app).await, 1, "kept while the server is down");
-    sink.set_down(false);
+    (app, sam, alex, space)
+}
+
+async fn a_reminder_waits_in_the_outbox_while_the_mail_server_is_down(backend: Backend) {
+    let (app, sam, _alex, _space) = a_reminder_queued_while_down(backend).await;
+    sink(&app).set_down(false);
     app.advance(Duration::from_secs(61));
     app.app.wake_outbox();
     wait_reminders(&app, &sam.email(), 1).await;
@@ -536,16 +542,7 @@ async fn person_id(app: &TestApp, client: &Client) -> String {
 }
 
 async fn erasing_an_account_takes_its_waiting_reminder_with_it(backend: Backend) {
-    let app = spawn(backend, None).await;
-    let (sam, alex, space) = couple(&app).await;
-    choose_email(&sam).await;
-    assert_eq!(look(&app).await, 0);
-    sink(&app).set_down(true);
-    send_letter(&alex, &space, LETTER).await;
-    next_look(&app);
-    assert_eq!(look(&app).await, 1);
-    sink(&app).wait_refused(1).await;
-    assert_eq!(outbox(&app).await, 1);
+    let (app, sam, _alex, _space) = a_reminder_queued_while_down(backend).await;
     let id = person_id(&app, &sam).await;
     ok(
         &sam,
@@ -658,16 +655,8 @@ async fn changing_the_settings_keeps_news_held_back_by_quiet_hours(backend: Back
 }
 
 async fn a_reminder_waiting_in_the_outbox_goes_no_further_once_stopped(backend: Backend) {
-    let app = spawn(backend, None).await;
-    let (sam, alex, space) = couple(&app).await;
-    choose_email(&sam).await;
-    assert_eq!(look(&app).await, 0);
+    let (app, sam, alex, space) = a_reminder_queued_while_down(backend).await;
     let sink = sink(&app);
-    sink.set_down(true);
-    send_letter(&alex, &space, LETTER).await;
-    next_look(&app);
-    assert_eq!(look(&app).await, 1);
-    sink.wait_refused(1).await;
     // Sam turns reminders off on the page while the reminder waits: it goes no further.
     choose(&sam, "none", &["letter"], (0, 0), 9).await;
     assert_eq!(
