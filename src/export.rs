@@ -99,6 +99,88 @@ impl Export {
     }
 }
 
+/// The export written a piece at a time, for a record too long to hold whole: the same
+/// bytes as [`Export::to_json`], as its opening (everything before the first event), each
+/// event, and its closing. A web answer streams them while it reads the record in pages.
+#[derive(Debug)]
+pub struct Pieces {
+    /// Up to and including the `[` that opens the events.
+    opening: String,
+    /// From the `]` that closes the events to the end.
+    closing: String,
+}
+
+/// Where the events go in the text of an export whose `events` are empty.
+const NO_EVENTS: &str = "\"events\": []";
+
+impl Pieces {
+    /// The pieces of the export of `space` whose last event has the hash `head`, with the
+    /// access log in `looks` ((counsellor, at_us, page), any order).
+    pub fn new(
+        space: SpaceId,
+        head: Hash,
+        now_us: i64,
+        looks: impl IntoIterator<Item = (String, i64, String)>,
+    ) -> Self {
+        let mut skeleton = Export::new(space, &[], now_us).with_looks(looks);
+        skeleton.head = hex::encode(head);
+        skeleton.fingerprint = record::fingerprint(&head);
+        let text = skeleton.to_json();
+        // The fields before the events are fixed names and hex: the first match is theirs.
+        let at = text
+            .find(NO_EVENTS)
+            .map_or(text.len(), |at| at + NO_EVENTS.len() - 1);
+        let (opening, closing) = text.split_at(at);
+        Self {
+            opening: opening.to_owned(),
+            closing: closing.to_owned(),
+        }
+    }
+
+    pub fn opening(&self) -> &str {
+        &self.opening
+    }
+
+    /// One event, as it stands in the list: after the `[` (`first`) or after the one
+    /// before it.
+    pub fn event(e: &RecordedEvent, first: bool) -> String {
+        let exported = ExportedEvent {
+            seq: e.seq,
+            at: rfc3339_us(e.at_us),
+            at_us: e.at_us,
+            author: e.author.clone(),
+            kind: e.kind.clone(),
+            body: e.body.clone(),
+            salt: e.salt.map(hex::encode),
+            digest: hex::encode(e.digest),
+            prev: hex::encode(e.prev),
+            hash: hex::encode(e.hash),
+        };
+        // Strings and integers always serialize; JSON escapes every newline inside a
+        // string, so each line of the text can be indented as the list indents it.
+        let text = serde_json::to_string_pretty(&exported).unwrap_or_default();
+        let mut piece = String::with_capacity(text.len() + 64);
+        piece.push_str(if first { "\n" } else { ",\n" });
+        for (n, line) in text.lines().enumerate() {
+            if n > 0 {
+                piece.push('\n');
+            }
+            piece.push_str("    ");
+            piece.push_str(line);
+        }
+        piece
+    }
+
+    /// The end, after `events` events were written.
+    pub fn closing(&self, events: usize) -> String {
+        if events == 0 {
+            self.closing.clone()
+        } else {
+            format!("\n  {}", self.closing)
+        }
+    }
+}
+
 /// Why an export does not verify.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
@@ -299,6 +381,45 @@ mod tests {
             matches!(err, VerifyError::FingerprintMismatch { .. }),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_export_in_pieces_is_the_export_byte_for_byte() {
+        let (space, mut events) = sample();
+        // A body with what JSON must escape, and one without words.
+        if let Some(e) = events.first_mut() {
+            e.body = Some(
+                "{\"text\":\"two\\nlines, \\\"quoted\\\"\"}\nand a real newline,\ta tab, é"
+                    .to_owned(),
+            );
+        }
+        if let Some(e) = events.last_mut() {
+            e.body = None;
+            e.salt = None;
+        }
+        let looks = vec![
+            ("c-2".to_owned(), 20, "/record".to_owned()),
+            ("c-1".to_owned(), 10, String::new()),
+        ];
+        for (events, looks) in [
+            (&events[..], looks.clone()),
+            (&events[..], Vec::new()),
+            (&events[..1], looks.clone()),
+            (&[][..], looks.clone()),
+            (&[][..], Vec::new()),
+        ] {
+            let whole = Export::new(space, events, 7)
+                .with_looks(looks.clone())
+                .to_json();
+            let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
+            let pieces = Pieces::new(space, head, 7, looks);
+            let mut streamed = pieces.opening().to_owned();
+            for (n, e) in events.iter().enumerate() {
+                streamed.push_str(&Pieces::event(e, n == 0));
+            }
+            streamed.push_str(&pieces.closing(events.len()));
+            assert_eq!(streamed, whole);
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -20,7 +21,7 @@ use crate::app::{App, AppError};
 use crate::domain::space::{Damage, SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 use crate::domain::{record, redaction};
-use crate::export::Export;
+use crate::export::Pieces;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -308,25 +309,98 @@ fn damage_in_words(damage: &Damage) -> Option<String> {
     Some(words.join(" "))
 }
 
+/// Events read from the database for one piece of a streamed export.
+const EXPORT_PAGE: u64 = 500;
+
+/// The whole record as one JSON file, streamed: read a page of events at a time and sent as
+/// it is read, so a twenty-year record never sits in memory whole. The bytes are the same
+/// as `Export::to_json` writes (tested in `export`). If the database fails part-way, the
+/// connection is cut rather than ended, so the browser reports a failed download instead
+/// of saving half a file.
 async fn export(
     State(app): State<App>,
     user: SignedIn,
     SpacePath(space): SpacePath,
 ) -> Result<Response, WebError> {
-    let (state, events) = app.read_record(user.session.person, space).await?;
+    let viewer = user.session.person;
+    // Membership first, and how far the record reaches now: the file ends there.
+    let (state, _) = app.read_record_between(viewer, space, 0, 0).await?;
+    let head_seq = state.head_seq;
+    let head = if head_seq == 0 {
+        record::GENESIS_PREV
+    } else {
+        let (_, last) = app
+            .read_record_between(viewer, space, head_seq - 1, head_seq)
+            .await?;
+        last.last().map_or(record::GENESIS_PREV, |e| e.hash)
+    };
     let looks = app.access_log(&user.session, &state).await?;
-    let json = Export::new(state.id, &events, app.clock().now_us())
-        .with_looks(looks.into_iter().map(|l| (l.person_id, l.at_us, l.page)))
-        .to_json();
+    let pieces = Pieces::new(
+        state.id,
+        head,
+        app.clock().now_us(),
+        looks.into_iter().map(|l| (l.person_id, l.at_us, l.page)),
+    );
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::spawn(async move {
+        let _ = tx.send(Ok(Bytes::from(pieces.opening().to_owned()))).await;
+        let mut written = 0usize;
+        let mut after = 0;
+        while after < head_seq {
+            let up_to = (after + EXPORT_PAGE).min(head_seq);
+            let page = match app.read_record_between(viewer, space, after, up_to).await {
+                Ok((_, events)) => events,
+                Err(err) => {
+                    tracing::warn!(error = %err, "an export was cut short: the record could not be read");
+                    let _ = tx
+                        .send(Err(std::io::Error::other("the record could not be read")))
+                        .await;
+                    return;
+                }
+            };
+            if page.is_empty() {
+                // Events missing from a damaged record: the file says what is there.
+                break;
+            }
+            let mut chunk = String::new();
+            for event in &page {
+                chunk.push_str(&Pieces::event(event, written == 0));
+                written += 1;
+            }
+            if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
+                // Nobody is listening any more.
+                return;
+            }
+            after = up_to;
+        }
+        let _ = tx.send(Ok(Bytes::from(pieces.closing(written)))).await;
+    });
     let disposition = format!("attachment; filename=\"goldseam-record-{}.json\"", state.id);
     Ok((
         [
             (header::CONTENT_TYPE, "application/json".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        json,
+        Body::new(Streamed(rx)),
     )
         .into_response())
+}
+
+/// A response body fed piece by piece from a channel.
+struct Streamed(tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>);
+
+impl hyper::body::Body for Streamed {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|piece| piece.map(|piece| piece.map(hyper::body::Frame::data)))
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ crate::on_both_databases!(
     the_first_events_are_space_created_and_partner_joined,
     an_event_this_version_cannot_read_is_kept_and_said_so,
     a_body_changed_in_storage_is_reported_and_the_space_takes_nothing_new,
+    a_long_record_streams_out_whole_and_the_same_as_the_command_line_export,
 );
 
 async fn the_record_page_lists_every_event_with_its_short_hash(backend: Backend) {
@@ -332,4 +333,39 @@ async fn a_body_changed_in_storage_is_reported_and_the_space_takes_nothing_new(b
         crate::helpers::event_count(&restarted, &space).await,
         before
     );
+}
+
+/// The download is read from the database a page of 500 events at a time and streamed: a
+/// year of demo use (about 1,900 events) spans several pages, and the file must be the one
+/// `goldseam export` writes from every event at once, but for when it was made.
+async fn a_long_record_streams_out_whole_and_the_same_as_the_command_line_export(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let demo = app.app.create_demo(1, 11).await.expect("a demo space");
+    let sam = app.client();
+    let logged_in = sam.login(&demo.hurt.email, &demo.hurt.passphrase).await;
+    assert_eq!(
+        logged_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        logged_in.body
+    );
+    let download = sam.get(&format!("/spaces/{}/export", demo.space)).await;
+    assert_eq!(download.status, StatusCode::OK);
+    let verified = goldseam::export::verify(&download.body).expect("the download verifies");
+    // What the export was before it streamed: every event at once, as Sam may see them.
+    let (_, events) = app
+        .app
+        .read_record(demo.hurt.person, demo.space)
+        .await
+        .expect("the record");
+    assert!(events.len() > 1500, "{} events", events.len());
+    assert_eq!(verified.events, events.len(), "every event, none twice");
+    let whole = goldseam::export::Export::new(demo.space, &events, 0).to_json();
+    let without_time = |text: &str| {
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with("\"exported_at\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(without_time(&download.body), without_time(&whole));
 }
