@@ -49,6 +49,24 @@ pub struct ExportedEvent {
     pub hash: String,
 }
 
+impl ExportedEvent {
+    /// An event of the record as the file writes it.
+    fn of(e: &RecordedEvent) -> Self {
+        Self {
+            seq: e.seq,
+            at: rfc3339_us(e.at_us),
+            at_us: e.at_us,
+            author: e.author.clone(),
+            kind: e.kind.clone(),
+            body: e.body.clone(),
+            salt: e.salt.map(hex::encode),
+            digest: hex::encode(e.digest),
+            prev: hex::encode(e.prev),
+            hash: hex::encode(e.hash),
+        }
+    }
+}
+
 impl Export {
     pub fn new(space: SpaceId, events: &[RecordedEvent], now_us: i64) -> Self {
         let head = events.last().map_or(record::GENESIS_PREV, |e| e.hash);
@@ -58,21 +76,7 @@ impl Export {
             exported_at: rfc3339_us(now_us),
             head: hex::encode(head),
             fingerprint: record::fingerprint(&head),
-            events: events
-                .iter()
-                .map(|e| ExportedEvent {
-                    seq: e.seq,
-                    at: rfc3339_us(e.at_us),
-                    at_us: e.at_us,
-                    author: e.author.clone(),
-                    kind: e.kind.clone(),
-                    body: e.body.clone(),
-                    salt: e.salt.map(hex::encode),
-                    digest: hex::encode(e.digest),
-                    prev: hex::encode(e.prev),
-                    hash: hex::encode(e.hash),
-                })
-                .collect(),
+            events: events.iter().map(ExportedEvent::of).collect(),
             counsellor_looks: Vec::new(),
         }
     }
@@ -144,18 +148,7 @@ impl Pieces {
     /// One event, as it stands in the list: after the `[` (`first`) or after the one
     /// before it.
     pub fn event(e: &RecordedEvent, first: bool) -> String {
-        let exported = ExportedEvent {
-            seq: e.seq,
-            at: rfc3339_us(e.at_us),
-            at_us: e.at_us,
-            author: e.author.clone(),
-            kind: e.kind.clone(),
-            body: e.body.clone(),
-            salt: e.salt.map(hex::encode),
-            digest: hex::encode(e.digest),
-            prev: hex::encode(e.prev),
-            hash: hex::encode(e.hash),
-        };
+        let exported = ExportedEvent::of(e);
         // Strings and integers always serialize; JSON escapes every newline inside a
         // string, so each line of the text can be indented as the list indents it.
         let text = serde_json::to_string_pretty(&exported).unwrap_or_default();

@@ -24,7 +24,6 @@ use super::routes::Routes;
 use super::view::{Chrome, FormError};
 use crate::app::{App, AppError, ReminderChoice, ReminderInput};
 use crate::domain::PersonId;
-use crate::domain::quick_exit::ExitTo;
 use crate::domain::reminders::{Minute, Topic};
 use crate::domain::space::SpaceState;
 
@@ -258,17 +257,6 @@ struct UnsubscribePage {
     done: bool,
 }
 
-/// Outside the guard there is no session: the page is drawn as for anyone.
-fn plain_chrome() -> Chrome {
-    Chrome {
-        signed_in: false,
-        csrf: String::new(),
-        exit_to: ExitTo::default().href().to_owned(),
-        here: String::new(),
-        gaps: Vec::new(),
-    }
-}
-
 fn link_gone() -> WebError {
     WebError(AppError::LinkGone)
 }
@@ -281,7 +269,8 @@ async fn unsubscribe_page(
         return Err(link_gone());
     }
     Ok(UnsubscribePage {
-        chrome: plain_chrome(),
+        // Outside the guard there is no session: the page is drawn as for anyone.
+        chrome: Chrome::anonymous(),
         token,
         done: false,
     }
@@ -298,7 +287,8 @@ async fn unsubscribe(
         return Err(link_gone());
     }
     Ok(UnsubscribePage {
-        chrome: plain_chrome(),
+        // Outside the guard there is no session: the page is drawn as for anyone.
+        chrome: Chrome::anonymous(),
         token: String::new(),
         done: true,
     }

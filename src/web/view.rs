@@ -116,12 +116,21 @@ impl Chrome {
         match &viewer.session {
             Some(session) => Self::signed_in(session, &viewer.csrf),
             None => Self {
-                signed_in: false,
                 csrf: viewer.csrf.clone(),
-                exit_to: ExitTo::default().href().to_owned(),
-                here: String::new(),
-                gaps: Vec::new(),
+                ..Self::anonymous()
             },
+        }
+    }
+
+    /// The chrome of a page drawn for nobody in particular: not signed in, no form token,
+    /// quick exit to its default.
+    pub fn anonymous() -> Self {
+        Self {
+            signed_in: false,
+            csrf: String::new(),
+            exit_to: ExitTo::default().href().to_owned(),
+            here: String::new(),
+            gaps: Vec::new(),
         }
     }
 
