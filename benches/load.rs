@@ -1,83 +1,85 @@
-//! Requests per second for a partner's dashboard against a bare axum handler that returns a
-//! static page of the same size, both on this machine in the same run (DESIGN.md: the
-//! dashboard at ≥ 50 % of the bare handler).
+//! Requests per second for a partner's home page (the dashboard) against a bare axum handler
+//! returning the same bytes, in the same run on this machine (DESIGN.md and issue 19: the
+//! dashboard at ≥ 50 % of the bare handler), for a one-year and a ten-year space.
 //!
-//! The real server (all middleware, sessions in SQLite, the cached fold) serves a two-year
-//! demo space; the baseline is a plain `Router` returning the dashboard's own HTML, fetched
-//! once. Each is driven for a few seconds by the same client: `CONNECTIONS` loops on
-//! keep-alive connections, in this process. Prints figures; asserts nothing.
+//! For each age a demo space is written to a fresh SQLite file and served three ways on
+//! loopback:
+//! - the real server (every middleware, sessions in SQLite, the state and page caches);
+//! - the real server again on the same database with the page cache off (each request
+//!   draws the page), which is what the page cache is measured against;
+//! - a plain `Router` returning the dashboard's own HTML, fetched once.
 //!
-//! Run: `cargo bench --bench load`.
+//! Each is driven by `wrk` (an external load generator: `apt-get install wrk`) with
+//! keep-alive connections, for a few seconds each, bare handler first and last. Prints a
+//! table; asserts nothing.
+//!
+//! Run: `cargo bench --bench load` (`GOLDSEAM_BENCH_YEARS=1,10` to choose the ages).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use anyhow::Context;
 use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
+use goldseam::app::{App, Clock};
 use goldseam::config::Settings;
 
 mod support;
 
-const CONNECTIONS: usize = 8;
-const SECONDS: u64 = 5;
+const CONNECTIONS: &str = "8";
+const THREADS: &str = "2";
+const SECONDS: &str = "5s";
 
-/// Drives `url` with `CONNECTIONS` concurrent loops for `SECONDS`; returns requests per
-/// second that answered 200.
-async fn drive(url: &str, cookie: Option<&str>) -> anyhow::Result<f64> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(CONNECTIONS)
-        .build()?;
-    let done = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut loops = Vec::new();
-    for _ in 0..CONNECTIONS {
-        let (client, done, stop) = (client.clone(), done.clone(), stop.clone());
-        let (url, cookie) = (url.to_owned(), cookie.map(str::to_owned));
-        loops.push(tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                let mut request = client.get(&url);
-                if let Some(cookie) = &cookie {
-                    request = request.header("cookie", cookie);
-                }
-                if let Ok(response) = request.send().await
-                    && response.status() == 200
-                    && response.bytes().await.is_ok()
-                {
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
+/// Requests per second that `wrk` got from `url`, failing if any answer was not a 2xx.
+fn wrk(url: &str, cookie: Option<&str>) -> anyhow::Result<f64> {
+    let mut command = Command::new("wrk");
+    command.args(["-t", THREADS, "-c", CONNECTIONS, "-d", SECONDS]);
+    if let Some(cookie) = cookie {
+        command.args(["-H", &format!("Cookie: {cookie}")]);
     }
-    let started = Instant::now();
-    tokio::time::sleep(Duration::from_secs(SECONDS)).await;
-    stop.store(true, Ordering::Relaxed);
-    for l in loops {
-        let _ = l.await;
-    }
-    Ok(done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
+    let output = command
+        .arg(url)
+        .output()
+        .context("running wrk (install it with `apt-get install wrk`)")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    anyhow::ensure!(output.status.success(), "wrk failed: {text}");
+    anyhow::ensure!(
+        !text.contains("Non-2xx"),
+        "some answers were not 2xx: {text}"
+    );
+    text.lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|n| n.trim().parse().ok())
+        .with_context(|| format!("no Requests/sec in wrk's output: {text}"))
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() -> anyhow::Result<()> {
+async fn serve(app: App) -> anyhow::Result<String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let settings = Settings {
-        base_url: base.clone(),
-        ..Settings::default()
-    };
-    let bench = support::demo_app(2, settings).await?;
+    tokio::spawn(async move {
+        let _ = goldseam::web::serve(listener, app, std::future::pending()).await;
+    });
+    Ok(base)
+}
+
+async fn one_age(years: u32) -> anyhow::Result<()> {
+    let bench = support::demo_app(years, Settings::default()).await?;
     let (app, demo, token) = (&bench.app, &bench.demo, &bench.token);
     let cookie = format!("{}={token}", goldseam::web::SESSION_COOKIE);
-    let served = app.clone();
-    tokio::spawn(async move {
-        let _ = goldseam::web::serve(listener, served, std::future::pending()).await;
-    });
-    let dashboard = format!("{base}/spaces/{}", demo.space);
+    let cached = serve(app.clone()).await?;
+    let drawing = App::new(
+        app.store().clone(),
+        Settings {
+            page_cache_bytes: 0,
+            ..Settings::default()
+        },
+        Clock::System,
+    )?;
+    let uncached = serve(drawing).await?;
+    let path = format!("/spaces/{}", demo.space);
+
     let page = reqwest::Client::new()
-        .get(&dashboard)
+        .get(format!("{cached}{path}"))
         .header("cookie", &cookie)
         .send()
         .await?
@@ -87,7 +89,6 @@ async fn main() -> anyhow::Result<()> {
         page.contains("How things are moving"),
         "the dashboard did not load"
     );
-
     let bare_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let bare = format!("http://{}/", bare_listener.local_addr()?);
     let static_page: &'static str = Box::leak(page.clone().into_boxed_str());
@@ -96,21 +97,47 @@ async fn main() -> anyhow::Result<()> {
         let _ = axum::serve(bare_listener, router).await;
     });
 
-    let baseline = drive(&bare, None).await.context("baseline")?;
-    let real = drive(&dashboard, Some(&cookie))
-        .await
-        .context("dashboard")?;
-    let baseline_again = drive(&bare, None).await.context("baseline again")?;
-    let base_rps = (baseline + baseline_again) / 2.0;
+    // wrk blocks; the servers run on the runtime's workers meanwhile.
+    let (bare_first, drawn, served, bare_last) = tokio::task::spawn_blocking({
+        let (bare, cookie) = (bare.clone(), cookie.clone());
+        let (drawn_url, cached_url) = (format!("{uncached}{path}"), format!("{cached}{path}"));
+        move || -> anyhow::Result<(f64, f64, f64, f64)> {
+            Ok((
+                wrk(&bare, None).context("bare handler")?,
+                wrk(&drawn_url, Some(&cookie)).context("dashboard, page cache off")?,
+                wrk(&cached_url, Some(&cookie)).context("dashboard")?,
+                wrk(&bare, None).context("bare handler again")?,
+            ))
+        }
+    })
+    .await??;
+    let base = (bare_first + bare_last) / 2.0;
     println!(
-        "page of {} KB, {CONNECTIONS} connections, {SECONDS} s each, 2 worker threads:",
-        page.len() / 1024
+        "| {years} year(s), {} events | {} KB | {bare_first:.0} / {bare_last:.0} | {drawn:.0} ({:.1} %) | {served:.0} ({:.1} %) |",
+        demo.events,
+        page.len() / 1024,
+        100.0 * drawn / base,
+        100.0 * served / base,
     );
-    println!("  bare axum handler   {baseline:.0} and {baseline_again:.0} requests/s");
-    println!("  dashboard           {real:.0} requests/s");
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let ages: Vec<u32> = std::env::var("GOLDSEAM_BENCH_YEARS")
+        .unwrap_or_else(|_| "1,10".to_owned())
+        .split(',')
+        .filter_map(|y| y.trim().parse().ok())
+        .collect();
     println!(
-        "  ratio               {:.1} % of the bare handler",
-        100.0 * real / base_rps
+        "wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS} over loopback, keep-alive, requests/s (share of the bare handler):"
     );
+    println!(
+        "| space | page | bare handler (first / last) | dashboard, page cache off | dashboard |"
+    );
+    println!("|---|---|---|---|---|");
+    for years in ages {
+        one_age(years).await?;
+    }
     Ok(())
 }

@@ -161,6 +161,16 @@ pub struct ServeArgs {
     )]
     pub state_cache_mib: u64,
 
+    /// Memory for pages drawn once and served again while nothing they show has changed
+    /// (a partner's home page), in MiB; 0 caches none.
+    #[arg(
+        long,
+        env = "GOLDSEAM_PAGE_CACHE_MIB",
+        default_value_t = DEFAULT_PAGE_CACHE_MIB,
+        value_parser = clap::value_parser!(u64).range(0..=1024 * 1024)
+    )]
+    pub page_cache_mib: u64,
+
     /// Set up a new, empty database when none is found. Needed once for a new instance
     /// whose data folder already exists (or on PostgreSQL); without it Goldseam refuses to
     /// start on an empty database, so a lost or emptied one is never quietly replaced.
@@ -410,6 +420,9 @@ impl MailArgs {
 /// of a year's. A space that does not fit costs a fold from its record (milliseconds).
 pub const DEFAULT_STATE_CACHE_MIB: u64 = 48;
 
+/// The page cache's default budget: about 150 one-year home pages.
+pub const DEFAULT_PAGE_CACHE_MIB: u64 = 16;
+
 const MIB: u64 = 1024 * 1024;
 
 #[derive(Debug, Args)]
@@ -498,6 +511,8 @@ pub struct Settings {
     pub invite_ttl: Duration,
     /// What cached space states may hold, in bytes (see `app::StateCache`).
     pub state_cache_bytes: u64,
+    /// What cached pages may hold, in bytes (see `app::PageCache`).
+    pub page_cache_bytes: u64,
     /// How long requests in flight may take to finish once a shutdown begins.
     pub shutdown_grace: Duration,
     /// How long a client may take to send a request's headers.
@@ -533,6 +548,7 @@ impl Settings {
             session_max: Duration::from_secs(args.session_max_hours.saturating_mul(3600)),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             state_cache_bytes: args.state_cache_mib.saturating_mul(MIB),
+            page_cache_bytes: args.page_cache_mib.saturating_mul(MIB),
             shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
             header_read: Duration::from_secs(args.header_read_secs),
             body_read: Duration::from_secs(args.body_read_secs),
@@ -553,6 +569,7 @@ impl Default for Settings {
             session_max: Duration::from_secs(336 * 3600),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             state_cache_bytes: DEFAULT_STATE_CACHE_MIB * MIB,
+            page_cache_bytes: DEFAULT_PAGE_CACHE_MIB * MIB,
             shutdown_grace: Duration::from_secs(10),
             header_read: Duration::from_secs(10),
             body_read: Duration::from_secs(30),

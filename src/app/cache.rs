@@ -138,6 +138,195 @@ impl Default for StateCache {
     }
 }
 
+/// Pages drawn once and served again, by everything that decides what they show: the
+/// space at its head (seq and hash, read from the database on every request, so several
+/// instances stay correct with no coordination), the viewer, the minute, and whatever else
+/// the page is drawn from (`PageKey::inputs`: time zone, marks, …). A viewer's page is
+/// keyed by the viewer, so it can never be served to anyone else.
+///
+/// A cached page never holds a CSRF token: it is drawn with [`PageCache::csrf_mark`] (a
+/// random value of this process, never sent to anyone) where the token goes, and the
+/// viewer's own token is put in its place each time it is served. Bounded by the bytes of
+/// the pages it holds, like the state cache.
+pub struct PageCache {
+    pages: Cache<PageKey, Arc<CachedPage>, PageBytes>,
+    mark: String,
+}
+
+/// What a cached page was drawn from. Two requests with equal keys are shown equal bytes
+/// (apart from the CSRF token).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    /// Which page, e.g. "dashboard".
+    pub page: &'static str,
+    pub space: SpaceId,
+    pub head_seq: u64,
+    pub head_hash: crate::domain::record::Hash,
+    pub viewer: crate::domain::PersonId,
+    /// The minute the page was drawn in (microseconds since the epoch / 60 s): what
+    /// changes with time alone (a check-in coming due, a break ending) shows within one.
+    pub minute: i64,
+    /// Everything else the page depends on, as a SHA-256 of each input with its length.
+    pub inputs: [u8; 32],
+}
+
+impl PageKey {
+    /// The key of `page` of `state` as `viewer` sees it at `now_us`, drawn from `inputs`
+    /// besides (each a part of what the page shows that the state does not hold).
+    pub fn new(
+        page: &'static str,
+        state: &SpaceState,
+        viewer: crate::domain::PersonId,
+        now_us: i64,
+        inputs: &[&str],
+    ) -> Self {
+        use sha2::Digest as _;
+        let mut digest = sha2::Sha256::new();
+        for input in inputs {
+            digest.update((input.len() as u64).to_be_bytes());
+            digest.update(input.as_bytes());
+        }
+        Self {
+            page,
+            space: state.id,
+            head_seq: state.head_seq,
+            head_hash: state.head_hash,
+            viewer,
+            minute: now_us.div_euclid(60_000_000),
+            inputs: digest.finalize().into(),
+        }
+    }
+}
+
+/// A page cut where its CSRF token goes and where each form's own token goes (a token
+/// that names one rendering of a form, see `web::once`: every serving gets fresh ones, so
+/// two views of a kept page are never taken for one form sent twice).
+pub struct CachedPage {
+    pieces: Vec<(String, Hole)>,
+    len: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Hole {
+    Csrf,
+    Fresh,
+    End,
+}
+
+/// How long a fresh form token is (`random_token`: 32 bytes, unpadded base64url).
+const FRESH_LEN: usize = 43;
+
+impl CachedPage {
+    /// `html` cut at every `mark` (the CSRF token) and after every `fresh_after` (the start
+    /// of a per-rendering token of [`FRESH_LEN`] characters).
+    fn cut(html: &str, mark: &str, fresh_after: &str) -> Self {
+        let mut pieces = Vec::new();
+        let parts: Vec<&str> = html.split(mark).collect();
+        let last = parts.len().saturating_sub(1);
+        for (n, part) in parts.into_iter().enumerate() {
+            let mut rest = part;
+            while let Some(at) = rest.find(fresh_after) {
+                let end = at + fresh_after.len();
+                pieces.push((rest[..end].to_owned(), Hole::Fresh));
+                rest = rest.get(end + FRESH_LEN..).unwrap_or("");
+            }
+            pieces.push((
+                rest.to_owned(),
+                if n == last { Hole::End } else { Hole::Csrf },
+            ));
+        }
+        Self {
+            pieces,
+            len: html.len(),
+        }
+    }
+
+    /// The page with `csrf` where it was drawn with the mark, and fresh form tokens.
+    pub fn with_csrf(&self, csrf: &str) -> String {
+        let mut page = String::with_capacity(self.len + csrf.len() * self.pieces.len());
+        for (piece, hole) in &self.pieces {
+            page.push_str(piece);
+            match hole {
+                Hole::Csrf => page.push_str(csrf),
+                Hole::Fresh => page.push_str(&super::random_token()),
+                Hole::End => {}
+            }
+        }
+        page
+    }
+}
+
+#[derive(Clone)]
+struct PageBytes;
+
+impl Weighter<PageKey, Arc<CachedPage>> for PageBytes {
+    fn weight(&self, key: &PageKey, page: &Arc<CachedPage>) -> u64 {
+        // The page, its pieces' own headers, and the key.
+        let bytes = page.len + page.pieces.len() * 32 + std::mem::size_of_val(key) + 64;
+        u64::try_from(bytes).unwrap_or(u64::MAX)
+    }
+}
+
+/// The largest page we expect to keep: a ten-year space's dashboard is about 150 KB.
+const LARGEST_PAGE_BYTES: u64 = 512 * 1024;
+
+impl PageCache {
+    /// A cache holding at most `budget_bytes` of pages; with 0 it holds none.
+    pub fn new(budget_bytes: u64) -> Self {
+        let budget = budget_bytes.max(1);
+        let shards = 1usize << (budget / LARGEST_PAGE_BYTES).clamp(1, 16).ilog2();
+        let mut options = OptionsBuilder::new();
+        options
+            .shards(shards)
+            .weight_capacity(budget)
+            .estimated_items_capacity(usize::try_from(budget / 65_536).unwrap_or(1).max(16));
+        let pages = match options.build() {
+            Ok(options) => {
+                Cache::with_options(options, PageBytes, Default::default(), Default::default())
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "page cache options rejected; using defaults");
+                Cache::with_weighter(256, budget, PageBytes)
+            }
+        };
+        Self {
+            pages,
+            mark: super::random_token(),
+        }
+    }
+
+    /// What a page to be cached is drawn with in place of the viewer's CSRF token.
+    pub fn csrf_mark(&self) -> &str {
+        &self.mark
+    }
+
+    pub fn get(&self, key: &PageKey) -> Option<Arc<CachedPage>> {
+        self.pages.get(key)
+    }
+
+    /// Keeps `html`, drawn with the mark for the CSRF token, under `key`; gives it back
+    /// cut, ready to serve. `fresh_after` is what stands before each per-rendering form
+    /// token (e.g. `name="form_token" value="`).
+    pub fn put(&self, key: PageKey, html: &str, fresh_after: &str) -> Arc<CachedPage> {
+        let page = Arc::new(CachedPage::cut(html, &self.mark, fresh_after));
+        self.pages.insert(key, page.clone());
+        page
+    }
+
+    /// The bytes held now; never more than the budget.
+    pub fn weight(&self) -> u64 {
+        self.pages.weight()
+    }
+
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+}
+
 /// An estimate of the memory a state holds, from what it holds: the length of its `Debug`
 /// rendering, counted without building it, times a factor calibrated with
 /// `cargo bench --bench memory` (which reports resident memory per state against this
@@ -166,6 +355,53 @@ pub fn heap_bytes(state: &SpaceState) -> u64 {
     // Writing to a counter cannot fail.
     let _ = write!(counter, "{state:?}");
     BASE + counter.0 * BYTES_PER_DEBUG_BYTE
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_page_gets_the_viewer_s_token_and_fresh_form_tokens_each_time() {
+        let cache = PageCache::new(1024 * 1024);
+        let mark = cache.csrf_mark().to_owned();
+        let form = |n: u8| {
+            format!(
+                "<input name=\"f\" value=\"{}\">",
+                char::from(b'a' + n).to_string().repeat(43)
+            )
+        };
+        let html = format!("<p>{mark}</p>{}<i>{mark}</i>{}<b>end</b>", form(0), form(1));
+        let key = PageKey::new(
+            "test",
+            &SpaceState::empty(SpaceId::random()),
+            crate::domain::PersonId::random(),
+            0,
+            &[],
+        );
+        let page = cache.put(key.clone(), &html, "name=\"f\" value=\"");
+        let one = page.with_csrf("TOKEN");
+        let two = cache
+            .get(&key)
+            .map(|p| p.with_csrf("OTHER"))
+            .unwrap_or_default();
+        assert!(one.starts_with("<p>TOKEN</p>") && one.contains("<i>TOKEN</i>"));
+        assert!(!one.contains(&mark) && !one.contains(&"a".repeat(43)));
+        assert!(one.ends_with("<b>end</b>"));
+        assert_eq!(one.len(), html.len() - 2 * mark.len() + 2 * "TOKEN".len());
+        assert!(two.contains("<i>OTHER</i>") && !two.contains("TOKEN"));
+        let tokens = |p: &str| {
+            p.match_indices("value=\"")
+                .map(|(at, _)| p[at + 7..at + 50].to_owned())
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (tokens(&one), tokens(&two));
+        assert_eq!(a.len(), 2);
+        assert!(
+            a.iter().all(|t| !b.contains(t)),
+            "fresh form tokens every time"
+        );
+    }
 }
 
 #[cfg(test)]

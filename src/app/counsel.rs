@@ -326,7 +326,7 @@ impl App {
         &self,
         session: &Session,
         space: SpaceId,
-    ) -> Result<Dashboard, AppError> {
+    ) -> Result<(Dashboard, Vec<RecordedEvent>), AppError> {
         let (state, scope) = self.counsellor_state(session, space).await?;
         let now_us = self.clock().now_us();
         let recent = if scope >= Scope::Record {
@@ -334,13 +334,13 @@ impl App {
         } else {
             Vec::new()
         };
-        Ok(Dashboard {
+        let dashboard = Dashboard {
             state,
             now_us,
-            recent,
             // A counsellor marks nothing: what is new is the partners' to see.
             marks: crate::domain::seen::Marks::default(),
-        })
+        };
+        Ok((dashboard, recent))
     }
 
     /// The shared record as the active counsellor may read it: only with the record in their

@@ -60,7 +60,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 pub use accounts::{LoginInput, NewSession, Session, SignUpInput, SignedUp};
-pub use cache::StateCache;
+pub use cache::{CachedPage, PageCache, PageKey, StateCache};
 pub use clock::Clock;
 pub use counsel::{Counselled, CounsellorInviteView, ReadAs};
 pub use demo_space::{DemoPartner, DemoSpace};
@@ -87,6 +87,7 @@ struct Inner {
     settings: Settings,
     clock: Clock,
     cache: StateCache,
+    pages: PageCache,
     /// What the metrics listener serves (off unless `--metrics-bind` is set).
     metrics: Metrics,
     /// At most this many argon2 hashes at once: each takes 19 MiB and a core.
@@ -119,6 +120,7 @@ impl App {
         Ok(Self {
             inner: Arc::new(Inner {
                 cache: StateCache::new(settings.state_cache_bytes),
+                pages: PageCache::new(settings.page_cache_bytes),
                 store,
                 settings,
                 clock,
@@ -149,6 +151,11 @@ impl App {
 
     fn cache(&self) -> &StateCache {
         &self.inner.cache
+    }
+
+    /// Pages drawn once and served again (see `PageCache`).
+    pub fn pages(&self) -> &PageCache {
+        &self.inner.pages
     }
 
     pub fn metrics(&self) -> &Metrics {

@@ -17,12 +17,11 @@ pub const RECENT_EVENTS: usize = 8;
 /// not see yet (a sealed answer) and milestone markers are passed over.
 const RECENT_WINDOW: u64 = 40;
 
-/// What the dashboard draws, read at one instant.
+/// What the dashboard draws, read at one instant (the newest events it lists are read
+/// apart, by [`App::dashboard_recent`], and only when the page is drawn afresh).
 pub struct Dashboard {
     pub state: Arc<SpaceState>,
     pub now_us: i64,
-    /// The newest events the viewer may see, newest first.
-    pub recent: Vec<RecordedEvent>,
     /// What the viewer had seen or marked before this visit (a milestone is new to them
     /// only on the first visit that shows it).
     pub marks: Marks,
@@ -92,7 +91,6 @@ impl App {
                 Err(err) => tracing::warn!(error = %err, "milestones not recorded this time"),
             }
         }
-        let recent = self.recent(&state, session.person, now_us).await?;
         let marks = self.my_marks(session, &state).await?;
         if welcome {
             let seen = state
@@ -108,8 +106,20 @@ impl App {
         Ok(Dashboard {
             state,
             now_us,
-            recent,
             marks,
         })
+    }
+
+    /// The newest events a partner's dashboard lists, newest first.
+    pub async fn dashboard_recent(
+        &self,
+        session: &Session,
+        dashboard: &Dashboard,
+    ) -> Result<Vec<RecordedEvent>, AppError> {
+        if !dashboard.state.is_partner(session.person) {
+            return Err(AppError::NotFound);
+        }
+        self.recent(&dashboard.state, session.person, dashboard.now_us)
+            .await
     }
 }

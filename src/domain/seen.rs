@@ -66,6 +66,14 @@ impl Marks {
         self.has(&Mark::Shown(entry))
     }
 
+    /// Every mark, as stored, in one order: equal for equal sets of marks (a page drawn
+    /// from them can be kept by it).
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.0.iter().map(Mark::key).collect();
+        keys.sort_unstable();
+        keys
+    }
+
     /// The marks of `wanted` not yet made: what a page still has to store.
     pub fn missing<'a>(&'a self, wanted: impl IntoIterator<Item = Mark> + 'a) -> Vec<Mark> {
         let mut missing: Vec<Mark> = wanted.into_iter().filter(|m| !self.has(m)).collect();
@@ -83,6 +91,20 @@ impl FromIterator<Mark> for Marks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equal_marks_have_equal_keys_in_any_order() {
+        let (a, b) = (EntryId::random(), EntryId::random());
+        let one: Marks = [Mark::Read(a), Mark::Welcome, Mark::Shown(b)]
+            .into_iter()
+            .collect();
+        let two: Marks = [Mark::Shown(b), Mark::Read(a), Mark::Welcome]
+            .into_iter()
+            .collect();
+        assert_eq!(one.keys(), two.keys());
+        let three: Marks = [Mark::Read(a), Mark::Shown(b)].into_iter().collect();
+        assert_ne!(one.keys(), three.keys());
+    }
 
     #[test]
     fn every_mark_reads_back_as_itself() {

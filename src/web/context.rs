@@ -219,9 +219,15 @@ impl InSpace {
     }
 
     pub fn chrome(&self) -> Chrome {
+        self.chrome_with(&self.csrf)
+    }
+
+    /// The chrome with `csrf` in the forms instead of the viewer's token (a page to be
+    /// cached is drawn with the page cache's mark, see `app::PageCache`).
+    pub fn chrome_with(&self, csrf: &str) -> Chrome {
         Chrome {
             gaps: GapLine::of(&self.state, &self.people, &self.zone),
-            ..Chrome::signed_in(&self.session, &self.csrf).at(&self.path)
+            ..Chrome::signed_in(&self.session, csrf).at(&self.path)
         }
     }
 

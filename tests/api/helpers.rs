@@ -137,6 +137,22 @@ pub async fn spawn_app_on(
     dir: tempfile::TempDir,
     adjust: impl FnOnce(&mut Settings),
 ) -> TestApp {
+    spawn_app_on_clock(store, dir, Clock::manual(), adjust).await
+}
+
+/// A second server on `first`'s database and clock, with caches of its own: another
+/// instance, as several behind one load balancer would run.
+pub async fn spawn_beside(first: &TestApp, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spawn_app_on_clock(first.app.store().clone(), dir, first.clock.clone(), adjust).await
+}
+
+async fn spawn_app_on_clock(
+    store: Store,
+    dir: tempfile::TempDir,
+    clock: Clock,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind port 0");
@@ -149,7 +165,6 @@ pub async fn spawn_app_on(
         ..Settings::default()
     };
     adjust(&mut settings);
-    let clock = Clock::manual();
     let app = App::new(store, settings, clock.clone()).expect("app");
     let (stop, stopped) = oneshot::channel::<()>();
     let served = app.clone();
@@ -362,6 +377,16 @@ impl Client {
             http,
             jar,
             email: std::sync::Mutex::new(String::new()),
+        }
+    }
+
+    /// The same person (the same cookies) talking to the server at `base`.
+    pub fn at(&self, base: &str) -> Self {
+        Self {
+            base: base.to_owned(),
+            http: self.http.clone(),
+            jar: self.jar.clone(),
+            email: std::sync::Mutex::new(self.email()),
         }
     }
 

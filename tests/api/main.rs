@@ -25,6 +25,7 @@ mod keeping_word;
 mod matrix;
 mod operations;
 mod owning_up;
+mod page_cache;
 mod pause;
 mod progress;
 mod record;

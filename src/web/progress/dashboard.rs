@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 
 use super::super::context::{CounselNav, InSpace, ReadProgress, scope_words};
 use super::super::error::WebError;
@@ -20,6 +20,7 @@ use super::{
     DISCLAIMER, MilestoneView, SignalView, celebrated, dashboard_range, range_text, signals,
     stage_and_pace,
 };
+use crate::app::PageKey;
 use crate::domain::calendar::Zone;
 use crate::domain::checkins::Partner;
 use crate::domain::counsel::Scope;
@@ -29,6 +30,9 @@ use crate::domain::seen::{Mark, Marks};
 use crate::domain::space::SpaceState;
 use crate::domain::trends::Trends;
 use crate::domain::{PersonId, SpaceId};
+
+/// What stands before each form's own token in a drawn page (`templates/macros.html`).
+const FRESH_FORM_TOKEN: &str = "name=\"form_token\" value=\"";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "space.html")]
@@ -90,6 +94,10 @@ impl DashboardPage {
 /// The dashboard loads its own state (it also records milestones and reads the newest
 /// events), so it takes the path and the session rather than the page context. The
 /// couple's counsellor reads their own, read-only version of it.
+///
+/// A partner's page is drawn once per head of the record, minute, and everything else it
+/// shows (`PageKey`), and served again from the page cache until one of them changes: the
+/// viewer's CSRF token is put in when it is served.
 pub async fn show(
     ReadProgress(page): ReadProgress,
     headers: HeaderMap,
@@ -101,17 +109,41 @@ pub async fn show(
     let dashboard = app.dashboard(&page.session, page.state.clone()).await?;
     let kept = cookie_value(&headers, INVITE_COOKIE, app.settings().secure_cookies);
     let invite_link = app.pending_invite_link(&dashboard.state, kept).await?;
-    let mut shown = dashboard_page(
+    let marks = dashboard.marks.keys().join("\n");
+    let key = PageKey::new(
+        "dashboard",
         &dashboard.state,
         page.me(),
-        &page.zone,
         dashboard.now_us,
-        &dashboard.recent,
-        &dashboard.marks,
+        &[
+            page.zone.name(),
+            page.session.exit_to.href(),
+            invite_link.as_deref().unwrap_or(""),
+            &marks,
+        ],
     );
-    shown.chrome = page.chrome();
-    shown.invite_link = invite_link;
-    Ok(shown.into_response())
+    let pages = app.pages();
+    let drawn = match pages.get(&key) {
+        Some(drawn) => drawn,
+        None => {
+            let recent = app.dashboard_recent(&page.session, &dashboard).await?;
+            let mut shown = dashboard_page(
+                &dashboard.state,
+                page.me(),
+                &page.zone,
+                dashboard.now_us,
+                &recent,
+                &dashboard.marks,
+            );
+            shown.chrome = page.chrome_with(pages.csrf_mark());
+            shown.invite_link = invite_link;
+            let html = shown
+                .render()
+                .map_err(|e| anyhow::anyhow!("drawing the home page: {e}"))?;
+            pages.put(key, &html, FRESH_FORM_TOKEN)
+        }
+    };
+    Ok(Html(drawn.with_csrf(&page.csrf)).into_response())
 }
 
 /// The viewer folds the welcome away; it stays one click away at the foot of the page.
@@ -148,7 +180,7 @@ struct CounsellorDashboard {
 /// links to a partner's page, and nothing here depends on what a partner keeps unsent or
 /// sealed.
 async fn counsellor_dashboard(page: &InSpace, counsel: CounselNav) -> Result<Response, WebError> {
-    let dashboard = page
+    let (dashboard, recent) = page
         .app
         .counsellor_dashboard(&page.session, page.space())
         .await?;
@@ -199,8 +231,7 @@ async fn counsellor_dashboard(page: &InSpace, counsel: CounselNav) -> Result<Res
         disclaimer: DISCLAIMER,
         range: range_text(&range),
         charts: charts::all(state, &trends),
-        recent: dashboard
-            .recent
+        recent: recent
             .iter()
             .map(|e| {
                 let mut line = events::describe(state, page.me(), e, zone);
