@@ -90,13 +90,19 @@ fn long(settings: &mut goldseam::config::Settings) {
     settings.session_max = Duration::from_secs(60 * 24 * 3600);
 }
 
-async fn each_viewer_is_served_their_own_page_exactly_as_drawn_afresh(backend: Backend) {
+/// A server, and a second one on its database that draws every page afresh.
+async fn kept_and_fresh(backend: Backend) -> (TestApp, TestApp) {
     let app = spawn_app_long(backend).await;
     let fresh = spawn_beside(&app, |s| {
         long(s);
         s.page_cache_bytes = 0;
     })
     .await;
+    (app, fresh)
+}
+
+async fn each_viewer_is_served_their_own_page_exactly_as_drawn_afresh(backend: Backend) {
+    let (app, fresh) = kept_and_fresh(backend).await;
     let (sam, alex, space) = couple(&app).await;
     let kim = counsellor_for(&app, &sam, &alex, &space, Some("record")).await;
     let people = [("Sam", &sam), ("Alex", &alex), ("Kim", &kim)];
@@ -183,12 +189,7 @@ async fn a_write_through_one_instance_shows_on_the_next_request_to_another(backe
 }
 
 async fn a_sealed_answer_never_reaches_the_partner_through_a_kept_page(backend: Backend) {
-    let app = spawn_app_long(backend).await;
-    let fresh = spawn_beside(&app, |s| {
-        long(s);
-        s.page_cache_bytes = 0;
-    })
-    .await;
+    let (app, fresh) = kept_and_fresh(backend).await;
     let (sam, alex, space) = couple(&app).await;
     set_rhythm(
         &sam,
