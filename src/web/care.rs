@@ -52,15 +52,14 @@ const NOT_WRITING: &[&str] = &[
 struct Note;
 
 pub async fn offer_help(request: Request, next: Next) -> Response {
-    let Some(viewer) = request
+    let Some(secure) = request
         .extensions()
         .get::<Viewer>()
         .filter(|v| v.session.is_some())
-        .cloned()
+        .map(|v| v.secure_cookies)
     else {
         return next.run(request).await;
     };
-    let secure = viewer.secure_cookies;
     if request.method() == Method::GET {
         let waiting = cookie_value(request.headers(), NOTE_COOKIE, secure).is_some();
         let response = next.run(request).await;

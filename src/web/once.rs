@@ -33,11 +33,14 @@ use super::view::{FORM_FIELD, see_other};
 use crate::app::App;
 
 pub async fn record_once(State(app): State<App>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
     let session = request
         .extensions()
         .get::<Viewer>()
         .and_then(|v| v.session.clone());
-    let (Some(session), true) = (session, request.method() == Method::POST) else {
+    let Some(session) = session else {
         return next.run(request).await;
     };
     // The guard has already read the whole body into memory; reading it again is a copy.

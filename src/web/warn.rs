@@ -52,6 +52,9 @@ pub async fn before_fear_reaches_the_partner(
     request: Request,
     next: Next,
 ) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
     let viewer = request.extensions().get::<Viewer>().cloned();
     let space = space_of(request.uri().path());
     let (Some(viewer), Some(space), true) = (viewer, space, request.method() == Method::POST)
