@@ -14,6 +14,7 @@ use std::fmt::{self, Write as _};
 use std::sync::Arc;
 use std::time::Duration;
 
+use hyper::body::Bytes;
 use quick_cache::sync::{Cache, EntryAction, EntryResult};
 use quick_cache::{OptionsBuilder, Weighter};
 
@@ -202,7 +203,7 @@ impl PageKey {
 /// that names one rendering of a form, see `web::once`: every serving gets fresh ones, so
 /// two views of a kept page are never taken for one form sent twice).
 pub struct CachedPage {
-    pieces: Vec<(String, Hole)>,
+    pieces: Vec<(Bytes, Hole)>,
     len: usize,
 }
 
@@ -227,11 +228,11 @@ impl CachedPage {
             let mut rest = part;
             while let Some(at) = rest.find(fresh_after) {
                 let end = at + fresh_after.len();
-                pieces.push((rest[..end].to_owned(), Hole::Fresh));
+                pieces.push((Bytes::copy_from_slice(rest[..end].as_bytes()), Hole::Fresh));
                 rest = rest.get(end + FRESH_LEN..).unwrap_or("");
             }
             pieces.push((
-                rest.to_owned(),
+                Bytes::copy_from_slice(rest.as_bytes()),
                 if n == last { Hole::End } else { Hole::Csrf },
             ));
         }
@@ -241,18 +242,30 @@ impl CachedPage {
         }
     }
 
-    /// The page with `csrf` where it was drawn with the mark, and fresh form tokens.
-    pub fn with_csrf(&self, csrf: &str) -> String {
-        let mut page = String::with_capacity(self.len + csrf.len() * self.pieces.len());
+    /// The page with `csrf` where it was drawn with the mark, and fresh form tokens, as the
+    /// pieces it is sent in: the kept ones are shared, not copied.
+    pub fn chunks(&self, csrf: &str) -> Vec<Bytes> {
+        let csrf = Bytes::copy_from_slice(csrf.as_bytes());
+        let mut chunks = Vec::with_capacity(self.pieces.len() * 2);
         for (piece, hole) in &self.pieces {
-            page.push_str(piece);
+            chunks.push(piece.clone());
             match hole {
-                Hole::Csrf => page.push_str(csrf),
-                Hole::Fresh => page.push_str(&super::random_token()),
+                Hole::Csrf => chunks.push(csrf.clone()),
+                Hole::Fresh => chunks.push(Bytes::from(super::random_token())),
                 Hole::End => {}
             }
         }
-        page
+        chunks
+    }
+
+    /// [`CachedPage::chunks`] in one piece.
+    pub fn with_csrf(&self, csrf: &str) -> String {
+        let mut page = Vec::with_capacity(self.len + csrf.len() * self.pieces.len());
+        for chunk in self.chunks(csrf) {
+            page.extend_from_slice(&chunk);
+        }
+        // Only whole strings were cut and put in.
+        String::from_utf8_lossy(&page).into_owned()
     }
 }
 

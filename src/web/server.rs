@@ -162,8 +162,8 @@ pub async fn whole_body_within(
 /// request it cannot parse (400), with a URI too long (414) or headers too large (431)
 /// without asking the router, so none of the router's headers would be on it. Every answer
 /// of the router carries a Content-Security-Policy; a 4xx or 5xx head without it is
-/// hyper's own, and gets `headers` after its status line. Writes are not vectored, so hyper
-/// puts a whole head in one buffer. Only a connection's first write is looked at: it is
+/// hyper's own, and gets `headers` after its status line. hyper puts a whole head in one
+/// buffer, the first of a vectored write. Only a connection's first write is looked at: it is
 /// always the start of a head, whereas a later write may be a slice of a body, which is
 /// never touched. (A parse error after earlier requests on a kept-alive connection is
 /// answered bare, as before; browsers open a fresh connection for a request that failed.)
@@ -261,6 +261,28 @@ impl<T: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Headed<T> {
         this.pending = None;
         this.fresh = false;
         Poll::Ready(Ok(handed))
+    }
+
+    /// Vectored once the connection's first write is out (hyper then sends a page's body
+    /// straight from its buffers instead of copying it behind the head). Until then, only
+    /// the first buffer goes, through `poll_write`: it holds the whole head.
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if self.fresh || self.pending.is_some() {
+            let first = bufs
+                .iter()
+                .find(|b| !b.is_empty())
+                .map_or(&[][..], |b| &**b);
+            return self.poll_write(cx, first);
+        }
+        std::pin::Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(

@@ -197,6 +197,52 @@ pub const FORM_FIELD: &str = "form_token";
 
 /// A fresh token for one rendering of a form: the `csrf` macro writes one into every form
 /// that changes something, so a form sent twice can be told from two forms sent once.
+/// A kept page served in its pieces (`app::CachedPage::chunks`), one frame each, with its
+/// whole length known up front (so it goes out with a Content-Length, as a drawn page does).
+pub struct Pieces {
+    chunks: std::collections::VecDeque<hyper::body::Bytes>,
+    left: u64,
+}
+
+impl Pieces {
+    pub fn html(chunks: Vec<hyper::body::Bytes>) -> Response {
+        let left = chunks.iter().map(|c| c.len() as u64).sum();
+        let body = Self {
+            chunks: chunks.into(),
+            left,
+        };
+        (
+            [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            axum::body::Body::new(body),
+        )
+            .into_response()
+    }
+}
+
+impl hyper::body::Body for Pieces {
+    type Data = hyper::body::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        let chunk = self.chunks.pop_front();
+        if let Some(chunk) = &chunk {
+            self.left = self.left.saturating_sub(chunk.len() as u64);
+        }
+        std::task::Poll::Ready(chunk.map(|c| Ok(hyper::body::Frame::data(c))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.left)
+    }
+}
+
 pub fn form_token() -> String {
     crate::app::random_token()
 }
