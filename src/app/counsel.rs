@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::{App, AppError, Dashboard, InviteProblem, Session, random_token, token_hash};
 use crate::domain::counsel::{self, Access, CounsellorName, NoteText, Practice, Scope};
 use crate::domain::record::{self, RecordedEvent};
+use crate::domain::seen::Marks;
 use crate::domain::space::{self, Command, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 use crate::store::{CounsellorInviteRow, Effect, LookRow};
@@ -298,15 +299,19 @@ impl App {
     /// A space whose page needs at least `needs` to be read: its partners read it, and so
     /// does its active counsellor when both partners agreed to that much. Anyone else is
     /// "not found", the same as for a space that does not exist.
+    /// A partner also gets their own marks in the space, read with its head.
     pub async fn space_to_read(
         &self,
         session: &Session,
         space: SpaceId,
         needs: Scope,
-    ) -> Result<(Arc<SpaceState>, ReadAs), AppError> {
-        let state = self.load_state(space).await?.ok_or(AppError::NotFound)?;
+    ) -> Result<(Arc<SpaceState>, ReadAs, Marks), AppError> {
+        let (state, marks) = self
+            .load_state_marked(space, session.person)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if state.is_partner(session.person) {
-            return Ok((state, ReadAs::Partner));
+            return Ok((state, ReadAs::Partner, marks));
         }
         match state.counsellor_access(session.person) {
             Access::Active(e, scope) if scope >= needs => {
@@ -314,7 +319,8 @@ impl App {
                     scope,
                     engagement: e.id,
                 };
-                Ok((state.clone(), reader))
+                // A counsellor marks nothing (`counsellor_dashboard`).
+                Ok((state.clone(), reader, Marks::default()))
             }
             _ => Err(AppError::NotFound),
         }

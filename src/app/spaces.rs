@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::{App, AppError, InviteProblem, Session, random_salt, random_token, token_hash};
 use crate::domain::input::{DisplayName, SpaceName};
 use crate::domain::record::{self, Draft, RecordedEvent};
+use crate::domain::seen::{Mark, Marks};
 use crate::domain::space::{self, Command, SpaceEvent, SpaceState};
 use crate::domain::{Ctx, PersonId, SpaceId};
 use crate::store::{Effect, InviteRow, StoreError, Witness, Witnessed};
@@ -83,13 +84,39 @@ impl App {
         let Some(head) = self.store().head(space).await? else {
             return Ok(None);
         };
+        self.state_at(space, head).await.map(Some)
+    }
+
+    /// [`App::load_state`], with the marks `person` made in the space read in the same
+    /// round trip (see `Store::head_and_marks`).
+    pub async fn load_state_marked(
+        &self,
+        space: SpaceId,
+        person: PersonId,
+    ) -> Result<Option<(Arc<SpaceState>, Marks)>, AppError> {
+        let Some((head, marks)) = self.store().head_and_marks(space, person).await? else {
+            return Ok(None);
+        };
+        let state = self.state_at(space, head).await?;
+        Ok(Some((
+            state,
+            marks.iter().filter_map(|m| Mark::parse(m)).collect(),
+        )))
+    }
+
+    /// The state of `space` as far as `head`, the head just read from its row.
+    async fn state_at(
+        &self,
+        space: SpaceId,
+        head: (u64, record::Hash),
+    ) -> Result<Arc<SpaceState>, AppError> {
         let cached = self.cache().get(space);
         if let Some(state) = &cached
             && ((state.head_seq, state.head_hash) == head
                 || state.damage.stored_head == Some(head.0))
         {
             self.metrics().cache_hit();
-            return Ok(cached);
+            return Ok(state.clone());
         }
         self.metrics().cache_miss();
         let base = cached.map_or_else(|| SpaceState::empty(space), |s| (*s).clone());
@@ -144,7 +171,7 @@ impl App {
         }
         let state = Arc::new(state);
         self.cache().put(state.clone());
-        Ok(Some(state))
+        Ok(state)
     }
 
     /// Checks, once at start, that every space's events end where its row says they do,

@@ -318,8 +318,12 @@ impl Store {
             // Removed words are overwritten with zeros, not left in free pages.
             .pragma("secure_delete", "on")
             .busy_timeout(Duration::from_secs(5));
+        // The file is local: a connection taken from the pool does not need a round trip
+        // to its worker thread first to show that it still works (sqlx's default ping on
+        // every acquire doubled the cost of a read).
         let pool = pool
             .max_connections(8)
+            .test_before_acquire(false)
             .after_release(|conn, _| Box::pin(still_clean(conn)))
             .connect_with(options)
             .await
@@ -921,6 +925,53 @@ impl Store {
             let hash = Hash::try_from(hash.as_slice())
                 .map_err(|_| StoreError::Corrupt("head hash length"))?;
             Ok((seq, hash))
+        })
+        .transpose()
+    }
+
+    /// A space's head, and the marks `person` made in it, in one round trip: what a page
+    /// must read afresh on every request (another instance may have changed either).
+    #[tracing::instrument(skip_all)]
+    pub async fn head_and_marks(
+        &self,
+        space: SpaceId,
+        person: PersonId,
+    ) -> Result<Option<((u64, Hash), Vec<String>)>, StoreError> {
+        let (space, person) = (space.to_string(), person.to_string());
+        // Both aggregate the marks into a JSON array of strings (`[]` when there are none).
+        let row: Option<(i64, Vec<u8>, String)> = match self {
+            Store::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT head_seq, head_hash,
+                            (SELECT json_group_array(mark) FROM seen
+                             WHERE space_id = $1 AND person_id = $2)
+                     FROM spaces WHERE id = $1",
+                )
+                .bind(&space)
+                .bind(&person)
+                .fetch_optional(pool)
+                .await?
+            }
+            Store::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT head_seq, head_hash,
+                            (SELECT COALESCE(json_agg(mark), '[]'::json)::text FROM seen
+                             WHERE space_id = $1 AND person_id = $2)
+                     FROM spaces WHERE id = $1",
+                )
+                .bind(&space)
+                .bind(&person)
+                .fetch_optional(pool)
+                .await?
+            }
+        };
+        row.map(|(seq, hash, marks)| {
+            let seq = u64::try_from(seq).map_err(|_| StoreError::Corrupt("negative head seq"))?;
+            let hash = Hash::try_from(hash.as_slice())
+                .map_err(|_| StoreError::Corrupt("head hash length"))?;
+            let marks: Vec<String> =
+                serde_json::from_str(&marks).map_err(|_| StoreError::Corrupt("marks aggregate"))?;
+            Ok(((seq, hash), marks))
         })
         .transpose()
     }

@@ -172,6 +172,9 @@ pub struct InSpace {
     pub now_us: i64,
     /// The path asked for, to mark the page in the space's navigation.
     pub path: String,
+    /// The viewer's marks in the space, where the page read them with the record's head
+    /// (the pages a counsellor may read too; a counsellor's are always none).
+    pub marks: Option<Marks>,
 }
 
 impl InSpace {
@@ -270,6 +273,7 @@ impl FromRequestParts<App> for InSpace {
             state,
             now_us,
             path: parts.uri.path().to_owned(),
+            marks: None,
         })
     }
 }
@@ -305,7 +309,7 @@ async fn reading(parts: &mut Parts, app: &App, needs: Scope) -> Result<InSpace, 
     let SpacePath(space) = SpacePath::from_request_parts(parts, app)
         .await
         .map_err(IntoResponse::into_response)?;
-    let (state, read_as) = app
+    let (state, read_as, marks) = app
         .space_to_read(&user.session, space, needs)
         .await
         .map_err(|e| WebError(e).into_response())?;
@@ -337,6 +341,7 @@ async fn reading(parts: &mut Parts, app: &App, needs: Scope) -> Result<InSpace, 
         state,
         now_us: app.clock().now_us(),
         path: parts.uri.path().to_owned(),
+        marks: Some(marks),
     })
 }
 

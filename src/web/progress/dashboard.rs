@@ -5,14 +5,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::super::context::{CounselNav, InSpace, ReadProgress, scope_words};
 use super::super::error::WebError;
 use super::super::events::{self, EventLine};
 use super::super::guard::{INVITE_COOKIE, cookie_value};
 use super::super::view::{
-    Chrome, Name, People, format_time, inside, partner_names, quoted, see_other,
+    Chrome, Name, People, Pieces, format_time, inside, partner_names, quoted, see_other,
 };
 use super::super::{FIRST_STEPS, WAITING};
 use super::charts::{self, Chart};
@@ -106,23 +106,34 @@ pub async fn show(
         return counsellor_dashboard(&page, counsel).await;
     }
     let app = &page.app;
-    let dashboard = app.dashboard(&page.session, page.state.clone()).await?;
     let kept = cookie_value(&headers, INVITE_COOKIE, app.settings().secure_cookies);
-    let invite_link = app.pending_invite_link(&dashboard.state, kept).await?;
-    let marks = dashboard.marks.keys().join("\n");
-    let key = PageKey::new(
-        "dashboard",
-        &dashboard.state,
-        page.me(),
-        dashboard.now_us,
-        &[
-            page.zone.name(),
-            page.session.exit_to.href(),
-            invite_link.as_deref().unwrap_or(""),
-            &marks,
-        ],
-    );
+    let invite_link = app.pending_invite_link(&page.state, kept).await?;
     let pages = app.pages();
+    // A page already drawn for this head, minute and marks is served as it is: when it was
+    // drawn, the milestones reached by then were recorded (which moved the head), or could
+    // not be, and are tried again in the next minute.
+    let marks = match &page.marks {
+        Some(marks) => marks.clone(),
+        None => app.my_marks(&page.session, &page.state).await?,
+    };
+    let key = page_key(
+        &page,
+        &page.state,
+        page.now_us,
+        invite_link.as_deref(),
+        &marks,
+    );
+    if let Some(drawn) = pages.get(&key) {
+        return Ok(Pieces::html(drawn.chunks(&page.csrf)));
+    }
+    let dashboard = app.dashboard(&page.session, page.state.clone()).await?;
+    let key = page_key(
+        &page,
+        &dashboard.state,
+        dashboard.now_us,
+        invite_link.as_deref(),
+        &dashboard.marks,
+    );
     let drawn = match pages.get(&key) {
         Some(drawn) => drawn,
         None => {
@@ -143,7 +154,29 @@ pub async fn show(
             pages.put(key, &html, FRESH_FORM_TOKEN)
         }
     };
-    Ok(Html(drawn.with_csrf(&page.csrf)).into_response())
+    Ok(Pieces::html(drawn.chunks(&page.csrf)))
+}
+
+/// Everything a partner's home page is drawn from besides the state and the minute.
+fn page_key(
+    page: &InSpace,
+    state: &SpaceState,
+    now_us: i64,
+    invite_link: Option<&str>,
+    marks: &Marks,
+) -> PageKey {
+    PageKey::new(
+        "dashboard",
+        state,
+        page.me(),
+        now_us,
+        &[
+            page.zone.name(),
+            page.session.exit_to.href(),
+            invite_link.unwrap_or(""),
+            &marks.keys().join("\n"),
+        ],
+    )
 }
 
 /// The viewer folds the welcome away; it stays one click away at the foot of the page.
