@@ -7,11 +7,11 @@ use argon2::password_hash::{self, Output, ParamsString, PasswordHash, SaltString
 use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
 
-use super::{App, AppError, random_token, token_hash};
-use crate::domain::PersonId;
+use super::{App, AppError, SpaceHead, random_token, token_hash};
 use crate::domain::calendar::Zone;
 use crate::domain::input::{DisplayName, Email, NewPassword};
 use crate::domain::quick_exit::ExitTo;
+use crate::domain::{PersonId, SpaceId};
 use crate::store::{NewPerson, SessionRow};
 
 /// Failed log-ins older than this are forgotten.
@@ -483,6 +483,35 @@ impl App {
         let Some(row) = self.store().session(&id_hash).await? else {
             return Ok(None);
         };
+        self.session_of(token, id_hash, row).await
+    }
+
+    /// [`App::session`], with what a page in `space` must read afresh on every request (the
+    /// space's head and the person's marks in it) in the same round trip. The head is
+    /// `None` when there is no such space; whether the person may see it is for the page.
+    pub async fn session_in_space(
+        &self,
+        token: &str,
+        space: SpaceId,
+    ) -> Result<Option<(Session, Option<SpaceHead>)>, AppError> {
+        let id_hash = token_hash(token);
+        let Some((row, in_space)) = self.store().session_in_space(&id_hash, space).await? else {
+            return Ok(None);
+        };
+        let Some(session) = self.session_of(token, id_hash, row).await? else {
+            return Ok(None);
+        };
+        let head = in_space.map(|(head, marks)| SpaceHead::read(space, head, &marks));
+        Ok(Some((session, head)))
+    }
+
+    /// The session a stored row stands for, if it has not expired.
+    async fn session_of(
+        &self,
+        token: &str,
+        id_hash: String,
+        row: SessionRow,
+    ) -> Result<Option<Session>, AppError> {
         let now = self.clock().now_secs();
         let settings = self.settings();
         let max = i64::try_from(settings.session_max.as_secs()).unwrap_or(i64::MAX);

@@ -228,7 +228,7 @@ impl CachedPage {
             let mut rest = part;
             while let Some(at) = rest.find(fresh_after) {
                 let end = at + fresh_after.len();
-                pieces.push((Bytes::copy_from_slice(rest[..end].as_bytes()), Hole::Fresh));
+                pieces.push((Bytes::copy_from_slice(&rest.as_bytes()[..end]), Hole::Fresh));
                 rest = rest.get(end + FRESH_LEN..).unwrap_or("");
             }
             pieces.push((

@@ -7,7 +7,9 @@
 
 use std::sync::Arc;
 
-use super::{App, AppError, Dashboard, InviteProblem, Session, random_token, token_hash};
+use super::{
+    App, AppError, Dashboard, InviteProblem, Session, SpaceHead, random_token, token_hash,
+};
 use crate::domain::counsel::{self, Access, CounsellorName, NoteText, Practice, Scope};
 use crate::domain::record::{self, RecordedEvent};
 use crate::domain::seen::Marks;
@@ -305,9 +307,10 @@ impl App {
         session: &Session,
         space: SpaceId,
         needs: Scope,
+        known: Option<SpaceHead>,
     ) -> Result<(Arc<SpaceState>, ReadAs, Marks), AppError> {
         let (state, marks) = self
-            .load_state_marked(space, session.person)
+            .load_state_marked(space, session.person, known)
             .await?
             .ok_or(AppError::NotFound)?;
         if state.is_partner(session.person) {

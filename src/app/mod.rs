@@ -71,7 +71,7 @@ pub use ownup::LetterDraft;
 pub use private::{JournalEntry, JournalState};
 pub use progress::{Dashboard, RECENT_EVENTS};
 pub use reminders::{LOOK_EVERY_SECS, ReminderChoice, ReminderInput, WaitingItems};
-pub use spaces::{InviteView, SpaceSummary};
+pub use spaces::{InviteView, SpaceHead, SpaceSummary};
 
 use crate::config::Settings;
 use crate::store::Store;

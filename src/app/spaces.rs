@@ -76,6 +76,25 @@ pub struct InviteView {
     pub viewer_is_partner: bool,
 }
 
+/// A space's head and a person's marks in it, read with the session for a page in that
+/// space (`App::session_in_space`), so the page does not read them again.
+#[derive(Debug, Clone)]
+pub struct SpaceHead {
+    pub space: SpaceId,
+    pub head: (u64, record::Hash),
+    pub marks: Marks,
+}
+
+impl SpaceHead {
+    pub(super) fn read(space: SpaceId, head: (u64, record::Hash), marks: &[String]) -> Self {
+        Self {
+            space,
+            head,
+            marks: marks.iter().filter_map(|m| Mark::parse(m)).collect(),
+        }
+    }
+}
+
 impl App {
     /// The current state of a space, folding only the events the cache has not seen.
     /// `None` if the space does not exist.
@@ -88,20 +107,40 @@ impl App {
     }
 
     /// [`App::load_state`], with the marks `person` made in the space read in the same
-    /// round trip (see `Store::head_and_marks`).
+    /// round trip (see `Store::head_and_marks`), or taken from `known` when the request
+    /// read them already with its session (see `App::session_in_space`).
     pub async fn load_state_marked(
         &self,
         space: SpaceId,
         person: PersonId,
+        known: Option<SpaceHead>,
     ) -> Result<Option<(Arc<SpaceState>, Marks)>, AppError> {
-        let Some((head, marks)) = self.store().head_and_marks(space, person).await? else {
-            return Ok(None);
+        let SpaceHead { head, marks, .. } = match known.filter(|k| k.space == space) {
+            Some(known) => known,
+            None => match self.store().head_and_marks(space, person).await? {
+                Some((head, marks)) => SpaceHead::read(space, head, &marks),
+                None => return Ok(None),
+            },
         };
         let state = self.state_at(space, head).await?;
-        Ok(Some((
-            state,
-            marks.iter().filter_map(|m| Mark::parse(m)).collect(),
-        )))
+        Ok(Some((state, marks)))
+    }
+
+    /// The state of a space `viewer` is a partner in, from the head `known` when the
+    /// request read it with its session, else read now.
+    pub async fn space_for_known(
+        &self,
+        viewer: PersonId,
+        space: SpaceId,
+        known: Option<SpaceHead>,
+    ) -> Result<Arc<SpaceState>, AppError> {
+        let Some(known) = known.filter(|k| k.space == space) else {
+            return self.space_for(viewer, space).await;
+        };
+        match self.state_at(space, known.head).await? {
+            state if state.is_partner(viewer) => Ok(state),
+            _ => Err(AppError::NotFound),
+        }
     }
 
     /// The state of `space` as far as `head`, the head just read from its row.
@@ -565,16 +604,35 @@ impl App {
         // The state first: it says how far the record reaches, and the page never shows
         // more than it has folded.
         let state = self.space_for(viewer, space).await?;
+        let events = self
+            .record_as_seen(&state, viewer, after_seq, up_to_seq)
+            .await?;
+        Ok((state, events))
+    }
+
+    /// The events after `after_seq` up to `up_to_seq` of the space `state` was folded for,
+    /// as `viewer` may see them, for a page that has already loaded the state and checked
+    /// who is reading: no second read of the head.
+    pub async fn record_as_seen(
+        &self,
+        state: &SpaceState,
+        viewer: PersonId,
+        after_seq: u64,
+        up_to_seq: u64,
+    ) -> Result<Vec<RecordedEvent>, AppError> {
         let up_to = up_to_seq.min(state.head_seq);
-        let mut events = self.store().events_between(space, after_seq, up_to).await?;
+        let mut events = self
+            .store()
+            .events_between(state.id, after_seq, up_to)
+            .await?;
         let now = self.clock().now_us();
         for event in &mut events {
-            if space::withheld_from(&state, viewer, event, now) {
+            if space::withheld_from(state, viewer, event, now) {
                 event.body = None;
                 event.salt = None;
             }
         }
-        Ok((state, events))
+        Ok(events)
     }
 }
 

@@ -58,6 +58,19 @@ pub struct SessionRow {
     pub data_key: Option<Vec<u8>>,
 }
 
+/// A session with, in the same row, the head of the space the request is for and the
+/// marks the session's person made in it (`Store::session_in_space`). The space's columns
+/// are empty when there is no such space.
+#[derive(Clone, sqlx::FromRow)]
+pub struct SessionInSpaceRow {
+    #[sqlx(flatten)]
+    pub session: SessionRow,
+    pub head_seq: Option<i64>,
+    pub head_hash: Option<Vec<u8>>,
+    /// A JSON array of the marks, as `head_and_marks` reads them.
+    pub marks: Option<String>,
+}
+
 /// A person's data key as stored: only wrapped.
 #[derive(Clone, Default, sqlx::FromRow)]
 pub struct VaultRow {

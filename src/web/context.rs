@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use super::error::WebError;
 use super::guard::SignedIn;
 use super::view::{Chrome, GapLine, Name, People};
-use crate::app::{App, AppError, ReadAs, Session};
+use crate::app::{App, AppError, ReadAs, Session, SpaceHead};
 use crate::domain::calendar::Zone;
 use crate::domain::counsel::Scope;
 use crate::domain::ending;
@@ -248,10 +248,12 @@ impl FromRequestParts<App> for InSpace {
         let SpacePath(space) = SpacePath::from_request_parts(parts, app)
             .await
             .map_err(IntoResponse::into_response)?;
-        let (state, now_us) = app
-            .state_now(&user.session, space)
+        let known = parts.extensions.remove::<SpaceHead>();
+        let state = app
+            .space_for_known(user.session.person, space, known)
             .await
             .map_err(|e| WebError(e).into_response())?;
+        let now_us = app.clock().now_us();
         let me = user.session.person;
         // A closed space takes nothing more, whatever the form (one calm reason, before a
         // review page or a warning could suggest otherwise); leaving it, and taking your
@@ -309,8 +311,9 @@ async fn reading(parts: &mut Parts, app: &App, needs: Scope) -> Result<InSpace, 
     let SpacePath(space) = SpacePath::from_request_parts(parts, app)
         .await
         .map_err(IntoResponse::into_response)?;
+    let known = parts.extensions.remove::<SpaceHead>();
     let (state, read_as, marks) = app
-        .space_to_read(&user.session, space, needs)
+        .space_to_read(&user.session, space, needs, known)
         .await
         .map_err(|e| WebError(e).into_response())?;
     let me = user.session.person;

@@ -149,12 +149,12 @@ async fn record(
     if let Some(counsel) = CounselNav::of(&page) {
         return counsellor_record(&page, counsel).await;
     }
-    let (app, space, zone) = (&page.app, page.space(), &page.zone);
-    let head = page.state.head_seq;
-    let (after, up_to) = window(&query.before, head).ok_or_else(not_found)?;
-    // One entry more than the page shows: the first one's link to the entry before it.
-    let (state, events) = app
-        .read_record_between(page.me(), space, after.saturating_sub(1), up_to)
+    let (app, state, zone) = (&page.app, &page.state, &page.zone);
+    let (after, up_to) = window(&query.before, state.head_seq).ok_or_else(not_found)?;
+    // One entry more than the page shows: the first one's link to the entry before it. The
+    // page's state was read and its reader checked by `ReadRecord`: nothing is read twice.
+    let events = app
+        .record_as_seen(state, page.me(), after.saturating_sub(1), up_to)
         .await?;
     let follows: Vec<_> = events
         .windows(2)
@@ -188,7 +188,7 @@ async fn record(
             .into_iter()
             .rev()
             .map(|(follows, e)| {
-                let mut line = describe(&state, page.me(), e, zone);
+                let mut line = describe(state, page.me(), e, zone);
                 if let Err(fault) = follows {
                     // Never shown as if fine: what it says now is not what was written.
                     line.what = format!("this entry does not match what was written ({fault})");
@@ -329,8 +329,8 @@ async fn export(
     let head = if head_seq == 0 {
         record::GENESIS_PREV
     } else {
-        let (_, last) = app
-            .read_record_between(viewer, space, head_seq - 1, head_seq)
+        let last = app
+            .record_as_seen(&state, viewer, head_seq - 1, head_seq)
             .await?;
         last.last().map_or(record::GENESIS_PREV, |e| e.hash)
     };
@@ -342,14 +342,16 @@ async fn export(
         looks.into_iter().map(|l| (l.person_id, l.at_us, l.page)),
     );
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    // The whole file is read as of the state it started from: its head, its seals.
+    let reading = state.clone();
     tokio::spawn(async move {
         let _ = tx.send(Ok(Bytes::from(pieces.opening().to_owned()))).await;
         let mut written = 0usize;
         let mut after = 0;
         while after < head_seq {
             let up_to = (after + EXPORT_PAGE).min(head_seq);
-            let page = match app.read_record_between(viewer, space, after, up_to).await {
-                Ok((_, events)) => events,
+            let page = match app.record_as_seen(&reading, viewer, after, up_to).await {
+                Ok(events) => events,
                 Err(err) => {
                     tracing::warn!(error = %err, "an export was cut short: the record could not be read");
                     let _ = tx
