@@ -16,8 +16,8 @@ use super::error::{WebError, not_found};
 use super::events::{Described, EventLine, describe};
 use super::guard::SignedIn;
 use super::routes::Routes;
-use super::view::{Chrome, Confirm, confirmed, see_other};
-use crate::app::{App, AppError};
+use super::view::{Chrome, Confirm, FRESH_FORM_TOKEN, Pieces as PageBody, confirmed, see_other};
+use crate::app::{App, AppError, PageKey};
 use crate::domain::space::{Damage, SpaceEvent, SpaceState};
 use crate::domain::{EntryId, PersonId, SpaceId};
 use crate::domain::{record, redaction};
@@ -142,6 +142,9 @@ struct RecordPage {
     damage: Option<String>,
 }
 
+/// A partner's page of the record is drawn once per head of the record, minute, page and
+/// time zone (`PageKey`), and served again from the page cache until one of them changes,
+/// like the home page: the viewer's CSRF token is put in when it is served.
 async fn record(
     ReadRecord(page): ReadRecord,
     Query(query): Query<PageQuery>,
@@ -151,6 +154,22 @@ async fn record(
     }
     let (app, state, zone) = (&page.app, &page.state, &page.zone);
     let (after, up_to) = window(&query.before, state.head_seq).ok_or_else(not_found)?;
+    let pages = app.pages();
+    // Sealed answers are withheld by the time of day: the minute is in the key.
+    let key = PageKey::new(
+        "record",
+        state,
+        page.me(),
+        page.now_us,
+        &[
+            &format!("{after}-{up_to}"),
+            zone.name(),
+            page.session.exit_to.href(),
+        ],
+    );
+    if let Some(drawn) = pages.get(&key) {
+        return Ok(PageBody::html(drawn.chunks(&page.csrf)));
+    }
     // One entry more than the page shows: the first one's link to the entry before it. The
     // page's state was read and its reader checked by `ReadRecord`: nothing is read twice.
     let events = app
@@ -181,8 +200,8 @@ async fn record(
             (up + 1).to_string()
         }
     });
-    Ok(RecordPage {
-        chrome: page.chrome(),
+    let html = RecordPage {
+        chrome: page.chrome_with(pages.csrf_mark()),
         space: state.id,
         lines: on_page
             .into_iter()
@@ -207,7 +226,10 @@ async fn record(
         unreadable: state.unreadable.count,
         damage: damage_in_words(&state.damage),
     }
-    .into_response())
+    .render()
+    .map_err(|e| anyhow::anyhow!("drawing the record page: {e}"))?;
+    let drawn = pages.put(key, &html, FRESH_FORM_TOKEN);
+    Ok(PageBody::html(drawn.chunks(&page.csrf)))
 }
 
 /// One entry of the shared record as the counsellor reads it: in words, with what it says.

@@ -243,6 +243,10 @@ impl hyper::body::Body for Pieces {
     }
 }
 
+/// What stands before each form's own token in a drawn page (`templates/macros.html`): a
+/// page kept in the page cache gets fresh ones there each time it is served.
+pub const FRESH_FORM_TOKEN: &str = "name=\"form_token\" value=\"";
+
 pub fn form_token() -> String {
     crate::app::random_token()
 }

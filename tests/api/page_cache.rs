@@ -1,4 +1,5 @@
-//! The page cache (issue 19): a partner's home page drawn once and served again. Whatever
+//! The page cache (issue 19): a partner's home page and record pages drawn once and served
+//! again. Whatever
 //! it serves must be byte for byte what the page drawn afresh would be, for that viewer
 //! and no one else; a write through one instance shows on the next request to another;
 //! and a sealed answer never reaches the partner through a kept page. On both databases,
@@ -18,6 +19,7 @@ crate::on_both_databases!(
     each_viewer_is_served_their_own_page_exactly_as_drawn_afresh,
     a_write_through_one_instance_shows_on_the_next_request_to_another,
     a_sealed_answer_never_reaches_the_partner_through_a_kept_page,
+    each_viewer_is_served_their_own_record_page_exactly_as_drawn_afresh,
 );
 
 const FORM_TOKEN: &str = "name=\"form_token\" value=\"";
@@ -166,9 +168,18 @@ async fn a_write_through_one_instance_shows_on_the_next_request_to_another(backe
     assert!(before.has("Welcome: how this space works"));
     assert!(!sam_on_two.get(&space).await.has("The hidden account"));
 
+    let record = format!("{space}/record");
+    let entries = |page: &str| page.matches("<tr>").count();
+    let record_before = entries(&sam.get(&record).await.body);
+    assert_eq!(record_before, entries(&sam.get(&record).await.body));
+
     // Alex writes through the second; Sam's next page from the first shows it.
     breach_recorded_by_alex(&alex_on_two, &space).await;
     assert!(sam.get(&space).await.has("The hidden account"));
+    assert!(
+        entries(&sam.get(&record).await.body) > record_before,
+        "the kept record page of the first shows the entry written through the second"
+    );
     // Sam folds the welcome away through the second (a mark, outside the record); the
     // first shows it folded on the very next request.
     ok(&sam_on_two, &format!("{space}/welcome"), &[]).await;
@@ -240,7 +251,61 @@ async fn a_sealed_answer_never_reaches_the_partner_through_a_kept_page(backend: 
         page[start..end].to_owned()
     };
     assert_eq!(visible(&sam_before), visible(&sam_after));
+    let record = format!("{space}/record");
+    for _kept_then_served in 0..2 {
+        let page = same_as_fresh(&sam, &fresh, &record).await;
+        assert!(!page.contains("quiet evenings least of all"));
+    }
     // Once the period has ended the answer is Sam's to see, on a freshly drawn page.
     app.advance(Duration::from_secs(15 * 24 * 3600));
     same_as_fresh(&sam, &fresh, &space).await;
+}
+
+/// The record page is kept like the home page: per viewer, per page of entries, drawn
+/// again when the record moves on.
+async fn each_viewer_is_served_their_own_record_page_exactly_as_drawn_afresh(backend: Backend) {
+    let (app, fresh) = kept_and_fresh(backend).await;
+    let (sam, alex, space) = couple(&app).await;
+    let kim = counsellor_for(&app, &sam, &alex, &space, Some("record")).await;
+    let record = format!("{space}/record");
+    for round in 0..2 {
+        let mut pages = Vec::new();
+        for (name, who) in [("Sam", &sam), ("Alex", &alex), ("Kim", &kim)] {
+            let first = same_as_fresh(who, &fresh, &record).await;
+            let again = same_as_fresh(who, &fresh, &record).await;
+            assert_eq!(first, again, "{name}'s record page in round {round}");
+            let csrf = who.csrf().await;
+            assert!(
+                first.contains(&csrf),
+                "{name}'s record page carries {name}'s own CSRF token"
+            );
+            pages.push((name, csrf, first));
+        }
+        for (name, _, page) in &pages {
+            for (other, csrf, _) in &pages {
+                assert!(
+                    name == other || !page.contains(csrf.as_str()),
+                    "{name}'s record page carries {other}'s CSRF token"
+                );
+            }
+        }
+        assert_ne!(
+            pages[0].2, pages[1].2,
+            "each partner's record page says \"you\" to them"
+        );
+        if round == 0 {
+            breach_recorded_by_alex(&alex, &space).await;
+        }
+    }
+    // An older page, and a page that cannot exist, through the cache as without it.
+    let older = format!("{record}?before=2");
+    same_as_fresh(&sam, &fresh, &older).await;
+    assert_eq!(
+        sam.get(&format!("{record}?before=0")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        sam.get(&format!("{record}?before=x")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -12,7 +12,8 @@ use super::super::error::WebError;
 use super::super::events::{self, EventLine};
 use super::super::guard::{INVITE_COOKIE, cookie_value};
 use super::super::view::{
-    Chrome, Name, People, Pieces, format_time, inside, partner_names, quoted, see_other,
+    Chrome, FRESH_FORM_TOKEN, Name, People, Pieces, format_time, inside, partner_names, quoted,
+    see_other,
 };
 use super::super::{FIRST_STEPS, WAITING};
 use super::charts::{self, Chart};
@@ -30,9 +31,6 @@ use crate::domain::seen::{Mark, Marks};
 use crate::domain::space::SpaceState;
 use crate::domain::trends::Trends;
 use crate::domain::{PersonId, SpaceId};
-
-/// What stands before each form's own token in a drawn page (`templates/macros.html`).
-const FRESH_FORM_TOKEN: &str = "name=\"form_token\" value=\"";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "space.html")]
