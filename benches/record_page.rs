@@ -4,8 +4,9 @@
 //! entries it shows, so its cost should not grow with the history.
 //!
 //! The real server (all middleware, sessions in SQLite, the cached fold) is driven for a few
-//! seconds per page by `CONNECTIONS` keep-alive loops in this process. Prints figures;
-//! asserts nothing.
+//! seconds per page by `CONNECTIONS` keep-alive loops in this process, once as it runs (a
+//! partner's record page kept in the page cache) and once with the page cache off, so
+//! every request draws the page. Prints figures; asserts nothing.
 //!
 //! Run: `cargo bench --bench record_page` (`GOLDSEAM_BENCH_YEARS` to change the ten).
 
@@ -14,6 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use goldseam::app::{App, Clock};
 use goldseam::config::Settings;
 
 mod support;
@@ -77,41 +79,58 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(async move {
         let _ = goldseam::web::serve(listener, served, std::future::pending()).await;
     });
-    let long = format!("{base}/spaces/{}/record", demo.space);
-    let new = format!("{base}/spaces/{new_space}/record");
+    // The same database served again with the page cache off: every page drawn.
+    let drawing = App::new(
+        app.store().clone(),
+        Settings {
+            base_url: base.clone(),
+            page_cache_bytes: 0,
+            ..Settings::default()
+        },
+        Clock::System,
+    )?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let drawn_base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = goldseam::web::serve(listener, drawing, std::future::pending()).await;
+    });
     let client = reqwest::Client::new();
-    let mut sizes = Vec::new();
-    for url in [&long, &new] {
-        let page = client
-            .get(url)
-            .header("cookie", &cookie)
-            .send()
-            .await?
-            .text()
-            .await?;
-        anyhow::ensure!(page.contains("Shared record"), "{url} did not load");
-        sizes.push(page.len());
-    }
-
-    let fresh = drive(&new, &cookie).await.context("new space")?;
-    let old = drive(&long, &cookie).await.context("long space")?;
-    let fresh_again = drive(&new, &cookie).await.context("new space again")?;
-    let fresh_rps = (fresh + fresh_again) / 2.0;
     println!(
         "record page, first page; {CONNECTIONS} connections, {SECONDS} s each, 2 worker threads:"
     );
-    println!(
-        "  new space ({} KB)          {fresh:.0} and {fresh_again:.0} requests/s",
-        sizes[1] / 1024
-    );
-    println!(
-        "  {years}-year space ({} KB, {} events)  {old:.0} requests/s",
-        sizes[0] / 1024,
-        demo.events
-    );
-    println!(
-        "  time per page, long / new  {:.2}×",
-        fresh_rps / old.max(f64::MIN_POSITIVE)
-    );
+    for (label, base) in [("page cache on", &base), ("drawn every time", &drawn_base)] {
+        let long = format!("{base}/spaces/{}/record", demo.space);
+        let new = format!("{base}/spaces/{new_space}/record");
+        let mut sizes = Vec::new();
+        for url in [&long, &new] {
+            let page = client
+                .get(url)
+                .header("cookie", &cookie)
+                .send()
+                .await?
+                .text()
+                .await?;
+            anyhow::ensure!(page.contains("Shared record"), "{url} did not load");
+            sizes.push(page.len());
+        }
+        let fresh = drive(&new, &cookie).await.context("new space")?;
+        let old = drive(&long, &cookie).await.context("long space")?;
+        let fresh_again = drive(&new, &cookie).await.context("new space again")?;
+        let fresh_rps = (fresh + fresh_again) / 2.0;
+        println!("{label}:");
+        println!(
+            "  new space ({} KB)          {fresh:.0} and {fresh_again:.0} requests/s",
+            sizes[1] / 1024
+        );
+        println!(
+            "  {years}-year space ({} KB, {} events)  {old:.0} requests/s",
+            sizes[0] / 1024,
+            demo.events
+        );
+        println!(
+            "  time per page, long / new  {:.2}×",
+            fresh_rps / old.max(f64::MIN_POSITIVE)
+        );
+    }
     Ok(())
 }
