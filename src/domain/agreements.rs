@@ -208,7 +208,7 @@ impl Changes {
 
 // ---- agreements --------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OutcomeKind {
     Accepted,
     /// Answered with a counter-proposal, which replaced it on the table.
@@ -218,7 +218,7 @@ pub enum OutcomeKind {
 }
 
 /// How a proposal left the table, by whom and when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub kind: OutcomeKind,
     pub by: PersonId,
@@ -227,7 +227,7 @@ pub struct Outcome {
 
 /// Terms one partner put on the table: a first proposal, an amendment, or a
 /// counter-proposal to either.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proposal {
     pub id: EntryId,
     pub text: String,
@@ -243,7 +243,7 @@ pub struct Proposal {
 }
 
 /// One accepted form of an agreement. Versions are numbered from 1 and never change.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Version {
     pub number: usize,
     /// The proposal that was accepted.
@@ -257,14 +257,14 @@ pub struct Version {
 }
 
 /// An early review asked for by one partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewRequest {
     pub by: PersonId,
     pub at_us: i64,
 }
 
 /// One partner's "keep it as is".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Keep {
     pub by: PersonId,
     pub at_us: i64,
@@ -272,7 +272,7 @@ pub struct Keep {
 
 /// A round of review: the early request that began it (if it was not the revisit date), the
 /// keeps so far, and, once both kept it, when it completed and the next revisit date named.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
     pub requested: Option<ReviewRequest>,
     pub kept: Vec<Keep>,
@@ -282,7 +282,7 @@ pub struct Review {
 
 /// A proposal to retire an agreement. Retire proposals are never countered, so their
 /// outcome is accepted, declined or withdrawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RetireProposal {
     pub id: EntryId,
     pub by: PersonId,
@@ -300,7 +300,7 @@ pub enum AgreementStatus {
     Retired,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agreement {
     pub id: EntryId,
     pub proposed_by: PersonId,
@@ -440,7 +440,7 @@ impl Agreement {
 
 /// The agreements in one space, folded from its events. Lists are in
 /// record order (oldest first); the queries give the orders pages want.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agreements {
     pub agreements: Vec<Agreement>,
 }

@@ -134,16 +134,32 @@ impl fmt::Debug for Zone {
     }
 }
 
+/// In event bodies (JSON) a zone is its name. In a snapshot of a folded state
+/// (`domain::snapshot`, not human-readable) it also says whether its rules are jiff's own
+/// UTC rather than the bundled database's entry of that name: the two compute the same
+/// times but are not equal values, and a state read back must equal the one written.
 impl Serialize for Zone {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.name)
+        if s.is_human_readable() {
+            s.serialize_str(&self.name)
+        } else {
+            (&self.name, self.tz == TimeZone::UTC).serialize(s)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Zone {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        Self::from_name(&name).ok_or_else(|| serde::de::Error::custom("unknown time zone"))
+        let unknown = || serde::de::Error::custom("unknown time zone");
+        if d.is_human_readable() {
+            let name = String::deserialize(d)?;
+            return Self::from_name(&name).ok_or_else(unknown);
+        }
+        match <(String, bool)>::deserialize(d)? {
+            (name, true) if name == "UTC" => Ok(Self::utc()),
+            (_, true) => Err(unknown()),
+            (name, false) => Self::from_name(&name).ok_or_else(unknown),
+        }
     }
 }
 
@@ -244,6 +260,121 @@ pub mod optional_date_text {
             Some(text) => super::parse_date(&text)
                 .map(Some)
                 .ok_or_else(|| serde::de::Error::custom("not a date")),
+        }
+    }
+}
+
+/// Dates in a snapshot of a folded state (`domain::snapshot`), as three small numbers
+/// (year, month, day) rather than text: a snapshot is read back only by this program, never
+/// by people or other programs, so it needs no spelling, only the fewest bytes. Event bodies
+/// keep [`date_text`].
+pub mod compact {
+    use std::collections::BTreeMap;
+
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// A date as its numbers, checked again when read back.
+    #[derive(Serialize, Deserialize)]
+    struct Ymd(i16, i8, i8);
+
+    impl From<Date> for Ymd {
+        fn from(d: Date) -> Self {
+            Self(d.year(), d.month(), d.day())
+        }
+    }
+
+    impl Ymd {
+        fn date<E: serde::de::Error>(self) -> Result<Date, E> {
+            Date::new(self.0, self.1, self.2).map_err(|_| E::custom("not a date"))
+        }
+    }
+
+    /// `#[serde(with = "compact::date")]`.
+    pub mod date {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+            Ymd::from(*date).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+            Ymd::deserialize(d)?.date()
+        }
+    }
+
+    /// `#[serde(with = "compact::optional_date")]`.
+    pub mod optional_date {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            date.map(Ymd::from).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+            Option::<Ymd>::deserialize(d)?.map(Ymd::date).transpose()
+        }
+    }
+
+    /// `#[serde(with = "compact::weekday")]`: a weekday as 1 (Monday) to 7 (Sunday).
+    pub mod weekday {
+        use jiff::civil::Weekday;
+
+        use super::*;
+
+        pub fn serialize<S: Serializer>(day: &Weekday, s: S) -> Result<S::Ok, S::Error> {
+            day.to_monday_one_offset().serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Weekday, D::Error> {
+            Weekday::from_monday_one_offset(i8::deserialize(d)?)
+                .map_err(|_| serde::de::Error::custom("not a weekday"))
+        }
+    }
+
+    /// `#[serde(with = "compact::rules")]`: the rules of a [`super::Zone`], kept beside it
+    /// (looked up once when folding), by the zone's name as [`super::Zone`] is.
+    pub mod rules {
+        use jiff::tz::{TimeZone, TimeZoneDatabase};
+
+        use super::*;
+
+        pub fn serialize<S: Serializer>(tz: &TimeZone, s: S) -> Result<S::Ok, S::Error> {
+            (tz.iana_name(), *tz == TimeZone::UTC).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TimeZone, D::Error> {
+            match <(Option<String>, bool)>::deserialize(d)? {
+                (Some(name), true) if name == "UTC" => Ok(TimeZone::UTC),
+                (Some(name), false) => TimeZoneDatabase::bundled()
+                    .get(&name)
+                    .map_err(|_| serde::de::Error::custom("unknown time zone")),
+                _ => Err(serde::de::Error::custom("time zone rules without a name")),
+            }
+        }
+    }
+
+    /// `#[serde(with = "compact::date_map")]`: a map keyed by date, as a sequence of pairs.
+    pub mod date_map {
+        use super::*;
+
+        pub fn serialize<S, V>(map: &BTreeMap<Date, V>, s: S) -> Result<S::Ok, S::Error>
+        where
+            S: Serializer,
+            V: Serialize,
+        {
+            s.collect_seq(map.iter().map(|(date, v)| (Ymd::from(*date), v)))
+        }
+
+        pub fn deserialize<'de, D, V>(d: D) -> Result<BTreeMap<Date, V>, D::Error>
+        where
+            D: Deserializer<'de>,
+            V: Deserialize<'de>,
+        {
+            Vec::<(Ymd, V)>::deserialize(d)?
+                .into_iter()
+                .map(|(date, v)| Ok((date.date()?, v)))
+                .collect()
         }
     }
 }

@@ -106,24 +106,25 @@ impl Every {
 }
 
 /// A rhythm as the couple chooses it: how often, and the day periods begin on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rhythm {
     /// Every third day, counting forwards and backwards from this date.
     EveryThreeDays {
+        #[serde(with = "super::calendar::compact::date")]
         from: Date,
     },
     Weekly {
+        #[serde(with = "super::calendar::compact::weekday")]
         on: Weekday,
     },
     /// Every other week on this weekday. The first period is the one running when the
     /// rhythm is set, which fixes which weeks are "on".
     Fortnightly {
+        #[serde(with = "super::calendar::compact::weekday")]
         on: Weekday,
     },
     /// On this day of every month, 1 to [`limits::MONTH_DAY_MAX`].
-    Monthly {
-        day: i8,
-    },
+    Monthly { day: i8 },
 }
 
 impl Rhythm {
@@ -224,9 +225,10 @@ impl Rhythm {
 
 /// A rhythm fixed in time: how often, the local date the first period begins on (which also
 /// fixes the weekday, the day of the month or the every-third-day phase), and the zone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cadence {
     pub every: Every,
+    #[serde(with = "super::calendar::compact::date")]
     pub begins_on: Date,
     pub zone: Zone,
 }
@@ -638,10 +640,11 @@ impl CheckIn {
 }
 
 /// A recorded answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     pub author: PersonId,
     /// The period answered, by the local date it begins on.
+    #[serde(with = "super::calendar::compact::date")]
     pub period: Date,
     pub at_us: i64,
     /// Given after the period ended (but before the period after next began).
@@ -652,7 +655,7 @@ pub struct Answer {
 // ---- state -------------------------------------------------------------------------------
 
 /// A cadence as set, with the stretch of time it governs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Schedule {
     cadence: Cadence,
     /// The first instant of its first period.
@@ -666,11 +669,12 @@ struct Schedule {
 /// Changing the cadence never redraws a period that has begun: the current period runs to
 /// its end in the old rhythm and the new rhythm begins on its first day after that. So
 /// periods never overlap, and each local start date names exactly one period.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckIns {
     /// In the order set; each begins at or after the end of the one before.
     schedules: Vec<Schedule>,
     /// By period, in the order given. A period has at most one answer per partner.
+    #[serde(with = "super::calendar::compact::date_map")]
     answers: BTreeMap<Date, Vec<Answer>>,
     /// A rhythm one partner has proposed and the other has not yet answered. At most one
     /// at a time, so "accept" always means the same thing to both.
@@ -681,7 +685,7 @@ pub struct CheckIns {
 }
 
 /// A proposed rhythm, waiting for the other partner. It changes nothing until accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proposal {
     pub id: EntryId,
     pub by: PersonId,

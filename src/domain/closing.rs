@@ -148,7 +148,7 @@ pub fn parse_months(chosen: &[u8]) -> Result<Vec<u8>, Refusal> {
 // ---- state -------------------------------------------------------------------------------
 
 /// A proposal to close, waiting for the hurt partner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proposal {
     pub by: PersonId,
     pub months: Vec<u8>,
@@ -156,7 +156,7 @@ pub struct Proposal {
 }
 
 /// One partner's follow-up answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUpAnswer {
     pub by: PersonId,
     pub at_us: i64,
@@ -164,10 +164,12 @@ pub struct FollowUpAnswer {
 }
 
 /// One follow-up check-in of a closing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUp {
+    #[serde(with = "super::calendar::compact::date")]
     pub due_on: Date,
     /// The last day it can be answered.
+    #[serde(with = "super::calendar::compact::date")]
     pub last_day: Date,
     pub answers: Vec<FollowUpAnswer>,
 }
@@ -183,7 +185,7 @@ impl FollowUp {
 }
 
 /// A repair closed together.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closure {
     /// The hurt partner, whose word closed it.
     pub by: PersonId,
@@ -219,7 +221,7 @@ impl Closure {
 }
 
 /// The closing of one breach's repair.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BreachClosing {
     pub breach: EntryId,
     pub proposal: Option<Proposal>,
@@ -235,7 +237,7 @@ impl BreachClosing {
 }
 
 /// Closings of every breach in one space.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closing {
     pub breaches: Vec<BreachClosing>,
 }

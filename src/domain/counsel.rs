@@ -116,7 +116,7 @@ impl Practice {
 
 // ---- the state ---------------------------------------------------------------------------
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counsellor {
     pub person: PersonId,
     /// Their account's display name, as it was when they opened the link.
@@ -124,7 +124,7 @@ pub struct Counsellor {
     pub joined_at_us: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
     pub partner: PersonId,
     pub scope: Scope,
@@ -132,7 +132,7 @@ pub struct Consent {
 }
 
 /// How an engagement ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Ending {
     /// A partner ended the counsellor's access.
     Ended,
@@ -142,7 +142,7 @@ pub enum Ending {
     Replaced,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ended {
     pub by: PersonId,
     pub at_us: i64,
@@ -150,7 +150,7 @@ pub struct Ended {
 }
 
 /// One invitation of a counsellor, from the link to its end.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Engagement {
     pub id: EntryId,
     /// What the inviting partner called them.
@@ -192,7 +192,7 @@ impl Engagement {
 }
 
 /// A note a counsellor left for both partners, or a practice they suggest.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     pub id: EntryId,
     pub engagement: EntryId,
@@ -214,7 +214,7 @@ pub enum Access<'a> {
 }
 
 /// Every engagement of one space, oldest first, and the counsellors' notes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counsel {
     pub engagements: Vec<Engagement>,
     pub notes: Vec<Note>,

@@ -25,7 +25,7 @@ pub enum Closed {
 }
 
 /// The endings of one space, as folded from its record.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endings {
     /// Who left, in the order they did.
     pub left: Vec<(PersonId, i64)>,

@@ -10,7 +10,8 @@
 //!   runs 1, 2, 3 … with no gap;
 //! - each viewer's export, with what is sealed from them withheld, verifies too;
 //! - folding all events at once equals folding them one command at a time, and equals
-//!   folding any split of them in two steps (the state cache relies on that);
+//!   folding any split of them in two steps (the state cache relies on that), and equals
+//!   folding the second part onto a snapshot of the first (a cold load relies on that);
 //! - every event `decide` made reads back as itself, and none is unreadable to the fold;
 //! - `decide` is deterministic.
 //!
@@ -29,6 +30,7 @@ use super::promises::{
 };
 use super::record::{self, Draft, GENESIS_PREV, RecordedEvent};
 use super::repair::{self, Direction, Readiness, Topic, TopicText};
+use super::snapshot;
 use super::space::{self, Command, SpaceEvent, SpaceState};
 use super::together::{self, Activity, AppreciationText, FeltNote, GoalText, IdeaText, Rating};
 use super::{Ctx, EntryId, PersonId, agreements, progress, reports};
@@ -806,6 +808,14 @@ fn check_record(space: &Space, splits: &[usize]) {
         let (before, after) = events.split_at(split);
         let in_two = space::fold(space::fold(empty(), before), after);
         assert_eq!(in_two, all_at_once, "folding split at {split} differs");
+        // And through a snapshot taken at the split, as a cold load from one does.
+        let bytes = snapshot::encode_snapshot(&space::fold(empty(), before));
+        let read = snapshot::decode_snapshot(&bytes).expect("a snapshot reads back");
+        assert_eq!(
+            space::fold(read, after),
+            all_at_once,
+            "folding on from a snapshot at {split} differs"
+        );
     }
 }
 

@@ -30,16 +30,27 @@ macro_rules! id_type {
             }
         }
 
+        /// In the record (JSON) an id is its canonical text, which is hashed; in a
+        /// snapshot of a folded state (`domain::snapshot`, not human-readable) it is its
+        /// 16 bytes, less than half the size.
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(self)
+                if s.is_human_readable() {
+                    s.collect_str(self)
+                } else {
+                    serde::Serialize::serialize(self.0.as_bytes(), s)
+                }
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(d)?;
-                text.parse().map_err(serde::de::Error::custom)
+                if d.is_human_readable() {
+                    let text = String::deserialize(d)?;
+                    text.parse().map_err(serde::de::Error::custom)
+                } else {
+                    <[u8; 16]>::deserialize(d).map(|bytes| Self(Uuid::from_bytes(bytes)))
+                }
             }
         }
 
@@ -85,6 +96,19 @@ mod tests {
     fn ids_round_trip_through_their_canonical_text() {
         let id = SpaceId::random();
         assert_eq!(id.to_string().parse::<SpaceId>(), Ok(id));
+    }
+
+    #[test]
+    fn ids_are_text_in_json_and_bytes_in_a_snapshot() {
+        let id: EntryId = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+            .parse()
+            .expect("an id");
+        let json = serde_json::to_string(&id).expect("writes");
+        assert_eq!(json, "\"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9\"");
+        assert_eq!(serde_json::from_str::<EntryId>(&json).ok(), Some(id));
+        let bytes = postcard::to_allocvec(&id).expect("writes");
+        assert_eq!(bytes.len(), 16);
+        assert_eq!(postcard::from_bytes::<EntryId>(&bytes).ok(), Some(id));
     }
 
     #[test]

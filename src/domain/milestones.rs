@@ -14,7 +14,7 @@ pub const DAYS_KEPT: i64 = 30;
 
 /// Something worth celebrating. The key is stable: the app records it in the event that
 /// marks a milestone as shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum MilestoneKind {
     FirstCheckIn,
     CheckInsInARow,
@@ -98,7 +98,7 @@ impl MilestoneKind {
 }
 
 /// A milestone and the instant the record first made it true.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Milestone {
     pub kind: MilestoneKind,
     pub reached_at_us: i64,
@@ -138,14 +138,14 @@ event_kinds! {
 }
 
 /// A milestone that has been shown, and when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Celebrated {
     pub milestone: Milestone,
     pub shown_at_us: i64,
 }
 
 /// The milestones a space has celebrated, in the order they were first shown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Celebrations {
     pub shown: Vec<Celebrated>,
 }

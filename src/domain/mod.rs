@@ -86,6 +86,7 @@ pub mod reminders;
 pub mod repair;
 pub mod reports;
 pub mod seen;
+pub mod snapshot;
 pub mod space;
 pub mod together;
 pub mod trends;

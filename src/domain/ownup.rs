@@ -90,7 +90,7 @@ impl BreachKind {
 }
 
 /// How the partner who broke trust answered a breach the hurt partner recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Acknowledgment {
     /// They recorded it themselves.
     NotNeeded,
@@ -104,7 +104,7 @@ pub enum Acknowledgment {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisclosureEntry {
     pub id: EntryId,
     pub text: String,
@@ -112,7 +112,7 @@ pub struct DisclosureEntry {
     pub corrects: Option<EntryId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breach {
     pub id: EntryId,
     pub title: String,
@@ -143,7 +143,7 @@ impl Breach {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
     pub ask: String,
     pub asked_at_us: i64,
@@ -159,7 +159,7 @@ pub enum QuestionStatus {
     Settled,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     pub id: EntryId,
     pub breach: Option<EntryId>,
@@ -250,14 +250,14 @@ impl ApologyResponseKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApologyResponse {
     pub kind: ApologyResponseKind,
     pub missing: Option<String>,
     pub at_us: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Apology {
     pub id: EntryId,
     pub breach: EntryId,
@@ -268,7 +268,7 @@ pub struct Apology {
     pub responses: Vec<ApologyResponse>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Letter {
     pub id: EntryId,
     pub author: PersonId,
@@ -278,7 +278,7 @@ pub struct Letter {
 }
 
 /// Everything about owning up in one space, folded from its events.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnUp {
     pub breaches: Vec<Breach>,
     pub questions: Vec<Question>,

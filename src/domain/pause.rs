@@ -62,7 +62,7 @@ pub enum Command {
 }
 
 /// One break, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Break {
     pub by: PersonId,
     pub from_us: i64,
@@ -88,7 +88,7 @@ impl Break {
 }
 
 /// Every break taken in a space, oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pause {
     pub breaks: Vec<Break>,
 }
@@ -112,7 +112,7 @@ impl Pause {
 
 /// The spans of time a space was (or is) on a break: from, and until (exclusive; `None`
 /// while an open-ended one lasts).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breaks(Vec<(i64, Option<i64>)>);
 
 impl Breaks {

@@ -261,6 +261,53 @@ pub enum Repeat {
     },
 }
 
+/// [`Repeat`] in a snapshot of a folded state (`domain::snapshot`): the record's form is
+/// internally tagged (`"every": "daily"`), which only a self-describing format can read
+/// back, so a snapshot keeps it as a plain enum of its own.
+mod compact_repeat {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Repeat, Weekdays};
+    use crate::domain::calendar::compact::{date, optional_date};
+
+    #[derive(Serialize, Deserialize)]
+    enum Compact {
+        Once(#[serde(with = "date")] Date),
+        Daily(
+            #[serde(with = "date")] Date,
+            #[serde(with = "optional_date")] Option<Date>,
+        ),
+        /// The weekdays as their set of bits, Monday the lowest.
+        OnWeekdays(
+            u8,
+            #[serde(with = "date")] Date,
+            #[serde(with = "optional_date")] Option<Date>,
+        ),
+    }
+
+    pub fn serialize<S: Serializer>(repeat: &Repeat, s: S) -> Result<S::Ok, S::Error> {
+        match *repeat {
+            Repeat::Once { on } => Compact::Once(on),
+            Repeat::Daily { from, until } => Compact::Daily(from, until),
+            Repeat::OnWeekdays { days, from, until } => Compact::OnWeekdays(days.0, from, until),
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Repeat, D::Error> {
+        Ok(match Compact::deserialize(d)? {
+            Compact::Once(on) => Repeat::Once { on },
+            Compact::Daily(from, until) => Repeat::Daily { from, until },
+            Compact::OnWeekdays(days, from, until) => Repeat::OnWeekdays {
+                days: Weekdays(days & 0b111_1111),
+                from,
+                until,
+            },
+        })
+    }
+}
+
 impl Repeat {
     /// The form as it arrives: `every` is "once", "daily" or "weekdays"; `first` the date of a
     /// one-off or the first day of a recurrence; `until` empty for open-ended; `days` the
@@ -446,9 +493,10 @@ impl Outcome {
 }
 
 /// The terms of a promise from one occurrence on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Terms {
     /// The first occurrence these terms govern.
+    #[serde(with = "super::calendar::compact::date")]
     pub from: Date,
     pub text: String,
     pub at: TimeOfDay,
@@ -458,13 +506,13 @@ pub struct Terms {
 }
 
 /// An occurrence skipped by saying so before it was due.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skip {
     pub reason: String,
     pub at_us: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub author: PersonId,
     pub text: String,
@@ -472,7 +520,7 @@ pub struct Message {
 }
 
 /// What the partner made of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Review {
     Unconfirmed,
     Confirmed {
@@ -488,7 +536,7 @@ pub enum Review {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub outcome: Outcome,
     pub note: Option<String>,
@@ -498,19 +546,20 @@ pub struct Report {
     pub thread: Vec<Message>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReleaseProposal {
     pub by: PersonId,
     pub at_us: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Promise {
     pub id: EntryId,
     pub promiser: PersonId,
     /// The other partner, who confirms or disputes the reports.
     pub partner: PersonId,
     pub breach: Option<EntryId>,
+    #[serde(with = "compact_repeat")]
     pub repeat: Repeat,
     /// The zone the promiser lived by when making it; every occurrence is due in it.
     pub zone: Zone,
@@ -519,11 +568,14 @@ pub struct Promise {
     pub terms: Terms,
     /// Every later version of the terms, in the order agreed.
     pub renegotiations: Vec<Terms>,
+    #[serde(with = "super::calendar::compact::date_map")]
     pub skipped: BTreeMap<Date, Skip>,
+    #[serde(with = "super::calendar::compact::date_map")]
     pub reports: BTreeMap<Date, Report>,
     pub release_proposed: Option<ReleaseProposal>,
     pub released_at_us: Option<i64>,
     /// `zone`'s rules, looked up once when folding.
+    #[serde(with = "super::calendar::compact::rules")]
     tz: TimeZone,
     /// The space's breaks, handed down by [`Promises::set_breaks`].
     breaks: Breaks,
@@ -961,7 +1013,7 @@ pub struct Reliability {
 // ---- state -------------------------------------------------------------------------------
 
 /// Every promise in one space, folded from its events.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Promises {
     pub promises: Vec<Promise>,
     /// Every report that was disputed, in the order the disputes were made, so that recent
@@ -972,9 +1024,10 @@ pub struct Promises {
 }
 
 /// That the report on one occurrence was disputed, and when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisputeMark {
     pub promise: EntryId,
+    #[serde(with = "super::calendar::compact::date")]
     pub on: Date,
     pub at_us: i64,
 }

@@ -2,6 +2,7 @@
 //! of events is verified. The byte layout is specified in `docs/record-format.md`; the
 //! test vectors there are checked by the tests at the bottom of this file.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// A SHA-256 output.
@@ -134,7 +135,7 @@ pub fn seal_all(
 }
 
 /// What is wrong with the first event that fails verification.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum ChainFault {
     #[error(
         "expected seq {expected} here but found seq {found}: an event is missing or out of order"

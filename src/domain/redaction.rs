@@ -149,7 +149,7 @@ pub struct Target {
 }
 
 /// Every removal of words in one space, oldest first: (seq removed, by whom, when).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Redactions(pub Vec<(u64, PersonId, i64)>);
 
 impl Redactions {
@@ -171,7 +171,7 @@ impl Redactions {
 /// An entry whose words are gone from the record: what kind it was, who wrote it and when.
 /// Pages drawn from the state show these as gaps, so a missing letter or a count that
 /// leaves something out is never passed off as the whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gap {
     pub seq: u64,
     pub kind: String,
@@ -180,7 +180,7 @@ pub struct Gap {
 }
 
 /// Every gap in one space, oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gaps(pub Vec<Gap>);
 
 impl Gaps {

@@ -135,7 +135,7 @@ impl Topic {
 }
 
 /// A topic the couple added to one breach's pace.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomTopic {
     pub id: EntryId,
     pub text: String,
@@ -144,7 +144,7 @@ pub struct CustomTopic {
 }
 
 /// One change of readiness, kept so both can see how the pace moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaceChange {
     pub topic: Topic,
     /// `None` the first time it is set.
@@ -155,7 +155,7 @@ pub struct PaceChange {
 }
 
 /// The pace of one breach: its added topics and every change of readiness, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pace {
     pub breach: EntryId,
     pub custom_topics: Vec<CustomTopic>,
@@ -371,14 +371,14 @@ impl Direction {
 }
 
 /// How a stage proposal ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OutcomeKind {
     Confirmed,
     Declined,
     Withdrawn,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub kind: OutcomeKind,
     pub by: PersonId,
@@ -386,7 +386,7 @@ pub struct Outcome {
 }
 
 /// A proposal to change a breach's stage; a confirmed one is a stage change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proposal {
     pub id: EntryId,
     pub from: Stage,
@@ -404,7 +404,7 @@ impl Proposal {
 }
 
 /// One breach's stage and every proposal about it, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageTrack {
     pub breach: EntryId,
     pub stage: Stage,
@@ -440,7 +440,7 @@ impl StageTrack {
 
 /// The pace and stage of every breach in one space, folded from its events. Lists are in
 /// record order (oldest first); the queries give the orders pages want.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Repair {
     pub paces: Vec<Pace>,
     pub stages: Vec<StageTrack>,

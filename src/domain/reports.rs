@@ -54,13 +54,13 @@ impl ResponseText {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportAcknowledgment {
     pub response: Option<String>,
     pub at_us: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub id: EntryId,
     pub breach: EntryId,
@@ -77,7 +77,7 @@ pub struct Report {
 
 /// The proactive reports in one space, folded from its events, in record order (oldest
 /// first); the queries give the orders pages want.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reports {
     pub reports: Vec<Report>,
 }

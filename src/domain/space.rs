@@ -144,7 +144,7 @@ impl SpaceEvent {
 }
 
 /// A partner as the record knows them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Partner {
     pub person: PersonId,
     pub display_name: String,
@@ -152,7 +152,7 @@ pub struct Partner {
 }
 
 /// A space as folded from its record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpaceState {
     pub id: SpaceId,
     pub head_seq: u64,
@@ -747,7 +747,7 @@ impl SpaceEvent {
 /// database keeps that its events do not reach. Found while folding, at the cost of two
 /// hashes per event; pages say so and the log says it once. The fold goes past a damaged
 /// event without taking anything from it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Damage {
     /// How many events did not follow the one before them.
     pub count: u64,
@@ -779,7 +779,7 @@ impl Damage {
 /// The events of a space that this version could not read. The fold goes past them (the
 /// rest of the state stays right, the chain is checked on the stored bytes) and pages say
 /// so; they are never dropped from the record or the export.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unreadable {
     /// How many there are.
     pub count: u64,

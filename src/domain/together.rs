@@ -221,7 +221,7 @@ pub const IDEAS: &[&str] = &[
     "A small day trip, taking turns to choose what comes next",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appreciation {
     pub id: EntryId,
     pub author: PersonId,
@@ -240,7 +240,7 @@ pub struct WeekCount {
 }
 
 /// Something the couple plans to do together, and what came of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeTogether {
     pub id: EntryId,
     pub what: String,
@@ -261,14 +261,14 @@ impl TimeTogether {
 }
 
 /// That a planned moment together happened, and who said so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Logged {
     pub by: PersonId,
     pub at_us: i64,
 }
 
 /// How a moment together felt for one partner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Felt {
     pub by: PersonId,
     pub rating: Rating,
@@ -277,7 +277,7 @@ pub struct Felt {
 }
 
 /// An idea for time together that the couple added themselves.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnIdea {
     pub id: EntryId,
     pub text: String,
@@ -295,13 +295,13 @@ pub enum GoalStatus {
     Reached,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mark {
     pub by: PersonId,
     pub at_us: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Goal {
     pub id: EntryId,
     pub text: String,
@@ -326,7 +326,7 @@ impl Goal {
 
 /// Appreciations, time together, ideas and goals in one space, folded from its events.
 /// Lists are in record order (oldest first); the queries give the orders pages want.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Together {
     pub appreciations: Vec<Appreciation>,
     pub time_together: Vec<TimeTogether>,
