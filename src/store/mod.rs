@@ -122,6 +122,7 @@ pub enum Effect {
     RemoveMember { person: PersonId },
     /// The words of the event at `seq` are removed: its body and salt become NULL (the
     /// one change the events table allows), its digest keeps the chain.
+    /// The space's snapshot goes in the same transaction.
     Redact { seq: u64 },
     /// Use up an invite; fails the whole append if it was used, revoked or has expired.
     ConsumeInvite {
@@ -1273,6 +1274,13 @@ impl Store {
                     }
                 }
             }
+            // Removed words must not live on in a state folded while they were there.
+            if effects.iter().any(|e| matches!(e, Effect::Redact { .. })) {
+                sqlx::query("DELETE FROM snapshots WHERE space_id = $1")
+                    .bind(&space_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             Ok(())
         }).await)
     }
@@ -1873,6 +1881,8 @@ pub(crate) fn salt_from(bytes: Option<Vec<u8>>) -> Result<Option<Salt>, StoreErr
 }
 
 mod calendar_feeds;
+mod snapshots;
+pub use snapshots::SnapshotRow;
 // The statements it shares (`insert_link!`, `insert_mail!`) serve the modules after it too.
 #[macro_use]
 mod mail;
