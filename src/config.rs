@@ -171,6 +171,15 @@ pub struct ServeArgs {
     )]
     pub page_cache_mib: u64,
 
+    /// Write a snapshot of a space's folded state once this many events were folded since
+    /// its last one, so a first load folds only what came after it; 0 writes none.
+    #[arg(
+        long,
+        env = "GOLDSEAM_SNAPSHOT_EVERY",
+        default_value_t = DEFAULT_SNAPSHOT_EVERY
+    )]
+    pub snapshot_every: u64,
+
     /// Set up a new, empty database when none is found. Needed once for a new instance
     /// whose data folder already exists (or on PostgreSQL); without it Goldseam refuses to
     /// start on an empty database, so a lost or emptied one is never quietly replaced.
@@ -423,6 +432,12 @@ pub const DEFAULT_STATE_CACHE_MIB: u64 = 48;
 /// The page cache's default budget: about 150 one-year home pages.
 pub const DEFAULT_PAGE_CACHE_MIB: u64 = 16;
 
+/// How many events are folded past a space's snapshot before a new one is written, unless
+/// told otherwise: a first load then folds at most about this many events after reading
+/// the snapshot (a ten-year space's snapshot is about 1 MB, and a thousand events a year
+/// or two of daily use), and a space gets a new snapshot about every few hundred days.
+pub const DEFAULT_SNAPSHOT_EVERY: u64 = 1000;
+
 const MIB: u64 = 1024 * 1024;
 
 #[derive(Debug, Args)]
@@ -513,6 +528,9 @@ pub struct Settings {
     pub state_cache_bytes: u64,
     /// What cached pages may hold, in bytes (see `app::PageCache`).
     pub page_cache_bytes: u64,
+    /// How many events are folded past a space's snapshot before a new one is written;
+    /// 0: none is (see `app::snapshots`).
+    pub snapshot_every: u64,
     /// How long requests in flight may take to finish once a shutdown begins.
     pub shutdown_grace: Duration,
     /// How long a client may take to send a request's headers.
@@ -549,6 +567,7 @@ impl Settings {
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             state_cache_bytes: args.state_cache_mib.saturating_mul(MIB),
             page_cache_bytes: args.page_cache_mib.saturating_mul(MIB),
+            snapshot_every: args.snapshot_every,
             shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
             header_read: Duration::from_secs(args.header_read_secs),
             body_read: Duration::from_secs(args.body_read_secs),
@@ -570,6 +589,7 @@ impl Default for Settings {
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             state_cache_bytes: DEFAULT_STATE_CACHE_MIB * MIB,
             page_cache_bytes: DEFAULT_PAGE_CACHE_MIB * MIB,
+            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
             shutdown_grace: Duration::from_secs(10),
             header_read: Duration::from_secs(10),
             body_read: Duration::from_secs(30),

@@ -37,6 +37,9 @@ const NO_WAIT: Option<Duration> = Some(Duration::ZERO);
 struct Cached {
     state: Arc<SpaceState>,
     bytes: u64,
+    /// The head seq of the space's newest snapshot as this process knows it (0: none), so
+    /// a fold onto this state knows when the next one is due (see `app::snapshots`).
+    snapshot_seq: u64,
 }
 
 #[derive(Clone)]
@@ -87,12 +90,25 @@ impl StateCache {
         self.states.get(&space).map(|c| c.state)
     }
 
+    /// The cached state of `space`, with the head seq of its newest snapshot as noted when
+    /// it was put.
+    pub fn get_noted(&self, space: SpaceId) -> Option<(Arc<SpaceState>, u64)> {
+        self.states.get(&space).map(|c| (c.state, c.snapshot_seq))
+    }
+
     /// Keeps `state` unless a newer one is already cached.
     pub fn put(&self, state: Arc<SpaceState>) {
+        self.put_noted(state, 0);
+    }
+
+    /// Keeps `state` unless a newer one is already cached, noting that the space's newest
+    /// snapshot is at `snapshot_seq`.
+    pub fn put_noted(&self, state: Arc<SpaceState>, snapshot_seq: u64) {
         // Weighed before taking the shard's lock: it walks the whole state.
         let new = Cached {
             bytes: heap_bytes(&state),
             state,
+            snapshot_seq,
         };
         let space = new.state.id;
         let head = new.state.head_seq;
@@ -116,6 +132,18 @@ impl StateCache {
             // Already as new, or another request is putting this space right now.
             EntryResult::Retained(()) | EntryResult::Removed(..) | EntryResult::Timeout => {}
         }
+    }
+
+    /// Keeps `state` in place of whatever is cached for its space, newer or not: for a
+    /// state found wrong (a snapshot that did not check out). An older state is only
+    /// folded on from by the next read.
+    pub fn replace(&self, state: Arc<SpaceState>, snapshot_seq: u64) {
+        let new = Cached {
+            bytes: heap_bytes(&state),
+            state,
+            snapshot_seq,
+        };
+        self.states.insert(new.state.id, new);
     }
 
     /// The estimated bytes held now; never more than the budget.
@@ -315,6 +343,12 @@ impl PageCache {
 
     pub fn get(&self, key: &PageKey) -> Option<Arc<CachedPage>> {
         self.pages.get(key)
+    }
+
+    /// Forgets every page of `space`: for pages drawn from a state found wrong. A walk of
+    /// every page kept, which is why it is only for that.
+    pub fn forget_space(&self, space: SpaceId) {
+        self.pages.retain(|key, _| key.space != space);
     }
 
     /// Keeps `html`, drawn with the mark for the CSRF token, under `key`; gives it back

@@ -51,6 +51,7 @@ mod reminders;
 mod repair;
 mod reports;
 mod seen;
+mod snapshots;
 mod spaces;
 mod together;
 
@@ -99,6 +100,8 @@ struct Inner {
     appends: spaces::AppendLocks,
     /// Sends of one form token take turns (see `App::form_turn`).
     forms: forms::FormTurns,
+    /// Which spaces were started from a snapshot, and the snapshot work still running.
+    snapshots: snapshots::Snapshots,
     /// Notes every commit beside an SQLite file, once the server has checked it at start.
     witness: std::sync::OnceLock<crate::store::Witness>,
     /// Spaces whose record ends before what the witness saw committed, with that seq.
@@ -128,6 +131,7 @@ impl App {
                 decoy_hash,
                 appends: spaces::AppendLocks::new(),
                 forms: forms::FormTurns::new(),
+                snapshots: snapshots::Snapshots::new(),
                 witness: std::sync::OnceLock::new(),
                 behind: std::sync::Mutex::default(),
                 metrics: Metrics::new(),

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{App, AppError, InviteProblem, Session, random_salt, random_token, token_hash};
+use super::{
+    App, AppError, InviteProblem, Session, random_salt, random_token, snapshots, token_hash,
+};
 use crate::domain::input::{DisplayName, SpaceName};
 use crate::domain::record::{self, Draft, RecordedEvent};
 use crate::domain::seen::{Mark, Marks};
@@ -149,8 +151,8 @@ impl App {
         space: SpaceId,
         head: (u64, record::Hash),
     ) -> Result<Arc<SpaceState>, AppError> {
-        let cached = self.cache().get(space);
-        if let Some(state) = &cached
+        let cached = self.cache().get_noted(space);
+        if let Some((state, _)) = &cached
             && ((state.head_seq, state.head_hash) == head
                 || state.damage.stored_head == Some(head.0))
         {
@@ -158,15 +160,31 @@ impl App {
             return Ok(state.clone());
         }
         self.metrics().cache_miss();
-        let base = cached.map_or_else(|| SpaceState::empty(space), |s| (*s).clone());
-        let mut events = self.store().events_after(space, base.head_seq).await?;
+        // Nothing cached: from the space's snapshot, if it has one this fold can use.
+        let mut start = match cached {
+            Some((state, snapshot_seq)) => snapshots::Start {
+                state: (*state).clone(),
+                snapshot_seq,
+                replace: false,
+                check: None,
+            },
+            None => self.start_from_snapshot(space).await,
+        };
+        let mut events = self
+            .store()
+            .events_after(space, start.state.head_seq)
+            .await?;
         // Words were removed since this state was folded: what it folded from them must
-        // go too, so the whole record is folded again, now without them.
-        let base = if base.head_seq > 0 && events.iter().any(|e| e.kind == "entry.redacted") {
+        // go too, so the whole record is folded again, now without them. (The removal
+        // deleted the snapshot too.)
+        let base = if start.state.head_seq > 0 && events.iter().any(|e| e.kind == "entry.redacted")
+        {
             events = self.store().events_after(space, 0).await?;
+            start.snapshot_seq = 0;
+            start.check = None;
             SpaceState::empty(space)
         } else {
-            base
+            start.state
         };
         let (seen, damaged) = (base.unreadable.count, base.damage.clone());
         let mut state = space::fold(base, &events);
@@ -209,7 +227,11 @@ impl App {
             );
         }
         let state = Arc::new(state);
-        self.cache().put(state.clone());
+        let snapshot_seq = self.snapshot_if_due(&state, start.snapshot_seq, start.replace);
+        self.cache().put_noted(state.clone(), snapshot_seq);
+        if let Some(bytes) = start.check {
+            self.check_snapshot(space, bytes);
+        }
         Ok(state)
     }
 

@@ -33,6 +33,7 @@ mod redaction;
 mod reminders;
 mod safety;
 mod security;
+mod snapshots;
 mod spaces;
 mod startup;
 mod store;
