@@ -31,11 +31,14 @@ impl std::fmt::Debug for SnapshotRow {
     }
 }
 
+/// A snapshot's row as read: fold version, head seq and hash, bytes, when written.
+type StoredSnapshot = (i64, i64, Vec<u8>, Vec<u8>, i64);
+
 impl Store {
     /// The snapshot kept for `space`, if there is one.
     #[tracing::instrument(skip_all)]
     pub async fn snapshot(&self, space: SpaceId) -> Result<Option<SnapshotRow>, StoreError> {
-        let row: Option<(i64, i64, Vec<u8>, Vec<u8>, i64)> = on_pool!(self, pool => {
+        let row: Option<StoredSnapshot> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT fold_version, head_seq, head_hash, bytes, written_at
                  FROM snapshots WHERE space_id = $1",
