@@ -116,7 +116,10 @@ impl StateCache {
         // same space at once cannot leave the older state behind. A newer state goes in by
         // removing the old one and inserting through the guard, not by writing over it in
         // place: only an insert evicts other spaces to make room for a heavier state.
+        let mut noted = 0;
         let replace = self.states.entry(&space, NO_WAIT, |_, cached| {
+            // A snapshot noted on the older state since this one was folded from it.
+            noted = cached.snapshot_seq;
             if cached.state.head_seq < head {
                 EntryAction::ReplaceWithGuard
             } else {
@@ -125,6 +128,10 @@ impl StateCache {
         });
         match replace {
             EntryResult::Vacant(guard) | EntryResult::Replaced(guard, _) => {
+                let new = Cached {
+                    snapshot_seq: new.snapshot_seq.max(noted),
+                    ..new
+                };
                 // Err only if the placeholder was removed meanwhile, which nothing here does;
                 // either way the state is simply not cached.
                 let _ = guard.insert(new);
@@ -132,6 +139,17 @@ impl StateCache {
             // Already as new, or another request is putting this space right now.
             EntryResult::Retained(()) | EntryResult::Removed(..) | EntryResult::Timeout => {}
         }
+    }
+
+    /// Notes that `space` has a snapshot at `snapshot_seq` now, on the state cached for it
+    /// (if any, and if it does not know of a newer one).
+    pub fn note_snapshot(&self, space: SpaceId, snapshot_seq: u64) {
+        let noted = self.states.entry(&space, NO_WAIT, |_, cached| {
+            cached.snapshot_seq = cached.snapshot_seq.max(snapshot_seq);
+            EntryAction::Retain(())
+        });
+        // Nothing cached: nothing to note (the guard, dropped, leaves the space vacant).
+        drop(noted);
     }
 
     /// Keeps `state` in place of whatever is cached for its space, newer or not: for a

@@ -165,9 +165,11 @@ impl App {
 
     /// After `state` was folded: writes a snapshot of it in the background when more than
     /// `snapshot_every` events were folded past the last one (or the stored one must be
-    /// replaced). Returns the head seq of the newest snapshot as this process now knows it.
-    /// A damaged record gets none: what it would hold cannot be trusted, and its events
-    /// must be checked each time it is folded.
+    /// replaced). Returns the head seq of the newest snapshot as this process knows it:
+    /// the written one is noted on the cached state only once it is kept, so a write that
+    /// found the record moved on (an append right after the fold) is tried again by the
+    /// next fold. A damaged record gets none: what it would hold cannot be trusted, and its
+    /// events must be checked each time it is folded.
     pub(super) fn snapshot_if_due(
         &self,
         state: &Arc<SpaceState>,
@@ -182,15 +184,13 @@ impl App {
         if !due {
             return snapshot_seq;
         }
-        let (app, state, seq) = (self.clone(), state.clone(), state.head_seq);
+        let (app, state) = (self.clone(), state.clone());
         let pending = self.snapshots().begin();
         tokio::spawn(async move {
             let _pending = pending;
             app.write_snapshot(state).await;
         });
-        // Noted now, so the folds meanwhile do not write it again; a write that fails is
-        // tried again only after as many events more.
-        seq
+        snapshot_seq
     }
 
     /// Encodes and keeps a snapshot of `state`; a failure is only logged: the request that
@@ -213,6 +213,7 @@ impl App {
             .await
         {
             Ok(true) => {
+                self.cache().note_snapshot(space, head.0);
                 tracing::debug!(%space, seq = head.0, bytes = bytes.len(), "snapshot written");
             }
             Ok(false) => {
