@@ -16,3 +16,11 @@ pub mod mail;
 pub mod ops;
 pub mod store;
 pub mod web;
+
+/// mimalloc instead of glibc's allocator, for every binary built on this library (the
+/// server, its tests and benchmarks): a cached space state is thousands of small
+/// allocations, which mimalloc packs without a header each, and it hands freed memory back
+/// instead of keeping it in per-thread arenas. Measured in docs/performance.md
+/// ("Memory") with `cargo bench --bench memory` and `--bench logins`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
