@@ -82,6 +82,9 @@ fn main() {
         after.saturating_sub(before) / 1024,
         per_space * 10_000.0 / 1024.0
     );
+    if let Some(state) = states.first() {
+        where_the_bytes_are(state);
+    }
     let cache = StateCache::default();
     let started = std::time::Instant::now();
     for state in &states {
@@ -94,5 +97,45 @@ fn main() {
         cache.len(),
         cache.weight() as f64 / 1024.0 / 1024.0,
         estimate_kb / per_space.max(f64::MIN_POSITIVE)
+    );
+}
+
+/// The state's parts by their snapshot bytes (postcard), largest first: where a state is
+/// fat, in the same units for every part.
+fn where_the_bytes_are(state: &SpaceState) {
+    fn size(part: &impl serde::Serialize) -> usize {
+        postcard::to_allocvec(part).map_or(0, |b| b.len())
+    }
+    let mut parts = vec![
+        ("partners", size(&state.partners)),
+        ("own_up", size(&state.own_up)),
+        ("check_ins", size(&state.check_ins)),
+        ("together", size(&state.together)),
+        ("repair", size(&state.repair)),
+        ("promises", size(&state.promises)),
+        ("agreements", size(&state.agreements)),
+        ("reports", size(&state.reports)),
+        ("milestones", size(&state.milestones)),
+        ("counsel", size(&state.counsel)),
+        (
+            "redactions and gaps",
+            size(&state.redactions) + size(&state.gaps),
+        ),
+        (
+            "endings, pause, closing",
+            size(&state.endings) + size(&state.pause) + size(&state.closing),
+        ),
+    ];
+    parts.sort_by(|a, b| b.1.cmp(&a.1));
+    let whole = goldseam::domain::snapshot::encode_snapshot(state).len();
+    let parts: Vec<String> = parts
+        .iter()
+        .filter(|(_, bytes)| *bytes > 0)
+        .map(|(name, bytes)| format!("{name} {:.1} KB", *bytes as f64 / 1024.0))
+        .collect();
+    println!(
+        "  as a snapshot {:.1} KB: {}",
+        whole as f64 / 1024.0,
+        parts.join(", ")
     );
 }
