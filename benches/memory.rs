@@ -126,7 +126,7 @@ fn where_the_bytes_are(state: &SpaceState) {
             size(&state.endings) + size(&state.pause) + size(&state.closing),
         ),
     ];
-    parts.sort_by(|a, b| b.1.cmp(&a.1));
+    parts.sort_by_key(|part| std::cmp::Reverse(part.1));
     let whole = goldseam::domain::snapshot::encode_snapshot(state).len();
     let parts: Vec<String> = parts
         .iter()
