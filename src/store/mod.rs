@@ -538,36 +538,34 @@ impl Store {
         id_hash: &str,
         space: SpaceId,
     ) -> Result<Option<(SessionRow, Option<HeadAndMarks>)>, StoreError> {
-        let space = space.to_string();
-        let row: Option<SessionInSpaceRow> =
-            match self {
-                Store::Sqlite(pool) => sqlx::query_as(
+        /// The query, with the marks aggregated into a JSON array of strings (`[]` for
+        /// none) in each database's words.
+        macro_rules! with_marks {
+            ($marks:literal) => {
+                concat!(
                     "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash,
                             p.time_zone, p.exit_to, s.data_key, sp.head_seq, sp.head_hash,
-                            (SELECT json_group_array(mark) FROM seen
-                             WHERE space_id = $2 AND person_id = s.person_id) AS marks
+                            (SELECT ",
+                    $marks,
+                    " FROM seen WHERE space_id = $2 AND person_id = s.person_id) AS marks
                      FROM sessions s JOIN persons p ON p.id = s.person_id
                      LEFT JOIN spaces sp ON sp.id = $2
-                     WHERE s.id_hash = $1 AND p.disabled_at IS NULL",
+                     WHERE s.id_hash = $1 AND p.disabled_at IS NULL"
                 )
-                .bind(id_hash)
-                .bind(&space)
-                .fetch_optional(pool)
-                .await?,
-                Store::Postgres(pool) => sqlx::query_as(
-                    "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash,
-                            p.time_zone, p.exit_to, s.data_key, sp.head_seq, sp.head_hash,
-                            (SELECT COALESCE(json_agg(mark), '[]'::json)::text FROM seen
-                             WHERE space_id = $2 AND person_id = s.person_id) AS marks
-                     FROM sessions s JOIN persons p ON p.id = s.person_id
-                     LEFT JOIN spaces sp ON sp.id = $2
-                     WHERE s.id_hash = $1 AND p.disabled_at IS NULL",
-                )
-                .bind(id_hash)
-                .bind(&space)
-                .fetch_optional(pool)
-                .await?,
             };
+        }
+        let sql = match self {
+            Store::Sqlite(_) => with_marks!("json_group_array(mark)"),
+            Store::Postgres(_) => with_marks!("COALESCE(json_agg(mark), '[]'::json)::text"),
+        };
+        let space = space.to_string();
+        let row: Option<SessionInSpaceRow> = on_pool!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(id_hash)
+                .bind(&space)
+                .fetch_optional(pool)
+                .await?
+        });
         row.map(|row| {
             let in_space = match (row.head_seq, row.head_hash, row.marks) {
                 (Some(seq), Some(hash), Some(marks)) => Some(head_and_marks(seq, &hash, &marks)?),
