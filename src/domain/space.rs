@@ -289,9 +289,9 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
     if event.kind != "checkin.answered" {
         state.last_at_us = event.at_us;
     }
-    if let Err(Unread::UnknownKind | Unread::NotReadable) =
-        SpaceEvent::read(&event.kind, event.body.as_deref())
-    {
+    // Read once: parsing the body is most of what a fold costs.
+    let parsed = SpaceEvent::read(&event.kind, event.body.as_deref());
+    if let Err(Unread::UnknownKind | Unread::NotReadable) = &parsed {
         state.unreadable.note(event.seq);
     }
     let author = event.author.parse::<PersonId>().ok();
@@ -308,10 +308,7 @@ pub fn apply(mut state: SpaceState, event: &RecordedEvent) -> SpaceState {
         });
         erased_presence(&mut state, &event.kind, author, event_at);
     }
-    match (
-        SpaceEvent::parse(&event.kind, event.body.as_deref()),
-        author,
-    ) {
+    match (parsed.ok(), author) {
         (Some(SpaceEvent::SpaceCreated(e)), Some(person)) => {
             state.name = e.name;
             state.created_at_us = event.at_us;
