@@ -208,6 +208,23 @@ macro_rules! on_pool {
     };
 }
 
+/// A query that aggregates a person's marks into a JSON array of strings (`[]` when there
+/// are none), with each database's way of saying it between `$before` and `$after`.
+macro_rules! with_marks {
+    ($store:expr, $before:literal, $after:literal) => {
+        match $store {
+            Store::Sqlite(_) => concat!($before, "json_group_array(mark)", $after),
+            Store::Postgres(_) => {
+                concat!(
+                    $before,
+                    "COALESCE(json_agg(mark), '[]'::json)::text",
+                    $after
+                )
+            }
+        }
+    };
+}
+
 mod operator;
 pub use operator::{AccountRow, open_sqlite_copy, sqlite_in_use};
 
@@ -538,26 +555,15 @@ impl Store {
         id_hash: &str,
         space: SpaceId,
     ) -> Result<Option<(SessionRow, Option<HeadAndMarks>)>, StoreError> {
-        /// The query, with the marks aggregated into a JSON array of strings (`[]` for
-        /// none) in each database's words.
-        macro_rules! with_marks {
-            ($marks:literal) => {
-                concat!(
-                    "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash,
-                            p.time_zone, p.exit_to, s.data_key, sp.head_seq, sp.head_hash,
-                            (SELECT ",
-                    $marks,
-                    " FROM seen WHERE space_id = $2 AND person_id = s.person_id) AS marks
-                     FROM sessions s JOIN persons p ON p.id = s.person_id
-                     LEFT JOIN spaces sp ON sp.id = $2
-                     WHERE s.id_hash = $1 AND p.disabled_at IS NULL"
-                )
-            };
-        }
-        let sql = match self {
-            Store::Sqlite(_) => with_marks!("json_group_array(mark)"),
-            Store::Postgres(_) => with_marks!("COALESCE(json_agg(mark), '[]'::json)::text"),
-        };
+        let sql = with_marks!(
+            self,
+            "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash,
+                    p.time_zone, p.exit_to, s.data_key, sp.head_seq, sp.head_hash, (SELECT ",
+            " FROM seen WHERE space_id = $2 AND person_id = s.person_id) AS marks
+             FROM sessions s JOIN persons p ON p.id = s.person_id
+             LEFT JOIN spaces sp ON sp.id = $2
+             WHERE s.id_hash = $1 AND p.disabled_at IS NULL"
+        );
         let space = space.to_string();
         let row: Option<SessionInSpaceRow> = on_pool!(self, pool => {
             sqlx::query_as(sql)
@@ -986,33 +992,18 @@ impl Store {
         person: PersonId,
     ) -> Result<Option<HeadAndMarks>, StoreError> {
         let (space, person) = (space.to_string(), person.to_string());
-        // Both aggregate the marks into a JSON array of strings (`[]` when there are none).
-        let row: Option<(i64, Vec<u8>, String)> = match self {
-            Store::Sqlite(pool) => {
-                sqlx::query_as(
-                    "SELECT head_seq, head_hash,
-                            (SELECT json_group_array(mark) FROM seen
-                             WHERE space_id = $1 AND person_id = $2)
-                     FROM spaces WHERE id = $1",
-                )
+        let sql = with_marks!(
+            self,
+            "SELECT head_seq, head_hash, (SELECT ",
+            " FROM seen WHERE space_id = $1 AND person_id = $2) FROM spaces WHERE id = $1"
+        );
+        let row: Option<(i64, Vec<u8>, String)> = on_pool!(self, pool => {
+            sqlx::query_as(sql)
                 .bind(&space)
                 .bind(&person)
                 .fetch_optional(pool)
                 .await?
-            }
-            Store::Postgres(pool) => {
-                sqlx::query_as(
-                    "SELECT head_seq, head_hash,
-                            (SELECT COALESCE(json_agg(mark), '[]'::json)::text FROM seen
-                             WHERE space_id = $1 AND person_id = $2)
-                     FROM spaces WHERE id = $1",
-                )
-                .bind(&space)
-                .bind(&person)
-                .fetch_optional(pool)
-                .await?
-            }
-        };
+        });
         row.map(|(seq, hash, marks)| head_and_marks(seq, &hash, &marks))
             .transpose()
     }

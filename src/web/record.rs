@@ -119,7 +119,8 @@ pub(super) fn window(before: &str, head: u64) -> Option<(u64, u64)> {
     Some((up_to.saturating_sub(PER_PAGE as u64), up_to))
 }
 
-#[derive(Template, WebTemplate)]
+/// Drawn into the page cache, so rendered to a string, never answered directly.
+#[derive(Template)]
 #[template(path = "record.html")]
 struct RecordPage {
     chrome: Chrome,
