@@ -32,6 +32,7 @@ async fn main() -> anyhow::Result<()> {
     // Nothing is cached, and no snapshot is written: every load folds the whole record.
     let settings = Settings {
         state_cache_bytes: 0,
+        compact_cache_bytes: 0,
         snapshot_every: 0,
         ..Settings::default()
     };
@@ -106,6 +107,7 @@ async fn main() -> anyhow::Result<()> {
         app.store().clone(),
         Settings {
             state_cache_bytes: 0,
+            compact_cache_bytes: 0,
             snapshot_every: 1,
             ..Settings::default()
         },

@@ -3,7 +3,11 @@
 //! held the way the app's cache holds them; resident memory is read from /proc before and
 //! after. Then the same states are put in a `StateCache` with the default budget, to show
 //! how many of them it keeps and how its estimate of a state's bytes (which the budget
-//! counts) compares with the resident memory measured. Prints figures; asserts nothing.
+//! counts) compares with the resident memory measured. Then, in a process of its own, a
+//! `StateCache` with the default budgets is filled with 10,000 spaces of a month's use
+//! (and of a year's) and nothing else holds them: the whole process's resident memory,
+//! how many are ready and how many compact, and how long reading one back takes. Prints
+//! figures; asserts nothing.
 //!
 //! Run: `cargo bench --bench memory`.
 
@@ -31,10 +35,23 @@ fn resident_kb() -> u64 {
 }
 
 /// One case per process, so memory freed by one case cannot hide the next one's growth.
-const CASES: [(&str, i64, usize); 2] = [
+const CASES: [(&str, i64, usize); 4] = [
     ("a month of use", 30, 10_000),
     ("a year of use", 365, 1_000),
+    (
+        "the default cache filled with spaces of a month of use",
+        30,
+        10_000,
+    ),
+    (
+        "the default cache filled with spaces of a year of use",
+        365,
+        10_000,
+    ),
 ];
+
+/// The cases from here on fill a cache instead of holding states themselves.
+const FIRST_FILL: usize = 2;
 
 fn main() {
     let case = std::env::args()
@@ -69,6 +86,10 @@ fn main() {
         .cloned()
         .collect();
     drop(demo);
+    if case >= FIRST_FILL {
+        fill(label, &events, spaces);
+        return;
+    }
     let before = resident_kb();
     let states: Vec<Arc<SpaceState>> = (0..spaces)
         .map(|_| Arc::new(space::fold(SpaceState::empty(SpaceId::random()), &events)))
@@ -97,6 +118,41 @@ fn main() {
         cache.len(),
         cache.weight() as f64 / 1024.0 / 1024.0,
         estimate_kb / per_space.max(f64::MIN_POSITIVE)
+    );
+}
+
+/// Fills a cache with the default budgets with `spaces` states folded from `events`, each
+/// put and dropped (so only the cache holds them), and prints the process's resident
+/// memory, what each tier holds, and what reading them all back costs.
+fn fill(label: &str, events: &[goldseam::domain::RecordedEvent], spaces: usize) {
+    let baseline = resident_kb();
+    let cache = StateCache::default();
+    let mut ids = Vec::with_capacity(spaces);
+    let started = std::time::Instant::now();
+    for _ in 0..spaces {
+        let id = SpaceId::random();
+        cache.put(Arc::new(space::fold(SpaceState::empty(id), events)));
+        ids.push(id);
+    }
+    let filled = started.elapsed();
+    let resident = resident_kb();
+    let compact = cache.compact_weight() as f64 / cache.compact_len().max(1) as f64 / 1024.0;
+    println!(
+        "{label}: {spaces} spaces put in {filled:?}; resident {} MB for the whole process ({} MB before); {} ready ({:.1} MiB estimated), {} compact ({:.1} MiB, {compact:.1} KB each)",
+        resident / 1024,
+        baseline / 1024,
+        cache.len(),
+        cache.weight() as f64 / 1024.0 / 1024.0,
+        cache.compact_len(),
+        cache.compact_weight() as f64 / 1024.0 / 1024.0,
+    );
+    // Read back in the order put: the oldest were evicted first, so most reads unpack.
+    let started = std::time::Instant::now();
+    let found = ids.iter().filter(|id| cache.get(**id).is_some()).count();
+    let read = started.elapsed() / u32::try_from(spaces).unwrap_or(u32::MAX).max(1);
+    println!(
+        "  read back: {found} of {spaces} still cached, {read:?} a read on average (a ready state, or a compact one unpacked and made ready); resident {} MB after",
+        resident_kb() / 1024
     );
 }
 

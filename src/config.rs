@@ -161,6 +161,16 @@ pub struct ServeArgs {
     )]
     pub state_cache_mib: u64,
 
+    /// Memory for space states kept compressed once the state cache has no room for them
+    /// (a tenth of the memory, unpacked in well under a millisecond), in MiB; 0 keeps none.
+    #[arg(
+        long,
+        env = "GOLDSEAM_COMPACT_CACHE_MIB",
+        default_value_t = DEFAULT_COMPACT_CACHE_MIB,
+        value_parser = clap::value_parser!(u64).range(0..=1024 * 1024)
+    )]
+    pub compact_cache_mib: u64,
+
     /// Memory for pages drawn once and served again while nothing they show has changed
     /// (a partner's home page), in MiB; 0 caches none.
     #[arg(
@@ -422,12 +432,18 @@ impl MailArgs {
     }
 }
 
-/// The state cache's default budget. DESIGN.md's target is under 100 MB resident with
-/// 10,000 spaces cached; the rest of a running server (code, runtime, database pools, and
-/// up to two argon2 hashes at 19 MiB each while people log in) takes about half of that,
-/// so the cache gets the other half: 10,000 spaces of a few weeks' use, or a few hundred
-/// of a year's. A space that does not fit costs a fold from its record (milliseconds).
-pub const DEFAULT_STATE_CACHE_MIB: u64 = 48;
+/// The state cache's default budgets, ready and compact. DESIGN.md's target is under
+/// 100 MB resident with 10,000 spaces cached; `cargo bench --bench memory` fills both
+/// tiers with spaces of a month's use and measures it. Ready states are the ones read
+/// right now: about 220 spaces of a month's use, or 25 of a year's. Behind them the
+/// compact tier keeps their snapshot encodings compressed, about 6.5 KB for a month's use
+/// and 40 KB for a year's (random ids and people's own words compress only about twofold),
+/// so about 10,000 of a month's use, each unpacked in tens of microseconds when it is read
+/// again. A space in neither costs a read and fold of its record (milliseconds, or one
+/// snapshot and what came after it).
+pub const DEFAULT_STATE_CACHE_MIB: u64 = 8;
+/// See [`DEFAULT_STATE_CACHE_MIB`].
+pub const DEFAULT_COMPACT_CACHE_MIB: u64 = 66;
 
 /// The page cache's default budget: about 150 one-year home pages.
 pub const DEFAULT_PAGE_CACHE_MIB: u64 = 16;
@@ -526,6 +542,8 @@ pub struct Settings {
     pub invite_ttl: Duration,
     /// What cached space states may hold, in bytes (see `app::StateCache`).
     pub state_cache_bytes: u64,
+    /// What compressed space states may hold, in bytes (see `app::StateCache`).
+    pub compact_cache_bytes: u64,
     /// What cached pages may hold, in bytes (see `app::PageCache`).
     pub page_cache_bytes: u64,
     /// How many events are folded past a space's snapshot before a new one is written;
@@ -566,6 +584,7 @@ impl Settings {
             session_max: Duration::from_secs(args.session_max_hours.saturating_mul(3600)),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             state_cache_bytes: args.state_cache_mib.saturating_mul(MIB),
+            compact_cache_bytes: args.compact_cache_mib.saturating_mul(MIB),
             page_cache_bytes: args.page_cache_mib.saturating_mul(MIB),
             snapshot_every: args.snapshot_every,
             shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
@@ -588,6 +607,7 @@ impl Default for Settings {
             session_max: Duration::from_secs(336 * 3600),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             state_cache_bytes: DEFAULT_STATE_CACHE_MIB * MIB,
+            compact_cache_bytes: DEFAULT_COMPACT_CACHE_MIB * MIB,
             page_cache_bytes: DEFAULT_PAGE_CACHE_MIB * MIB,
             snapshot_every: DEFAULT_SNAPSHOT_EVERY,
             shutdown_grace: Duration::from_secs(10),

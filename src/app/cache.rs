@@ -8,6 +8,12 @@
 //! out the spaces read every day). Its locks are `parking_lot`'s, which cannot be
 //! poisoned, so a panic in one request can never silently switch the cache off.
 //!
+//! It has two tiers, each with its own byte budget. The first holds states ready to use.
+//! A state it evicts goes to the second, the compact tier, as its snapshot encoding
+//! compressed with zstd: about a tenth of the memory, and a few hundred microseconds to
+//! unpack for a year-old space, against milliseconds to read and fold its record. So many
+//! more spaces stay cached in the same memory (DESIGN.md: 10,000 in under 100 MB).
+//!
 //! This module owns only the caching; what a state is comes from `domain::space`.
 
 use std::fmt::{self, Write as _};
@@ -16,15 +22,26 @@ use std::time::Duration;
 
 use hyper::body::Bytes;
 use quick_cache::sync::{Cache, EntryAction, EntryResult};
-use quick_cache::{OptionsBuilder, Weighter};
+use quick_cache::{DefaultHashBuilder, Lifecycle, OptionsBuilder, Weighter};
 
-use crate::config::DEFAULT_STATE_CACHE_MIB;
+use crate::config::{DEFAULT_COMPACT_CACHE_MIB, DEFAULT_STATE_CACHE_MIB};
 use crate::domain::SpaceId;
+use crate::domain::snapshot::{decode_snapshot, encode_snapshot};
 use crate::domain::space::SpaceState;
 
 /// The largest state we expect: twenty years of daily use (the demo's maximum) estimates
 /// at a few MiB. A shard must hold it, or such a space could never be cached.
 const LARGEST_STATE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The largest compact state we expect: twenty years of daily use compresses to well under
+/// a MiB. Set higher than that so the compact tier has few shards: spaces fall into shards
+/// at random, and with many small shards one fills and evicts while others have room.
+const LARGEST_COMPACT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// zstd's level for the compact tier: its fastest regular level. Higher levels shrink a
+/// state by a few per cent more and cost several times the time, paid on the request that
+/// evicts it.
+const ZSTD_LEVEL: i32 = 1;
 
 /// How long a put waits for another thread that is inserting the same space right now.
 /// Never: a put is called from async code and must not block a worker; losing the race
@@ -52,48 +69,120 @@ impl Weighter<SpaceId, Cached> for ByBytes {
     }
 }
 
+/// Collects what the first tier evicts (or refuses as too heavy) while its shard is locked,
+/// so it is compressed into the compact tier after the lock is released.
+#[derive(Clone, Default)]
+struct ToCompact;
+
+impl Lifecycle<SpaceId, Cached> for ToCompact {
+    type RequestState = Vec<Cached>;
+
+    fn on_evict(&self, evicted: &mut Vec<Cached>, _space: SpaceId, cached: Cached) {
+        evicted.push(cached);
+    }
+}
+
+/// A state in the compact tier: its snapshot encoding, compressed.
+struct Compact {
+    head_seq: u64,
+    snapshot_seq: u64,
+    /// The length of the encoding before compression, to unpack it in one allocation.
+    encoded_len: usize,
+    zstd: Box<[u8]>,
+}
+
+#[derive(Clone)]
+struct CompactBytes;
+
+impl Weighter<SpaceId, Arc<Compact>> for CompactBytes {
+    fn weight(&self, _space: &SpaceId, compact: &Arc<Compact>) -> u64 {
+        // The compressed bytes, and the entry and `Arc` around them.
+        compact.zstd.len() as u64 + 96
+    }
+}
+
+type States = Cache<SpaceId, Cached, ByBytes, DefaultHashBuilder, ToCompact>;
+
 pub struct StateCache {
-    states: Cache<SpaceId, Cached, ByBytes>,
+    states: States,
+    compact: Cache<SpaceId, Arc<Compact>, CompactBytes>,
+}
+
+/// quick_cache's options for a tier of `budget` bytes whose heaviest entry is `largest`.
+fn tier_options(budget: u64, largest: u64, typical: u64) -> Option<quick_cache::Options> {
+    // quick_cache splits the budget between shards and keeps no item larger than its
+    // shard's share, so the shard count is chosen for the budget rather than for the
+    // machine's cores (its default): a one-year state must fit in a shard on a 64-core
+    // server too. A power of two, at most 16.
+    let shards = 1usize << (budget / largest).clamp(1, 16).ilog2();
+    let mut options = OptionsBuilder::new();
+    options
+        .shards(shards)
+        .weight_capacity(budget)
+        // A guess for sizing the table up front; a wrong one costs only a resize.
+        .estimated_items_capacity(usize::try_from(budget / typical).unwrap_or(1).max(16));
+    match options.build() {
+        Ok(options) => Some(options),
+        // Only reachable if a required option above were missing.
+        Err(e) => {
+            tracing::error!(error = %e, "cache options rejected; using defaults");
+            None
+        }
+    }
 }
 
 impl StateCache {
-    /// A cache holding at most `budget_bytes` of state, as [`heap_bytes`] estimates it.
-    /// With 0 it holds nothing (every read folds the whole record).
-    pub fn new(budget_bytes: u64) -> Self {
+    /// A cache holding at most `budget_bytes` of ready states, as [`heap_bytes`] estimates
+    /// them, and at most `compact_bytes` of compressed ones. With 0 a tier holds nothing;
+    /// with both 0 every read folds the whole record.
+    pub fn new(budget_bytes: u64, compact_bytes: u64) -> Self {
         // quick_cache admits nothing heavier than its capacity; one byte admits no state.
         let budget = budget_bytes.max(1);
-        // quick_cache splits the budget between shards and keeps no item larger than its
-        // shard's share, so the shard count is chosen for the budget rather than for the
-        // machine's cores (its default): a one-year state must fit in a shard on a
-        // 64-core server too. A power of two, at most 16.
-        let shards = 1usize << (budget / LARGEST_STATE_BYTES).clamp(1, 16).ilog2();
-        let mut options = OptionsBuilder::new();
-        options
-            .shards(shards)
-            .weight_capacity(budget)
-            // A guess for sizing the table up front; a wrong one costs only a resize.
-            .estimated_items_capacity(usize::try_from(budget / 32_768).unwrap_or(1).max(16));
-        let states = match options.build() {
-            Ok(options) => {
-                Cache::with_options(options, ByBytes, Default::default(), Default::default())
+        let states = match tier_options(budget, LARGEST_STATE_BYTES, 32_768) {
+            Some(options) => {
+                Cache::with_options(options, ByBytes, DefaultHashBuilder::default(), ToCompact)
             }
-            // Only reachable if a required option above were missing.
-            Err(e) => {
-                tracing::error!(error = %e, "state cache options rejected; using defaults");
-                Cache::with_weighter(1024, budget, ByBytes)
-            }
+            None => Cache::with(
+                1024,
+                budget,
+                ByBytes,
+                DefaultHashBuilder::default(),
+                ToCompact,
+            ),
         };
-        Self { states }
+        let compact_budget = compact_bytes.max(1);
+        let compact = match tier_options(compact_budget, LARGEST_COMPACT_BYTES, 4_096) {
+            Some(options) => Cache::with_options(
+                options,
+                CompactBytes,
+                DefaultHashBuilder::default(),
+                Default::default(),
+            ),
+            None => Cache::with_weighter(1024, compact_budget, CompactBytes),
+        };
+        Self { states, compact }
     }
 
     pub fn get(&self, space: SpaceId) -> Option<Arc<SpaceState>> {
-        self.states.get(&space).map(|c| c.state)
+        self.get_noted(space).map(|(state, _)| state)
     }
 
     /// The cached state of `space`, with the head seq of its newest snapshot as noted when
-    /// it was put.
+    /// it was put. A state found only in the compact tier is unpacked and put back in the
+    /// first.
     pub fn get_noted(&self, space: SpaceId) -> Option<(Arc<SpaceState>, u64)> {
-        self.states.get(&space).map(|c| (c.state, c.snapshot_seq))
+        if let Some(cached) = self.states.get(&space) {
+            return Some((cached.state, cached.snapshot_seq));
+        }
+        let compact = self.compact.get(&space)?;
+        let Some(state) = unpack(&compact) else {
+            tracing::warn!(%space, "a compact cached state did not unpack; folding instead");
+            self.compact.remove(&space);
+            return None;
+        };
+        let state = Arc::new(state);
+        self.put_noted(state.clone(), compact.snapshot_seq);
+        Some((state, compact.snapshot_seq))
     }
 
     /// Keeps `state` unless a newer one is already cached.
@@ -126,6 +215,7 @@ impl StateCache {
                 EntryAction::Retain(())
             }
         });
+        let mut evicted = Vec::new();
         match replace {
             EntryResult::Vacant(guard) | EntryResult::Replaced(guard, _) => {
                 let new = Cached {
@@ -134,10 +224,41 @@ impl StateCache {
                 };
                 // Err only if the placeholder was removed meanwhile, which nothing here does;
                 // either way the state is simply not cached.
-                let _ = guard.insert(new);
+                let _ = guard.insert_with_lifecycle(new, &mut evicted);
             }
             // Already as new, or another request is putting this space right now.
             EntryResult::Retained(()) | EntryResult::Removed(..) | EntryResult::Timeout => {}
+        }
+        // An older compact state of this space is of no more use than the newer one just
+        // put, and may hold words removed since.
+        self.compact
+            .remove_if(&space, |compact| compact.head_seq < head);
+        self.compact_all(evicted);
+    }
+
+    /// Compresses what the first tier evicted into the compact tier, unless it already
+    /// holds that state (one unpacked and evicted again) or a newer one.
+    fn compact_all(&self, evicted: Vec<Cached>) {
+        for cached in evicted {
+            let space = cached.state.id;
+            let head = cached.state.head_seq;
+            let held = self.compact.get(&space).map(|c| c.head_seq);
+            if held.is_some_and(|held| held >= head) {
+                continue;
+            }
+            let encoded = encode_snapshot(&cached.state);
+            match zstd::bulk::compress(&encoded, ZSTD_LEVEL) {
+                Ok(zstd) => self.compact.insert(
+                    space,
+                    Arc::new(Compact {
+                        head_seq: head,
+                        snapshot_seq: cached.snapshot_seq,
+                        encoded_len: encoded.len(),
+                        zstd: zstd.into_boxed_slice(),
+                    }),
+                ),
+                Err(e) => tracing::warn!(%space, error = %e, "a state could not be compressed"),
+            }
         }
     }
 
@@ -161,15 +282,20 @@ impl StateCache {
             state,
             snapshot_seq,
         };
-        self.states.insert(new.state.id, new);
+        let space = new.state.id;
+        // The compact tier may hold a state unpacked from the wrong one.
+        self.compact.remove(&space);
+        let mut evicted = Vec::new();
+        self.states.insert_with_lifecycle(space, new, &mut evicted);
+        self.compact_all(evicted);
     }
 
-    /// The estimated bytes held now; never more than the budget.
+    /// The estimated bytes held now by ready states; never more than their budget.
     pub fn weight(&self) -> u64 {
         self.states.weight()
     }
 
-    /// How many states are held now.
+    /// How many ready states are held now.
     pub fn len(&self) -> usize {
         self.states.len()
     }
@@ -177,11 +303,32 @@ impl StateCache {
     pub fn is_empty(&self) -> bool {
         self.states.is_empty()
     }
+
+    /// The bytes held now by compact states; never more than their budget.
+    pub fn compact_weight(&self) -> u64 {
+        self.compact.weight()
+    }
+
+    /// How many compact states are held now (some also held ready).
+    pub fn compact_len(&self) -> usize {
+        self.compact.len()
+    }
+}
+
+/// A compact state unpacked, or `None` if its bytes do not read back as a state of this
+/// fold's version.
+fn unpack(compact: &Compact) -> Option<SpaceState> {
+    let encoded = zstd::bulk::decompress(&compact.zstd, compact.encoded_len).ok()?;
+    let state = decode_snapshot(&encoded).ok()?;
+    (state.head_seq == compact.head_seq).then_some(state)
 }
 
 impl Default for StateCache {
     fn default() -> Self {
-        Self::new(DEFAULT_STATE_CACHE_MIB * 1024 * 1024)
+        Self::new(
+            DEFAULT_STATE_CACHE_MIB * 1024 * 1024,
+            DEFAULT_COMPACT_CACHE_MIB * 1024 * 1024,
+        )
     }
 }
 
@@ -499,7 +646,7 @@ mod tests {
     #[test]
     fn filled_past_its_budget_the_cache_stays_under_it() {
         let budget = 200_000;
-        let cache = StateCache::new(budget);
+        let cache = StateCache::new(budget, 0);
         let one = heap_bytes(&state(SpaceId::random(), 1, 10_000));
         assert!(one > 10_000, "the estimate follows the text held: {one}");
         // Three times what fits.
@@ -514,6 +661,92 @@ mod tests {
             "the budget is used, not wasted: {}",
             cache.weight()
         );
+    }
+
+    /// Puts and reads other spaces until `id` is no longer among the ready states.
+    fn evict(cache: &StateCache, id: SpaceId) {
+        for _ in 0..1_000 {
+            if cache.states.peek(&id).is_none() {
+                return;
+            }
+            let other = SpaceId::random();
+            cache.put(state(other, 1, 10_000));
+            let _ = cache.get(other);
+        }
+        panic!("{id} stayed ready");
+    }
+
+    #[test]
+    fn states_evicted_from_the_first_tier_are_read_back_from_the_compact_one() {
+        let one = heap_bytes(&state(SpaceId::random(), 1, 10_000));
+        // Room for three ready states, and plenty for compact ones.
+        let cache = StateCache::new(3 * one + 100, 8 * 1024 * 1024);
+        let ids: Vec<SpaceId> = (0..40).map(|_| SpaceId::random()).collect();
+        for (n, id) in ids.iter().enumerate() {
+            let seq = u64::try_from(n).unwrap_or(0) + 1;
+            cache.put_noted(state(*id, seq, 10_000), seq * 10);
+        }
+        assert!(cache.len() <= 3, "{} ready", cache.len());
+        assert!(cache.compact_len() >= 37, "{} compact", cache.compact_len());
+        assert!(
+            cache.compact_weight() < 37 * 10_000 / 4,
+            "compressed: {} bytes",
+            cache.compact_weight()
+        );
+        for (n, id) in ids.iter().enumerate() {
+            let seq = u64::try_from(n).unwrap_or(0) + 1;
+            let (read, noted) = cache.get_noted(*id).expect("still cached");
+            assert_eq!(read.id, *id);
+            assert_eq!(read.head_seq, seq);
+            assert_eq!(noted, seq * 10, "the snapshot noted comes back too");
+            assert_eq!(read.partners[0].display_name.len(), 10_000);
+            assert!(cache.weight() <= 3 * one + 100);
+        }
+    }
+
+    #[test]
+    fn a_newer_state_drops_the_older_compact_one() {
+        let one = heap_bytes(&state(SpaceId::random(), 1, 10_000));
+        let cache = StateCache::new(2 * one + 100, 8 * 1024 * 1024);
+        let id = SpaceId::random();
+        cache.put(state(id, 1, 10_000));
+        evict(&cache, id);
+        assert!(
+            cache.compact.get(&id).is_some(),
+            "evicted into the compact tier"
+        );
+        cache.put(state(id, 2, 5));
+        assert!(
+            cache.compact.get(&id).is_none(),
+            "the older state, and whatever words it held, is gone"
+        );
+        assert_eq!(cache.get(id).map(|s| s.head_seq), Some(2));
+    }
+
+    #[test]
+    fn a_replaced_state_is_never_read_back_from_the_compact_tier() {
+        let one = heap_bytes(&state(SpaceId::random(), 1, 10_000));
+        let cache = StateCache::new(2 * one + 100, 8 * 1024 * 1024);
+        let id = SpaceId::random();
+        cache.put(state(id, 9, 10_000));
+        evict(&cache, id);
+        assert!(
+            cache.compact.get(&id).is_some(),
+            "evicted into the compact tier"
+        );
+        // Found wrong, and replaced by an older, right one.
+        cache.replace(state(id, 3, 7), 0);
+        evict(&cache, id);
+        assert_eq!(cache.get(id).map(|s| s.head_seq), Some(3));
+    }
+
+    #[test]
+    fn with_no_budgets_nothing_is_cached() {
+        let cache = StateCache::new(0, 0);
+        let id = SpaceId::random();
+        cache.put(state(id, 1, 10));
+        assert!(cache.get(id).is_none());
+        assert_eq!((cache.len(), cache.compact_len()), (0, 0));
     }
 
     #[test]

@@ -17,6 +17,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Registry, Unit};
 
+use super::StateCache;
+
 /// One kind of request: its method and the route template it matched.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
@@ -48,6 +50,8 @@ pub struct Metrics {
     cache_misses: Counter,
     cache_bytes: Gauge,
     cache_spaces: Gauge,
+    compact_bytes: Gauge,
+    compact_spaces: Gauge,
     outbox: Gauge,
 }
 
@@ -111,6 +115,19 @@ impl Metrics {
             "Space states in the cache",
             cache_spaces.clone(),
         );
+        let compact_bytes = Gauge::default();
+        registry.register_with_unit(
+            "state_cache_compact_size",
+            "Memory held by space states kept compressed",
+            Unit::Bytes,
+            compact_bytes.clone(),
+        );
+        let compact_spaces = Gauge::default();
+        registry.register(
+            "state_cache_compact_spaces",
+            "Space states kept compressed",
+            compact_spaces.clone(),
+        );
         let outbox = Gauge::default();
         registry.register(
             "mail_outbox_depth",
@@ -126,6 +143,8 @@ impl Metrics {
             cache_misses,
             cache_bytes,
             cache_spaces,
+            compact_bytes,
+            compact_spaces,
             outbox,
         }
     }
@@ -165,12 +184,13 @@ impl Metrics {
         self.outbox.set(i64::try_from(depth).unwrap_or(i64::MAX));
     }
 
-    /// The text exposition (OpenMetrics), with the cache's size as of now.
-    pub fn render(&self, cache_bytes: u64, cache_spaces: usize) -> String {
-        self.cache_bytes
-            .set(i64::try_from(cache_bytes).unwrap_or(i64::MAX));
-        self.cache_spaces
-            .set(i64::try_from(cache_spaces).unwrap_or(i64::MAX));
+    /// The text exposition (OpenMetrics), with the state cache's size as of now.
+    pub fn render(&self, cache: &StateCache) -> String {
+        let gauge = |gauge: &Gauge, value: u64| gauge.set(i64::try_from(value).unwrap_or(i64::MAX));
+        gauge(&self.cache_bytes, cache.weight());
+        gauge(&self.cache_spaces, cache.len() as u64);
+        gauge(&self.compact_bytes, cache.compact_weight());
+        gauge(&self.compact_spaces, cache.compact_len() as u64);
         let mut text = String::new();
         if let Err(err) = prometheus_client::encoding::text::encode(&mut text, &self.registry) {
             tracing::warn!(error = %err, "the metrics could not be written");
@@ -207,7 +227,7 @@ mod tests {
             405,
             Duration::from_millis(1),
         );
-        let text = metrics.render(0, 0);
+        let text = metrics.render(&StateCache::new(0, 0));
         assert!(text.contains("method=\"other\""), "{text}");
         assert!(!text.contains("BREW"), "{text}");
     }

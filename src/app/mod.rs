@@ -122,7 +122,7 @@ impl App {
             .transpose()?;
         Ok(Self {
             inner: Arc::new(Inner {
-                cache: StateCache::new(settings.state_cache_bytes),
+                cache: StateCache::new(settings.state_cache_bytes, settings.compact_cache_bytes),
                 pages: PageCache::new(settings.page_cache_bytes),
                 store,
                 settings,
@@ -168,8 +168,7 @@ impl App {
 
     /// The metrics in Prometheus's text format, with the state cache's size as of now.
     pub fn render_metrics(&self) -> String {
-        let cache = self.cache();
-        self.metrics().render(cache.weight(), cache.len())
+        self.metrics().render(self.cache())
     }
 
     fn appends(&self) -> &spaces::AppendLocks {

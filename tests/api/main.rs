@@ -14,6 +14,7 @@ mod calendar_feed;
 mod checkins;
 mod cli;
 mod closing;
+mod compact_cache;
 mod connections;
 mod counsellor;
 mod endings;
