@@ -46,8 +46,19 @@ macro_rules! id_type {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 if d.is_human_readable() {
-                    let text = String::deserialize(d)?;
-                    text.parse().map_err(serde::de::Error::custom)
+                    // Read as the text it is, without copying it into a `String` first:
+                    // a fold reads several ids per event.
+                    struct Text;
+                    impl serde::de::Visitor<'_> for Text {
+                        type Value = $name;
+                        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                            f.write_str("an id in its canonical text form")
+                        }
+                        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
+                            text.parse().map_err(E::custom)
+                        }
+                    }
+                    d.deserialize_str(Text)
                 } else {
                     <[u8; 16]>::deserialize(d).map(|bytes| Self(Uuid::from_bytes(bytes)))
                 }
@@ -59,8 +70,12 @@ macro_rules! id_type {
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let uuid = Uuid::try_parse(s).map_err(|_| InvalidId)?;
-                // Only the canonical spelling is accepted, so one id has one text form.
-                if uuid.hyphenated().to_string() == s {
+                // Only the canonical spelling is accepted, so one id has one text form: of
+                // the spellings `try_parse` reads, only the hyphenated one has this length,
+                // and its digits must be lowercase.
+                if s.len() == uuid::fmt::Hyphenated::LENGTH
+                    && !s.bytes().any(|b| b.is_ascii_uppercase())
+                {
                     Ok(Self(uuid))
                 } else {
                     Err(InvalidId)
@@ -116,6 +131,13 @@ mod tests {
         let id = PersonId::random().to_string();
         assert!(id.to_uppercase().parse::<PersonId>().is_err());
         assert!(id.replace('-', "").parse::<PersonId>().is_err());
+        assert!(format!("{{{id}}}").parse::<PersonId>().is_err(), "braced");
+        assert!(format!("urn:uuid:{id}").parse::<PersonId>().is_err());
+        let mut one_upper = id.clone();
+        if let Some(at) = one_upper.find(|c: char| c.is_ascii_alphabetic()) {
+            one_upper.replace_range(at..=at, &one_upper[at..=at].to_uppercase());
+            assert!(one_upper.parse::<PersonId>().is_err(), "{one_upper}");
+        }
         assert!("../etc/passwd".parse::<PersonId>().is_err());
         assert!("".parse::<PersonId>().is_err());
     }

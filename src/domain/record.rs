@@ -73,9 +73,19 @@ pub fn event_hash(
     kind: &str,
     digest: &Hash,
 ) -> Hash {
+    // The canonical bytes, fed to the hash piece by piece rather than gathered in a
+    // buffer first: the same bytes as `canonical`, which a test holds it to.
     let mut h = Sha256::new();
     h.update(prev);
-    h.update(canonical(seq, at_us, author, kind, digest));
+    h.update([CANONICAL_VERSION]);
+    h.update(seq.to_be_bytes());
+    h.update(at_us.to_be_bytes());
+    for field in [author.as_bytes(), kind.as_bytes()] {
+        let len = u16::try_from(field.len()).unwrap_or(u16::MAX);
+        h.update(len.to_be_bytes());
+        h.update(&field[..usize::from(len)]);
+    }
+    h.update(digest);
     h.finalize().into()
 }
 
@@ -242,6 +252,26 @@ mod tests {
             author: AUTHOR.into(),
             kind: kind.into(),
             body: body.into(),
+        }
+    }
+
+    #[test]
+    fn an_event_hash_is_the_hash_of_prev_and_the_canonical_bytes() {
+        let long = "k".repeat(70_000);
+        for (seq, at_us, author, kind) in [
+            (1, 1_700_000_000_000_000, AUTHOR, "ownup.question_asked"),
+            (u64::MAX, i64::MIN, "", ""),
+            (42, -1, AUTHOR, long.as_str()),
+        ] {
+            let prev = [7u8; 32];
+            let digest = [9u8; 32];
+            let mut whole = prev.to_vec();
+            whole.extend(canonical(seq, at_us, author, kind, &digest));
+            let expected: Hash = Sha256::digest(&whole).into();
+            assert_eq!(
+                event_hash(&prev, seq, at_us, author, kind, &digest),
+                expected
+            );
         }
     }
 
