@@ -1037,12 +1037,42 @@ pub struct CadenceAnswered {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "AnsweredFields")]
 pub struct Answered {
     /// The period answered, by the local date it begins on.
     #[serde(with = "date_text")]
     pub period: Date,
     #[serde(flatten)]
     pub check_in: CheckIn,
+}
+
+/// An answer as its body reads: the period beside the check-in's own fields. Read through
+/// this in one pass, because `flatten` would first copy the whole body into a buffer of
+/// its own, and answers are read on every fold.
+#[derive(Deserialize)]
+struct AnsweredFields {
+    #[serde(with = "date_text")]
+    period: Date,
+    trust: Trust,
+    feelings: Vec<Felt>,
+    helped: Option<String>,
+    hurt: Option<String>,
+    need: Option<String>,
+}
+
+impl From<AnsweredFields> for Answered {
+    fn from(fields: AnsweredFields) -> Self {
+        Self {
+            period: fields.period,
+            check_in: CheckIn {
+                trust: fields.trust,
+                feelings: fields.feelings,
+                helped: fields.helped,
+                hurt: fields.hurt,
+                need: fields.need,
+            },
+        }
+    }
 }
 
 /// The check-in events, by kind.
@@ -2221,6 +2251,42 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn an_answer_reads_back_whatever_order_its_fields_are_in_and_without_its_notes() {
+        let answered = Answered {
+            period: date(2026, 3, 1),
+            check_in: answer_with("7"),
+        };
+        let written = serde_json::to_value(&answered).expect("writes");
+        let serde_json::Value::Object(fields) = written else {
+            panic!("an answer is an object: {written}");
+        };
+        // The period last, and the notes left out.
+        let mut reordered: Vec<(String, serde_json::Value)> = fields
+            .into_iter()
+            .filter(|(name, _)| !["helped", "hurt", "need"].contains(&name.as_str()))
+            .collect();
+        reordered.sort_by_key(|(name, _)| name == "period");
+        assert_eq!(
+            reordered.last().map(|(name, _)| name.as_str()),
+            Some("period")
+        );
+        let body = format!(
+            "{{{}}}",
+            reordered
+                .iter()
+                .map(|(name, value)| format!("{name:?}:{value}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let read = Event::parse("checkin.answered", &body);
+        let mut expected = answered.clone();
+        expected.check_in.helped = None;
+        expected.check_in.hurt = None;
+        expected.check_in.need = None;
+        assert_eq!(read, Some(Event::Answered(expected)), "{body}");
     }
 
     #[test]
