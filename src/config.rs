@@ -162,7 +162,7 @@ pub struct ServeArgs {
     pub state_cache_mib: u64,
 
     /// Memory for space states kept compressed once the state cache has no room for them
-    /// (a tenth of the memory, unpacked in well under a millisecond), in MiB; 0 keeps none.
+    /// (about a fifth of the memory, unpacked in tens of microseconds), in MiB; 0 keeps none.
     #[arg(
         long,
         env = "GOLDSEAM_COMPACT_CACHE_MIB",

@@ -10,8 +10,8 @@
 //!
 //! It has two tiers, each with its own byte budget. The first holds states ready to use.
 //! A state it evicts goes to the second, the compact tier, as its snapshot encoding
-//! compressed with zstd: about a tenth of the memory, and a few hundred microseconds to
-//! unpack for a year-old space, against milliseconds to read and fold its record. So many
+//! compressed with zstd: about a fifth of the memory, and tens of microseconds to unpack
+//! (about 0.1 ms for a year-old space), against milliseconds to read and fold its record. So many
 //! more spaces stay cached in the same memory (DESIGN.md: 10,000 in under 100 MB).
 //!
 //! This module owns only the caching; what a state is comes from `domain::space`.
@@ -106,6 +106,9 @@ type States = Cache<SpaceId, Cached, ByBytes, DefaultHashBuilder, ToCompact>;
 pub struct StateCache {
     states: States,
     compact: Cache<SpaceId, Arc<Compact>, CompactBytes>,
+    /// Whether the compact tier has a budget at all: without one, what the first evicts is
+    /// not compressed only to be refused.
+    compacting: bool,
 }
 
 /// quick_cache's options for a tier of `budget` bytes whose heaviest entry is `largest`.
@@ -160,7 +163,11 @@ impl StateCache {
             ),
             None => Cache::with_weighter(1024, compact_budget, CompactBytes),
         };
-        Self { states, compact }
+        Self {
+            states,
+            compact,
+            compacting: compact_bytes > 0,
+        }
     }
 
     pub fn get(&self, space: SpaceId) -> Option<Arc<SpaceState>> {
@@ -239,6 +246,9 @@ impl StateCache {
     /// Compresses what the first tier evicted into the compact tier, unless it already
     /// holds that state (one unpacked and evicted again) or a newer one.
     fn compact_all(&self, evicted: Vec<Cached>) {
+        if !self.compacting {
+            return;
+        }
         for cached in evicted {
             let space = cached.state.id;
             let head = cached.state.head_seq;

@@ -411,10 +411,9 @@ fn erased_presence(state: &mut SpaceState, kind: &str, person: PersonId, at_us: 
 
 /// Folds a run of events onto `state`.
 pub fn fold<'a>(
-    state: SpaceState,
+    mut state: SpaceState,
     events: impl IntoIterator<Item = &'a RecordedEvent>,
 ) -> SpaceState {
-    let mut state = state;
     for event in events {
         apply_in_place(&mut state, event);
     }
