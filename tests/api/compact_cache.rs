@@ -32,33 +32,6 @@ fn nothing_cached(settings: &mut goldseam::config::Settings) {
     settings.snapshot_every = 0;
 }
 
-async fn letter(from: &Client, space: &str, text: &str) {
-    ok(
-        from,
-        &format!("{space}/letters"),
-        &[("text", text), ("action", "send")],
-    )
-    .await;
-}
-
-/// The pages each partner reads, without the tokens that differ between renderings.
-async fn pages(sam: &Client, alex: &Client, space: &str) -> Vec<String> {
-    let mut pages = Vec::new();
-    for who in [sam, alex] {
-        for path in [
-            space.to_owned(),
-            format!("{space}/record"),
-            format!("{space}/letters"),
-            format!("{space}/breaches"),
-        ] {
-            let page = who.get(&path).await;
-            assert_eq!(page.status, StatusCode::OK, "{path}");
-            pages.push(page.without_tokens());
-        }
-    }
-    pages
-}
-
 /// How many states `app` keeps compact, as its metrics say.
 fn compact_spaces(app: &TestApp) -> u64 {
     app.app
@@ -69,25 +42,18 @@ fn compact_spaces(app: &TestApp) -> u64 {
         .unwrap_or(0)
 }
 
-fn id_of(space: &str) -> goldseam::domain::SpaceId {
-    space
-        .trim_start_matches("/spaces/")
-        .parse()
-        .expect("a space id")
-}
-
 async fn a_server_reading_every_state_from_the_compact_tier_shows_what_a_full_fold_shows(
     backend: Backend,
 ) {
     let app = spawn_app_with(backend, compact_only).await;
     let (sam, alex, space) = couple(&app).await;
     breach_recorded_by_alex(&alex, &space).await;
-    letter(&sam, &space, KEPT).await;
-    let compact = pages(&sam, &alex, &space).await;
+    send_letter(&sam, &space, KEPT).await;
+    let compact = pages_of_both(&sam, &alex, &space).await;
     assert!(compact_spaces(&app) >= 1, "{}", app.app.render_metrics());
     assert!(
         app.app
-            .load_state(id_of(&space))
+            .load_state(space_id(&space))
             .await
             .expect("loads")
             .is_some(),
@@ -96,21 +62,21 @@ async fn a_server_reading_every_state_from_the_compact_tier_shows_what_a_full_fo
 
     let bare = spawn_beside(&app, nothing_cached).await;
     let (bare_sam, bare_alex) = (sam.at(&bare.base), alex.at(&bare.base));
-    assert_eq!(compact, pages(&bare_sam, &bare_alex, &space).await);
+    assert_eq!(compact, pages_of_both(&bare_sam, &bare_alex, &space).await);
 
     // A write on the other server, then the next request here: folded onto the state
     // unpacked here, it shows the same as a full fold there.
-    letter(&bare_alex, &space, "Written on the other server.").await;
-    let after = pages(&sam, &alex, &space).await;
+    send_letter(&bare_alex, &space, "Written on the other server.").await;
+    let after = pages_of_both(&sam, &alex, &space).await;
     assert!(
         after[0..4]
             .iter()
             .any(|p| p.contains("Written on the other server."))
     );
-    assert_eq!(after, pages(&bare_sam, &bare_alex, &space).await);
+    assert_eq!(after, pages_of_both(&bare_sam, &bare_alex, &space).await);
     assert_eq!(
-        app.app.load_state(id_of(&space)).await.expect("loads"),
-        bare.app.load_state(id_of(&space)).await.expect("loads"),
+        app.app.load_state(space_id(&space)).await.expect("loads"),
+        bare.app.load_state(space_id(&space)).await.expect("loads"),
         "the same state as folded from the start"
     );
 }
@@ -118,8 +84,8 @@ async fn a_server_reading_every_state_from_the_compact_tier_shows_what_a_full_fo
 async fn words_removed_on_another_server_never_come_back_from_a_compact_state(backend: Backend) {
     let app = spawn_app_with(backend, compact_only).await;
     let (sam, alex, space) = couple(&app).await;
-    letter(&sam, &space, KEPT).await;
-    letter(&sam, &space, REMOVED).await;
+    send_letter(&sam, &space, KEPT).await;
+    send_letter(&sam, &space, REMOVED).await;
     // Both partners read it here: the state holding the words is kept compact.
     for who in [&sam, &alex] {
         assert!(who.get(&format!("{space}/letters")).await.reads(REMOVED));
@@ -128,7 +94,7 @@ async fn words_removed_on_another_server_never_come_back_from_a_compact_state(ba
     let removed_seq = app
         .app
         .store()
-        .events_after(id_of(&space), 0)
+        .events_after(space_id(&space), 0)
         .await
         .expect("events")
         .iter()
@@ -158,7 +124,7 @@ async fn words_removed_on_another_server_never_come_back_from_a_compact_state(ba
             }
         }
     }
-    let state = app.app.load_state(id_of(&space)).await.expect("loads");
+    let state = app.app.load_state(space_id(&space)).await.expect("loads");
     assert!(
         !format!("{state:?}").contains(REMOVED),
         "the state served here no longer holds the words"

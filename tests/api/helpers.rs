@@ -826,3 +826,40 @@ pub async fn every_row(store: &Store) -> Vec<(String, String)> {
     rows.sort();
     rows
 }
+
+/// The id of `space`, a path as `create_space` gives it.
+pub fn space_id(space: &str) -> goldseam::domain::SpaceId {
+    space
+        .trim_start_matches("/spaces/")
+        .parse()
+        .expect("a space id")
+}
+
+/// `from` sends a letter with `text` in `space`.
+pub async fn send_letter(from: &Client, space: &str, text: &str) {
+    ok(
+        from,
+        &format!("{space}/letters"),
+        &[("text", text), ("action", "send")],
+    )
+    .await;
+}
+
+/// The pages each partner reads (home, record, letters, breaches), without the tokens that
+/// differ between renderings: to compare what two servers show.
+pub async fn pages_of_both(sam: &Client, alex: &Client, space: &str) -> Vec<String> {
+    let mut pages = Vec::new();
+    for who in [sam, alex] {
+        for path in [
+            space.to_owned(),
+            format!("{space}/record"),
+            format!("{space}/letters"),
+            format!("{space}/breaches"),
+        ] {
+            let page = who.get(&path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            pages.push(page.without_tokens());
+        }
+    }
+    pages
+}

@@ -8,7 +8,6 @@
 //! snapshot holding them; a snapshot is written once more than `snapshot_every` events were
 //! folded past the last.
 
-use goldseam::domain::SpaceId;
 use goldseam::domain::snapshot::{FOLD_VERSION, decode_snapshot, encode_snapshot};
 use goldseam::store::SnapshotRow;
 use reqwest::StatusCode;
@@ -28,46 +27,12 @@ on_both_databases!(
 const REMOVED: &str = "Words to take back: the lighthouse keeper kept a blue notebook.";
 const KEPT: &str = "Words that stay: the bread rises best on the windowsill.";
 
-fn id_of(space: &str) -> SpaceId {
-    space
-        .trim_start_matches("/spaces/")
-        .parse()
-        .expect("a space id")
-}
-
 async fn snapshot_of(app: &TestApp, space: &str) -> Option<SnapshotRow> {
     app.app
         .store()
-        .snapshot(id_of(space))
+        .snapshot(space_id(space))
         .await
         .expect("the snapshot is read")
-}
-
-async fn letter(from: &Client, space: &str, text: &str) {
-    ok(
-        from,
-        &format!("{space}/letters"),
-        &[("text", text), ("action", "send")],
-    )
-    .await;
-}
-
-/// The pages each partner reads, without the tokens that differ between renderings.
-async fn pages(sam: &Client, alex: &Client, space: &str) -> Vec<String> {
-    let mut pages = Vec::new();
-    for who in [sam, alex] {
-        for path in [
-            space.to_owned(),
-            format!("{space}/record"),
-            format!("{space}/letters"),
-            format!("{space}/breaches"),
-        ] {
-            let page = who.get(&path).await;
-            assert_eq!(page.status, StatusCode::OK, "{path}");
-            pages.push(page.without_tokens());
-        }
-    }
-    pages
 }
 
 /// `sam` and `alex`, signed in on `app`, as clients of `other` (the same sessions).
@@ -84,7 +49,7 @@ async fn a_space_started_from_its_snapshot_shows_what_a_fold_from_the_start_show
     breach_recorded_by_alex(&alex, &space).await;
     for n in 0..6 {
         let from = if n % 2 == 0 { &sam } else { &alex };
-        letter(from, &space, &format!("Letter number {n}, written slowly.")).await;
+        send_letter(from, &space, &format!("Letter number {n}, written slowly.")).await;
     }
     app.app.snapshots_settled().await;
     let written = snapshot_of(&app, &space)
@@ -92,12 +57,12 @@ async fn a_space_started_from_its_snapshot_shows_what_a_fold_from_the_start_show
         .expect("a snapshot was written");
     assert_eq!(written.fold_version, FOLD_VERSION);
     // Two more after it: a new server folds them onto the snapshot.
-    letter(&sam, &space, KEPT).await;
+    send_letter(&sam, &space, KEPT).await;
     // Folded to the head here (and a snapshot written if one is due), then one event
     // more, which this server folds when it draws its pages below, writing none for one.
-    pages(&sam, &alex, &space).await;
+    pages_of_both(&sam, &alex, &space).await;
     app.app.snapshots_settled().await;
-    letter(&alex, &space, "And one more, after the snapshot.").await;
+    send_letter(&alex, &space, "And one more, after the snapshot.").await;
     let read = snapshot_of(&app, &space).await.expect("a snapshot");
     assert!(read.head_seq < event_count(&app, &space).await);
 
@@ -105,8 +70,8 @@ async fn a_space_started_from_its_snapshot_shows_what_a_fold_from_the_start_show
     // against a full fold is done (before the first server folds the last event).
     let cold = spawn_beside(&app, |s| s.snapshot_every = 0).await;
     let (cold_sam, cold_alex) = at(&cold, &sam, &alex);
-    let id = id_of(&space);
-    let cold_pages = pages(&cold_sam, &cold_alex, &space).await;
+    let id = space_id(&space);
+    let cold_pages = pages_of_both(&cold_sam, &cold_alex, &space).await;
     let from_snapshot = cold.app.load_state(id).await.expect("loads");
     cold.app.snapshots_settled().await;
     assert_eq!(
@@ -114,7 +79,7 @@ async fn a_space_started_from_its_snapshot_shows_what_a_fold_from_the_start_show
         Some(read),
         "it checked out"
     );
-    assert_eq!(cold_pages, pages(&sam, &alex, &space).await);
+    assert_eq!(cold_pages, pages_of_both(&sam, &alex, &space).await);
     assert_eq!(
         from_snapshot,
         app.app.load_state(id).await.expect("loads"),
@@ -127,8 +92,8 @@ async fn a_snapshot_of_another_fold_version_or_no_snapshot_at_all_is_ignored_and
 ) {
     let app = spawn_app(backend).await;
     let (sam, alex, space) = couple(&app).await;
-    letter(&sam, &space, KEPT).await;
-    let id = id_of(&space);
+    send_letter(&sam, &space, KEPT).await;
+    let id = space_id(&space);
     let head = app
         .app
         .store()
@@ -153,8 +118,8 @@ async fn a_snapshot_of_another_fold_version_or_no_snapshot_at_all_is_ignored_and
         let cold = spawn_beside(&app, |_| {}).await;
         let (cold_sam, cold_alex) = at(&cold, &sam, &alex);
         assert_eq!(
-            pages(&cold_sam, &cold_alex, &space).await,
-            pages(&sam, &alex, &space).await,
+            pages_of_both(&cold_sam, &cold_alex, &space).await,
+            pages_of_both(&sam, &alex, &space).await,
             "fold version {version}"
         );
         cold.app.snapshots_settled().await;
@@ -172,8 +137,8 @@ async fn a_snapshot_of_another_fold_version_or_no_snapshot_at_all_is_ignored_and
 async fn a_snapshot_that_does_not_match_its_record_is_found_and_deleted(backend: Backend) {
     let app = spawn_app(backend).await;
     let (sam, alex, space) = couple(&app).await;
-    letter(&alex, &space, KEPT).await;
-    let id = id_of(&space);
+    send_letter(&alex, &space, KEPT).await;
+    let id = space_id(&space);
     let state = app.app.load_state(id).await.expect("loads").expect("space");
     // A snapshot at the right head that says something the record does not.
     let mut wrong = (*state).clone();
@@ -210,16 +175,16 @@ async fn removing_words_deletes_the_snapshot_that_held_them(backend: Backend) {
     let app = spawn_app_with(backend, |s| s.snapshot_every = 3).await;
     let (sam, alex, space) = couple(&app).await;
     for text in [KEPT, REMOVED, "A third letter.", "A fourth letter."] {
-        letter(&sam, &space, text).await;
+        send_letter(&sam, &space, text).await;
     }
-    app.app.load_state(id_of(&space)).await.expect("loads");
+    app.app.load_state(space_id(&space)).await.expect("loads");
     app.app.snapshots_settled().await;
     let before = snapshot_of(&app, &space).await.expect("a snapshot");
     assert!(holds(&before.bytes, REMOVED), "the search finds the words");
     let removed_seq = app
         .app
         .store()
-        .events_after(id_of(&space), 0)
+        .events_after(space_id(&space), 0)
         .await
         .expect("events")
         .iter()
@@ -251,10 +216,10 @@ async fn removing_words_deletes_the_snapshot_that_held_them(backend: Backend) {
 async fn erasing_an_account_leaves_no_snapshot_holding_their_words(backend: Backend) {
     let app = spawn_app_with(backend, |s| s.snapshot_every = 3).await;
     let (sam, alex, space) = couple(&app).await;
-    letter(&alex, &space, REMOVED).await;
-    letter(&sam, &space, KEPT).await;
-    letter(&sam, &space, "Another letter from Sam.").await;
-    app.app.load_state(id_of(&space)).await.expect("loads");
+    send_letter(&alex, &space, REMOVED).await;
+    send_letter(&sam, &space, KEPT).await;
+    send_letter(&sam, &space, "Another letter from Sam.").await;
+    app.app.load_state(space_id(&space)).await.expect("loads");
     app.app.snapshots_settled().await;
     let before = snapshot_of(&app, &space).await.expect("a snapshot");
     assert!(holds(&before.bytes, REMOVED));
@@ -282,11 +247,11 @@ async fn a_snapshot_is_written_once_more_than_snapshot_every_events_were_folded(
     const EVERY: u64 = 10;
     let app = spawn_app_with(backend, |s| s.snapshot_every = EVERY).await;
     let (sam, alex, space) = couple(&app).await;
-    let id = id_of(&space);
+    let id = space_id(&space);
     let mut written = Vec::new();
     for n in 0..24 {
         let from = if n % 2 == 0 { &sam } else { &alex };
-        letter(from, &space, &format!("Letter {n}.")).await;
+        send_letter(from, &space, &format!("Letter {n}.")).await;
         app.app.load_state(id).await.expect("loads");
         app.app.snapshots_settled().await;
         let head = event_count(&app, &space).await;
