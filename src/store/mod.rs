@@ -18,8 +18,10 @@ use crate::config::StorageArgs;
 use crate::domain::record::{Hash, RecordedEvent, Salt};
 use crate::domain::{PersonId, SpaceId};
 
+mod inline;
 mod rows;
 mod witness;
+pub use inline::InlineReads;
 pub use rows::*;
 pub use witness::{Witness, Witnessed};
 
@@ -193,7 +195,8 @@ fn unusable_file(file: &Path) -> String {
 /// The database behind Goldseam.
 #[derive(Debug, Clone)]
 pub enum Store {
-    Sqlite(SqlitePool),
+    /// The pool, and the session reads that skip it (see [`InlineReads`]).
+    Sqlite(SqlitePool, InlineReads),
     Postgres(PgPool),
 }
 
@@ -202,7 +205,7 @@ pub enum Store {
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            Store::Sqlite($pool) => $body,
+            Store::Sqlite($pool, _) => $body,
             Store::Postgres($pool) => $body,
         }
     };
@@ -213,7 +216,7 @@ macro_rules! on_pool {
 macro_rules! with_marks {
     ($store:expr, $before:literal, $after:literal) => {
         match $store {
-            Store::Sqlite(_) => concat!($before, "json_group_array(mark)", $after),
+            Store::Sqlite(..) => concat!($before, "json_group_array(mark)", $after),
             Store::Postgres(_) => {
                 concat!(
                     $before,
@@ -288,7 +291,7 @@ impl Store {
     pub async fn is_initialised(&self) -> anyhow::Result<bool> {
         let found: Option<(i64,)> = on_pool!(self, pool => {
             match self {
-                Store::Sqlite(_) => sqlx::query_as(
+                Store::Sqlite(..) => sqlx::query_as(
                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
                 ),
                 Store::Postgres(_) => sqlx::query_as(
@@ -328,6 +331,7 @@ impl Store {
         options: SqliteConnectOptions,
         pool: SqlitePoolOptions,
     ) -> anyhow::Result<Self> {
+        let file = options.get_filename().to_owned();
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -346,7 +350,7 @@ impl Store {
             .connect_with(options)
             .await
             .context("opening the SQLite database")?;
-        Ok(Self::Sqlite(pool))
+        Ok(Self::Sqlite(pool, InlineReads::of(&file)))
     }
 
     pub async fn postgres(options: PgConnectOptions) -> anyhow::Result<Self> {
@@ -370,7 +374,7 @@ impl Store {
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
-            Self::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
+            Self::Sqlite(pool, _) => sqlx::migrate!("migrations/sqlite").run(pool).await,
             Self::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
         }
         .context("running database migrations")
@@ -378,12 +382,18 @@ impl Store {
 
     pub fn backend(&self) -> &'static str {
         match self {
-            Self::Sqlite(_) => "sqlite",
+            Self::Sqlite(..) => "sqlite",
             Self::Postgres(_) => "postgres",
         }
     }
 
     pub async fn close(&self) {
+        // The inline readers first: SQLite checkpoints the write-ahead log into the
+        // database file and removes it only when its last connection closes, and a
+        // read-only connection cannot.
+        if let Self::Sqlite(_, inline) = self {
+            inline.close();
+        }
         on_pool!(self, pool => pool.close().await)
     }
 
@@ -533,6 +543,11 @@ impl Store {
 
     #[tracing::instrument(skip_all)]
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+        if let Self::Sqlite(_, inline) = self
+            && let Some(found) = inline.session(id_hash)
+        {
+            return Ok(found);
+        }
         let row: Option<SessionRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone, p.exit_to, s.data_key
@@ -565,13 +580,20 @@ impl Store {
              WHERE s.id_hash = $1 AND p.disabled_at IS NULL"
         );
         let space = space.to_string();
-        let row: Option<SessionInSpaceRow> = on_pool!(self, pool => {
-            sqlx::query_as(sql)
-                .bind(id_hash)
-                .bind(&space)
-                .fetch_optional(pool)
-                .await?
-        });
+        let inline = match self {
+            Self::Sqlite(_, inline) => inline.session_in_space(id_hash, &space),
+            Self::Postgres(_) => None,
+        };
+        let row: Option<SessionInSpaceRow> = match inline {
+            Some(found) => found,
+            None => on_pool!(self, pool => {
+                sqlx::query_as(sql)
+                    .bind(id_hash)
+                    .bind(&space)
+                    .fetch_optional(pool)
+                    .await?
+            }),
+        };
         row.map(|row| {
             let in_space = match (row.head_seq, row.head_hash, row.marks) {
                 (Some(seq), Some(hash), Some(marks)) => Some(head_and_marks(seq, &hash, &marks)?),
@@ -1100,7 +1122,7 @@ impl Store {
     /// zeroed the freed bytes in the database file itself). PostgreSQL keeps no copy a
     /// query or a dump can reach.
     pub async fn forget_removed_words(&self) {
-        if let Self::Sqlite(pool) = self
+        if let Self::Sqlite(pool, _) = self
             && let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(pool)
                 .await

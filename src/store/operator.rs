@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{Store, StoreError, in_transaction};
+use super::{InlineReads, Store, StoreError, in_transaction};
 use crate::config::StorageArgs;
 use crate::domain::PersonId;
 
@@ -51,7 +51,7 @@ impl Store {
     /// exactly what was committed when it began. Not for PostgreSQL (use `pg_dump`).
     #[tracing::instrument(skip_all)]
     pub async fn vacuum_into(&self, path: &Path) -> Result<(), StoreError> {
-        let Self::Sqlite(pool) = self else {
+        let Self::Sqlite(pool, _) = self else {
             return Err(StoreError::Corrupt("VACUUM INTO is for SQLite only"));
         };
         let target = path
@@ -71,7 +71,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn migrations_current(&self) -> Result<bool, StoreError> {
         let ours: Vec<i64> = match self {
-            Self::Sqlite(_) => sqlx::migrate!("migrations/sqlite")
+            Self::Sqlite(..) => sqlx::migrate!("migrations/sqlite")
                 .iter()
                 .map(|m| m.version)
                 .collect(),
@@ -95,7 +95,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         match self {
-            Self::Sqlite(pool) => {
+            Self::Sqlite(pool, _) => {
                 let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check(20)")
                     .fetch_all(pool)
                     .await?;
@@ -111,7 +111,7 @@ impl Store {
     pub async fn size_bytes(&self) -> Result<i64, StoreError> {
         let (size,): (i64,) =
             match self {
-                Self::Sqlite(pool) => sqlx::query_as(
+                Self::Sqlite(pool, _) => sqlx::query_as(
                     "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
                 )
                 .fetch_one(pool)
@@ -194,7 +194,8 @@ pub async fn open_sqlite_copy(file: &Path) -> anyhow::Result<Store> {
         .connect_with(options)
         .await
         .with_context(|| format!("opening {} as an SQLite database", file.display()))?;
-    Ok(Store::Sqlite(pool))
+    // A copy being checked or restored: reads go through the pool alone.
+    Ok(Store::Sqlite(pool, InlineReads::none()))
 }
 
 /// Whether another process (a running server) has the SQLite database at `file` open.

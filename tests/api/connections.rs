@@ -103,7 +103,7 @@ async fn a_body_that_stops_half_way_is_answered_408_and_nothing_is_written() {
 
 async fn goldseam_people(app: &crate::helpers::TestApp) -> i64 {
     match app.app.store() {
-        goldseam::store::Store::Sqlite(pool) => {
+        goldseam::store::Store::Sqlite(pool, _) => {
             sqlx::query_scalar("SELECT COUNT(*) FROM persons")
                 .fetch_one(pool)
                 .await

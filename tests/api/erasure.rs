@@ -77,7 +77,7 @@ async fn stored(app: &TestApp, backend: Backend) -> Vec<u8> {
 async fn rows_with(app: &TestApp, table: &str, column: &str, value: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1");
     let (n,): (i64,) = match app.app.store() {
-        goldseam::store::Store::Sqlite(pool) => sqlx::query_as(&sql)
+        goldseam::store::Store::Sqlite(pool, _) => sqlx::query_as(&sql)
             .bind(value)
             .fetch_one(pool)
             .await

@@ -113,7 +113,7 @@ fn db_file(dir: &Path) -> PathBuf {
 /// One number from the store's database.
 async fn scalar(store: &Store, sql: &str) -> i64 {
     match store {
-        Store::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Store::Sqlite(pool, _) => sqlx::query_scalar(sql).fetch_one(pool).await,
         Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
     }
     .expect(sql)
@@ -268,7 +268,7 @@ async fn a_full_disk_loses_no_acknowledged_append_and_recovers_without_a_restart
         reopened.head_seq(space).await.expect("head"),
         Some(events.len() as u64)
     );
-    let Store::Sqlite(pool) = &reopened else {
+    let Store::Sqlite(pool, _) = &reopened else {
         panic!("SQLite")
     };
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")

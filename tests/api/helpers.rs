@@ -793,7 +793,7 @@ pub async fn every_row_as_text(store: &Store) -> Vec<(String, String)> {
 pub async fn every_row(store: &Store) -> Vec<(String, String)> {
     let mut rows = match store {
         Store::Postgres(_) => every_row_as_text(store).await,
-        Store::Sqlite(pool) => {
+        Store::Sqlite(pool, _) => {
             let tables: Vec<(String,)> = sqlx::query_as(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
             )

@@ -714,7 +714,7 @@ async fn metrics_name_route_templates_and_never_a_path_an_email_or_an_id() {
     assert_eq!(value("goldseam_mail_outbox_depth"), 0.0, "{text}");
 
     // Nothing that names a person, a space or a secret.
-    let Store::Sqlite(pool) = app.app.store() else {
+    let Store::Sqlite(pool, _) = app.app.store() else {
         panic!("SQLite");
     };
     let persons: Vec<(String,)> = sqlx::query_as("SELECT id FROM persons")
@@ -769,7 +769,7 @@ async fn readyz_answers_503_once_a_newer_version_migrated_the_database() {
     let client = app.client();
     let page = client.get("/readyz").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    let Store::Sqlite(pool) = app.app.store() else {
+    let Store::Sqlite(pool, _) = app.app.store() else {
         panic!("SQLite");
     };
     sqlx::query(

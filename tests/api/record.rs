@@ -283,7 +283,9 @@ async fn a_body_changed_in_storage_is_reported_and_the_space_takes_nothing_new(b
     ];
     for sql in &tamper {
         match &store {
-            goldseam::store::Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+            goldseam::store::Store::Sqlite(pool, _) => {
+                sqlx::query(sql).execute(pool).await.map(drop)
+            }
             goldseam::store::Store::Postgres(pool) => {
                 sqlx::query(sql).execute(pool).await.map(drop)
             }

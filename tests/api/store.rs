@@ -143,7 +143,7 @@ async fn the_database_refuses_to_change_or_delete_events(backend: Backend) {
     ];
     for sql in attempts {
         let result = match &store {
-            Store::Sqlite(pool) => sqlx::query(sql).bind(&id).execute(pool).await.map(|_| ()),
+            Store::Sqlite(pool, _) => sqlx::query(sql).bind(&id).execute(pool).await.map(|_| ()),
             Store::Postgres(pool) => sqlx::query(sql).bind(&id).execute(pool).await.map(|_| ()),
         };
         let err = result.expect_err(sql).to_string();
@@ -159,7 +159,7 @@ async fn the_database_refuses_to_change_or_delete_events(backend: Backend) {
     // The one path that is allowed: redacting content, which leaves the chain verifiable.
     let redact = "UPDATE events SET body = NULL, salt = NULL WHERE space_id = $1 AND seq = 1";
     match &store {
-        Store::Sqlite(pool) => sqlx::query(redact)
+        Store::Sqlite(pool, _) => sqlx::query(redact)
             .bind(&id)
             .execute(pool)
             .await
@@ -209,4 +209,158 @@ async fn two_instances_on_one_database_each_see_the_others_appends(backend: Back
             .expect("exists")
             .head_hash
     );
+}
+
+/// What a session read answers, field by field (`SessionRow` shows no secrets in `Debug`).
+type SessionSeen = (
+    (String, String, String, i64, i64, Option<String>),
+    (String, String, Option<Vec<u8>>),
+    Option<goldseam::store::HeadAndMarks>,
+);
+
+async fn session_seen(store: &Store, id_hash: &str, space: SpaceId) -> Option<SessionSeen> {
+    let found = store
+        .session_in_space(id_hash, space)
+        .await
+        .expect("session in space");
+    let alone = store.session(id_hash).await.expect("session");
+    assert_eq!(
+        found.as_ref().map(|(s, _)| &s.id_hash),
+        alone.as_ref().map(|s| &s.id_hash),
+        "the session read alone and with the space agree"
+    );
+    found.map(|(s, head)| {
+        (
+            (
+                s.id_hash,
+                s.person_id,
+                s.csrf,
+                s.created_at,
+                s.last_seen_at,
+                s.flash,
+            ),
+            (s.time_zone, s.exit_to, s.data_key),
+            head,
+        )
+    })
+}
+
+/// On SQLite the session read every page makes goes to SQLite on the request's own thread
+/// (`store::InlineReads`), not through the pool. It must read exactly what the pool reads,
+/// and see a write made through the pool the moment before: a new head, new marks, a
+/// session ended, an account disabled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inline_session_reads_agree_with_the_pool() {
+    use goldseam::store::{InlineReads, NewPerson, SessionRow};
+
+    let dir = tempfile::tempdir().expect("dir");
+    let store = fresh_store(Backend::Sqlite, dir.path()).await;
+    let Store::Sqlite(pool, _) = &store else {
+        panic!("a SQLite store");
+    };
+    let pooled = Store::Sqlite(pool.clone(), InlineReads::none());
+
+    let (sam, alex) = (PersonId::random(), PersonId::random());
+    for (person, name) in [(sam, "sam"), (alex, "alex")] {
+        pooled
+            .insert_person(&NewPerson {
+                id: person,
+                email_norm: format!("{name}@example.org"),
+                email: format!("{name}@example.org"),
+                display_name: name.to_owned(),
+                password_hash: "not a real hash".to_owned(),
+                created_at: 1,
+                time_zone: "Europe/Berlin".to_owned(),
+            })
+            .await
+            .expect("person");
+        pooled
+            .insert_session(&SessionRow {
+                id_hash: format!("hash of {name}"),
+                person_id: person.to_string(),
+                csrf: format!("csrf of {name}"),
+                created_at: 2,
+                last_seen_at: 3,
+                flash: (name == "sam").then(|| "Saved.".to_owned()),
+                time_zone: String::new(),
+                exit_to: String::new(),
+                data_key: None,
+            })
+            .await
+            .expect("session");
+    }
+    let space = new_space(&pooled, sam).await;
+    pooled
+        .add_marks(space, sam, &["welcome".to_owned(), "charts".to_owned()])
+        .await
+        .expect("marks");
+
+    let cases = [
+        ("hash of sam", space),
+        ("hash of alex", space),
+        ("hash of sam", SpaceId::random()),
+        ("hash of nobody", space),
+    ];
+    for (id_hash, space) in cases {
+        assert_eq!(
+            session_seen(&store, id_hash, space).await,
+            session_seen(&pooled, id_hash, space).await,
+            "{id_hash} in {space}"
+        );
+    }
+    let sams = session_seen(&store, "hash of sam", space)
+        .await
+        .expect("Sam's session");
+    let ((_, _, _, _, _, flash), (zone, _, _), head) = &sams;
+    assert_eq!(flash.as_deref(), Some("Saved."));
+    assert_eq!(zone, "Europe/Berlin");
+    let (head, marks) = head.as_ref().expect("the space's head");
+    assert_eq!(head.0, 1);
+    assert_eq!(marks.len(), 2);
+
+    // Written through the pool, read inline at once.
+    append_one(&pooled, space, sam, 1).await;
+    let moved = session_seen(&store, "hash of sam", space).await;
+    assert_eq!(moved.and_then(|s| s.2).map(|h| h.0.0), Some(2));
+    pooled.delete_session("hash of sam").await.expect("log out");
+    assert_eq!(session_seen(&store, "hash of sam", space).await, None);
+    sqlx::query("UPDATE persons SET disabled_at = 5 WHERE id = $1")
+        .bind(alex.to_string())
+        .execute(pool)
+        .await
+        .expect("disable");
+    assert_eq!(session_seen(&store, "hash of alex", space).await, None);
+
+    // Closing leaves everything in the database file: the readers close before the pool,
+    // whose last connection then checkpoints the write-ahead log and removes it.
+    let wal = dir.path().join("test.db-wal");
+    assert!(wal.exists(), "the writes above are in the write-ahead log");
+    store.close().await;
+    assert!(
+        !wal.exists(),
+        "the write-ahead log was checkpointed and removed"
+    );
+}
+
+/// A file that is not a database gives the inline reader nothing to read: the read is
+/// left to the pool, which reports it as every other failed query is reported.
+#[tokio::test]
+async fn an_inline_read_that_fails_is_left_to_the_pool() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = fresh_store(Backend::Sqlite, dir.path()).await;
+    let Store::Sqlite(pool, _) = &store else {
+        panic!("a SQLite store");
+    };
+    let garbage = dir.path().join("not-a-database");
+    std::fs::write(&garbage, vec![7_u8; 8192]).expect("write");
+    let broken = Store::Sqlite(pool.clone(), goldseam::store::InlineReads::of(&garbage));
+    assert!(
+        broken
+            .session_in_space("hash of nobody", SpaceId::random())
+            .await
+            .expect("answered by the pool")
+            .is_none()
+    );
+    let missing = goldseam::store::InlineReads::of(&dir.path().join("absent.db"));
+    assert_eq!(format!("{missing:?}"), "InlineReads(None)");
 }
