@@ -454,7 +454,7 @@ impl CachedPage {
             chunks.push(piece.clone());
             match hole {
                 Hole::Csrf => chunks.push(csrf.clone()),
-                Hole::Fresh => chunks.push(Bytes::from(super::random_token())),
+                Hole::Fresh => chunks.push(Bytes::from(super::form_token())),
                 Hole::End => {}
             }
         }

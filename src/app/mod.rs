@@ -184,6 +184,18 @@ pub fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// 32 random bytes from the thread's own CSPRNG (rand's `ThreadRng`: ChaCha, seeded and
+/// reseeded from the OS), as unpadded base64url: the token that tells one sending of a
+/// form from another (`web::once`). A page holds several forms and a kept page gets fresh
+/// tokens every time it is served; asking the OS for each cost a system call per form.
+/// What guards an account (sessions, CSRF, invites, keys) keeps coming from the OS.
+pub fn form_token() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// A fresh salt for an event.
 fn random_salt() -> [u8; 16] {
     let mut salt = [0u8; 16];

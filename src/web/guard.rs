@@ -197,7 +197,9 @@ pub async fn guard(State(app): State<App>, request: Request, next: Next) -> Resp
         },
         (None, _) => (None, None),
     };
-    let fresh_anon = anon_token.is_none().then(random_token);
+    // A signed-out visitor's forms (log in, sign up) are guarded by a token of their own,
+    // kept in a cookie; a signed-in one's by their session's, so none is made for them.
+    let fresh_anon = (anon_token.is_none() && session.is_none()).then(random_token);
     let csrf = match (&session, &anon_token, &fresh_anon) {
         (Some(s), _, _) => s.csrf.clone(),
         (None, Some(anon), _) => anon.clone(),

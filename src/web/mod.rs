@@ -50,7 +50,6 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
@@ -283,38 +282,59 @@ const PERMISSIONS: &str = "camera=(), microphone=(), geolocation=(), interest-co
 /// HSTS, when served over HTTPS.
 const HSTS: &str = "max-age=31536000";
 
+/// The headers every answer carries (`cache-control` only where a route did not set its
+/// own: the static assets do).
+const HEADERS: [(&str, &str); 7] = [
+    ("content-security-policy", CSP),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("permissions-policy", PERMISSIONS),
+    ("cache-control", "no-store"),
+];
+
 /// The headers every answer carries, for the answers hyper writes itself to requests it
-/// cannot parse (see `server`); the router's layers below set the same on all others.
+/// cannot parse (see `server`); [`with_headers`] sets the same on all others.
 fn security_headers(secure: bool) -> Vec<(&'static str, &'static str)> {
-    let mut headers = vec![
-        ("content-security-policy", CSP),
-        ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
-        ("x-frame-options", "DENY"),
-        ("cross-origin-opener-policy", "same-origin"),
-        ("permissions-policy", PERMISSIONS),
-        ("cache-control", "no-store"),
-    ];
+    let mut headers = HEADERS.to_vec();
     if secure {
         headers.push(("strict-transport-security", HSTS));
     }
     headers
 }
 
+/// Puts [`HEADERS`] (and HSTS over HTTPS) on an answer of the router, in one pass rather
+/// than a layer for each.
+async fn with_headers(
+    axum::extract::State(secure): axum::extract::State<bool>,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    let headers = response.headers_mut();
+    for (name, value) in HEADERS {
+        let (name, value) = (
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+        if name == header::CACHE_CONTROL {
+            headers.entry(name).or_insert(value);
+        } else {
+            headers.insert(name, value);
+        }
+    }
+    if secure {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
+    response
+}
+
 /// The whole application as a router, ready to serve (with connect info, for throttling).
 pub fn router(app: App) -> Router {
     let routes = routes().into_router().fallback(error::fallback);
 
-    let header = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
-    };
-    // Over HTTPS, browsers are told to never fall back to plain HTTP for this site. Like
-    // the other security headers it is set outside everything else, so the guard's
-    // refusals and the body limit's answers carry it too.
-    let hsts = app
-        .settings()
-        .secure_cookies
-        .then(|| header(header::STRICT_TRANSPORT_SECURITY, HSTS));
     routes
         // Inside the guard: they read only forms the guard has let through, with its Viewer.
         // The warning comes before the offer of help: nothing is saved until it is passed.
@@ -343,24 +363,12 @@ pub fn router(app: App) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::map_response(error::too_large_page))
-        // Nothing a person sees is kept by the browser or a proxy, unless a route says
-        // otherwise (the static assets do).
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        .layer(tower::util::option_layer(hsts))
-        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header(header::REFERRER_POLICY, "no-referrer"))
-        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header(
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ))
-        .layer(header(
-            HeaderName::from_static("permissions-policy"),
-            PERMISSIONS,
+        // Outside everything else, so the guard's refusals and the body limit's answers
+        // carry them too. Nothing a person sees is kept by the browser or a proxy unless a
+        // route says otherwise; over HTTPS, browsers are told never to fall back to HTTP.
+        .layer(axum::middleware::map_response_with_state(
+            app.settings().secure_cookies,
+            with_headers,
         ))
         // Counted by route template, like the spans below; outside every other layer, so
         // refusals of the guard and the body limit are counted too.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -116,6 +116,12 @@ pub async fn whole_body_within(
     request: Request,
     next: Next,
 ) -> Result<Response, Infallible> {
+    // A page view without a body has nothing to wait for, and nothing to give back.
+    if matches!(*request.method(), Method::GET | Method::HEAD)
+        && axum::body::HttpBody::is_end_stream(request.body())
+    {
+        return Ok(next.run(request).await);
+    }
     let (parts, body) = request.into_parts();
     let bytes = match tokio::time::timeout(limit, axum::body::to_bytes(body, usize::MAX)).await {
         Ok(Ok(bytes)) => bytes,

@@ -248,7 +248,7 @@ impl hyper::body::Body for Pieces {
 pub const FRESH_FORM_TOKEN: &str = "name=\"form_token\" value=\"";
 
 pub fn form_token() -> String {
-    crate::app::random_token()
+    crate::app::form_token()
 }
 
 /// Whether a form was sent from its confirmation page (`confirm.html`: `confirmed=yes`).
