@@ -388,11 +388,19 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        // The inline readers first: SQLite checkpoints the write-ahead log into the
-        // database file and removes it only when its last connection closes, and a
-        // read-only connection cannot.
-        if let Self::Sqlite(_, inline) = self {
+        // SQLite checkpoints the write-ahead log into the database file when its last
+        // connection closes, but the last may be an inline reader (read-only, it cannot),
+        // and sqlx's close can return before its own last connection has closed. So the
+        // readers close first, and the log is checkpointed and emptied here: whatever
+        // happens to the files after this, everything committed is in the database file.
+        if let Self::Sqlite(pool, inline) = self {
             inline.close();
+            if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await
+            {
+                tracing::warn!(error = %err, "the write-ahead log was not checkpointed at close");
+            }
         }
         on_pool!(self, pool => pool.close().await)
     }
