@@ -217,6 +217,42 @@ mod tests {
         }
     }
 
+    /// A long fold reads its events ahead on a second thread (`space::fold`). Its state
+    /// must be exactly the state of folding one event after the other, for a whole demo
+    /// history and for one damaged in the middle (a body changed, an event out of order,
+    /// a kind nobody knows), where the damage must be noted at the same events too.
+    #[test]
+    fn a_fold_read_ahead_is_the_fold_one_event_after_the_other() {
+        let two = demo::generate(2, 11, END_US).expect("generates");
+        assert!(two.events.len() > 3_000, "long enough to be read ahead");
+        let one_by_one = |events: &[crate::domain::RecordedEvent]| {
+            events
+                .iter()
+                .fold(SpaceState::empty(two.space), space::apply)
+        };
+        assert_eq!(
+            space::fold(SpaceState::empty(two.space), &two.events),
+            one_by_one(&two.events)
+        );
+        // The first part folded in sequence, the rest read ahead, as a cached state is
+        // brought up to date.
+        let (before, after) = two.events.split_at(1_234);
+        assert_eq!(
+            space::fold(one_by_one(before), after),
+            one_by_one(&two.events)
+        );
+
+        let mut damaged = two.events.clone();
+        if let Some(body) = damaged[700].body.as_mut() {
+            body.push(' ');
+        }
+        damaged[1_500].seq += 1;
+        damaged[2_600].kind = "from.a.newer.version".to_owned();
+        let read_ahead = space::fold(SpaceState::empty(two.space), &damaged);
+        assert_eq!(read_ahead, one_by_one(&damaged));
+        assert_ne!(read_ahead, one_by_one(&two.events), "the damage is seen");
+    }
+
     /// How many bytes a snapshot takes after a month, a year and ten years of the demo
     /// story (for planning where snapshots and states are kept):
     /// `cargo test --lib snapshot_sizes -- --nocapture`. Ten years must still fit the
@@ -229,8 +265,8 @@ mod tests {
         let mut sizes = Vec::new();
         for (what, days) in [("a month", 30), ("a year", 365), ("ten years", 3650)] {
             let until = start + days * DAY_US;
-            let events = ten.events.iter().take_while(|e| e.at_us <= until);
-            let state = space::fold(SpaceState::empty(ten.space), events);
+            let count = ten.events.iter().take_while(|e| e.at_us <= until).count();
+            let state = space::fold(SpaceState::empty(ten.space), &ten.events[..count]);
             let bytes = encode_snapshot(&state).len();
             println!(
                 "snapshot after {what} of demo history ({} events): {bytes} bytes",
