@@ -113,25 +113,26 @@ impl InlineReads {
         }
     }
 
-    /// [`super::Store::session`], inline: `None` when it must be asked of sqlx.
-    pub(super) fn session(&self, id_hash: &str) -> Option<Option<SessionRow>> {
+    /// [`super::Store::session`]'s `sql`, inline: `None` when it must be asked of sqlx.
+    pub(super) fn session(&self, sql: &str, id_hash: &str) -> Option<Option<SessionRow>> {
         self.read(|conn| {
-            conn.prepare_cached(SESSION)?
-                .query_row([id_hash], session_row)
+            conn.prepare_cached(sql)?
+                .query_row(&[("$1", &id_hash)], session_row)
                 .optional()
         })
     }
 
-    /// [`super::Store::session_in_space`]'s row, inline: `None` when it must be asked of
-    /// sqlx.
+    /// [`super::Store::session_in_space`]'s `sql` (as written for SQLite), inline: `None`
+    /// when it must be asked of sqlx.
     pub(super) fn session_in_space(
         &self,
+        sql: &str,
         id_hash: &str,
         space: &str,
     ) -> Option<Option<SessionInSpaceRow>> {
         self.read(|conn| {
-            conn.prepare_cached(SESSION_IN_SPACE)?
-                .query_row([id_hash, space], |row| {
+            conn.prepare_cached(sql)?
+                .query_row(&[("$1", &id_hash), ("$2", &space)], |row| {
                     Ok(SessionInSpaceRow {
                         session: session_row(row)?,
                         head_seq: row.get(9)?,
@@ -144,21 +145,7 @@ impl InlineReads {
     }
 }
 
-/// What [`super::Store::session`] asks, with SQLite's numbered parameters (`$1` would be
-/// numbered in order of appearance).
-pub(super) const SESSION: &str = "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone, p.exit_to, s.data_key
-     FROM sessions s JOIN persons p ON p.id = s.person_id
-     WHERE s.id_hash = ?1 AND p.disabled_at IS NULL";
-
-/// What [`super::Store::session_in_space`] asks of SQLite, with numbered parameters.
-pub(super) const SESSION_IN_SPACE: &str = "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash,
-            p.time_zone, p.exit_to, s.data_key, sp.head_seq, sp.head_hash,
-            (SELECT json_group_array(mark) FROM seen WHERE space_id = ?2 AND person_id = s.person_id) AS marks
-     FROM sessions s JOIN persons p ON p.id = s.person_id
-     LEFT JOIN spaces sp ON sp.id = ?2
-     WHERE s.id_hash = ?1 AND p.disabled_at IS NULL";
-
-/// The session columns, in the order both queries name them.
+/// The session columns, first in both queries and in this order.
 fn session_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
     Ok(SessionRow {
         id_hash: row.get(0)?,

@@ -393,14 +393,9 @@ impl Store {
         // and sqlx's close can return before its own last connection has closed. So the
         // readers close first, and the log is checkpointed and emptied here: whatever
         // happens to the files after this, everything committed is in the database file.
-        if let Self::Sqlite(pool, inline) = self {
+        if let Self::Sqlite(_, inline) = self {
             inline.close();
-            if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(pool)
-                .await
-            {
-                tracing::warn!(error = %err, "the write-ahead log was not checkpointed at close");
-            }
+            self.truncate_log().await;
         }
         on_pool!(self, pool => pool.close().await)
     }
@@ -551,17 +546,16 @@ impl Store {
 
     #[tracing::instrument(skip_all)]
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+        const SQL: &str = "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone, p.exit_to, s.data_key
+             FROM sessions s JOIN persons p ON p.id = s.person_id
+             WHERE s.id_hash = $1 AND p.disabled_at IS NULL";
         if let Self::Sqlite(_, inline) = self
-            && let Some(found) = inline.session(id_hash)
+            && let Some(found) = inline.session(SQL, id_hash)
         {
             return Ok(found);
         }
         let row: Option<SessionRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT s.id_hash, s.person_id, s.csrf, s.created_at, s.last_seen_at, s.flash, p.time_zone, p.exit_to, s.data_key
-                 FROM sessions s JOIN persons p ON p.id = s.person_id
-                 WHERE s.id_hash = $1 AND p.disabled_at IS NULL",
-            )
+            sqlx::query_as(SQL)
             .bind(id_hash)
             .fetch_optional(pool)
             .await?
@@ -589,7 +583,7 @@ impl Store {
         );
         let space = space.to_string();
         let inline = match self {
-            Self::Sqlite(_, inline) => inline.session_in_space(id_hash, &space),
+            Self::Sqlite(_, inline) => inline.session_in_space(sql, id_hash, &space),
             Self::Postgres(_) => None,
         };
         let row: Option<SessionInSpaceRow> = match inline {
@@ -1130,6 +1124,12 @@ impl Store {
     /// zeroed the freed bytes in the database file itself). PostgreSQL keeps no copy a
     /// query or a dump can reach.
     pub async fn forget_removed_words(&self) {
+        self.truncate_log().await;
+    }
+
+    /// Checkpoints SQLite's write-ahead log into the database file and empties it (best
+    /// effort: a failure is logged). Nothing to do on PostgreSQL.
+    async fn truncate_log(&self) {
         if let Self::Sqlite(pool, _) = self
             && let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(pool)

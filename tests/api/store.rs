@@ -308,6 +308,20 @@ async fn inline_session_reads_agree_with_the_pool() {
             "{id_hash} in {space}"
         );
     }
+    // Answered without the pool at all: with the pool closed, only the inline readers
+    // can answer (a read left to the pool would fail).
+    let closed = sqlx::SqlitePool::connect_with(
+        sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("test.db")),
+    )
+    .await
+    .expect("a second pool");
+    closed.close().await;
+    let inline_only = Store::Sqlite(closed, InlineReads::of(&dir.path().join("test.db")));
+    assert_eq!(
+        session_seen(&inline_only, "hash of sam", space).await,
+        session_seen(&pooled, "hash of sam", space).await,
+        "read inline"
+    );
     let sams = session_seen(&store, "hash of sam", space)
         .await
         .expect("Sam's session");
