@@ -178,10 +178,7 @@ impl App {
 
 /// 32 random bytes from the OS, as unpadded base64url: session ids, CSRF tokens, invites.
 pub fn random_token() -> String {
-    use base64::Engine as _;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    token_from(&mut rand::rngs::OsRng)
 }
 
 /// 32 random bytes from the thread's own CSPRNG (rand's `ThreadRng`: ChaCha, seeded and
@@ -190,9 +187,13 @@ pub fn random_token() -> String {
 /// tokens every time it is served; asking the OS for each cost a system call per form.
 /// What guards an account (sessions, CSRF, invites, keys) keeps coming from the OS.
 pub fn form_token() -> String {
+    token_from(&mut rand::thread_rng())
+}
+
+fn token_from(rng: &mut impl rand::RngCore) -> String {
     use base64::Engine as _;
     let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    rng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
